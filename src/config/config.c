@@ -1,0 +1,316 @@
+/*
+ * Loading reports.ini. Each key is described once in a table (its section,
+ * name and how to store it), so the loader, the unknown-key check and the
+ * defaults cannot drift apart.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <iniparser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/date.h"
+#include "../util/linefile.h"
+
+void config_set(char **field, const char *value)
+{
+    free(*field);
+    *field = value ? xstrdup(value) : NULL;
+}
+
+void config_defaults(config *c)
+{
+    memset(c, 0, sizeof *c);
+    config_set(&c->input_dir, "input");
+    config_set(&c->output_dir, "output");
+    config_set(&c->templates_dir, "templates");
+    config_set(&c->font_dir, "/usr/share/fonts/truetype/liberation2");
+    config_set(&c->catalogue, "catalogue.txt");
+    config_set(&c->report_template, "bao_cao.txt");
+    config_set(&c->forms, "forms/01_kh_du_an.txt, forms/02_kh_xa.txt, "
+                          "forms/03_gn_du_an.txt, forms/04_gn_xa.txt, "
+                          "forms/05_chi_tieu.txt");
+    config_set(&c->output_name, "bao-cao-1719");
+    c->outputs = OUTPUT_XLSX | OUTPUT_PDF;
+    c->numconv = NUMCONV_VI;
+    c->amount_scale = 6;
+    c->disbursement = DISB_PAYMENTS;
+    c->on_reject = REJECT_REPORT;
+}
+
+typedef enum { K_STR, K_PATH, K_YEAR, K_DATE, K_ENUM, K_OUTPUTS, K_LIST } key_kind;
+
+typedef struct key_spec {
+    const char *section, *name;
+    key_kind kind;
+    size_t offset;        /* into config */
+    const char *choices;  /* K_ENUM: "a=0,b=1" */
+} key_spec;
+
+#define OFF(f) offsetof(config, f)
+static const key_spec keys[] = {
+    {"report", "year", K_YEAR, OFF(year), NULL},
+    {"report", "as_of", K_DATE, OFF(as_of), NULL},
+    {"report", "period_label", K_STR, OFF(period_label), NULL},
+    {"report", "input_dir", K_PATH, OFF(input_dir), NULL},
+    {"report", "output_dir", K_PATH, OFF(output_dir), NULL},
+    {"report", "templates_dir", K_PATH, OFF(templates_dir), NULL},
+    {"report", "font_dir", K_PATH, OFF(font_dir), NULL},
+    {"report", "catalogue", K_STR, OFF(catalogue), NULL},
+    {"report", "report_template", K_STR, OFF(report_template), NULL},
+    {"report", "forms", K_STR, OFF(forms), NULL},
+    {"report", "output_name", K_STR, OFF(output_name), NULL},
+    {"report", "outputs", K_OUTPUTS, OFF(outputs), NULL},
+    {"report", "number_format", K_ENUM, OFF(numconv), "vi=0,en=1"},
+    {"report", "amount_unit", K_ENUM, OFF(amount_scale), "trieu=6,nghin=3,dong=0"},
+    {"report", "disbursement", K_ENUM, OFF(disbursement), "payments=0,snapshot=1"},
+    {"report", "on_reject", K_ENUM, OFF(on_reject), "report=0,fail=1"},
+    {"unit", "province_code", K_STR, OFF(unit.province_code), NULL},
+    {"unit", "province_name", K_STR, OFF(unit.province_name), NULL},
+    {"unit", "parent_agency", K_STR, OFF(unit.parent_agency), NULL},
+    {"unit", "agency", K_STR, OFF(unit.agency), NULL},
+    {"unit", "doc_number", K_STR, OFF(unit.doc_number), NULL},
+    {"unit", "doc_symbol", K_STR, OFF(unit.doc_symbol), NULL},
+    {"unit", "place", K_STR, OFF(unit.place), NULL},
+    {"unit", "doc_date", K_DATE, OFF(unit.doc_date), NULL},
+    {"unit", "sign_authority", K_STR, OFF(unit.sign_authority), NULL},
+    {"unit", "sign_position", K_STR, OFF(unit.sign_position), NULL},
+    {"unit", "signer", K_STR, OFF(unit.signer), NULL},
+    {"unit", "recipients", K_LIST, OFF(unit.recipients), NULL},
+    {"unit", "archive", K_STR, OFF(unit.archive), NULL},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static int key_error(strbuf *err, const config *c, const key_spec *k,
+                     const char *value, const char *why)
+{
+    strbuf_addf(err, "%s: [%s] %s = \"%s\": %s", c->path, k->section, k->name,
+                value, why);
+    return -1;
+}
+
+/* Base-10 integer, whole string. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_enum(const char *choices, const char *value, int *out)
+{
+    size_t vl = strlen(value);
+    for (const char *p = choices; *p;) {
+        const char *eq = strchr(p, '='), *end = strchr(p, ',');
+        if (!end) end = p + strlen(p);
+        if ((size_t)(eq - p) == vl && strncmp(p, value, vl) == 0) {
+            *out = atoi(eq + 1);
+            return 0;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return -1;
+}
+
+static int parse_outputs(const char *value, int *out)
+{
+    char *copy = xstrdup(value), *f[8];
+    int n = split_fields(copy, ',', f, 8), bits = 0, rc = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(f[i], "xlsx")) bits |= OUTPUT_XLSX;
+        else if (!strcmp(f[i], "pdf")) bits |= OUTPUT_PDF;
+        else if (*f[i]) rc = -1;
+    }
+    free(copy);
+    *out = bits;
+    return bits ? rc : -1;
+}
+
+static void set_list(char ***list, int *n, const char *value)
+{
+    for (int i = 0; i < *n; i++) free((*list)[i]);
+    free(*list);
+    char *copy = xstrdup(value), *f[64];
+    *n = split_fields(copy, '|', f, 64);
+    *list = xcalloc((size_t)*n, sizeof(char *));
+    for (int i = 0; i < *n; i++) (*list)[i] = xstrdup(f[i]);
+    free(copy);
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}
+
+static int apply_key(config *c, const key_spec *k, const char *v, const char *base,
+                     strbuf *err)
+{
+    void *field = (char *)c + k->offset;
+    int iv;
+    switch (k->kind) {
+    case K_STR:
+        config_set(field, v);
+        return 0;
+    case K_PATH:
+        if (v[0] == '/' || !strcmp(base, ".")) {
+            config_set(field, v);
+        } else {
+            strbuf p = STRBUF_INIT;
+            strbuf_addf(&p, "%s/%s", base, v);
+            config_set(field, p.buf);
+            strbuf_release(&p);
+        }
+        return 0;
+    case K_YEAR:
+        if (parse_int(v, 2000, 2100, &iv) < 0)
+            return key_error(err, c, k, v, "cần một năm, ví dụ 2024");
+        *(int *)field = iv;
+        return 0;
+    case K_DATE:
+        if (date_parse(v, strlen(v), &iv) < 0)
+            return key_error(err, c, k, v, "cần ngày dạng 2024-12-31 hoặc 31/12/2024");
+        *(int *)field = iv;
+        return 0;
+    case K_ENUM:
+        if (parse_enum(k->choices, v, &iv) < 0)
+            return key_error(err, c, k, v, "giá trị không hợp lệ");
+        *(int *)field = iv;
+        return 0;
+    case K_OUTPUTS:
+        if (parse_outputs(v, &iv) < 0)
+            return key_error(err, c, k, v, "cần xlsx, pdf hoặc cả hai");
+        *(int *)field = iv;
+        return 0;
+    case K_LIST:
+        set_list(field, &c->unit.nrecipients, v);
+        return 0;
+    }
+    return 0;
+}
+
+static const key_spec *find_key(const char *section, const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+            return &keys[i];
+    return NULL;
+}
+
+static void add_mapping(config *c, const char *kind, const char *field,
+                        const char *header)
+{
+    c->mappings = xrealloc(c->mappings, (size_t)(c->nmappings + 1) * sizeof(config_mapping));
+    c->mappings[c->nmappings++] = (config_mapping){xstrdup(kind), xstrdup(field), xstrdup(header)};
+}
+
+/* Every line must be blank, a comment, a [section] or key = value. */
+static int prescan(const char *path, strbuf *err)
+{
+    linefile lf;
+    if (linefile_open(&lf, path, err) < 0) return -1;
+    int is_section, rc = 0;
+    while (rc == 0 && linefile_next(&lf, &is_section)) {
+        if (lf.line.len > 1000)
+            rc = linefile_error(&lf, err, "dòng dài quá 1000 ký tự");
+        else if (!is_section && lf.line.buf[0] != ';' && !strchr(lf.line.buf, '='))
+            rc = linefile_error(&lf, err, "dòng không phải \"khóa = giá trị\" hay [mục]");
+    }
+    linefile_close(&lf);
+    return rc;
+}
+
+static int load_section(config *c, dictionary *d, const char *sec,
+                        const char *base, strbuf *err)
+{
+    int n = iniparser_getsecnkeys(d, sec);
+    if (n <= 0) return 0;
+    const char **names = xcalloc((size_t)n, sizeof(char *));
+    iniparser_getseckeys(d, sec, names);
+    int rc = 0;
+    size_t sl = strlen(sec);
+    for (int i = 0; i < n && rc == 0; i++) {
+        const char *name = names[i] + sl + 1; /* "section:key" */
+        const char *v = iniparser_getstring(d, names[i], "");
+        if (!strncmp(sec, "map.", 4)) {
+            add_mapping(c, sec + 4, name, v);
+            continue;
+        }
+        const key_spec *k = find_key(sec, name);
+        if (!k) {
+            strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ", c->path, sec, name);
+            rc = -1;
+        } else {
+            rc = apply_key(c, k, v, base, err);
+        }
+    }
+    free(names);
+    return rc;
+}
+
+static int ignore_ini_error(const char *fmt, ...)
+{
+    (void)fmt;
+    return 0;
+}
+
+int config_load(config *c, const char *path, strbuf *err)
+{
+    config_set(&c->path, path);
+    if (prescan(path, err) < 0) return -1;
+    iniparser_set_error_callback(ignore_ini_error);
+    dictionary *d = iniparser_load(path);
+    if (!d) {
+        strbuf_addf(err, "%s: không đọc được tệp cấu hình", path);
+        return -1;
+    }
+    char *base = dir_of(path);
+    int rc = 0;
+    for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
+        const char *sec = iniparser_getsecname(d, s);
+        if (strcmp(sec, "report") && strcmp(sec, "unit") && strncmp(sec, "map.", 4)) {
+            strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ "
+                        "(cần [report], [unit] hoặc [map.<loại>])", path, sec);
+            rc = -1;
+        } else {
+            rc = load_section(c, d, sec, base, err);
+        }
+    }
+    free(base);
+    iniparser_freedict(d);
+    return rc;
+}
+
+char *config_template_path(const config *c, const char *name)
+{
+    if (name[0] == '/' || !strncmp(name, "./", 2)) return xstrdup(name);
+    strbuf p = STRBUF_INIT;
+    strbuf_addf(&p, "%s/%s", c->templates_dir, name);
+    return strbuf_detach(&p, NULL);
+}
+
+void config_free(config *c)
+{
+    char **strs[] = {&c->path, &c->period_label, &c->input_dir, &c->output_dir,
+                     &c->templates_dir, &c->font_dir, &c->catalogue,
+                     &c->report_template, &c->forms, &c->output_name,
+                     &c->unit.province_code, &c->unit.province_name,
+                     &c->unit.parent_agency, &c->unit.agency, &c->unit.doc_number,
+                     &c->unit.doc_symbol, &c->unit.place, &c->unit.sign_authority,
+                     &c->unit.sign_position, &c->unit.signer, &c->unit.archive};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) free(*strs[i]);
+    for (int i = 0; i < c->unit.nrecipients; i++) free(c->unit.recipients[i]);
+    free(c->unit.recipients);
+    for (int i = 0; i < c->nmappings; i++) {
+        free(c->mappings[i].kind);
+        free(c->mappings[i].field);
+        free(c->mappings[i].header);
+    }
+    free(c->mappings);
+    memset(c, 0, sizeof *c);
+}

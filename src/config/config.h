@@ -1,0 +1,75 @@
+/*
+ * config: reports.ini (and command-line overrides) as a plain struct. All
+ * defaults live in config_defaults; every error names the section and key.
+ * Relative paths in the file are taken from the file's own folder, so a
+ * cron job can run from anywhere.
+ *
+ * iniparser 4.1 traps handled here (library-notes.md): lines over 1024
+ * bytes and bad lines are found by our own pre-scan with a line number;
+ * integers are read base 10 by us (iniparser reads "08" as octal); only
+ * "section:key" lookups are made (CVE-2023-33461).
+ */
+#ifndef MTQG_CONFIG_H
+#define MTQG_CONFIG_H
+
+#include "../util/decimal.h"
+#include "../util/strbuf.h"
+
+enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2 };
+typedef enum { DISB_PAYMENTS = 0, DISB_SNAPSHOT = 1 } disb_mode;
+typedef enum { REJECT_REPORT = 0, REJECT_FAIL = 1 } reject_policy;
+
+/* One "key = header" line of a [map.<kind>] section. */
+typedef struct config_mapping {
+    char *kind;   /* ke_hoach, giai_ngan, chi_tieu */
+    char *field;  /* our column name */
+    char *header; /* the header in the user's file */
+} config_mapping;
+
+typedef struct config_unit {
+    char *province_code, *province_name;
+    char *parent_agency, *agency;
+    char *doc_number, *doc_symbol;
+    char *place;
+    int doc_date;                 /* yyyymmdd; 0: the as-of date */
+    char *sign_authority, *sign_position, *signer;
+    int nrecipients;
+    char **recipients;
+    char *archive;
+} config_unit;
+
+typedef struct config {
+    char *path;                   /* the file read, for messages */
+    int year;
+    int as_of;                    /* yyyymmdd */
+    char *period_label;           /* "năm 2024" */
+    char *input_dir, *output_dir, *templates_dir, *font_dir;
+    char *catalogue;              /* file under templates_dir, or a path */
+    char *report_template;        /* wording of the BÁO CÁO */
+    char *forms;                  /* comma-separated form files, in order */
+    char *output_name;
+    int outputs;                  /* OUTPUT_* bits */
+    num_convention numconv;
+    int amount_scale;             /* decimals from input unit to đồng */
+    disb_mode disbursement;
+    reject_policy on_reject;
+    config_unit unit;
+    int nmappings;
+    config_mapping *mappings;
+} config;
+
+/** config_defaults - fill every field with its default value. */
+void config_defaults(config *c);
+/**
+ * config_load - read path over the defaults. Returns 0, or -1 with a
+ * message naming the file, section and key (or line) in err.
+ */
+int config_load(config *c, const char *path, strbuf *err);
+/** config_set_path - replace a path field (copied). */
+void config_set(char **field, const char *value);
+/** config_template_path - templates_dir/name unless name is a path. */
+char *config_template_path(const config *c, const char *name);
+/** config_free - release every string. */
+void config_free(config *c);
+
+#endif

@@ -1,0 +1,113 @@
+/* The aggregation hash map; see cube.h. Linear probing, load <= 1/2. */
+#include "cube.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/strbuf.h"
+
+void cube_init(cube *c)
+{
+    c->cap = 1024;
+    c->count = 0;
+    c->cells = xcalloc(c->cap, sizeof(cube_cell));
+}
+
+void cube_free(cube *c)
+{
+    free(c->cells);
+    memset(c, 0, sizeof *c);
+}
+
+static uint64_t key_hash(const cube_key *k)
+{
+    uint64_t a = ((uint64_t)k->unit << 32) | ((uint64_t)k->project << 16) | k->source;
+    uint64_t b = ((uint64_t)k->year << 16) | k->cap_year;
+    uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
+}
+
+static int key_eq(const cube_key *a, const cube_key *b)
+{
+    return a->unit == b->unit && a->project == b->project &&
+           a->source == b->source && a->year == b->year && a->cap_year == b->cap_year;
+}
+
+static cube_cell *probe(cube_cell *cells, size_t cap, const cube_key *k)
+{
+    size_t mask = cap - 1;
+    for (size_t i = key_hash(k) & mask;; i = (i + 1) & mask)
+        if (!cells[i].used || key_eq(&cells[i].key, k)) return &cells[i];
+}
+
+static void grow(cube *c)
+{
+    size_t ncap = c->cap * 2;
+    cube_cell *n = xcalloc(ncap, sizeof(cube_cell));
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->cells[i].used) *probe(n, ncap, &c->cells[i].key) = c->cells[i];
+    free(c->cells);
+    c->cells = n;
+    c->cap = ncap;
+}
+
+cube_cell *cube_cell_get(cube *c, const cube_key *key)
+{
+    cube_cell *cell = probe(c->cells, c->cap, key);
+    if (cell->used) return cell;
+    if ((c->count + 1) * 2 > c->cap) {
+        grow(c);
+        cell = probe(c->cells, c->cap, key);
+    }
+    memset(cell, 0, sizeof *cell);
+    cell->key = *key;
+    cell->used = 1;
+    c->count++;
+    return cell;
+}
+
+void cube_add_plan(cube *c, const cube_key *key, int64_t amount)
+{
+    cube_cell_get(c, key)->plan += amount;
+}
+
+void cube_add_payment(cube *c, const cube_key *key, int64_t amount)
+{
+    cube_cell_get(c, key)->disbursed += amount;
+}
+
+static int snapshot_later(int date, uint64_t pos, const cube_cell *cell)
+{
+    return date > cell->snap_date || (date == cell->snap_date && pos > cell->snap_pos);
+}
+
+void cube_put_snapshot(cube *c, const cube_key *key, int date, uint64_t pos,
+                       int64_t amount)
+{
+    cube_cell *cell = cube_cell_get(c, key);
+    if (!snapshot_later(date, pos, cell)) return;
+    cell->snap_date = date;
+    cell->snap_pos = pos;
+    cell->disbursed = amount;
+}
+
+void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots)
+{
+    for (size_t i = 0; i < src->cap; i++) {
+        const cube_cell *s = &src->cells[i];
+        if (!s->used) continue;
+        cube_key k = s->key;
+        k.unit = (uint32_t)unit_remap[k.unit];
+        cube_cell *d = cube_cell_get(dst, &k);
+        d->plan += s->plan;
+        if (!snapshots) {
+            d->disbursed += s->disbursed;
+        } else if (s->snap_date && snapshot_later(s->snap_date, s->snap_pos, d)) {
+            d->snap_date = s->snap_date;
+            d->snap_pos = s->snap_pos;
+            d->disbursed = s->disbursed;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/*
+ * cube: the aggregate at the heart of the pipeline. A hash map from a
+ * compact key (unit, project, source, plan year, capital year) to exact
+ * measures in đồng: allocated plan and disbursed as of the report date.
+ *
+ * A row costs one hash lookup and an integer addition; memory grows with
+ * the number of distinct keys, never with the number of rows. Each reading
+ * task fills its own cube; cube_merge folds them together afterwards, which
+ * is exact and order-independent for sums, and for snapshots keeps the
+ * latest (date, position), so the result never depends on thread timing.
+ */
+#ifndef MTQG_CUBE_H
+#define MTQG_CUBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cube_key {
+    uint32_t unit;
+    uint16_t project;
+    uint16_t source;
+    uint16_t year;      /* plan year (nam) */
+    uint16_t cap_year;  /* capital year (nam_von); < year: extended capital */
+} cube_key;
+
+typedef struct cube_cell {
+    cube_key key;
+    uint32_t used;
+    int64_t plan;       /* đồng */
+    int64_t disbursed;  /* đồng: payments summed, or the counted snapshot */
+    int32_t snap_date;  /* yyyymmdd of the counted snapshot; 0 none */
+    uint64_t snap_pos;  /* (task, row) of the counted snapshot */
+} cube_cell;
+
+typedef struct cube {
+    cube_cell *cells;
+    size_t cap;         /* power of two */
+    size_t count;
+} cube;
+
+/** cube_init / cube_free */
+void cube_init(cube *c);
+void cube_free(cube *c);
+/** cube_cell_get - the cell for key, created zeroed on first use. */
+cube_cell *cube_cell_get(cube *c, const cube_key *key);
+/** cube_add_plan - add an allocation. */
+void cube_add_plan(cube *c, const cube_key *key, int64_t amount);
+/** cube_add_payment - add a disbursement payment. */
+void cube_add_payment(cube *c, const cube_key *key, int64_t amount);
+/**
+ * cube_put_snapshot - a cumulative disbursement snapshot: the one with the
+ * latest date counts; on equal dates the later position (task, row) wins.
+ */
+void cube_put_snapshot(cube *c, const cube_key *key, int date, uint64_t pos,
+                       int64_t amount);
+/**
+ * cube_merge - fold src into dst, with src unit ids mapped through
+ * unit_remap. snapshots: 1 when disbursed values are snapshots.
+ */
+void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots);
+
+/** Iterate: for (size_t i = 0; i < c->cap; i++) if (c->cells[i].used) ... */
+
+#endif

@@ -1,0 +1,31 @@
+/* dataset lifetime. */
+#include "dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void dataset_init(dataset *d, const catalogue *cat)
+{
+    memset(d, 0, sizeof *d);
+    d->cat = cat;
+    units_init(&d->units);
+    cube_init(&d->cube);
+    indicators_init(&d->ind);
+}
+
+void dataset_free(dataset *d)
+{
+    units_free(&d->units);
+    cube_free(&d->cube);
+    indicators_free(&d->ind);
+    for (int i = 0; i < d->nfiles; i++) free(d->files[i].path);
+    free(d->files);
+    if (d->rejects) fclose(d->rejects);
+    memset(d, 0, sizeof *d);
+}
+
+const char *input_kind_name(input_kind k)
+{
+    static const char *names[] = {"ke_hoach", "giai_ngan", "chi_tieu"};
+    return k < KIND_COUNT ? names[k] : "?";
+}

@@ -1,0 +1,45 @@
+/*
+ * dataset: everything the readers produce and the renderers consume: the
+ * merged units, cube and indicators, and per-file counts that prove nothing
+ * was lost (read = accepted + skipped + rejected).
+ */
+#ifndef MTQG_DATASET_H
+#define MTQG_DATASET_H
+
+#include <stdio.h>
+
+#include "catalogue.h"
+#include "cube.h"
+#include "indicators.h"
+#include "units.h"
+
+typedef enum { KIND_PLAN = 0, KIND_DISB, KIND_INDICATOR, KIND_COUNT } input_kind;
+
+typedef struct file_stats {
+    char *path;
+    input_kind kind;
+    long read;        /* data rows (records after the header) */
+    long accepted;    /* aggregated */
+    long skipped;     /* valid but dated after the as-of date */
+    long rejected;    /* in the rejects file */
+    long other_year;  /* accepted, but for another plan year than the report's */
+} file_stats;
+
+typedef struct dataset {
+    const catalogue *cat;  /* borrowed */
+    units units;
+    cube cube;
+    indicators ind;
+    int nfiles;
+    file_stats *files;
+    long rejected_total;
+    FILE *rejects;         /* rejects CSV body (tmpfile), NULL when none */
+} dataset;
+
+/** dataset_init / dataset_free */
+void dataset_init(dataset *d, const catalogue *cat);
+void dataset_free(dataset *d);
+/** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu". */
+const char *input_kind_name(input_kind k);
+
+#endif

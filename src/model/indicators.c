@@ -1,0 +1,84 @@
+/* Indicator aggregation; see indicators.h. Small data: a strmap of cells. */
+#include "indicators.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/text.h"
+
+void indicators_init(indicators *in)
+{
+    memset(in, 0, sizeof *in);
+    strmap_init(&in->name_keys);
+    strmap_init(&in->uom_keys);
+    strmap_init(&in->cell_keys);
+}
+
+void indicators_free(indicators *in)
+{
+    for (int i = 0; i < in->nnames; i++) free(in->names[i]);
+    for (int i = 0; i < in->nuoms; i++) free(in->uoms[i]);
+    free(in->names);
+    free(in->uoms);
+    free(in->cells);
+    strmap_free(&in->name_keys);
+    strmap_free(&in->uom_keys);
+    strmap_free(&in->cell_keys);
+    memset(in, 0, sizeof *in);
+}
+
+static int intern(strmap *keys, char ***texts, int *n, int *alloc,
+                  const char *s, size_t len)
+{
+    strbuf k = STRBUF_INIT, shown = STRBUF_INIT;
+    text_trim(&s, &len);
+    if (text_key(&k, s, len) < 0) return -1;
+    int id = strmap_get(keys, k.buf, k.len);
+    if (id < 0) {
+        text_nfc(&shown, s, len);
+        ALLOC_GROW(*texts, *n + 1, *alloc);
+        id = (*n)++;
+        (*texts)[id] = strbuf_detach(&shown, NULL);
+        strmap_put(keys, k.buf, k.len, id);
+    }
+    strbuf_release(&k);
+    strbuf_release(&shown);
+    return id;
+}
+
+int indicators_intern_name(indicators *in, const char *s, size_t len)
+{
+    return intern(&in->name_keys, &in->names, &in->nnames, &in->names_alloc, s, len);
+}
+
+int indicators_intern_uom(indicators *in, const char *s, size_t len)
+{
+    return intern(&in->uom_keys, &in->uoms, &in->nuoms, &in->uoms_alloc, s, len);
+}
+
+void indicators_add(indicators *in, uint32_t unit, int project, int year,
+                    int name, int uom, int64_t target, int64_t achieved)
+{
+    int32_t key[5] = {(int32_t)unit, project, year, name, uom};
+    int id = strmap_get(&in->cell_keys, (const char *)key, sizeof key);
+    if (id < 0) {
+        ALLOC_GROW(in->cells, in->ncells + 1, in->cells_alloc);
+        id = in->ncells++;
+        in->cells[id] = (ind_cell){unit, (uint16_t)project, (uint16_t)year, name, uom, 0, 0};
+        strmap_put(&in->cell_keys, (const char *)key, sizeof key, id);
+    }
+    in->cells[id].target += target;
+    in->cells[id].achieved += achieved;
+}
+
+void indicators_merge(indicators *dst, const indicators *src, const int *unit_remap)
+{
+    for (int i = 0; i < src->ncells; i++) {
+        const ind_cell *c = &src->cells[i];
+        const char *nm = src->names[c->name], *um = src->uoms[c->uom];
+        int name = indicators_intern_name(dst, nm, strlen(nm));
+        int uom = indicators_intern_uom(dst, um, strlen(um));
+        indicators_add(dst, (uint32_t)unit_remap[c->unit], c->project, c->year,
+                       name, uom, c->target, c->achieved);
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * indicators: physical results (chỉ tiêu) by unit, project, plan year,
+ * indicator name and unit of measure: target and achieved, in thousandths
+ * of the unit (so 2,5 km is 2500, exact). Names are matched after NFC and
+ * case folding; the first spelling seen is the one shown.
+ */
+#ifndef MTQG_INDICATORS_H
+#define MTQG_INDICATORS_H
+
+#include <stdint.h>
+
+#include "../util/strbuf.h"
+#include "../util/strmap.h"
+
+typedef struct ind_cell {
+    uint32_t unit;
+    uint16_t project, year;
+    int32_t name, uom;      /* ids into names / uoms */
+    int64_t target, achieved;
+} ind_cell;
+
+typedef struct indicators {
+    strmap name_keys, uom_keys, cell_keys;
+    int nnames, names_alloc, nuoms, uoms_alloc, ncells, cells_alloc;
+    char **names, **uoms;
+    ind_cell *cells;
+} indicators;
+
+/** indicators_init / indicators_free */
+void indicators_init(indicators *in);
+void indicators_free(indicators *in);
+/** indicators_intern_name / _uom - id for a text; -1 on invalid UTF-8. */
+int indicators_intern_name(indicators *in, const char *s, size_t len);
+int indicators_intern_uom(indicators *in, const char *s, size_t len);
+/** indicators_add - add target and achieved to the cell of the key. */
+void indicators_add(indicators *in, uint32_t unit, int project, int year,
+                    int name, int uom, int64_t target, int64_t achieved);
+/** indicators_merge - fold src into dst (units mapped through unit_remap). */
+void indicators_merge(indicators *dst, const indicators *src, const int *unit_remap);
+
+#endif

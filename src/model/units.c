@@ -1,0 +1,214 @@
+/* Interning of provinces, districts and communes; see units.h. */
+#include "units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/text.h"
+
+void units_init(units *u)
+{
+    memset(u, 0, sizeof *u);
+    strmap_init(&u->prov_keys);
+    strmap_init(&u->dist_keys);
+    strmap_init(&u->unit_keys);
+}
+
+void units_free(units *u)
+{
+    for (int i = 0; i < u->nprovinces; i++) {
+        free(u->provinces[i].code);
+        free(u->provinces[i].name);
+    }
+    for (int i = 0; i < u->ndistricts; i++) {
+        free(u->districts[i].code);
+        free(u->districts[i].name);
+    }
+    for (int i = 0; i < u->nunits; i++) {
+        free(u->units[i].code);
+        free(u->units[i].name);
+    }
+    for (int i = 0; i < u->nwarnings; i++) free(u->warnings[i]);
+    free(u->provinces);
+    free(u->districts);
+    free(u->units);
+    free(u->warnings);
+    strmap_free(&u->prov_keys);
+    strmap_free(&u->dist_keys);
+    strmap_free(&u->unit_keys);
+    memset(u, 0, sizeof *u);
+}
+
+static void warn(units *u, const char *fmt, const char *a, const char *b,
+                 const char *c)
+{
+    if (u->nwarnings >= UNITS_MAX_WARNINGS) return;
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, fmt, a, b, c);
+    ALLOC_GROW(u->warnings, u->nwarnings + 1, u->warn_alloc);
+    u->warnings[u->nwarnings++] = strbuf_detach(&sb, NULL);
+}
+
+/* Keep the earliest-seen non-empty name; report a different one. */
+static void settle_name(units *u, char **name, uint64_t *name_pos,
+                        const char *cand, uint64_t pos, const char *code)
+{
+    if (!cand || !*cand) return;
+    if (!*name || !**name) {
+        free(*name);
+        *name = xstrdup(cand);
+        *name_pos = pos;
+        return;
+    }
+    if (strcmp(*name, cand) == 0) return;
+    if (code && *code)
+        warn(u, "mã %s có hai tên khác nhau: \"%s\" và \"%s\"", code,
+             pos < *name_pos ? cand : *name, pos < *name_pos ? *name : cand);
+    if (pos < *name_pos) {
+        free(*name);
+        *name = xstrdup(cand);
+        *name_pos = pos;
+    }
+}
+
+/* NFC text of a cell, trimmed, inner spaces folded. */
+static char *clean(const char *s, size_t len)
+{
+    strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+    text_trim(&s, &len);
+    if (text_nfc(&sb, s, len) < 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    int space = 0;
+    for (size_t i = 0; i < sb.len; i++) {
+        if (sb.buf[i] == ' ' || sb.buf[i] == '\t') {
+            space = 1;
+            continue;
+        }
+        if (space && out.len) strbuf_addch(&out, ' ');
+        space = 0;
+        strbuf_addch(&out, sb.buf[i]);
+    }
+    strbuf_release(&sb);
+    return strbuf_detach(&out, NULL);
+}
+
+static int intern_province(units *u, const char *code, const char *name,
+                           uint64_t pos)
+{
+    strbuf k = STRBUF_INIT;
+    if (*code) strbuf_addf(&k, "c:%s", code);
+    else { strbuf_adds(&k, "n:"); text_key(&k, name, strlen(name)); }
+    int id = strmap_get(&u->prov_keys, k.buf, k.len);
+    if (id < 0) {
+        ALLOC_GROW(u->provinces, u->nprovinces + 1, u->prov_alloc);
+        id = u->nprovinces++;
+        u->provinces[id] = (unit_province){xstrdup(code), NULL, pos};
+        strmap_put(&u->prov_keys, k.buf, k.len, id);
+    }
+    settle_name(u, &u->provinces[id].name, &u->provinces[id].name_pos, name, pos, code);
+    strbuf_release(&k);
+    return id;
+}
+
+static int intern_district(units *u, int prov, const char *code,
+                           const char *name, uint64_t pos)
+{
+    if (!*code && !*name) return -1;
+    strbuf k = STRBUF_INIT;
+    if (*code) strbuf_addf(&k, "c:%s", code);
+    else { strbuf_addf(&k, "p%d:n:", prov); text_key(&k, name, strlen(name)); }
+    int id = strmap_get(&u->dist_keys, k.buf, k.len);
+    if (id < 0) {
+        ALLOC_GROW(u->districts, u->ndistricts + 1, u->dist_alloc);
+        id = u->ndistricts++;
+        u->districts[id] = (unit_district){xstrdup(code), NULL, prov, pos};
+        strmap_put(&u->dist_keys, k.buf, k.len, id);
+    }
+    settle_name(u, &u->districts[id].name, &u->districts[id].name_pos, name, pos, code);
+    strbuf_release(&k);
+    return id;
+}
+
+static int intern_unit(units *u, unit_kind kind, int prov, int dist,
+                       const char *code, const char *name, uint64_t pos)
+{
+    strbuf k = STRBUF_INIT;
+    if (kind == UNIT_PROVINCE_LEVEL) strbuf_addf(&k, "P%d", prov);
+    else if (kind == UNIT_DISTRICT_LEVEL) strbuf_addf(&k, "D%d", dist);
+    else if (*code) strbuf_addf(&k, "c:%s", code);
+    else { strbuf_addf(&k, "d%d:p%d:n:", dist, prov); text_key(&k, name, strlen(name)); }
+    int id = strmap_get(&u->unit_keys, k.buf, k.len);
+    if (id < 0) {
+        ALLOC_GROW(u->units, u->nunits + 1, u->unit_alloc);
+        id = u->nunits++;
+        u->units[id] = (unit_entry){kind, kind == UNIT_COMMUNE ? xstrdup(code) : NULL,
+                                    NULL, prov, dist, pos};
+        strmap_put(&u->unit_keys, k.buf, k.len, id);
+    } else if (kind == UNIT_COMMUNE && u->units[id].district < 0) {
+        u->units[id].district = dist;
+    } else if (kind == UNIT_COMMUNE && u->units[id].district != dist && dist >= 0) {
+        warn(u, "xã mã %s ghi thuộc hai huyện khác nhau (%s, %s)", code,
+             u->districts[u->units[id].district].code, u->districts[dist].code);
+    }
+    if (kind == UNIT_COMMUNE)
+        settle_name(u, &u->units[id].name, &u->units[id].name_pos, name, pos, code);
+    strbuf_release(&k);
+    return id;
+}
+
+int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
+                  const char *default_prov_name, uint64_t pos)
+{
+    char *f[6] = {clean(r->ma_tinh, r->ma_tinh_len), clean(r->ten_tinh, r->ten_tinh_len),
+                  clean(r->ma_huyen, r->ma_huyen_len), clean(r->ten_huyen, r->ten_huyen_len),
+                  clean(r->ma_xa, r->ma_xa_len), clean(r->ten_xa, r->ten_xa_len)};
+    int id = -1;
+    if (f[0] && f[1] && f[2] && f[3] && f[4] && f[5]) {
+        int named = *f[0] || *f[1];
+        int prov = intern_province(u, named ? f[0] : default_prov_code,
+                                   named ? f[1] : default_prov_name, pos);
+        int dist = intern_district(u, prov, f[2], f[3], pos);
+        if (*f[4] || *f[5])
+            id = intern_unit(u, UNIT_COMMUNE, prov, dist, f[4], f[5], pos);
+        else if (dist >= 0)
+            id = intern_unit(u, UNIT_DISTRICT_LEVEL, prov, dist, "", "", pos);
+        else
+            id = intern_unit(u, UNIT_PROVINCE_LEVEL, prov, -1, "", "", pos);
+    }
+    for (int i = 0; i < 6; i++) free(f[i]);
+    return id;
+}
+
+void units_merge(units *dst, const units *src, int *remap)
+{
+    int *prov = xcalloc((size_t)src->nprovinces + 1, sizeof(int));
+    int *dist = xcalloc((size_t)src->ndistricts + 1, sizeof(int));
+    for (int i = 0; i < src->nprovinces; i++) {
+        const unit_province *p = &src->provinces[i];
+        prov[i] = intern_province(dst, p->code, p->name ? p->name : "", p->name_pos);
+    }
+    for (int i = 0; i < src->ndistricts; i++) {
+        const unit_district *d = &src->districts[i];
+        dist[i] = intern_district(dst, prov[d->province], d->code,
+                                  d->name ? d->name : "", d->name_pos);
+    }
+    for (int i = 0; i < src->nunits; i++) {
+        const unit_entry *e = &src->units[i];
+        remap[i] = intern_unit(dst, e->kind, prov[e->province],
+                               e->district >= 0 ? dist[e->district] : -1,
+                               e->code ? e->code : "", e->name ? e->name : "",
+                               e->name_pos);
+    }
+    for (int i = 0; i < src->nwarnings; i++)
+        warn(dst, "%s%s%s", src->warnings[i], "", "");
+    free(prov);
+    free(dist);
+}
+
+const char *units_name(const units *u, int id)
+{
+    const unit_entry *e = &u->units[id];
+    return e->name && *e->name ? e->name : (e->code ? e->code : "");
+}

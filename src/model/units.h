@@ -1,0 +1,82 @@
+/*
+ * units: the administrative units rows refer to, interned once into ids.
+ *
+ * Provinces hold districts (absent after 1/7/2025), which hold communes. A
+ * row with no commune is capital held at district level ("Cấp huyện") or,
+ * with no district either, at province level ("Cấp tỉnh"); each of those is
+ * a unit of its own kind. Communes are matched by code, or by normalised
+ * name within their district when the code is missing.
+ *
+ * Each reading task has its own registry (no locks on the hot path); the
+ * registries are merged in task order afterwards. Every name remembers the
+ * position (task, row) it was first seen at, and the earliest wins, so the
+ * merged result does not depend on thread timing.
+ */
+#ifndef MTQG_UNITS_H
+#define MTQG_UNITS_H
+
+#include <stdint.h>
+
+#include "../util/strbuf.h"
+#include "../util/strmap.h"
+
+typedef enum { UNIT_COMMUNE = 0, UNIT_DISTRICT_LEVEL, UNIT_PROVINCE_LEVEL } unit_kind;
+
+typedef struct unit_province {
+    char *code, *name;
+    uint64_t name_pos;
+} unit_province;
+
+typedef struct unit_district {
+    char *code, *name;
+    int province;
+    uint64_t name_pos;
+} unit_district;
+
+typedef struct unit_entry {
+    unit_kind kind;
+    char *code, *name;   /* commune code and name; NULL for the levels */
+    int province;
+    int district;        /* -1: none */
+    uint64_t name_pos;
+} unit_entry;
+
+/* The raw text a row gives about its unit. */
+typedef struct unit_ref {
+    const char *ma_tinh, *ten_tinh, *ma_huyen, *ten_huyen, *ma_xa, *ten_xa;
+    size_t ma_tinh_len, ten_tinh_len, ma_huyen_len, ten_huyen_len, ma_xa_len,
+        ten_xa_len;
+} unit_ref;
+
+typedef struct units {
+    int nprovinces, ndistricts, nunits;
+    int prov_alloc, dist_alloc, unit_alloc;
+    unit_province *provinces;
+    unit_district *districts;
+    unit_entry *units;
+    strmap prov_keys, dist_keys, unit_keys;
+    int nwarnings, warn_alloc;
+    char **warnings;     /* name conflicts, in order found */
+} units;
+
+/** units_init / units_free */
+void units_init(units *u);
+void units_free(units *u);
+/**
+ * units_resolve - the unit id for a row's unit columns, creating it on first
+ * sight. default_province (code, name) stands in when the row names none.
+ * pos orders "first seen" for names. Returns -1 only for invalid UTF-8.
+ */
+int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
+                  const char *default_prov_name, uint64_t pos);
+/**
+ * units_merge - intern every unit of src into dst; remap[i] receives the dst
+ * id of src unit i (caller allocates src->nunits ints).
+ */
+void units_merge(units *dst, const units *src, int *remap);
+/** units_name - a commune's name (its code when it has no name). */
+const char *units_name(const units *u, int id);
+
+#define UNITS_MAX_WARNINGS 200
+
+#endif

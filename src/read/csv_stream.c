@@ -1,0 +1,234 @@
+/* libcsv driven over a byte range, block by block; see csv_stream.h. */
+#include "csv_stream.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLOCK (256 * 1024)
+#define MAX_CELLS 4096
+
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c). */
+#define LIBCSV_ROW_NOT_BEGUN 0
+
+typedef struct row_acc {
+    strbuf data;          /* the cells' bytes, NUL after each */
+    size_t off[MAX_CELLS];
+    size_t len[MAX_CELLS];
+    const char *cell[MAX_CELLS];
+    int n;
+    int overflow;
+    long index;
+    record_fn fn;
+    void *ctx;
+    int stop;
+} row_acc;
+
+static void on_field(void *s, size_t len, void *data)
+{
+    row_acc *a = data;
+    if (a->n >= MAX_CELLS) {
+        a->overflow = 1;
+        return;
+    }
+    a->off[a->n] = a->data.len;
+    a->len[a->n] = len;
+    if (s && len) strbuf_add(&a->data, s, len);
+    strbuf_addch(&a->data, '\0');
+    a->n++;
+}
+
+static void on_row(int c, void *data)
+{
+    row_acc *a = data;
+    (void)c;
+    if (a->stop) return;
+    for (int i = 0; i < a->n; i++) a->cell[i] = a->data.buf + a->off[i];
+    record r = {a->overflow ? -1 : a->n, a->cell, a->len, a->index++};
+    if (a->fn(a->ctx, &r)) a->stop = 1;
+    a->n = 0;
+    a->overflow = 0;
+    strbuf_reset(&a->data);
+}
+
+static int open_file(const char *path, off_t *size, strbuf *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        strbuf_addf(err, "%s: không mở được tệp (%s)", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        strbuf_addf(err, "%s: không phải tệp thông thường", path);
+        close(fd);
+        return -1;
+    }
+    *size = st.st_size;
+    return fd;
+}
+
+static char sniff_delim(const char *s, size_t n)
+{
+    int counts[3] = {0, 0, 0}, quoted = 0;
+    for (size_t i = 0; i < n && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
+        if (s[i] == '"') quoted = !quoted;
+        else if (!quoted && s[i] == ',') counts[0]++;
+        else if (!quoted && s[i] == ';') counts[1]++;
+        else if (!quoted && s[i] == '\t') counts[2]++;
+    }
+    if (counts[1] > counts[0] && counts[1] >= counts[2]) return ';';
+    if (counts[2] > counts[0] && counts[2] > counts[1]) return '\t';
+    return ',';
+}
+
+typedef struct head_ctx {
+    csv_head *h;
+    int done;
+} head_ctx;
+
+static int take_head(void *ctx, const record *r)
+{
+    head_ctx *hc = ctx;
+    csv_head *h = hc->h;
+    h->ncells = r->n < 0 ? 0 : r->n;
+    h->cells = xcalloc((size_t)h->ncells + 1, sizeof(char *));
+    h->lens = xcalloc((size_t)h->ncells + 1, sizeof(size_t));
+    for (int i = 0; i < h->ncells; i++) {
+        h->cells[i] = xstrndup(r->cell[i], r->len[i]);
+        h->lens[i] = r->len[i];
+    }
+    hc->done = 1;
+    return 1;
+}
+
+int csv_stream_head(const char *path, csv_head *h, strbuf *err)
+{
+    memset(h, 0, sizeof *h);
+    int fd = open_file(path, &h->size, err);
+    if (fd < 0) return -1;
+    char buf[65536];
+    ssize_t n = pread(fd, buf, sizeof buf, 0);
+    close(fd);
+    size_t skip = (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) ? 3 : 0;
+    if (n <= (ssize_t)skip) {
+        strbuf_addf(err, "%s: tệp rỗng (không có dòng tiêu đề)", path);
+        return -1;
+    }
+    h->delim = sniff_delim(buf + skip, (size_t)n - skip);
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    csv_set_delim(&p, (unsigned char)h->delim);
+    row_acc *a = xcalloc(1, sizeof *a);
+    a->data = (strbuf)STRBUF_INIT;
+    head_ctx hc = {h, 0};
+    a->fn = take_head;
+    a->ctx = &hc;
+    /* Byte by byte: the header is short, and we need where it ended. */
+    size_t i = skip;
+    for (; i < (size_t)n && !hc.done; i++)
+        if (csv_parse(&p, buf + i, 1, on_field, on_row, a) != 1) break;
+    if (!hc.done && i == (size_t)n && n < (ssize_t)sizeof buf)
+        csv_fini(&p, on_field, on_row, a);
+    if (hc.done && i < (size_t)n && buf[i - 1] == '\r' && buf[i] == '\n') i++;
+    csv_free(&p);
+    strbuf_release(&a->data);
+    free(a);
+    if (!hc.done || h->ncells == 0) {
+        strbuf_addf(err, "%s: không đọc được dòng tiêu đề", path);
+        csv_head_free(h);
+        return -1;
+    }
+    h->body_start = (off_t)i;
+    return 0;
+}
+
+void csv_head_free(csv_head *h)
+{
+    for (int i = 0; i < h->ncells; i++) free(h->cells[i]);
+    free(h->cells);
+    free(h->lens);
+    memset(h, 0, sizeof *h);
+}
+
+off_t csv_stream_split(const char *path, off_t begin, off_t end)
+{
+    strbuf err = STRBUF_INIT;
+    off_t size;
+    int fd = open_file(path, &size, &err);
+    strbuf_release(&err);
+    if (fd < 0) return end;
+    off_t pos = begin + (end - begin) / 2;
+    char buf[4096];
+    off_t result = end;
+    while (pos < end && result == end) {
+        ssize_t n = pread(fd, buf, sizeof buf, pos);
+        if (n <= 0) break;
+        char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl) result = pos + (nl - buf) + 1;
+        pos += n;
+    }
+    close(fd);
+    return result < end ? result : end;
+}
+
+static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
+                        row_acc *a, const char *path, strbuf *err)
+{
+    char *buf = xmalloc(BLOCK);
+    int rc = 0;
+    for (off_t pos = begin; pos < end && !a->stop;) {
+        size_t want = (size_t)(end - pos) < BLOCK ? (size_t)(end - pos) : BLOCK;
+        ssize_t n = pread(fd, buf, want, pos);
+        if (n <= 0) {
+            strbuf_addf(err, "%s: lỗi đọc tệp (%s)", path, n < 0 ? strerror(errno) : "hết tệp sớm");
+            rc = -1;
+            break;
+        }
+        if (csv_parse(p, buf, (size_t)n, on_field, on_row, a) != (size_t)n) {
+            strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s); phần sau của tệp không đọc được",
+                        path, a->index + 2, csv_strerror(csv_error(p)));
+            rc = -1;
+            break;
+        }
+        pos += n;
+    }
+    free(buf);
+    return rc;
+}
+
+int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
+                     record_fn fn, void *ctx, int *clean_end, long *bad_index,
+                     strbuf *err)
+{
+    off_t size;
+    int fd = open_file(path, &size, err);
+    if (fd < 0) return -1;
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    csv_set_delim(&p, (unsigned char)delim);
+    row_acc *a = xcalloc(1, sizeof *a);
+    a->data = (strbuf)STRBUF_INIT;
+    a->fn = fn;
+    a->ctx = ctx;
+    int rc = parse_blocks(fd, &p, begin, end, a, path, err);
+    *clean_end = rc == 0 && p.pstate == LIBCSV_ROW_NOT_BEGUN;
+    if (rc == 0 && end >= size && !a->stop &&
+        csv_fini(&p, on_field, on_row, a) != 0) {
+        strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV ở cuối tệp (%s)", path,
+                    a->index + 2, csv_strerror(csv_error(&p)));
+        rc = -1;
+    }
+    if (bad_index) *bad_index = a->index;
+    if (rc == 0 && a->stop) rc = 1;
+    csv_free(&p);
+    close(fd);
+    strbuf_release(&a->data);
+    free(a);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * csv_stream: streaming CSV through libcsv, in fixed-size blocks, never the
+ * whole file in memory. A file can be read in byte ranges so two threads
+ * can parse halves of one large file; a range must start at the start of a
+ * line, and the caller learns whether the range really ended between
+ * records (and not inside a quoted field with an embedded newline), which
+ * is the one case where a split at a newline is wrong.
+ *
+ * libcsv traps handled here (library-notes.md): a UTF-8 byte-order mark is
+ * skipped, csv_fini flushes a last row without a newline, CSV_STRICT turns
+ * malformed quoting into an error with a row number.
+ */
+#ifndef MTQG_CSV_STREAM_H
+#define MTQG_CSV_STREAM_H
+
+#include <sys/types.h>
+
+#include "../util/strbuf.h"
+#include "record.h"
+
+typedef struct csv_head {
+    char delim;        /* ',', ';' or '\t' */
+    off_t body_start;  /* offset of the first data row */
+    off_t size;        /* file size */
+    int ncells;
+    char **cells;      /* header cells, NUL-terminated copies */
+    size_t *lens;
+} csv_head;
+
+/**
+ * csv_stream_head - read the header row of path: delimiter (the most
+ * frequent of , ; TAB in the first line), cells, where the body starts.
+ * Returns 0, or -1 with "path: why" in err (missing, unreadable, empty).
+ */
+int csv_stream_head(const char *path, csv_head *h, strbuf *err);
+/** csv_head_free */
+void csv_head_free(csv_head *h);
+/**
+ * csv_stream_split - an offset near the middle of [begin, end) just after a
+ * newline, or end when there is none. Used to cut a large body in two.
+ */
+off_t csv_stream_split(const char *path, off_t begin, off_t end);
+/**
+ * csv_stream_range - parse records in [begin, end) of path, calling fn for
+ * each. When end is the file size the last row is flushed. *clean_end is set
+ * to 1 when the range ended between records. Returns 0, 1 when fn stopped
+ * the reading, or -1 with "path: why" in err (I/O or malformed quoting;
+ * the row is counted from the range start, reported through *bad_index).
+ */
+int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
+                     record_fn fn, void *ctx, int *clean_end, long *bad_index,
+                     strbuf *err);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * The row parser. Every row ends in exactly one of: accepted (added to the
+ * aggregates), skipped (empty, or dated after the as-of date), rejected
+ * (spooled with its reason). The counts are the proof nothing was lost.
+ */
+#include "read_task.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/date.h"
+#include "../util/decimal.h"
+#include "csv_stream.h"
+
+void read_task_init(read_task *t)
+{
+    memset(t, 0, sizeof *t);
+    units_init(&t->units);
+    cube_init(&t->cube);
+    indicators_init(&t->ind);
+    strmap_init(&t->project_cache);
+    strmap_init(&t->source_cache);
+    strmap_init(&t->unit_cache);
+    t->err = (strbuf)STRBUF_INIT;
+    t->key = (strbuf)STRBUF_INIT;
+    t->msg = (strbuf)STRBUF_INIT;
+}
+
+void read_task_free(read_task *t)
+{
+    units_free(&t->units);
+    cube_free(&t->cube);
+    indicators_free(&t->ind);
+    strmap_free(&t->project_cache);
+    strmap_free(&t->source_cache);
+    strmap_free(&t->unit_cache);
+    rejects_close(&t->rejects);
+    strbuf_release(&t->err);
+    strbuf_release(&t->key);
+    strbuf_release(&t->msg);
+}
+
+/* A row being parsed: the record plus the task. */
+typedef struct row_view {
+    read_task *t;
+    const record *r;
+} row_view;
+
+static int col(const row_view *v, field_id f)
+{
+    return v->t->lay->col_of[f];
+}
+
+static const char *cell(const row_view *v, field_id f, size_t *len)
+{
+    int c = col(v, f);
+    if (c < 0 || c >= v->r->n) {
+        *len = 0;
+        return "";
+    }
+    *len = v->r->len[c];
+    return v->r->cell[c];
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return 0;
+    return 1;
+}
+
+/* Reject the row at field f (or the whole row when f < 0); returns 0. */
+static int reject(const row_view *v, int f, const char *reason)
+{
+    read_task *t = v->t;
+    strbuf_reset(&t->msg);
+    size_t vlen = 0;
+    const char *val = "";
+    if (f >= 0) {
+        layout_column_label(t->lay, col(v, (field_id)f), &t->msg);
+        val = cell(v, (field_id)f, &vlen);
+    }
+    if (rejects_add(&t->rejects, v->r->index, t->msg.buf, val, vlen, reason) < 0 &&
+        !t->failed) {
+        strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
+        t->failed = 1;
+    }
+    t->rejected++;
+    return 0;
+}
+
+static int parse_year(const row_view *v, field_id f, int dflt, int *year)
+{
+    size_t n;
+    const char *s = cell(v, f, &n);
+    int64_t y;
+    if (is_blank(s, n) && dflt) {
+        *year = dflt;
+        return 0;
+    }
+    if (decimal_parse(s, n, NUMCONV_VI, 0, &y) != NUM_OK || y < 2000 || y > 2100)
+        return reject(v, f, is_blank(s, n) ? "thiếu năm" : "năm không hợp lệ"), -1;
+    *year = (int)y;
+    return 0;
+}
+
+static int parse_amount(const row_view *v, field_id f, int scale, int optional,
+                        int64_t *out)
+{
+    size_t n;
+    const char *s = cell(v, f, &n);
+    num_status st = decimal_parse(s, n, v->t->cfg->numconv, scale, out);
+    if (st == NUM_EMPTY && optional) {
+        *out = 0;
+        return 0;
+    }
+    if (st == NUM_OK) return 0;
+    strbuf reason = STRBUF_INIT;
+    strbuf_addf(&reason, "số không hợp lệ: %s", decimal_status_text(st));
+    reject(v, f, reason.buf);
+    strbuf_release(&reason);
+    return -1;
+}
+
+static int parse_date(const row_view *v, field_id f, int optional, int *out)
+{
+    size_t n;
+    const char *s = cell(v, f, &n);
+    if (is_blank(s, n)) {
+        if (optional) {
+            *out = 0;
+            return 0;
+        }
+        return reject(v, f, "thiếu ngày"), -1;
+    }
+    if (date_parse(s, n, out) < 0)
+        return reject(v, f, "ngày không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)"), -1;
+    return 0;
+}
+
+/* Look text up in a per-task cache, resolving misses with `find`. */
+static int cached(strmap *cache, const char *s, size_t n, const catalogue *cat,
+                  int (*find)(const catalogue *, const char *, size_t))
+{
+    int id = strmap_get(cache, s, n);
+    if (id == -1) {
+        id = find(cat, s, n);
+        strmap_put(cache, s, n, id < 0 ? -2 : id);
+    }
+    return id < 0 ? -1 : id;
+}
+
+static int parse_project(const row_view *v, int *id)
+{
+    size_t n;
+    const char *s = cell(v, F_MA_DU_AN, &n);
+    if (is_blank(s, n)) return reject(v, F_MA_DU_AN, "thiếu mã dự án"), -1;
+    *id = cached(&v->t->project_cache, s, n, v->t->cat, catalogue_find_project);
+    if (*id < 0) return reject(v, F_MA_DU_AN, "mã dự án không có trong danh mục"), -1;
+    return 0;
+}
+
+static int parse_source(const row_view *v, int *id)
+{
+    size_t n;
+    const char *s = cell(v, F_NGUON_VON, &n);
+    if (is_blank(s, n)) return reject(v, F_NGUON_VON, "thiếu nguồn vốn"), -1;
+    *id = cached(&v->t->source_cache, s, n, v->t->cat, catalogue_find_source);
+    if (*id < 0) return reject(v, F_NGUON_VON, "nguồn vốn không có trong danh mục"), -1;
+    return 0;
+}
+
+static int parse_unit(const row_view *v, uint32_t *id)
+{
+    read_task *t = v->t;
+    static const field_id uf[6] = {F_MA_TINH, F_TEN_TINH, F_MA_HUYEN,
+                                   F_TEN_HUYEN, F_MA_XA, F_TEN_XA};
+    const char *s[6];
+    size_t n[6];
+    strbuf_reset(&t->key);
+    for (int i = 0; i < 6; i++) {
+        s[i] = cell(v, uf[i], &n[i]);
+        strbuf_add(&t->key, s[i], n[i]);
+        strbuf_addch(&t->key, '\x1f');
+    }
+    int u = strmap_get(&t->unit_cache, t->key.buf, t->key.len);
+    if (u < 0) {
+        unit_ref ref = {s[0], s[1], s[2], s[3], s[4], s[5],
+                        n[0], n[1], n[2], n[3], n[4], n[5]};
+        uint64_t pos = ((uint64_t)t->index << 40) | (uint64_t)v->r->index;
+        u = units_resolve(&t->units, &ref, t->cfg->unit.province_code
+                          ? t->cfg->unit.province_code : "",
+                          t->cfg->unit.province_name ? t->cfg->unit.province_name : "", pos);
+        if (u < 0) return reject(v, F_TEN_XA, "tên đơn vị không phải UTF-8 hợp lệ"), -1;
+        strmap_put(&t->unit_cache, t->key.buf, t->key.len, u);
+    }
+    *id = (uint32_t)u;
+    return 0;
+}
+
+/* Fields every money row shares: years, unit, project, source. */
+static int parse_key(const row_view *v, cube_key *k)
+{
+    int year, cap_year, project, source;
+    uint32_t unit;
+    if (parse_year(v, F_NAM, 0, &year) < 0) return -1;
+    if (parse_year(v, F_NAM_VON, year, &cap_year) < 0) return -1;
+    if (cap_year > year) return reject(v, F_NAM_VON, "năm vốn sau năm kế hoạch"), -1;
+    if (parse_unit(v, &unit) < 0 || parse_project(v, &project) < 0 ||
+        parse_source(v, &source) < 0)
+        return -1;
+    *k = (cube_key){unit, (uint16_t)project, (uint16_t)source, (uint16_t)year,
+                    (uint16_t)cap_year};
+    return 0;
+}
+
+static void accept(read_task *t, int year)
+{
+    t->accepted++;
+    if (year != t->cfg->year) t->other_year++;
+}
+
+static void plan_row(const row_view *v)
+{
+    cube_key k;
+    int64_t amount;
+    if (parse_key(v, &k) < 0) return;
+    if (parse_amount(v, F_KE_HOACH, v->t->cfg->amount_scale, 0, &amount) < 0) return;
+    cube_add_plan(&v->t->cube, &k, amount);
+    accept(v->t, k.year);
+}
+
+static void disb_row(const row_view *v)
+{
+    read_task *t = v->t;
+    cube_key k;
+    int64_t amount;
+    int date;
+    if (parse_key(v, &k) < 0 || parse_date(v, F_NGAY, 0, &date) < 0) return;
+    if (parse_amount(v, F_GIAI_NGAN, t->cfg->amount_scale, 0, &amount) < 0) return;
+    if (date > t->cfg->as_of) {
+        t->skipped++;
+        return;
+    }
+    if (t->cfg->disbursement == DISB_SNAPSHOT)
+        cube_put_snapshot(&t->cube, &k, date,
+                          ((uint64_t)t->index << 40) | (uint64_t)v->r->index, amount);
+    else
+        cube_add_payment(&t->cube, &k, amount);
+    accept(t, k.year);
+}
+
+static void indicator_row(const row_view *v)
+{
+    read_task *t = v->t;
+    int year, project, date, name, uom;
+    uint32_t unit;
+    int64_t target, achieved;
+    size_t nn, un;
+    const char *ns = cell(v, F_CHI_TIEU, &nn), *us = cell(v, F_DON_VI, &un);
+    if (parse_year(v, F_NAM, 0, &year) < 0 || parse_unit(v, &unit) < 0 ||
+        parse_project(v, &project) < 0)
+        return;
+    if (is_blank(ns, nn)) return (void)reject(v, F_CHI_TIEU, "thiếu tên chỉ tiêu");
+    if (is_blank(us, un)) return (void)reject(v, F_DON_VI, "thiếu đơn vị tính");
+    if (parse_amount(v, F_KE_HOACH, 3, 0, &target) < 0 ||
+        parse_amount(v, F_THUC_HIEN, 3, 1, &achieved) < 0 ||
+        parse_date(v, F_NGAY, 1, &date) < 0)
+        return;
+    if ((name = indicators_intern_name(&t->ind, ns, nn)) < 0)
+        return (void)reject(v, F_CHI_TIEU, "không phải UTF-8 hợp lệ");
+    if ((uom = indicators_intern_uom(&t->ind, us, un)) < 0)
+        return (void)reject(v, F_DON_VI, "không phải UTF-8 hợp lệ");
+    if (date > t->cfg->as_of) {
+        t->skipped++;
+        return;
+    }
+    indicators_add(&t->ind, unit, project, year, name, uom, target, achieved);
+    accept(t, year);
+}
+
+static int row_is_empty(const record *r)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!is_blank(r->cell[i], r->len[i])) return 0;
+    return 1;
+}
+
+int read_task_row(void *task, const record *r)
+{
+    read_task *t = task;
+    row_view v = {t, r};
+    t->read++;
+    if (r->n >= 0 && row_is_empty(r)) {
+        t->skipped++;
+        return 0;
+    }
+    if (r->n != t->lay->ncols) {
+        strbuf why = STRBUF_INIT;
+        strbuf_addf(&why, "số cột (%d) khác dòng tiêu đề (%d)", r->n, t->lay->ncols);
+        reject(&v, -1, why.buf);
+        strbuf_release(&why);
+        return 0;
+    }
+    switch (t->lay->kind) {
+    case KIND_PLAN: plan_row(&v); break;
+    case KIND_DISB: disb_row(&v); break;
+    default: indicator_row(&v); break;
+    }
+    return t->failed;
+}
+
+void read_task_run(read_task *t)
+{
+    long bad;
+    int rc = csv_stream_range(t->path, t->delim, t->begin, t->end, read_task_row,
+                              t, &t->clean_end, &bad, &t->err);
+    if (rc < 0) t->failed = 1;
+}

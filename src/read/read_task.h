@@ -1,0 +1,58 @@
+/*
+ * read_task: one unit of reading work (a whole input file, or one byte
+ * range of a large one) and everything it produces: its own units, cube,
+ * indicators, counts and spooled rejects. Tasks share nothing mutable, so
+ * two threads can run two tasks without locks; ingest merges them in task
+ * order afterwards.
+ *
+ * read_task_row is the row parser: it turns a record into a typed row
+ * (plan, payment, indicator) and adds it to the task's aggregates, or
+ * rejects it with column and reason. Raw-text caches make the expensive
+ * resolutions (catalogue spellings, unit names) once per distinct text.
+ */
+#ifndef MTQG_READ_TASK_H
+#define MTQG_READ_TASK_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../config/config.h"
+#include "../model/dataset.h"
+#include "layout.h"
+#include "record.h"
+#include "rejects.h"
+
+typedef struct read_task {
+    /* What to read. */
+    int index;               /* position in the run: orders "first seen" */
+    int file;                /* index into dataset files */
+    const char *path;
+    const layout *lay;
+    char delim;
+    off_t begin, end;
+    const config *cfg;
+    const catalogue *cat;
+    /* What it produced. */
+    units units;
+    cube cube;
+    indicators ind;
+    long read, accepted, skipped, rejected, other_year;
+    reject_spool rejects;
+    int clean_end;           /* the range ended between records */
+    int failed;              /* I/O or CSV syntax error: message in err */
+    strbuf err;
+    /* Scratch, reused for every row. */
+    strmap project_cache, source_cache, unit_cache;
+    strbuf key, msg;
+} read_task;
+
+/** read_task_init - set up an empty task (the "what" fields by caller). */
+void read_task_init(read_task *t);
+/** read_task_free - release everything the task holds. */
+void read_task_free(read_task *t);
+/** read_task_row - the record callback: parse, aggregate or reject. */
+int read_task_row(void *task, const record *r);
+/** read_task_run - read the task's range (dispatches on the format). */
+void read_task_run(read_task *t);
+
+#endif

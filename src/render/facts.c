@@ -1,0 +1,316 @@
+/*
+ * Computing the facts. Sums here are taken straight from the cube with the
+ * same filters the forms use, so a figure in a sentence and the same figure
+ * in a table are the same number.
+ */
+#include "facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/date.h"
+#include "../util/decimal.h"
+#include "../util/text.h"
+
+typedef struct pair {
+    int64_t plan, disb;
+} pair;
+
+static void set_money(vars *v, const char *name, int64_t dong)
+{
+    strbuf sb = STRBUF_INIT;
+    decimal_format(&sb, dong, 6, 3, 1);
+    vars_set(v, name, sb.buf);
+    strbuf_release(&sb);
+}
+
+static void set_rate(vars *v, const char *name, int64_t num, int64_t den)
+{
+    strbuf sb = STRBUF_INIT;
+    decimal_rate_format(&sb, num, den);
+    vars_set(v, name, sb.buf);
+    strbuf_release(&sb);
+}
+
+/* kh_<suffix>, gn_<suffix>, tl_<suffix> for one scope. */
+static void set_scope(vars *v, const char *suffix, pair p)
+{
+    char name[64];
+    snprintf(name, sizeof name, "kh_%s", suffix);
+    set_money(v, name, p.plan);
+    snprintf(name, sizeof name, "gn_%s", suffix);
+    set_money(v, name, p.disb);
+    snprintf(name, sizeof name, "tl_%s", suffix);
+    set_rate(v, name, p.disb, p.plan);
+}
+
+static fact_list *new_list(facts *f, const char *name)
+{
+    fact_list *l = &f->lists[f->nlists++];
+    memset(l, 0, sizeof *l);
+    l->name = xstrdup(name);
+    return l;
+}
+
+static vars *new_item(fact_list *l)
+{
+    ALLOC_GROW(l->items, l->n + 1, l->alloc);
+    vars *v = &l->items[l->n++];
+    vars_init(v);
+    return v;
+}
+
+static void item_figures(vars *it, pair p)
+{
+    set_money(it, "kh", p.plan);
+    set_money(it, "gn", p.disb);
+    set_rate(it, "tl", p.disb, p.plan);
+}
+
+/* Lower rate first; a zero plan sorts last; ties keep the given order. */
+typedef struct ranked {
+    int id;
+    pair p;
+} ranked;
+
+static int cmp_rate(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (!x->p.plan || !y->p.plan) return (x->p.plan == 0) - (y->p.plan == 0);
+    __int128 l = (__int128)x->p.disb * y->p.plan, r = (__int128)y->p.disb * x->p.plan;
+    if (l != r) return l < r ? -1 : 1;
+    return x->id - y->id;
+}
+
+typedef struct sums {
+    pair total, current, extended, *by_type, *by_group, *by_source, *by_top, *by_unit;
+} sums;
+
+static void sums_collect(sums *s, const dataset *ds, int year)
+{
+    const catalogue *cat = ds->cat;
+    memset(s, 0, sizeof *s);
+    s->by_type = xcalloc((size_t)cat->ntypes + 1, sizeof(pair));
+    s->by_group = xcalloc((size_t)cat->ngroups + 1, sizeof(pair));
+    s->by_source = xcalloc((size_t)cat->nsources + 1, sizeof(pair));
+    s->by_top = xcalloc((size_t)cat->nprojects + 1, sizeof(pair));
+    s->by_unit = xcalloc((size_t)ds->units.nunits + 1, sizeof(pair));
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || c->key.year != year) continue;
+        pair d = {c->plan, c->disbursed};
+        const cat_source *src = &cat->sources[c->key.source];
+        int top = c->key.project;
+        while (cat->projects[top].parent >= 0) top = cat->projects[top].parent;
+        pair *targets[] = {&s->total, c->key.cap_year == year ? &s->current : &s->extended,
+                           src->type >= 0 ? &s->by_type[src->type] : NULL,
+                           &s->by_group[src->group], &s->by_source[c->key.source],
+                           &s->by_top[top], &s->by_unit[c->key.unit]};
+        for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++)
+            if (targets[k]) targets[k]->plan += d.plan, targets[k]->disb += d.disb;
+    }
+}
+
+static void sums_free(sums *s)
+{
+    free(s->by_type);
+    free(s->by_group);
+    free(s->by_source);
+    free(s->by_top);
+    free(s->by_unit);
+}
+
+static void lower_code(char *out, size_t n, const char *code)
+{
+    size_t i = 0;
+    for (; code[i] && i + 1 < n; i++)
+        out[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32 : code[i]);
+    out[i] = '\0';
+}
+
+static void scalar_figures(vars *v, const sums *s, const catalogue *cat)
+{
+    set_scope(v, "tong", s->total);
+    set_scope(v, "nam", s->current);
+    set_scope(v, "keo_dai", s->extended);
+    char code[48];
+    for (int t = 0; t < cat->ntypes; t++) {
+        lower_code(code, sizeof code, cat->types[t].code);
+        set_scope(v, code, s->by_type[t]);
+    }
+    for (int g = 0; g < cat->ngroups; g++) {
+        lower_code(code, sizeof code, cat->groups[g].code);
+        set_scope(v, code, s->by_group[g]);
+    }
+}
+
+static void project_lists(facts *f, const sums *s, const catalogue *cat, int behind)
+{
+    fact_list *all = new_list(f, "du_an"), *slow = new_list(f, "du_an_cham");
+    ranked *r = xcalloc((size_t)cat->nprojects + 1, sizeof(ranked));
+    int n = 0;
+    for (int p = 0; p < cat->nprojects; p++) {
+        if (cat->projects[p].parent >= 0 || !s->by_top[p].plan) continue;
+        vars *it = new_item(all);
+        vars_setf(it, "so", "%d", cat->projects[p].number);
+        vars_set(it, "ten", cat->projects[p].name);
+        item_figures(it, s->by_top[p]);
+        r[n++] = (ranked){p, s->by_top[p]};
+    }
+    qsort(r, (size_t)n, sizeof *r, cmp_rate);
+    for (int i = 0; i < n && i < behind; i++) {
+        vars *it = new_item(slow);
+        vars_setf(it, "so", "%d", cat->projects[r[i].id].number);
+        vars_set(it, "ten", cat->projects[r[i].id].name);
+        item_figures(it, r[i].p);
+    }
+    free(r);
+}
+
+static void source_list(facts *f, const sums *s, const catalogue *cat)
+{
+    fact_list *l = new_list(f, "nguon");
+    for (int i = 0; i < cat->nsources; i++) {
+        if (!s->by_source[i].plan && !s->by_source[i].disb) continue;
+        vars *it = new_item(l);
+        vars_set(it, "ten", cat->sources[i].name);
+        item_figures(it, s->by_source[i]);
+    }
+}
+
+static void commune_list(facts *f, const sums *s, const dataset *ds, int behind, vars *v)
+{
+    fact_list *l = new_list(f, "xa_cham");
+    const units *u = &ds->units;
+    ranked *r = xcalloc((size_t)u->nunits + 1, sizeof(ranked));
+    int n = 0, communes = 0;
+    for (int i = 0; i < u->nunits; i++) {
+        if (u->units[i].kind != UNIT_COMMUNE || !s->by_unit[i].plan) continue;
+        communes++;
+        r[n++] = (ranked){i, s->by_unit[i]};
+    }
+    qsort(r, (size_t)n, sizeof *r, cmp_rate);
+    for (int i = 0; i < n && i < behind; i++) {
+        vars *it = new_item(l);
+        const unit_entry *e = &u->units[r[i].id];
+        vars_set(it, "ten", units_name(u, r[i].id));
+        vars_set(it, "huyen", e->district >= 0 && u->districts[e->district].name
+                                  ? u->districts[e->district].name : "");
+        item_figures(it, r[i].p);
+    }
+    vars_setf(v, "so_xa", "%d", communes);
+    vars_setf(v, "so_huyen", "%d", u->ndistricts);
+    free(r);
+}
+
+static void indicator_list(facts *f, const dataset *ds, int year)
+{
+    fact_list *l = new_list(f, "chi_tieu");
+    const indicators *in = &ds->ind;
+    /* One line per (indicator, unit) over all projects and communes. */
+    int64_t *target = xcalloc((size_t)(in->nnames * in->nuoms) + 1, sizeof(int64_t));
+    int64_t *done = xcalloc((size_t)(in->nnames * in->nuoms) + 1, sizeof(int64_t));
+    char *seen = xcalloc((size_t)(in->nnames * in->nuoms) + 1, 1);
+    for (int i = 0; i < in->ncells; i++) {
+        const ind_cell *c = &in->cells[i];
+        if (c->year != year) continue;
+        size_t k = (size_t)c->name * (size_t)in->nuoms + (size_t)c->uom;
+        target[k] += c->target;
+        done[k] += c->achieved;
+        seen[k] = 1;
+    }
+    strbuf sb = STRBUF_INIT;
+    for (int nm = 0; nm < in->nnames; nm++)
+        for (int um = 0; um < in->nuoms; um++) {
+            size_t k = (size_t)nm * (size_t)in->nuoms + (size_t)um;
+            if (!seen[k]) continue;
+            vars *it = new_item(l);
+            vars_set(it, "ten", in->names[nm]);
+            vars_set(it, "dvt", in->uoms[um]);
+            strbuf_reset(&sb);
+            decimal_format(&sb, target[k], 3, 3, 1);
+            vars_set(it, "kh", sb.buf);
+            strbuf_reset(&sb);
+            decimal_format(&sb, done[k], 3, 3, 1);
+            vars_set(it, "th", sb.buf);
+            set_rate(it, "tl", done[k], target[k]);
+        }
+    strbuf_release(&sb);
+    free(target);
+    free(done);
+    free(seen);
+}
+
+static void scalar_context(vars *v, const dataset *ds, const config *cfg,
+                           const char *rejects_name)
+{
+    const config_unit *u = &cfg->unit;
+    strbuf sb = STRBUF_INIT;
+    vars_setf(v, "nam", "%d", cfg->year);
+    vars_setf(v, "nam_truoc", "%d", cfg->year - 1);
+    vars_set(v, "ky_bao_cao", cfg->period_label ? cfg->period_label : "");
+    date_prose(&sb, cfg->as_of);
+    vars_set(v, "ngay_so_lieu", sb.buf);
+    strbuf_reset(&sb);
+    date_short(&sb, cfg->as_of);
+    vars_set(v, "ngay_so_lieu_ngan", sb.buf);
+    int doc_date = u->doc_date ? u->doc_date : cfg->as_of;
+    strbuf_reset(&sb);
+    date_short(&sb, doc_date);
+    vars_set(v, "ngay_van_ban_ngan", sb.buf);
+    vars_set(v, "tinh", u->province_name ? u->province_name : "");
+    vars_set(v, "co_quan", u->agency ? u->agency : "");
+    vars_set(v, "co_quan_cap_tren", u->parent_agency ? u->parent_agency : "");
+    strbuf_reset(&sb);
+    const char *num = u->doc_number ? u->doc_number : "";
+    strbuf_addf(&sb, "%s%s%s%s", strlen(num) == 1 ? "0" : "", num,
+                u->doc_symbol && *u->doc_symbol ? "/" : "", u->doc_symbol ? u->doc_symbol : "");
+    vars_set(v, "so_hieu", sb.buf);
+    long read = 0, accepted = 0, skipped = 0;
+    for (int i = 0; i < ds->nfiles; i++) {
+        read += ds->files[i].read;
+        accepted += ds->files[i].accepted;
+        skipped += ds->files[i].skipped;
+    }
+    vars_setf(v, "so_tep", "%d", ds->nfiles);
+    vars_setf(v, "so_dong_doc", "%ld", read);
+    vars_setf(v, "so_dong_nhan", "%ld", accepted);
+    vars_setf(v, "so_dong_bo_qua", "%ld", skipped);
+    vars_setf(v, "so_dong_loai", "%ld", ds->rejected_total);
+    vars_set(v, "tep_loai", rejects_name ? rejects_name : "");
+    strbuf_release(&sb);
+}
+
+void facts_build(facts *f, const dataset *ds, const config *cfg,
+                 int behind_projects, int behind_communes, const char *rejects_name)
+{
+    memset(f, 0, sizeof *f);
+    vars_init(&f->scalars);
+    sums s;
+    sums_collect(&s, ds, cfg->year);
+    scalar_context(&f->scalars, ds, cfg, rejects_name);
+    scalar_figures(&f->scalars, &s, ds->cat);
+    project_lists(f, &s, ds->cat, behind_projects);
+    source_list(f, &s, ds->cat);
+    commune_list(f, &s, ds, behind_communes, &f->scalars);
+    indicator_list(f, ds, cfg->year);
+    sums_free(&s);
+}
+
+const fact_list *facts_list(const facts *f, const char *name)
+{
+    for (int i = 0; i < f->nlists; i++)
+        if (!strcmp(f->lists[i].name, name)) return &f->lists[i];
+    return NULL;
+}
+
+void facts_free(facts *f)
+{
+    vars_free(&f->scalars);
+    for (int i = 0; i < f->nlists; i++) {
+        for (int k = 0; k < f->lists[i].n; k++) vars_free(&f->lists[i].items[k]);
+        free(f->lists[i].items);
+        free(f->lists[i].name);
+    }
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,39 @@
+/*
+ * facts: the figures and names a document's wording can use, computed once
+ * from the dataset: scalar placeholders ({kh_tong}, {tl_nam} ...) and lists
+ * (@list du_an_cham ...) of items with their own placeholders. Figures are
+ * formatted the Vietnamese way from exact values (1.473.139 triệu đồng,
+ * 89,1%); rates are rounded once, half away from zero.
+ */
+#ifndef MTQG_FACTS_H
+#define MTQG_FACTS_H
+
+#include "../config/config.h"
+#include "../model/dataset.h"
+#include "vars.h"
+
+typedef struct fact_list {
+    char *name;
+    int n, alloc;
+    vars *items;
+} fact_list;
+
+typedef struct facts {
+    vars scalars;
+    int nlists;
+    fact_list lists[8];
+} facts;
+
+/**
+ * facts_build - compute every fact for plan year cfg->year as of
+ * cfg->as_of. limits gives how many items the "furthest behind" lists keep
+ * (from the wording template). rejects_name is the rejects file's name.
+ */
+void facts_build(facts *f, const dataset *ds, const config *cfg,
+                 int behind_projects, int behind_communes, const char *rejects_name);
+/** facts_list - a list by name, or NULL. */
+const fact_list *facts_list(const facts *f, const char *name);
+/** facts_free */
+void facts_free(facts *f);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * pdf_table: a table model (table.h) drawn on landscape pages, with our own
+ * row heights, pagination and repeated header rows (libharu has none of
+ * them). The geometry of the header is computed once and redrawn on every
+ * continuation page.
+ */
+#include "pdf_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/decimal.h"
+
+#define GRID_LW 0.5f
+#define PAD_X 3.0f
+#define PAD_Y 2.5f
+#define EPS 0.01f
+#define MIN_FIGURE_SIZE 5.0f
+
+typedef struct tbl_geom {
+    const table *t;
+    float *x;               /* ncols + 1 column edges */
+    pdf_align *align;       /* body alignment of each column */
+    pdf_text_style body;    /* row style bits change the face */
+    pdf_text_style head;    /* header grid: bold, centred */
+    pdf_text_style num;     /* column-number row: italic, centred */
+    float lh;               /* line pitch of all three */
+    float *hrow;            /* header_rows row heights */
+    float head_h, num_h;
+    int fresh;              /* no body row on this page yet */
+    strbuf *txt;            /* per-column scratch for one body row */
+    pdf_lines *ln;
+    float *size;            /* font size of each cell of that row */
+} tbl_geom;
+
+void pdf_table_cell_text(strbuf *sb, const table *t, int row, int col)
+{
+    const table_cell *c = &t->rows[row].cells[col];
+    if (!c->present) return;
+    switch (t->cols[col].kind) {
+    case COL_TEXT:
+        if (c->text) strbuf_adds(sb, c->text);
+        break;
+    case COL_MONEY: /* đồng shown in triệu đồng */
+        decimal_format(sb, c->value, 6, 3, 1);
+        break;
+    case COL_QTY:
+        decimal_format(sb, c->value, 3, 3, 1);
+        break;
+    case COL_RATE:
+        decimal_rate_format(sb, c->num, c->den);
+        break;
+    }
+}
+
+/* ---- geometry ---------------------------------------------------------- */
+
+/* Column widths are in workbook characters; scale them to the text width
+ * of a landscape page so the sheet and the PDF keep the same proportions. */
+static void layout_columns(const pdf_layout *L, tbl_geom *g)
+{
+    const table *t = g->t;
+    double total = 0;
+    for (int c = 0; c < t->ncols; c++)
+        total += t->cols[c].width > 0 ? t->cols[c].width : 1;
+    float avail = L->right - L->left, x = L->left;
+    for (int c = 0; c < t->ncols; c++) {
+        double w = t->cols[c].width > 0 ? t->cols[c].width : 1;
+        g->x[c] = x;
+        x += (float)(w / total) * avail;
+    }
+    g->x[t->ncols] = L->right;
+}
+
+/* The widest text column holds the row labels and is set flush left;
+ * other text columns (STT, unit) are short and centred; figures go right. */
+static void layout_alignment(tbl_geom *g)
+{
+    const table *t = g->t;
+    int label = -1;
+    for (int c = 0; c < t->ncols; c++)
+        if (t->cols[c].kind == COL_TEXT && (label < 0 || t->cols[c].width > t->cols[label].width))
+            label = c;
+    for (int c = 0; c < t->ncols; c++) {
+        if (t->cols[c].kind != COL_TEXT) g->align[c] = PDF_ALIGN_RIGHT;
+        else g->align[c] = c == label ? PDF_ALIGN_LEFT : PDF_ALIGN_CENTER;
+    }
+}
+
+static int header_cell_valid(const table *t, const table_header_cell *h)
+{
+    return h->row >= 0 && h->col >= 0 && h->rowspan >= 1 && h->colspan >= 1 &&
+           h->row + h->rowspan <= t->header_rows && h->col + h->colspan <= t->ncols;
+}
+
+static int count_lines(const pdf_layout *L, const pdf_text_style *st,
+                       const char *s, float width)
+{
+    pdf_lines ls = {0};
+    pdf_layout_break(L, st->font, st->size, s ? s : "", width, 0, &ls);
+    int n = ls.n;
+    pdf_layout_lines_release(&ls);
+    return n;
+}
+
+static float header_cell_need(const pdf_layout *L, const tbl_geom *g,
+                              const table_header_cell *h)
+{
+    float w = g->x[h->col + h->colspan] - g->x[h->col] - 2 * PAD_X;
+    int n = count_lines(L, &g->head, h->text, w);
+    return (float)(n > 0 ? n : 1) * g->lh + 2 * PAD_Y;
+}
+
+/* Single-row cells set their row's height first; a merged cell that still
+ * needs more room spreads the excess over the rows it spans. */
+static void layout_header(const pdf_layout *L, tbl_geom *g)
+{
+    const table *t = g->t;
+    for (int r = 0; r < t->header_rows; r++) g->hrow[r] = g->lh + 2 * PAD_Y;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < t->nheader; i++) {
+            const table_header_cell *h = &t->header[i];
+            if (!header_cell_valid(t, h) || (h->rowspan > 1) != pass) continue;
+            float need = header_cell_need(L, g, h), have = 0;
+            for (int r = h->row; r < h->row + h->rowspan; r++) have += g->hrow[r];
+            for (int r = h->row; need > have && r < h->row + h->rowspan; r++)
+                g->hrow[r] += (need - have) / (float)h->rowspan;
+        }
+    }
+    g->head_h = 0;
+    for (int r = 0; r < t->header_rows; r++) g->head_h += g->hrow[r];
+    g->num_h = 0;
+    for (int c = 0; c < t->ncols; c++)
+        if (t->cols[c].number_label && *t->cols[c].number_label)
+            g->num_h = g->lh + 2 * PAD_Y;
+}
+
+static void set_styles(tbl_geom *g)
+{
+    float size = g->t->ncols > 12 ? 9.0f : 10.5f;
+    pdf_text_style base = {PDF_FONT_REGULAR, size, PDF_ALIGN_LEFT, 0, 1.15f, 0, 0};
+    g->body = base;
+    g->head = base;
+    g->head.font = PDF_FONT_BOLD;
+    g->head.align = PDF_ALIGN_CENTER;
+    g->num = base;
+    g->num.font = PDF_FONT_ITALIC;
+    g->num.align = PDF_ALIGN_CENTER;
+    g->lh = pdf_layout_line_height(&base);
+}
+
+static void geom_init(const pdf_layout *L, tbl_geom *g, const table *t)
+{
+    memset(g, 0, sizeof *g);
+    g->t = t;
+    g->x = xcalloc((size_t)t->ncols + 1, sizeof(float));
+    g->align = xcalloc((size_t)t->ncols + 1, sizeof(pdf_align));
+    g->hrow = xcalloc((size_t)t->header_rows + 1, sizeof(float));
+    g->txt = xcalloc((size_t)t->ncols + 1, sizeof(strbuf));
+    g->ln = xcalloc((size_t)t->ncols + 1, sizeof(pdf_lines));
+    g->size = xcalloc((size_t)t->ncols + 1, sizeof(float));
+    for (int c = 0; c < t->ncols; c++) g->txt[c] = (strbuf)STRBUF_INIT;
+    set_styles(g);
+    layout_columns(L, g);
+    layout_alignment(g);
+    layout_header(L, g);
+}
+
+static void geom_release(tbl_geom *g)
+{
+    for (int c = 0; c < g->t->ncols; c++) {
+        strbuf_release(&g->txt[c]);
+        pdf_layout_lines_release(&g->ln[c]);
+    }
+    free(g->x);
+    free(g->align);
+    free(g->hrow);
+    free(g->txt);
+    free(g->ln);
+    free(g->size);
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+/* Lines [from, from+count) of a cell, vertically centred in [bot, top] when
+ * the row is shown whole, from the top when it is a piece of a split row. */
+static void cell_lines(pdf_layout *L, const pdf_text_style *st, float x0,
+                       float x1, float top, float bot, const char *s,
+                       const pdf_lines *ls, int from, int count, int whole)
+{
+    if (from >= ls->n) return;
+    float lh = pdf_layout_line_height(st);
+    int n = ls->n - from < count ? ls->n - from : count;
+    float y = top - PAD_Y;
+    if (whole) y -= (top - bot - 2 * PAD_Y - (float)n * lh) / 2;
+    for (int i = 0; i < n; i++, y -= lh)
+        pdf_layout_draw_line(L, st, x0 + PAD_X, x1 - x0 - 2 * PAD_X,
+                             pdf_layout_baseline(st, y), s, &ls->v[from + i], 0);
+}
+
+/* A whole cell of the header grid or column-number row: boxed, wrapped,
+ * centred both ways. */
+static void grid_cell(pdf_layout *L, const pdf_text_style *st, float x0,
+                      float x1, float top, float bot, const char *s)
+{
+    pdf_lines ls = {0};
+    pdf_layout_rect(L, x0, bot, x1 - x0, top - bot, GRID_LW);
+    if (s) {
+        pdf_layout_break(L, st->font, st->size, s, x1 - x0 - 2 * PAD_X, 0, &ls);
+        cell_lines(L, st, x0, x1, top, bot, s, &ls, 0, ls.n, 1);
+    }
+    pdf_layout_lines_release(&ls);
+}
+
+/* The header grid and the column-number row, from the cursor. */
+static void draw_header(pdf_layout *L, tbl_geom *g)
+{
+    const table *t = g->t;
+    float y0 = L->y;
+    for (int i = 0; i < t->nheader; i++) {
+        const table_header_cell *h = &t->header[i];
+        if (!header_cell_valid(t, h)) continue;
+        float top = y0, bot;
+        for (int r = 0; r < h->row; r++) top -= g->hrow[r];
+        bot = top;
+        for (int r = h->row; r < h->row + h->rowspan; r++) bot -= g->hrow[r];
+        grid_cell(L, &g->head, g->x[h->col], g->x[h->col + h->colspan], top, bot, h->text);
+    }
+    L->y = y0 - g->head_h;
+    if (g->num_h > 0) {
+        for (int c = 0; c < t->ncols; c++)
+            grid_cell(L, &g->num, g->x[c], g->x[c + 1], L->y, L->y - g->num_h,
+                      t->cols[c].number_label);
+        L->y -= g->num_h;
+    }
+    g->fresh = 1;
+}
+
+static void new_table_page(pdf_layout *L, tbl_geom *g)
+{
+    pdf_layout_new_page(L, PDF_LANDSCAPE);
+    draw_header(L, g);
+}
+
+static pdf_font_style row_font(int style)
+{
+    if ((style & ROW_BOLD) && (style & ROW_ITALIC)) return PDF_FONT_BOLD_ITALIC;
+    if (style & ROW_BOLD) return PDF_FONT_BOLD;
+    if (style & ROW_ITALIC) return PDF_FONT_ITALIC;
+    return PDF_FONT_REGULAR;
+}
+
+/* A figure is never wrapped (a number split over two lines misreads):
+ * when it is wider than its column it is set smaller to fit. */
+static float figure_size(const pdf_layout *L, const pdf_text_style *st,
+                         const strbuf *txt, float avail)
+{
+    float w = pdf_layout_text_width(L, st->font, st->size, txt->buf, txt->len);
+    if (w <= avail) return st->size;
+    float size = st->size * avail / w;
+    return size < MIN_FIGURE_SIZE ? MIN_FIGURE_SIZE : size;
+}
+
+/* Format and break every cell of row r; returns the most lines of a cell
+ * (at least 1, so an empty row still has a height). */
+static int prepare_row(const pdf_layout *L, tbl_geom *g, int r, pdf_text_style *st)
+{
+    const table *t = g->t;
+    int maxl = 1;
+    *st = g->body;
+    st->font = row_font(t->rows[r].style);
+    for (int c = 0; c < t->ncols; c++) {
+        float avail = g->x[c + 1] - g->x[c] - 2 * PAD_X;
+        strbuf_reset(&g->txt[c]);
+        g->ln[c].n = 0;
+        pdf_table_cell_text(&g->txt[c], t, r, c);
+        g->size[c] = t->cols[c].kind == COL_TEXT ? st->size
+                                                  : figure_size(L, st, &g->txt[c], avail);
+        pdf_layout_break(L, st->font, g->size[c], g->txt[c].buf, avail, 0, &g->ln[c]);
+        if (g->ln[c].n > maxl) maxl = g->ln[c].n;
+    }
+    return maxl;
+}
+
+/* Lines [from, from+count) of every cell of the prepared row as one band of
+ * grid cells from the cursor; whole says the band is the entire row. */
+static void draw_band(pdf_layout *L, tbl_geom *g, const pdf_text_style *st,
+                      int from, int count, int whole)
+{
+    float top = L->y, bot = top - (float)count * g->lh - 2 * PAD_Y;
+    pdf_text_style cs = *st;
+    for (int c = 0; c < g->t->ncols; c++) {
+        cs.align = g->align[c];
+        cs.size = g->size[c];
+        pdf_layout_rect(L, g->x[c], bot, g->x[c + 1] - g->x[c], top - bot, GRID_LW);
+        cell_lines(L, &cs, g->x[c], g->x[c + 1], top, bot, g->txt[c].buf,
+                   &g->ln[c], from, count, whole);
+    }
+    L->y = bot;
+    g->fresh = 0;
+}
+
+/* A row goes whole onto this page or the next; only a row taller than an
+ * empty page is split, at least one line per page so this always ends. */
+static void draw_row(pdf_layout *L, tbl_geom *g, int r)
+{
+    pdf_text_style st;
+    int maxl = prepare_row(L, g, r, &st);
+    float need = (float)maxl * g->lh + 2 * PAD_Y;
+    if (L->y - need < L->bottom - EPS && !g->fresh) new_table_page(L, g);
+    if (L->y - need >= L->bottom - EPS) {
+        draw_band(L, g, &st, 0, maxl, 1);
+        return;
+    }
+    for (int from = 0; from < maxl;) {
+        int k = (int)((L->y - L->bottom - 2 * PAD_Y + EPS) / g->lh);
+        if (k < 1) k = 1;
+        if (k > maxl - from) k = maxl - from;
+        draw_band(L, g, &st, from, k, 0);
+        from += k;
+        if (from < maxl) new_table_page(L, g);
+    }
+}
+
+/* Form name, title, subtitle and unit line above the grid. */
+static float title_block(pdf_layout *L, const table *t, int draw)
+{
+    pdf_text_style form = {PDF_FONT_BOLD, 12, PDF_ALIGN_RIGHT, 0, 1.2f, 2, 0};
+    pdf_text_style title = {PDF_FONT_BOLD, 13, PDF_ALIGN_CENTER, 0, 1.2f, 0, 1};
+    pdf_text_style sub = {PDF_FONT_ITALIC, 12, PDF_ALIGN_CENTER, 0, 1.2f, 0, 0};
+    pdf_text_style unit = {PDF_FONT_ITALIC, 11, PDF_ALIGN_RIGHT, 0, 1.2f, 0, 0};
+    const pdf_text_style *st[4] = {&form, &title, &sub, &unit};
+    const char *s[4] = {t->form_name, t->title, t->subtitle, t->unit_line};
+    float y = L->y, w = L->right - L->left;
+    for (int i = 0; i < 4; i++) {
+        if (!s[i] || !*s[i]) continue;
+        if (i == 3) y -= 4; /* air between the titles and the unit line */
+        y -= pdf_layout_block(L, st[i], L->left, w, y, s[i], draw);
+    }
+    if (y < L->y) y -= 3; /* air between the title block and the grid */
+    if (draw) L->y = y;
+    return L->y - y;
+}
+
+void pdf_table_draw(pdf_layout *L, const table *t)
+{
+    tbl_geom g;
+    if (!L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
+    geom_init(L, &g, t);
+    /* Keep the title block with the header and a first row. */
+    float first = t->nrows > 0 ? g.lh + 2 * PAD_Y : 0;
+    pdf_layout_ensure(L, title_block(L, t, 0) + g.head_h + g.num_h + first);
+    title_block(L, t, 1);
+    draw_header(L, &g);
+    for (int r = 0; r < t->nrows; r++) draw_row(L, &g, r);
+    geom_release(&g);
+}

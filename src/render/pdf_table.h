@@ -1,0 +1,30 @@
+/*
+ * pdf_table: draws a `table` (table.h) on A4 landscape pages of a
+ * pdf_layout: the title block, the header grid with merged cells, the
+ * column-number row and the body rows with grid lines. Row heights follow
+ * the wrapped text; when a row does not fit, a new landscape page starts
+ * and the header grid and the column-number row are repeated. A row taller
+ * than a whole page is split across pages line by line.
+ */
+#ifndef MTQG_PDF_TABLE_H
+#define MTQG_PDF_TABLE_H
+
+#include "pdf_layout.h"
+#include "table.h"
+
+/**
+ * pdf_table_draw - draw t from the cursor. When the current page is not a
+ * landscape page (or there is none) a new landscape page is started first.
+ * Leaves the cursor below the table.
+ */
+void pdf_table_draw(pdf_layout *L, const table *t);
+
+/**
+ * pdf_table_cell_text - append the text a body cell shows: the text of a
+ * COL_TEXT cell, a money figure in triệu đồng with up to 3 decimals, a
+ * quantity with up to 3 decimals, a rate as "89,1%"; nothing when the cell
+ * is empty.
+ */
+void pdf_table_cell_text(strbuf *sb, const table *t, int row, int col);
+
+#endif

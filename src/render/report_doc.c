@@ -1,0 +1,258 @@
+/* Wording template to document; see report_doc.h. */
+#include "report_doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/date.h"
+#include "../util/linefile.h"
+
+static void add_line(wording *w, const char *text, int lineno)
+{
+    if (w->nlines == w->alloc) {
+        w->alloc = w->alloc ? w->alloc * 2 : 64;
+        w->lines = xrealloc(w->lines, (size_t)w->alloc * sizeof(char *));
+        w->linenos = xrealloc(w->linenos, (size_t)w->alloc * sizeof(int));
+    }
+    w->lines[w->nlines] = xstrdup(text);
+    w->linenos[w->nlines++] = lineno;
+}
+
+static int load_line(wording *w, linefile *lf, strbuf *pending, int *start, strbuf *err)
+{
+    const char *sec = lf->section.buf;
+    if (!strcmp(sec, "body")) {
+        if (!pending->len) *start = lf->lineno;
+        strbuf_adds(pending, lf->line.buf);
+        if (pending->len && pending->buf[pending->len - 1] == '\\') {
+            strbuf_setlen(pending, pending->len - 1);
+            strbuf_addch(pending, ' ');
+            return 0;
+        }
+        add_line(w, pending->buf, *start);
+        strbuf_reset(pending);
+        return 0;
+    }
+    char *k, *v;
+    if ((strcmp(sec, "document") && strcmp(sec, "lists")) ||
+        split_key_value(lf->line.buf, &k, &v) < 0)
+        return linefile_error(lf, err, "cần \"khóa = giá trị\" trong [document] hoặc [lists], "
+                              "hoặc một dòng trong [body]");
+    vars_set(!strcmp(sec, "lists") ? &w->lists : &w->settings, k, v);
+    return 0;
+}
+
+int wording_load(wording *w, const char *path, strbuf *err)
+{
+    memset(w, 0, sizeof *w);
+    vars_init(&w->settings);
+    vars_init(&w->lists);
+    w->file = xstrdup(path);
+    linefile lf;
+    if (linefile_open(&lf, path, err) < 0) return -1;
+    strbuf pending = STRBUF_INIT;
+    int is_section, rc = 0, start = 0;
+    while (rc == 0 && linefile_next(&lf, &is_section))
+        if (!is_section) rc = load_line(w, &lf, &pending, &start, err);
+    if (rc == 0 && pending.len) add_line(w, pending.buf, start);
+    strbuf_release(&pending);
+    linefile_close(&lf);
+    return rc;
+}
+
+void wording_free(wording *w)
+{
+    for (int i = 0; i < w->nlines; i++) free(w->lines[i]);
+    free(w->lines);
+    free(w->linenos);
+    free(w->file);
+    vars_free(&w->settings);
+    vars_free(&w->lists);
+    memset(w, 0, sizeof *w);
+}
+
+int wording_list_size(const wording *w, const char *name, int dflt)
+{
+    const char *v = vars_get(&w->lists, name);
+    return v ? atoi(v) : dflt;
+}
+
+/* "\n" in a template value stands for a line break. */
+static void unescape_newlines(strbuf *sb)
+{
+    char *r = sb->buf, *o = sb->buf;
+    for (; *r; r++) {
+        if (r[0] == '\\' && r[1] == 'n') *o++ = '\n', r++;
+        else *o++ = *r;
+    }
+    strbuf_setlen(sb, (size_t)(o - sb->buf));
+}
+
+static int expand_at(const wording *w, int line, const vars *v, const char *text,
+                     strbuf *out, strbuf *err)
+{
+    strbuf_reset(out);
+    if (vars_expand(v, text, out, err) == 0) return 0;
+    strbuf_addf(err, " (%s:%d)", w->file, w->linenos[line]);
+    return -1;
+}
+
+static void add_block(document *d, const char *text)
+{
+    static const struct { const char *prefix; block_kind kind; } kinds[] = {
+        {"### ", BLOCK_HEADING3}, {"## ", BLOCK_HEADING2}, {"# ", BLOCK_HEADING1},
+        {"! ", BLOCK_NOTICE}, {"- ", BLOCK_BULLET}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i].prefix);
+        if (!strncmp(text, kinds[i].prefix, n)) {
+            document_add_block(d, kinds[i].kind,
+                               kinds[i].kind == BLOCK_BULLET ? text : text + n);
+            return;
+        }
+    }
+    document_add_block(d, BLOCK_PARAGRAPH, text);
+}
+
+static int truthy(const char *v)
+{
+    return v && *v && strcmp(v, "0");
+}
+
+/* "@list name: text" and "@if name: text" split into name and text. */
+static int directive(const char *line, const char *word, char *name, size_t n,
+                     const char **rest)
+{
+    size_t wl = strlen(word);
+    if (strncmp(line, word, wl) || line[wl] != ' ') return 0;
+    const char *colon = strchr(line, ':');
+    if (!colon) return 0;
+    const char *s = line + wl + 1;
+    size_t len = (size_t)(colon - s);
+    if (len >= n) len = n - 1;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    for (*rest = colon + 1; **rest == ' '; (*rest)++) {}
+    return 1;
+}
+
+static int body_line(document *d, const wording *w, int i, const facts *f,
+                     strbuf *out, strbuf *err)
+{
+    const char *line = w->lines[i], *rest;
+    char name[64];
+    if (directive(line, "@list", name, sizeof name, &rest)) {
+        const fact_list *l = facts_list(f, name);
+        if (!l) {
+            strbuf_addf(err, "%s:%d: không có danh sách \"%s\"", w->file, w->linenos[i], name);
+            return -1;
+        }
+        int rc = 0;
+        for (int k = 0; k < l->n && rc == 0; k++) {
+            /* Item placeholders first, then the report's own. */
+            vars both;
+            vars_init(&both);
+            for (int s = 0; s < f->scalars.n; s++)
+                vars_set(&both, f->scalars.names[s], f->scalars.values[s]);
+            for (int s = 0; s < l->items[k].n; s++)
+                vars_set(&both, l->items[k].names[s], l->items[k].values[s]);
+            if ((rc = expand_at(w, i, &both, rest, out, err)) == 0) add_block(d, out->buf);
+            vars_free(&both);
+        }
+        return rc;
+    }
+    if (directive(line, "@if", name, sizeof name, &rest)) {
+        if (!truthy(vars_get(&f->scalars, name))) return 0;
+        line = rest;
+    }
+    if (expand_at(w, i, &f->scalars, line, out, err) < 0) return -1;
+    add_block(d, out->buf);
+    return 0;
+}
+
+static void header_fields(document *d, const config *cfg, const vars *v)
+{
+    const config_unit *u = &cfg->unit;
+    strbuf sb = STRBUF_INIT;
+    document_set(&d->parent_agency, u->parent_agency);
+    document_set(&d->agency, u->agency);
+    strbuf_addf(&sb, "Số: %s", vars_get(v, "so_hieu"));
+    document_set(&d->number_line, sb.buf);
+    strbuf_reset(&sb);
+    strbuf_addf(&sb, "%s, ", u->place ? u->place : "");
+    date_header(&sb, u->doc_date ? u->doc_date : cfg->as_of);
+    document_set(&d->place_date, sb.buf);
+    document_set(&d->sign_authority, u->sign_authority);
+    strbuf_reset(&sb);
+    strbuf_adds(&sb, u->sign_position ? u->sign_position : "");
+    unescape_newlines(&sb);
+    document_set(&d->sign_position, sb.buf);
+    document_set(&d->signer, u->signer);
+    for (int i = 0; i < u->nrecipients; i++) document_add_recipient(d, u->recipients[i]);
+    if (u->archive && *u->archive) document_add_recipient(d, u->archive);
+    strbuf_release(&sb);
+}
+
+static void roman_numeral(strbuf *sb, int n)
+{
+    static const char *r[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
+                              "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"};
+    if (n >= 0 && n <= 20) strbuf_adds(sb, r[n]);
+    else strbuf_addf(sb, "%d", n);
+}
+
+static int settings_text(const wording *w, const char *key, const vars *v,
+                         strbuf *out, strbuf *err)
+{
+    const char *t = vars_get(&w->settings, key);
+    strbuf_reset(out);
+    if (!t) {
+        strbuf_addf(err, "%s: thiếu khóa \"%s\" trong mục [document]", w->file, key);
+        return -1;
+    }
+    if (vars_expand(v, t, out, err) < 0) {
+        strbuf_addf(err, " (%s: [document] %s)", w->file, key);
+        return -1;
+    }
+    unescape_newlines(out);
+    return 0;
+}
+
+static int add_appendices(document *d, const wording *w, table **tables, int ntables,
+                          strbuf *out, strbuf *err)
+{
+    vars v;
+    vars_init(&v);
+    int rc = 0;
+    for (int i = 0; i < ntables; i++) {
+        strbuf num = STRBUF_INIT;
+        roman_numeral(&num, i + 1);
+        vars_set(&v, "so_la_ma", num.buf);
+        strbuf_release(&num);
+        if (rc == 0 && settings_text(w, "appendix_label", &v, out, err) < 0) rc = -1;
+        if (rc == 0) document_add_appendix(d, out->buf, tables[i]);
+        else table_free(tables[i]);
+        tables[i] = NULL;
+    }
+    vars_free(&v);
+    return rc;
+}
+
+document *report_doc_build(const wording *w, const facts *f, const config *cfg,
+                           table **tables, int ntables, strbuf *err)
+{
+    document *d = document_new();
+    strbuf out = STRBUF_INIT;
+    header_fields(d, cfg, &f->scalars);
+    int rc = settings_text(w, "doc_type", &f->scalars, &out, err);
+    if (rc == 0) document_set(&d->doc_type, out.buf);
+    if (rc == 0 && (rc = settings_text(w, "title", &f->scalars, &out, err)) == 0)
+        document_set(&d->title, out.buf);
+    for (int i = 0; rc == 0 && i < w->nlines; i++) rc = body_line(d, w, i, f, &out, err);
+    if (add_appendices(d, w, tables, ntables, &out, err) < 0) rc = -1;
+    strbuf_release(&out);
+    if (rc) {
+        document_free(d);
+        return NULL;
+    }
+    return d;
+}

@@ -1,0 +1,343 @@
+/*
+ * The three row groupings. Numbering follows domain.md §8: TỔNG SỐ first,
+ * sections with Roman numerals, items with Arabic numbers; projects keep
+ * their own numbers (Dự án 3, 3.1) so a table reads like the catalogue.
+ */
+#include "row_tree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+void row_tree_free(row_tree *t)
+{
+    for (int i = 0; i < t->n; i++) {
+        free(t->nodes[i].number);
+        free(t->nodes[i].label);
+        free(t->nodes[i].uom);
+    }
+    free(t->nodes);
+    free(t->leaf_of);
+    memset(t, 0, sizeof *t);
+}
+
+static int add_node(row_tree *t, int parent, int style, const char *number,
+                    const char *label)
+{
+    ALLOC_GROW(t->nodes, t->n + 1, t->alloc);
+    row_node *n = &t->nodes[t->n];
+    memset(n, 0, sizeof *n);
+    n->parent = parent;
+    n->depth = parent < 0 ? 0 : t->nodes[parent].depth + 1;
+    n->style = style;
+    n->number = xstrdup(number);
+    n->label = xstrdup(label);
+    if (parent >= 0) t->nodes[parent].sums = 1;
+    return t->n++;
+}
+
+static void roman(strbuf *sb, int n)
+{
+    static const struct { int v; const char *s; } r[] = {
+        {1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"},
+        {50, "L"}, {40, "XL"}, {10, "X"}, {9, "IX"}, {5, "V"}, {4, "IV"}, {1, "I"}};
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        while (n >= r[i].v) strbuf_adds(sb, r[i].s), n -= r[i].v;
+}
+
+/* Expand label template `name` with {so}, {so_du_an} and {ten}. */
+static int label(strbuf *out, const vars *labels, const char *name, const char *so,
+                 const char *so_du_an, const char *ten, strbuf *err)
+{
+    const char *tmpl = vars_get(labels, name);
+    if (!tmpl) {
+        strbuf_addf(err, "thiếu nhãn \"%s\" trong mục [labels] của biểu", name);
+        return -1;
+    }
+    vars v;
+    vars_init(&v);
+    vars_set(&v, "so", so);
+    vars_set(&v, "so_du_an", so_du_an);
+    vars_set(&v, "ten", ten);
+    strbuf_reset(out);
+    int rc = vars_expand(&v, tmpl, out, err);
+    vars_free(&v);
+    return rc;
+}
+
+static void init_leaves(row_tree *t, int n)
+{
+    t->nleaf = n;
+    t->leaf_of = xmalloc((size_t)(n + 1) * sizeof(int));
+    for (int i = 0; i <= n; i++) t->leaf_of[i] = -1;
+}
+
+/* Parents that received amounts directly in `year` (not via a sub-project). */
+static char *direct_parents(const dataset *ds, int year)
+{
+    const catalogue *cat = ds->cat;
+    char *direct = xcalloc((size_t)cat->nprojects + 1, 1);
+    const cube *c = &ds->cube;
+    for (size_t i = 0; i < c->cap; i++) {
+        const cube_cell *cell = &c->cells[i];
+        if (cell->used && cell->key.year == year &&
+            cat->projects[cell->key.project].nchildren && (cell->plan || cell->disbursed))
+            direct[cell->key.project] = 1;
+    }
+    return direct;
+}
+
+/* The "not assigned to a sub-project" row of a parent, after its children. */
+static int add_unassigned(row_tree *t, const vars *labels, const catalogue *cat,
+                          int p, int node, strbuf *lb, strbuf *err)
+{
+    char top[16];
+    snprintf(top, sizeof top, "%d", cat->projects[p].number);
+    if (label(lb, labels, "unassigned", "", top, cat->projects[p].name, err)) return -1;
+    t->leaf_of[p] = add_node(t, node, ROW_ITALIC, "-", lb->buf);
+    return 0;
+}
+
+int row_tree_projects(row_tree *t, const dataset *ds, const vars *labels,
+                      int year, strbuf *err)
+{
+    const catalogue *cat = ds->cat;
+    memset(t, 0, sizeof *t);
+    init_leaves(t, cat->nprojects);
+    strbuf lb = STRBUF_INIT;
+    char *direct = direct_parents(ds, year);
+    int rc = label(&lb, labels, "total", "", "", "", err);
+    int total = rc ? -1 : add_node(t, -1, ROW_BOLD, "", lb.buf);
+    int parent = -1, parent_id = -1;
+    for (int p = 0; rc == 0 && p <= cat->nprojects; p++) {
+        const cat_project *cp = p < cat->nprojects ? &cat->projects[p] : NULL;
+        if ((!cp || !cp->sub) && parent_id >= 0 && direct[parent_id])
+            rc = add_unassigned(t, labels, cat, parent_id, parent, &lb, err);
+        if (!cp || rc) break;
+        char num[32], so[16], top[16];
+        snprintf(top, sizeof top, "%d", cp->number);
+        snprintf(so, sizeof so, "%d", cp->sub ? cp->sub : cp->number);
+        if (cp->sub) snprintf(num, sizeof num, "%d.%d", cp->number, cp->sub);
+        else snprintf(num, sizeof num, "%d", cp->number);
+        rc = label(&lb, labels, cp->sub ? "subproject" : "project", so, top, cp->name, err);
+        if (rc) break;
+        int node = add_node(t, cp->sub ? parent : total, cp->sub ? 0 : ROW_BOLD, num, lb.buf);
+        t->leaf_of[p] = node;
+        if (!cp->sub) parent = node, parent_id = cp->nchildren ? p : -1;
+    }
+    free(direct);
+    strbuf_release(&lb);
+    return rc;
+}
+
+/* ---- Administrative units ---- */
+
+typedef struct unit_order {
+    const units *u;
+    int *prov_rank, *dist_rank;
+} unit_order;
+
+static int cmp_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_prov(const void *a, const void *b, void *ctx)
+{
+    const units *u = ctx;
+    const unit_province *x = &u->provinces[*(const int *)a], *y = &u->provinces[*(const int *)b];
+    int c = cmp_text(x->code, y->code);
+    return c ? c : cmp_text(x->name, y->name);
+}
+
+static int cmp_dist(const void *a, const void *b, void *ctx)
+{
+    const units *u = ctx;
+    const unit_district *x = &u->districts[*(const int *)a], *y = &u->districts[*(const int *)b];
+    int c = cmp_text(x->code, y->code);
+    return c ? c : cmp_text(x->name, y->name);
+}
+
+/* Province, then district (none after all), then communes before the
+ * district and province levels, then code and name. */
+static int cmp_unit(const void *a, const void *b, void *ctx)
+{
+    const unit_order *o = ctx;
+    const unit_entry *x = &o->u->units[*(const int *)a], *y = &o->u->units[*(const int *)b];
+    int px = o->prov_rank[x->province], py = o->prov_rank[y->province];
+    if (px != py) return px - py;
+    int dx = x->kind == UNIT_PROVINCE_LEVEL ? 1 << 30 : x->district < 0 ? (1 << 30) - 1 : o->dist_rank[x->district];
+    int dy = y->kind == UNIT_PROVINCE_LEVEL ? 1 << 30 : y->district < 0 ? (1 << 30) - 1 : o->dist_rank[y->district];
+    if (dx != dy) return dx - dy;
+    if (x->kind != y->kind) return (int)x->kind - (int)y->kind;
+    int c = cmp_text(x->code, y->code);
+    return c ? c : cmp_text(x->name, y->name);
+}
+
+static int *ranks(int n, int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+    int *order = xmalloc((size_t)(n + 1) * sizeof(int)), *rank = xmalloc((size_t)(n + 1) * sizeof(int));
+    for (int i = 0; i < n; i++) order[i] = i;
+    qsort_r(order, (size_t)n, sizeof(int), cmp, ctx);
+    for (int i = 0; i < n; i++) rank[order[i]] = i;
+    free(order);
+    return rank;
+}
+
+/* Numbers by position: depth 1 Roman when it holds sections, else Arabic;
+ * depth 2 Arabic; deeper "parent.index". */
+static void number_by_position(row_tree *t)
+{
+    int sections = 0;
+    for (int i = 0; i < t->n; i++)
+        if (t->nodes[i].depth == 1 && t->nodes[i].sums) sections = 1;
+    int *count = xcalloc((size_t)t->n + 1, sizeof(int));
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < t->n; i++) {
+        row_node *n = &t->nodes[i];
+        if (n->parent < 0) continue;
+        int k = ++count[n->parent];
+        strbuf_reset(&sb);
+        if (n->depth == 1 && sections) roman(&sb, k);
+        else if (n->depth <= 2) strbuf_addf(&sb, "%d", k);
+        else strbuf_addf(&sb, "%s.%d", t->nodes[n->parent].number, k);
+        free(n->number);
+        n->number = xstrdup(sb.buf);
+    }
+    strbuf_release(&sb);
+    free(count);
+}
+
+typedef struct unit_walk {
+    row_tree *t;
+    const units *u;
+    const vars *labels;
+    strbuf lb;
+    int total, multi, prov, prov_node, dist, dist_node;
+} unit_walk;
+
+/* The section row a unit hangs under, creating province/district rows. */
+static int unit_parent(unit_walk *w, const unit_entry *e, strbuf *err)
+{
+    if (e->province != w->prov) {
+        w->prov = e->province;
+        w->dist = -2;
+        w->prov_node = w->total;
+        if (w->multi) {
+            if (label(&w->lb, w->labels, "province", "", "", w->u->provinces[e->province].name, err))
+                return -1;
+            w->prov_node = add_node(w->t, w->total, ROW_BOLD, "", w->lb.buf);
+        }
+    }
+    if (e->kind == UNIT_PROVINCE_LEVEL) return w->prov_node;
+    if (e->district != w->dist) {
+        w->dist = e->district;
+        w->dist_node = w->prov_node;
+        int style = w->multi ? 0 : ROW_BOLD;
+        const char *name = e->district >= 0 ? w->u->districts[e->district].name : "";
+        if (e->district >= 0 || w->u->ndistricts > 0) {
+            if (label(&w->lb, w->labels, e->district >= 0 ? "district" : "no_district", "", "",
+                      name ? name : w->u->districts[e->district].code, err))
+                return -1;
+            w->dist_node = add_node(w->t, w->prov_node, style, "", w->lb.buf);
+        }
+    }
+    return w->dist_node;
+}
+
+int row_tree_units(row_tree *t, const dataset *ds, const vars *labels, strbuf *err)
+{
+    const units *u = &ds->units;
+    memset(t, 0, sizeof *t);
+    init_leaves(t, u->nunits);
+    unit_order o = {u, ranks(u->nprovinces, cmp_prov, (void *)u),
+                    ranks(u->ndistricts, cmp_dist, (void *)u)};
+    int *order = xmalloc((size_t)(u->nunits + 1) * sizeof(int));
+    for (int i = 0; i < u->nunits; i++) order[i] = i;
+    qsort_r(order, (size_t)u->nunits, sizeof(int), cmp_unit, &o);
+    unit_walk w = {t, u, labels, STRBUF_INIT, -1, u->nprovinces > 1, -1, -1, -2, -1};
+    int rc = label(&w.lb, labels, "total", "", "", "", err);
+    if (rc == 0) w.total = add_node(t, -1, ROW_BOLD, "", w.lb.buf);
+    for (int i = 0; rc == 0 && i < u->nunits; i++) {
+        const unit_entry *e = &u->units[order[i]];
+        int parent = unit_parent(&w, e, err);
+        if (parent < 0) { rc = -1; break; }
+        const char *text = e->kind == UNIT_COMMUNE ? units_name(u, order[i]) : "";
+        if (e->kind != UNIT_COMMUNE &&
+            (rc = label(&w.lb, labels, e->kind == UNIT_DISTRICT_LEVEL ? "district_level"
+                                                                     : "province_level", "", "", "", err)))
+            break;
+        int style = e->kind == UNIT_PROVINCE_LEVEL && !w.multi ? ROW_BOLD : 0;
+        t->leaf_of[order[i]] = add_node(t, parent, style, "", e->kind == UNIT_COMMUNE ? text : w.lb.buf);
+    }
+    number_by_position(t);
+    strbuf_release(&w.lb);
+    free(order);
+    free(o.prov_rank);
+    free(o.dist_rank);
+    return rc;
+}
+
+/* ---- Indicators ---- */
+
+typedef struct ind_line {
+    int project, name, uom;
+} ind_line;
+
+static int cmp_line(const void *a, const void *b)
+{
+    const ind_line *x = a, *y = b;
+    if (x->project != y->project) return x->project - y->project;
+    if (x->name != y->name) return x->name - y->name;
+    return x->uom - y->uom;
+}
+
+int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
+                        int year, strbuf *err)
+{
+    const indicators *in = &ds->ind;
+    const catalogue *cat = ds->cat;
+    memset(t, 0, sizeof *t);
+    init_leaves(t, in->ncells);
+    ind_line *lines = xcalloc((size_t)in->ncells + 1, sizeof(ind_line));
+    int n = 0;
+    for (int i = 0; i < in->ncells; i++)
+        if (in->cells[i].year == year)
+            lines[n++] = (ind_line){in->cells[i].project, in->cells[i].name, in->cells[i].uom};
+    qsort(lines, (size_t)n, sizeof *lines, cmp_line);
+    strbuf lb = STRBUF_INIT;
+    int rc = 0, section = -1, nsec = 0, nline = 0;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        const ind_line *l = &lines[i];
+        if (i > 0 && !cmp_line(l, &lines[i - 1])) continue;
+        if (i == 0 || l->project != lines[i - 1].project) {
+            const cat_project *cp = &cat->projects[l->project];
+            char so[16], top[16], num[16];
+            snprintf(top, sizeof top, "%d", cp->number);
+            snprintf(so, sizeof so, "%d", cp->sub ? cp->sub : cp->number);
+            if ((rc = label(&lb, labels, cp->sub ? "subproject" : "project", so, top, cp->name, err)))
+                break;
+            strbuf num_sb = STRBUF_INIT;
+            roman(&num_sb, ++nsec);
+            snprintf(num, sizeof num, "%s", num_sb.buf);
+            strbuf_release(&num_sb);
+            section = add_node(t, -1, ROW_BOLD, num, lb.buf);
+            nline = 0;
+        }
+        char num[16];
+        snprintf(num, sizeof num, "%d", ++nline);
+        int node = add_node(t, section, 0, num, in->names[l->name]);
+        t->nodes[node].uom = xstrdup(in->uoms[l->uom]);
+        t->nodes[section].sums = 0; /* hộ and km do not add up */
+        for (int c = 0; c < in->ncells; c++) {
+            const ind_cell *cell = &in->cells[c];
+            if (cell->year == year && cell->project == l->project && cell->name == l->name &&
+                cell->uom == l->uom)
+                t->leaf_of[c] = node;
+        }
+    }
+    strbuf_release(&lb);
+    free(lines);
+    return rc;
+}

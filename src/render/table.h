@@ -1,0 +1,110 @@
+/*
+ * table: the one table model both back ends draw (the workbook sheet and the
+ * PDF appendix), so the two cannot disagree on a figure.
+ *
+ * A table is a grid: leaf columns, a header laid out as merged cells over
+ * those columns, a column-number row ("(1)", "(3)=(4)+(5)"), and body rows.
+ * Every body cell holds an exact value computed from the cube; the workbook
+ * also writes formulas (subtotal rows sum their children, derived columns
+ * sum or divide other columns) with those values cached, while the PDF
+ * prints the values. Rows know their level, numbering and style.
+ */
+#ifndef MTQG_TABLE_H
+#define MTQG_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    COL_TEXT = 0, /* STT, label, unit of measure */
+    COL_MONEY,    /* đồng, shown in triệu with up to 3 decimals */
+    COL_QTY,      /* thousandths of a physical unit */
+    COL_RATE      /* ratio of two other columns, shown as 89,1% */
+} table_col_kind;
+
+typedef enum {
+    DERIVE_NONE = 0,
+    DERIVE_SUM,   /* value = sum of the columns in `args` */
+    DERIVE_RATIO  /* value = args[0] / args[1] */
+} table_derive;
+
+typedef struct table_column {
+    table_col_kind kind;
+    double width;        /* in characters of the body font (workbook units) */
+    table_derive derive;
+    int nargs;
+    int args[16];        /* column indices */
+    char *number_label;  /* "(3)=(4)+(5)" */
+} table_column;
+
+/* One merged header cell, in header-grid coordinates. */
+typedef struct table_header_cell {
+    int row, col, rowspan, colspan;
+    char *text;
+} table_header_cell;
+
+typedef enum { ROW_NORMAL = 0, ROW_BOLD = 1, ROW_ITALIC = 2 } table_row_style;
+
+typedef struct table_cell {
+    int present;      /* 0: empty cell */
+    int64_t value;    /* COL_MONEY: đồng; COL_QTY: thousandths */
+    int64_t num, den; /* COL_RATE: the exact ratio; den 0 prints "-" */
+    char *text;       /* COL_TEXT */
+} table_cell;
+
+typedef struct table_row {
+    int level;           /* 0 total, 1 section, 2 item, 3 sub-item */
+    int style;           /* table_row_style bits */
+    int is_subtotal;     /* value cells are sums of the child rows */
+    int nchildren;
+    int *children;       /* row indices whose sum this row is */
+    table_cell *cells;   /* ncols cells */
+} table_row;
+
+typedef struct table {
+    char *sheet_name;    /* <= 31 chars, no []:*?/\ */
+    char *form_name;     /* "Biểu số 01" */
+    char *title;         /* upper case in output */
+    char *subtitle;      /* scope and period */
+    char *unit_line;     /* "Đơn vị tính: triệu đồng" */
+    int ncols;
+    table_column *cols;
+    int header_rows;
+    int nheader;
+    table_header_cell *header;
+    int nrows, rows_alloc;
+    table_row *rows;
+} table;
+
+/** table_new - an empty table with ncols columns (all COL_TEXT, width 10). */
+table *table_new(int ncols);
+/** table_free - release the table and every string it holds. */
+void table_free(table *t);
+/** table_set_text - replace one of the table's strings (copied). */
+void table_set_text(char **field, const char *s);
+/** table_add_header - add one merged header cell (text copied). */
+void table_add_header(table *t, int row, int col, int rowspan, int colspan,
+                      const char *text);
+/** table_add_row - append a body row with empty cells; returns its index. */
+int table_add_row(table *t, int level, int style);
+/** table_row_add_child - record that row `child` sums into row `parent`. */
+void table_row_add_child(table *t, int parent, int child);
+/** table_cell_text - set a text cell (copied). */
+void table_cell_text(table *t, int row, int col, const char *s);
+/** table_cell_value - set a money or quantity cell. */
+void table_cell_value(table *t, int row, int col, int64_t v);
+/** table_cell_ratio - set a rate cell. */
+void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den);
+/**
+ * table_compute_derived - fill every DERIVE_SUM / DERIVE_RATIO cell of every
+ * row from the other cells, exactly. Call once after the leaf cells are set.
+ */
+void table_compute_derived(table *t);
+/**
+ * table_check_sums - verify that every subtotal row equals the sum of its
+ * children in every money/quantity column. Returns the number of
+ * mismatches (0 for a sound table); used by tests and as a run check.
+ */
+int table_check_sums(const table *t);
+
+#endif

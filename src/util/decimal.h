@@ -1,0 +1,63 @@
+/*
+ * decimal: exact decimal numbers as scaled 64-bit integers.
+ *
+ * Money is held in đồng (int64_t); an input amount in triệu đồng is parsed
+ * with scale 6, a physical quantity in thousandths with scale 3. Nothing on
+ * the path from input text to output figure goes through binary floating
+ * point, so sums of a million rows are exact to the đồng.
+ *
+ * Parsing follows a configured convention (domain.md §7): the Vietnamese
+ * one (1.473.139,5) also accepts plain numbers (1473139.5: at most one '.',
+ * no ',', and 1-2 or 4+ digits after the '.'); the English one reads
+ * 1,473,139.5. A value that does not fit the convention is an error, never a
+ * guess.
+ */
+#ifndef MTQG_DECIMAL_H
+#define MTQG_DECIMAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+typedef enum { NUMCONV_VI = 0, NUMCONV_EN = 1 } num_convention;
+
+typedef enum {
+    NUM_OK = 0,
+    NUM_EMPTY,     /* only white space */
+    NUM_SYNTAX,    /* not a number in the configured convention */
+    NUM_PRECISION, /* more decimals than the unit can hold (finer than 1 đồng) */
+    NUM_RANGE      /* does not fit in 64 bits */
+} num_status;
+
+/**
+ * decimal_parse - read text as a number scaled by 10^scale.
+ * Leading/trailing spaces are ignored; "-5" and "(5)" are negative.
+ * Returns NUM_OK and stores the value in *out, or the reason it failed.
+ */
+num_status decimal_parse(const char *s, size_t len, num_convention conv,
+                         int scale, int64_t *out);
+
+/** decimal_status_text - the Vietnamese reason for a failed parse. */
+const char *decimal_status_text(num_status st);
+
+/**
+ * decimal_format - append value/10^scale in Vietnamese form ("2.149,287").
+ * Rounds half away from zero to `decimals` places; when `trim` is set and
+ * the rounded value is whole, no decimals are printed ("15.164").
+ */
+void decimal_format(strbuf *sb, int64_t value, int scale, int decimals, int trim);
+
+/**
+ * decimal_ratio_round - round num/den * 10^places half away from zero, e.g.
+ * places 3 gives per-mille: 13513610 / 15164000 -> 891. den must not be 0.
+ */
+int64_t decimal_ratio_round(int64_t num, int64_t den, int places);
+
+/** decimal_rate_format - append a rate num/den as "89,1%"; "-" when den is 0. */
+void decimal_rate_format(strbuf *sb, int64_t num, int64_t den);
+
+/** decimal_to_double - value/10^scale for writers that need a double. */
+double decimal_to_double(int64_t value, int scale);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * strbuf: a small growable string, used everywhere instead of ad-hoc buffer
+ * arithmetic (after git's strbuf). The buffer is always NUL-terminated, so
+ * sb.buf can be handed to any C string function. An empty, never-grown
+ * strbuf points at a static "" and owns no memory.
+ */
+#ifndef MTQG_STRBUF_H
+#define MTQG_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct strbuf {
+    char *buf;
+    size_t len;
+    size_t alloc;
+} strbuf;
+
+extern char strbuf_empty[];
+#define STRBUF_INIT { strbuf_empty, 0, 0 }
+
+/** Make sure at least extra more bytes (plus the NUL) fit without growing. */
+void strbuf_grow(strbuf *sb, size_t extra);
+/** Append len bytes of data. */
+void strbuf_add(strbuf *sb, const void *data, size_t len);
+/** Append a NUL-terminated string. */
+void strbuf_adds(strbuf *sb, const char *s);
+/** Append one byte. */
+void strbuf_addch(strbuf *sb, int c);
+/** Append printf-style formatted text. */
+void strbuf_addf(strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
+/** Empty the string, keeping its memory for reuse. */
+void strbuf_reset(strbuf *sb);
+/** Cut the string to len bytes (len must not exceed the current length). */
+void strbuf_setlen(strbuf *sb, size_t len);
+/** Give the buffer to the caller (always heap memory) and reset sb. */
+char *strbuf_detach(strbuf *sb, size_t *len);
+/** Free the memory and reset sb to empty. */
+void strbuf_release(strbuf *sb);
+/** Remove leading and trailing ASCII white space. */
+void strbuf_trim(strbuf *sb);
+
+/** strdup that aborts on out-of-memory, like every allocator here. */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/** Grow an array so that index need-1 fits; doubles capacity. */
+#define ALLOC_GROW(arr, need, cap)                                        \
+    do {                                                                  \
+        if ((size_t)(need) > (size_t)(cap)) {                             \
+            size_t ncap_ = (cap) ? (size_t)(cap) * 2 : 16;                \
+            while (ncap_ < (size_t)(need)) ncap_ *= 2;                    \
+            (arr) = xrealloc((arr), ncap_ * sizeof(*(arr)));              \
+            (cap) = ncap_;                                                \
+        }                                                                 \
+    } while (0)
+
+#endif
