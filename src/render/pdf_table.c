@@ -41,11 +41,13 @@ void pdf_table_cell_text(strbuf *sb, const table *t, int row, int col)
     case COL_TEXT:
         if (c->text) strbuf_adds(sb, c->text);
         break;
-    case COL_MONEY: /* đồng shown in triệu đồng */
-        decimal_format(sb, c->value, 6, 3, 1);
+    case COL_MONEY: /* đồng shown in triệu đồng; nothing is "-", as in the sheet */
+        if (c->value) decimal_format(sb, c->value, 6, 3, 1);
+        else strbuf_addch(sb, '-');
         break;
     case COL_QTY:
-        decimal_format(sb, c->value, 3, 3, 1);
+        if (c->value) decimal_format(sb, c->value, 3, 3, 1);
+        else strbuf_addch(sb, '-');
         break;
     case COL_RATE:
         decimal_rate_format(sb, c->num, c->den);
@@ -198,6 +200,17 @@ static void cell_lines(pdf_layout *L, const pdf_text_style *st, float x0,
                              pdf_layout_baseline(st, y), s, &ls->v[from + i], 0);
 }
 
+/* A figure is never wrapped (a number split over two lines misreads):
+ * when it is wider than its column it is set smaller to fit. */
+static float figure_size(const pdf_layout *L, const pdf_text_style *st,
+                         const char *txt, float avail)
+{
+    float w = pdf_layout_text_width(L, st->font, st->size, txt, strlen(txt));
+    if (w <= avail) return st->size;
+    float size = st->size * avail / w;
+    return size < MIN_FIGURE_SIZE ? MIN_FIGURE_SIZE : size;
+}
+
 /* A whole cell of the header grid or column-number row: boxed, wrapped,
  * centred both ways. */
 static void grid_cell(pdf_layout *L, const pdf_text_style *st, float x0,
@@ -228,9 +241,13 @@ static void draw_header(pdf_layout *L, tbl_geom *g)
     }
     L->y = y0 - g->head_h;
     if (g->num_h > 0) {
-        for (int c = 0; c < t->ncols; c++)
-            grid_cell(L, &g->num, g->x[c], g->x[c + 1], L->y, L->y - g->num_h,
-                      t->cols[c].number_label);
+        for (int c = 0; c < t->ncols; c++) {
+            /* "(11)=(10)/(9)" on one line: set smaller rather than wrapped. */
+            pdf_text_style ns = g->num;
+            const char *lbl = t->cols[c].number_label ? t->cols[c].number_label : "";
+            ns.size = figure_size(L, &ns, lbl, g->x[c + 1] - g->x[c] - 2 * PAD_X);
+            grid_cell(L, &ns, g->x[c], g->x[c + 1], L->y, L->y - g->num_h, lbl);
+        }
         L->y -= g->num_h;
     }
     g->fresh = 1;
@@ -250,17 +267,6 @@ static pdf_font_style row_font(int style)
     return PDF_FONT_REGULAR;
 }
 
-/* A figure is never wrapped (a number split over two lines misreads):
- * when it is wider than its column it is set smaller to fit. */
-static float figure_size(const pdf_layout *L, const pdf_text_style *st,
-                         const strbuf *txt, float avail)
-{
-    float w = pdf_layout_text_width(L, st->font, st->size, txt->buf, txt->len);
-    if (w <= avail) return st->size;
-    float size = st->size * avail / w;
-    return size < MIN_FIGURE_SIZE ? MIN_FIGURE_SIZE : size;
-}
-
 /* Format and break every cell of row r; returns the most lines of a cell
  * (at least 1, so an empty row still has a height). */
 static int prepare_row(const pdf_layout *L, tbl_geom *g, int r, pdf_text_style *st)
@@ -275,7 +281,7 @@ static int prepare_row(const pdf_layout *L, tbl_geom *g, int r, pdf_text_style *
         g->ln[c].n = 0;
         pdf_table_cell_text(&g->txt[c], t, r, c);
         g->size[c] = t->cols[c].kind == COL_TEXT ? st->size
-                                                  : figure_size(L, st, &g->txt[c], avail);
+                                                  : figure_size(L, st, g->txt[c].buf, avail);
         pdf_layout_break(L, st->font, g->size[c], g->txt[c].buf, avail, 0, &g->ln[c]);
         if (g->ln[c].n > maxl) maxl = g->ln[c].n;
     }

@@ -100,7 +100,7 @@ static int expand_at(const wording *w, int line, const vars *v, const char *text
 static void add_block(document *d, const char *text)
 {
     static const struct { const char *prefix; block_kind kind; } kinds[] = {
-        {"### ", BLOCK_HEADING3}, {"## ", BLOCK_HEADING2}, {"# ", BLOCK_HEADING1},
+        {"@h3 ", BLOCK_HEADING3}, {"@h2 ", BLOCK_HEADING2}, {"@h1 ", BLOCK_HEADING1},
         {"! ", BLOCK_NOTICE}, {"- ", BLOCK_BULLET}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         size_t n = strlen(kinds[i].prefix);
@@ -169,6 +169,17 @@ static int body_line(document *d, const wording *w, int i, const facts *f,
     return 0;
 }
 
+/* The PDF adds "- " and the closing ";" or "."; drop any the user typed. */
+static void add_recipient(document *d, const char *text)
+{
+    strbuf sb = STRBUF_INIT;
+    if (!strncmp(text, "- ", 2)) text += 2;
+    strbuf_adds(&sb, text);
+    while (sb.len && strchr(".;, ", sb.buf[sb.len - 1])) strbuf_setlen(&sb, sb.len - 1);
+    document_add_recipient(d, sb.buf);
+    strbuf_release(&sb);
+}
+
 static void header_fields(document *d, const config *cfg, const vars *v)
 {
     const config_unit *u = &cfg->unit;
@@ -187,8 +198,8 @@ static void header_fields(document *d, const config *cfg, const vars *v)
     unescape_newlines(&sb);
     document_set(&d->sign_position, sb.buf);
     document_set(&d->signer, u->signer);
-    for (int i = 0; i < u->nrecipients; i++) document_add_recipient(d, u->recipients[i]);
-    if (u->archive && *u->archive) document_add_recipient(d, u->archive);
+    for (int i = 0; i < u->nrecipients; i++) add_recipient(d, u->recipients[i]);
+    if (u->archive && *u->archive) add_recipient(d, u->archive);
     strbuf_release(&sb);
 }
 
