@@ -70,9 +70,10 @@ write_ini() {
         echo "year            = 2024"
         echo "as_of           = 2024-12-31"
         echo "period_label    = năm 2024"
-        echo "input_dir       = $DATA"
-        echo "output_dir      = $OUT"
-        echo "templates_dir   = templates"
+        # Absolute: the program reads relative paths from the ini's folder.
+        echo "input_dir       = $PWD/$DATA"
+        echo "output_dir      = $PWD/$OUT"
+        echo "templates_dir   = $PWD/templates"
         echo "font_dir        = /usr/share/fonts/truetype/liberation2"
         echo "outputs         = xlsx, pdf"
         echo "output_name     = bench"

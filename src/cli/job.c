@@ -22,6 +22,8 @@
 
 typedef struct job {
     const config *cfg;
+    const job_options *opt;
+    struct timespec t0;
     strbuf *log;
     catalogue cat;
     int nforms;
@@ -32,6 +34,17 @@ typedef struct job {
     outset out;
     strbuf err;
 } job;
+
+/* With --timing, one log line per stage: where a run spends its time. */
+static void stage_done(job *j, const char *stage)
+{
+    if (!j->opt->timing) return;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double s = (double)(t.tv_sec - j->t0.tv_sec) + (double)(t.tv_nsec - j->t0.tv_nsec) / 1e9;
+    strbuf_addf(j->log, "mtqg-report: thời gian: %-10s %.3f s\n", stage, s);
+    j->t0 = t;
+}
 
 static int fail(job *j, int status)
 {
@@ -129,6 +142,7 @@ static int build_tables(job *j, const vars *v)
     for (int i = 0; i < j->nforms; i++)
         if (!(j->tables[i] = form_build(&j->forms[i], &j->ds, v, j->cfg->year, &j->err)))
             return -1;
+    stage_done(j, "bảng");
     return 0;
 }
 
@@ -150,6 +164,7 @@ static int write_outputs(job *j, facts *f, const char *rejects_name)
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
         rc = xlsx_write(tmp, j->tables, j->nforms, doc_time(cfg), vars_get(&f->scalars, "ky_bao_cao"), &j->err);
         free(name);
+        stage_done(j, "xlsx");
     }
     if (rc == 0 && (cfg->outputs & OUTPUT_PDF)) {
         document *d = report_doc_build(&j->words, f, cfg, j->tables, j->nforms, &j->err);
@@ -160,6 +175,7 @@ static int write_outputs(job *j, facts *f, const char *rejects_name)
         rc = pdf_report_write(d, cfg->font_dir, tmp, &j->err);
         document_free(d);
         free(name);
+        stage_done(j, "pdf");
     }
     if (rc == 0) rc = write_rejects(j, rejects_name);
     return rc;
@@ -184,6 +200,7 @@ static int run(job *j, const job_options *opt)
     ingest_options io = {opt->threads, opt->split_bytes};
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
+    stage_done(j, "đọc");
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);
     if (outset_ensure_dir(cfg->output_dir, &j->err) < 0) return fail(j, EXIT_OUTPUT);
     char *rejects_name = output_name(cfg, "-dong-bi-loai.csv");
@@ -219,7 +236,9 @@ int job_run(const config *cfg, const job_options *opt, strbuf *log)
     job j;
     memset(&j, 0, sizeof j);
     j.cfg = cfg;
+    j.opt = opt;
     j.log = log;
+    clock_gettime(CLOCK_MONOTONIC, &j.t0);
     j.err = (strbuf)STRBUF_INIT;
     outset_init(&j.out);
     int status = run(&j, opt);

@@ -23,6 +23,7 @@ enum {
 typedef struct job_options {
     int threads;       /* 0: one per core, at most 2 */
     long split_bytes;  /* 0: default */
+    int timing;        /* 1: log the wall time of each stage */
 } job_options;
 
 /** job_run - run the report described by cfg; summary and errors in log. */

@@ -31,6 +31,7 @@ static const char usage[] =
     "  --as-of NGÀY       ngày lấy số liệu giải ngân (YYYY-MM-DD hoặc DD/MM/YYYY);\n"
     "                     mặc định 31/12 của năm báo cáo\n"
     "  --threads N        số luồng đọc dữ liệu (mặc định: theo số lõi, tối đa 2)\n"
+    "  --timing           ghi thời gian của từng bước (đo hiệu năng)\n"
     "  --help             in hướng dẫn này\n"
     "  --version          in phiên bản\n"
     "Các cờ dòng lệnh được ưu tiên hơn tệp cấu hình. Mọi khóa cấu hình được mô\n"
@@ -51,7 +52,7 @@ static const char usage[] =
 
 typedef struct cli {
     const char *config, *input, *output, *year, *as_of;
-    int threads;
+    int threads, timing;
 } cli;
 
 static int parse_args(int argc, char **argv, cli *a)
@@ -60,6 +61,7 @@ static int parse_args(int argc, char **argv, cli *a)
         {"config", required_argument, 0, 'c'}, {"input", required_argument, 0, 'i'},
         {"output", required_argument, 0, 'o'}, {"year", required_argument, 0, 'y'},
         {"as-of", required_argument, 0, 'a'},  {"threads", required_argument, 0, 't'},
+        {"timing", no_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
@@ -71,6 +73,7 @@ static int parse_args(int argc, char **argv, cli *a)
         case 'y': a->year = optarg; break;
         case 'a': a->as_of = optarg; break;
         case 't': a->threads = atoi(optarg); break;
+        case 'T': a->timing = 1; break;
         case 'h': fputs(usage, stdout); return 1;
         case 'V': puts("mtqg-report " MTQG_VERSION); return 1;
         default: fputs(usage, stderr); return -1;
@@ -116,7 +119,7 @@ static int apply_overrides(config *cfg, const cli *a)
 
 int main(int argc, char **argv)
 {
-    cli a = {"reports.ini", NULL, NULL, NULL, NULL, 0};
+    cli a = {"reports.ini", NULL, NULL, NULL, NULL, 0, 0};
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc > 0 ? EXIT_OK : EXIT_CONFIG;
     config cfg;
@@ -129,7 +132,7 @@ int main(int argc, char **argv)
     } else if (apply_overrides(&cfg, &a) < 0) {
         status = EXIT_CONFIG;
     } else {
-        job_options opt = {a.threads, 0};
+        job_options opt = {a.threads, 0, a.timing};
         status = job_run(&cfg, &opt, &log);
         fputs(log.buf, stderr);
     }

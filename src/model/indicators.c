@@ -82,3 +82,45 @@ void indicators_merge(indicators *dst, const indicators *src, const int *unit_re
                        name, uom, c->target, c->achieved);
     }
 }
+
+static int cmp_text_id(const void *a, const void *b, void *texts)
+{
+    char **t = texts;
+    return strcmp(t[*(const int *)a], t[*(const int *)b]);
+}
+
+/* Reorder texts[] by text; remap[old id] = new id. The keys map is rebuilt. */
+static int *sort_texts(char **texts, int n, strmap *keys)
+{
+    int *order = xmalloc((size_t)(n + 1) * sizeof(int)), *remap = xmalloc((size_t)(n + 1) * sizeof(int));
+    for (int i = 0; i < n; i++) order[i] = i;
+    qsort_r(order, (size_t)n, sizeof(int), cmp_text_id, texts);
+    char **sorted = xmalloc((size_t)(n + 1) * sizeof(char *));
+    for (int i = 0; i < n; i++) {
+        sorted[i] = texts[order[i]];
+        remap[order[i]] = i;
+    }
+    memcpy(texts, sorted, (size_t)n * sizeof(char *));
+    free(sorted);
+    free(order);
+    for (size_t i = 0; i < keys->cap; i++)
+        if (keys->slots[i].key) keys->slots[i].value = remap[keys->slots[i].value];
+    return remap;
+}
+
+void indicators_sort(indicators *in)
+{
+    int *nmap = sort_texts(in->names, in->nnames, &in->name_keys);
+    int *umap = sort_texts(in->uoms, in->nuoms, &in->uom_keys);
+    strmap_free(&in->cell_keys);
+    strmap_init(&in->cell_keys);
+    for (int i = 0; i < in->ncells; i++) {
+        ind_cell *c = &in->cells[i];
+        c->name = nmap[c->name];
+        c->uom = umap[c->uom];
+        int32_t key[5] = {(int32_t)c->unit, c->project, c->year, c->name, c->uom};
+        strmap_put(&in->cell_keys, (const char *)key, sizeof key, i);
+    }
+    free(nmap);
+    free(umap);
+}

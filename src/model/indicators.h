@@ -38,4 +38,10 @@ void indicators_add(indicators *in, uint32_t unit, int project, int year,
 /** indicators_merge - fold src into dst (units mapped through unit_remap). */
 void indicators_merge(indicators *dst, const indicators *src, const int *unit_remap);
 
+/**
+ * indicators_sort - renumber names and units of measure in text order, so
+ * ids (and every listing by id) do not depend on which thread read what.
+ */
+void indicators_sort(indicators *in);
+
 #endif

@@ -212,3 +212,13 @@ const char *units_name(const units *u, int id)
     const unit_entry *e = &u->units[id];
     return e->name && *e->name ? e->name : (e->code ? e->code : "");
 }
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void units_sort_warnings(units *u)
+{
+    qsort(u->warnings, (size_t)u->nwarnings, sizeof(char *), cmp_str);
+}

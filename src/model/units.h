@@ -74,6 +74,9 @@ int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
  * id of src unit i (caller allocates src->nunits ints).
  */
 void units_merge(units *dst, const units *src, int *remap);
+/** units_sort_warnings - sort the warnings, so their order never depends
+ * on which thread read what. */
+void units_sort_warnings(units *u);
 /** units_name - a commune's name (its code when it has no name). */
 const char *units_name(const units *u, int id);
 

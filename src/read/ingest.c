@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -151,14 +152,24 @@ typedef struct pool {
     int *order;        /* largest first, so both threads finish together */
     int ntasks;
     atomic_int next;
+    read_sink *sinks;  /* one per worker */
 } pool;
+
+typedef struct worker_arg {
+    pool *pl;
+    int w;
+} worker_arg;
 
 static void *worker(void *arg)
 {
-    pool *pl = arg;
+    worker_arg *wa = arg;
+    pool *pl = wa->pl;
     int i;
-    while ((i = atomic_fetch_add(&pl->next, 1)) < pl->ntasks)
-        read_task_run(&pl->tasks[pl->order[i]]);
+    while ((i = atomic_fetch_add(&pl->next, 1)) < pl->ntasks) {
+        read_task *t = &pl->tasks[pl->order[i]];
+        t->sink = &pl->sinks[wa->w];
+        read_task_run(t);
+    }
     return NULL;
 }
 
@@ -171,58 +182,83 @@ static int by_size_desc(const void *a, const void *b, void *tasks)
     return x->index - y->index;
 }
 
-static void run_tasks(plan *p, int threads)
+#define MAX_THREADS 8
+
+/* Runs every task; returns how many sinks hold results. */
+static int run_tasks(plan *p, read_sink *sinks, int threads)
 {
-    pool pl = {p->tasks, xcalloc((size_t)p->ntasks, sizeof(int)), p->ntasks, 0};
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    if (threads > p->ntasks) threads = p->ntasks > 0 ? p->ntasks : 1;
+    pool pl = {p->tasks, xcalloc((size_t)p->ntasks + 1, sizeof(int)), p->ntasks, 0, sinks};
     for (int i = 0; i < p->ntasks; i++) pl.order[i] = i;
     qsort_r(pl.order, (size_t)p->ntasks, sizeof(int), by_size_desc, p->tasks);
-    pthread_t tid[8];
-    int started = 0;
-    for (int i = 1; i < threads && i < p->ntasks && i < 8; i++)
-        if (pthread_create(&tid[started], NULL, worker, &pl) == 0) started++;
-    worker(&pl);
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    pthread_t tid[MAX_THREADS];
+    worker_arg args[MAX_THREADS];
+    int started = 1;
+    for (int w = 0; w < threads; w++) {
+        read_sink_init(&sinks[w]);
+        args[w] = (worker_arg){&pl, w};
+    }
+    for (int w = 1; w < threads; w++) {
+        if (pthread_create(&tid[w], NULL, worker, &args[w]) != 0) break;
+        started++;
+    }
+    worker(&args[0]);
+    for (int w = 1; w < started; w++) pthread_join(tid[w], NULL);
     free(pl.order);
+    return threads;
 }
 
-/* A file whose split was wrong is read again as one task (same index). */
-static void rerun_bad_splits(plan *p)
+/*
+ * A split is wrong when the first half did not end between records (a
+ * quoted field spans the cut), and suspect when the second half failed
+ * (its row numbers would be relative). Either way everything is read again
+ * on one thread with no split: rare, and simple to get right.
+ */
+static int split_went_wrong(const plan *p)
 {
     for (int i = 0; i + 1 < p->ntasks; i++) {
-        read_task *a = &p->tasks[i], *b = &p->tasks[i + 1];
-        if (a->file != b->file || (a->clean_end && !b->failed)) continue;
-        read_task whole;
-        read_task_init(&whole);
-        whole.index = a->index;
-        whole.file = a->file;
-        whole.path = a->path;
-        whole.lay = a->lay;
-        whole.delim = a->delim;
-        whole.begin = a->begin;
-        whole.end = b->end;
-        whole.cfg = a->cfg;
-        whole.cat = a->cat;
-        read_task_run(&whole);
-        read_task_free(a);
-        *a = whole;
-        /* The second half now reads nothing: an empty task in its place. */
-        read_task_free(b);
-        read_task_init(b);
-        b->index = a->index + 1;
-        b->file = a->file;
-        b->path = a->path;
-        b->lay = a->lay;
-        b->clean_end = 1;
+        const read_task *a = &p->tasks[i], *b = &p->tasks[i + 1];
+        if (a->file == b->file && (!a->clean_end || b->failed)) return 1;
     }
+    return 0;
 }
 
-static void merge_task(dataset *ds, read_task *t)
+static void drop_tasks(plan *p)
 {
-    int *remap = xcalloc((size_t)t->units.nunits + 1, sizeof(int));
-    units_merge(&ds->units, &t->units, remap);
-    cube_merge(&ds->cube, &t->cube, remap, t->cfg->disbursement == DISB_SNAPSHOT);
-    indicators_merge(&ds->ind, &t->ind, remap);
-    free(remap);
+    for (int i = 0; i < p->ntasks; i++) read_task_free(&p->tasks[i]);
+    free(p->tasks);
+    p->tasks = NULL;
+    p->ntasks = 0;
+}
+
+/* The first sink becomes the dataset's aggregates; the others fold in. */
+static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
+{
+    units_free(&ds->units);
+    cube_free(&ds->cube);
+    indicators_free(&ds->ind);
+    ds->units = sinks[0].units;
+    ds->cube = sinks[0].cube;
+    ds->ind = sinks[0].ind;
+    units_init(&sinks[0].units);
+    cube_init(&sinks[0].cube);
+    indicators_init(&sinks[0].ind);
+    for (int w = 1; w < n; w++) {
+        read_sink *s = &sinks[w];
+        int *remap = xcalloc((size_t)s->units.nunits + 1, sizeof(int));
+        units_merge(&ds->units, &s->units, remap);
+        cube_merge(&ds->cube, &s->cube, remap, snapshots);
+        indicators_merge(&ds->ind, &s->ind, remap);
+        free(remap);
+    }
+    for (int w = 0; w < n; w++) read_sink_free(&sinks[w]);
+    units_sort_warnings(&ds->units);
+    indicators_sort(&ds->ind);
+}
+
+static void count_task(dataset *ds, const read_task *t)
+{
     file_stats *fs = &ds->files[t->file];
     fs->read += t->read;
     fs->accepted += t->accepted;
@@ -287,10 +323,21 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         long split = opt->split_bytes > 0 ? opt->split_bytes : 8L << 20;
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         int threads = opt->threads > 0 ? opt->threads : (cores >= 2 ? 2 : 1);
+        read_sink sinks[MAX_THREADS];
         make_tasks(&p, cfg, ds->cat, split);
-        run_tasks(&p, threads);
-        rerun_bad_splits(&p);
-        if (first_failure(&p, err)) st = INGEST_BAD_FILE;
+        int nsinks = run_tasks(&p, sinks, threads);
+        if (split_went_wrong(&p)) {
+            for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
+            drop_tasks(&p);
+            make_tasks(&p, cfg, ds->cat, LONG_MAX);
+            nsinks = run_tasks(&p, sinks, 1);
+        }
+        if (first_failure(&p, err)) {
+            st = INGEST_BAD_FILE;
+            for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
+        } else {
+            merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
+        }
     }
     if (st == INGEST_OK) {
         ds->nfiles = p.nfiles;
@@ -299,7 +346,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].path = xstrdup(p.files[i].path);
             ds->files[i].kind = p.files[i].kind;
         }
-        for (int i = 0; i < p.ntasks; i++) merge_task(ds, &p.tasks[i]);
+        for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         if (merge_rejects(ds, &p, err) < 0) st = INGEST_BAD_FILE;
     }
     free_plan(&p);

@@ -12,15 +12,29 @@
 #include "../util/decimal.h"
 #include "csv_stream.h"
 
+void read_sink_init(read_sink *s)
+{
+    units_init(&s->units);
+    cube_init(&s->cube);
+    indicators_init(&s->ind);
+    strmap_init(&s->project_cache);
+    strmap_init(&s->source_cache);
+    strmap_init(&s->unit_cache);
+}
+
+void read_sink_free(read_sink *s)
+{
+    units_free(&s->units);
+    cube_free(&s->cube);
+    indicators_free(&s->ind);
+    strmap_free(&s->project_cache);
+    strmap_free(&s->source_cache);
+    strmap_free(&s->unit_cache);
+}
+
 void read_task_init(read_task *t)
 {
     memset(t, 0, sizeof *t);
-    units_init(&t->units);
-    cube_init(&t->cube);
-    indicators_init(&t->ind);
-    strmap_init(&t->project_cache);
-    strmap_init(&t->source_cache);
-    strmap_init(&t->unit_cache);
     t->err = (strbuf)STRBUF_INIT;
     t->key = (strbuf)STRBUF_INIT;
     t->msg = (strbuf)STRBUF_INIT;
@@ -28,12 +42,6 @@ void read_task_init(read_task *t)
 
 void read_task_free(read_task *t)
 {
-    units_free(&t->units);
-    cube_free(&t->cube);
-    indicators_free(&t->ind);
-    strmap_free(&t->project_cache);
-    strmap_free(&t->source_cache);
-    strmap_free(&t->unit_cache);
     rejects_close(&t->rejects);
     strbuf_release(&t->err);
     strbuf_release(&t->key);
@@ -155,7 +163,7 @@ static int parse_project(const row_view *v, int *id)
     size_t n;
     const char *s = cell(v, F_MA_DU_AN, &n);
     if (is_blank(s, n)) return reject(v, F_MA_DU_AN, "thiếu mã dự án"), -1;
-    *id = cached(&v->t->project_cache, s, n, v->t->cat, catalogue_find_project);
+    *id = cached(&v->t->sink->project_cache, s, n, v->t->cat, catalogue_find_project);
     if (*id < 0) return reject(v, F_MA_DU_AN, "mã dự án không có trong danh mục"), -1;
     return 0;
 }
@@ -165,7 +173,7 @@ static int parse_source(const row_view *v, int *id)
     size_t n;
     const char *s = cell(v, F_NGUON_VON, &n);
     if (is_blank(s, n)) return reject(v, F_NGUON_VON, "thiếu nguồn vốn"), -1;
-    *id = cached(&v->t->source_cache, s, n, v->t->cat, catalogue_find_source);
+    *id = cached(&v->t->sink->source_cache, s, n, v->t->cat, catalogue_find_source);
     if (*id < 0) return reject(v, F_NGUON_VON, "nguồn vốn không có trong danh mục"), -1;
     return 0;
 }
@@ -183,16 +191,16 @@ static int parse_unit(const row_view *v, uint32_t *id)
         strbuf_add(&t->key, s[i], n[i]);
         strbuf_addch(&t->key, '\x1f');
     }
-    int u = strmap_get(&t->unit_cache, t->key.buf, t->key.len);
+    int u = strmap_get(&t->sink->unit_cache, t->key.buf, t->key.len);
     if (u < 0) {
         unit_ref ref = {s[0], s[1], s[2], s[3], s[4], s[5],
                         n[0], n[1], n[2], n[3], n[4], n[5]};
         uint64_t pos = ((uint64_t)t->index << 40) | (uint64_t)v->r->index;
-        u = units_resolve(&t->units, &ref, t->cfg->unit.province_code
+        u = units_resolve(&t->sink->units, &ref, t->cfg->unit.province_code
                           ? t->cfg->unit.province_code : "",
                           t->cfg->unit.province_name ? t->cfg->unit.province_name : "", pos);
         if (u < 0) return reject(v, F_TEN_XA, "tên đơn vị không phải UTF-8 hợp lệ"), -1;
-        strmap_put(&t->unit_cache, t->key.buf, t->key.len, u);
+        strmap_put(&t->sink->unit_cache, t->key.buf, t->key.len, u);
     }
     *id = (uint32_t)u;
     return 0;
@@ -226,7 +234,7 @@ static void plan_row(const row_view *v)
     int64_t amount;
     if (parse_key(v, &k) < 0) return;
     if (parse_amount(v, F_KE_HOACH, v->t->cfg->amount_scale, 0, &amount) < 0) return;
-    cube_add_plan(&v->t->cube, &k, amount);
+    cube_add_plan(&v->t->sink->cube, &k, amount);
     accept(v->t, k.year);
 }
 
@@ -243,10 +251,10 @@ static void disb_row(const row_view *v)
         return;
     }
     if (t->cfg->disbursement == DISB_SNAPSHOT)
-        cube_put_snapshot(&t->cube, &k, date,
+        cube_put_snapshot(&t->sink->cube, &k, date,
                           ((uint64_t)t->index << 40) | (uint64_t)v->r->index, amount);
     else
-        cube_add_payment(&t->cube, &k, amount);
+        cube_add_payment(&t->sink->cube, &k, amount);
     accept(t, k.year);
 }
 
@@ -267,15 +275,15 @@ static void indicator_row(const row_view *v)
         parse_amount(v, F_THUC_HIEN, 3, 1, &achieved) < 0 ||
         parse_date(v, F_NGAY, 1, &date) < 0)
         return;
-    if ((name = indicators_intern_name(&t->ind, ns, nn)) < 0)
+    if ((name = indicators_intern_name(&t->sink->ind, ns, nn)) < 0)
         return (void)reject(v, F_CHI_TIEU, "không phải UTF-8 hợp lệ");
-    if ((uom = indicators_intern_uom(&t->ind, us, un)) < 0)
+    if ((uom = indicators_intern_uom(&t->sink->ind, us, un)) < 0)
         return (void)reject(v, F_DON_VI, "không phải UTF-8 hợp lệ");
     if (date > t->cfg->as_of) {
         t->skipped++;
         return;
     }
-    indicators_add(&t->ind, unit, project, year, name, uom, target, achieved);
+    indicators_add(&t->sink->ind, unit, project, year, name, uom, target, achieved);
     accept(t, year);
 }
 

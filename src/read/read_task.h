@@ -1,9 +1,9 @@
 /*
  * read_task: one unit of reading work (a whole input file, or one byte
- * range of a large one) and everything it produces: its own units, cube,
- * indicators, counts and spooled rejects. Tasks share nothing mutable, so
- * two threads can run two tasks without locks; ingest merges them in task
- * order afterwards.
+ * range of a large one): its counts and spooled rejects. Aggregates go to a
+ * read_sink, one per worker thread (units, cube, indicators and the caches
+ * for them), so two threads never share anything mutable and memory holds
+ * two cubes, not one per task; ingest merges the sinks afterwards.
  *
  * read_task_row is the row parser: it turns a record into a typed row
  * (plan, payment, indicator) and adds it to the task's aggregates, or
@@ -22,6 +22,17 @@
 #include "record.h"
 #include "rejects.h"
 
+typedef struct read_sink {
+    units units;
+    cube cube;
+    indicators ind;
+    strmap project_cache, source_cache, unit_cache;
+} read_sink;
+
+/** read_sink_init / read_sink_free */
+void read_sink_init(read_sink *s);
+void read_sink_free(read_sink *s);
+
 typedef struct read_task {
     /* What to read. */
     int index;               /* position in the run: orders "first seen" */
@@ -32,17 +43,14 @@ typedef struct read_task {
     off_t begin, end;
     const config *cfg;
     const catalogue *cat;
+    read_sink *sink;         /* where aggregates go: set by the worker */
     /* What it produced. */
-    units units;
-    cube cube;
-    indicators ind;
     long read, accepted, skipped, rejected, other_year;
     reject_spool rejects;
     int clean_end;           /* the range ended between records */
     int failed;              /* I/O or CSV syntax error: message in err */
     strbuf err;
     /* Scratch, reused for every row. */
-    strmap project_cache, source_cache, unit_cache;
     strbuf key, msg;
 } read_task;
 
