@@ -2,6 +2,7 @@
 #include "job.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,28 +156,56 @@ static time_t doc_time(const config *cfg)
     return timegm(&tm);
 }
 
+typedef struct xlsx_work {
+    job *j;
+    const char *path, *title;
+    int rc;
+    strbuf err;
+} xlsx_work;
+
+static void *write_xlsx(void *arg)
+{
+    xlsx_work *w = arg;
+    w->rc = xlsx_write(w->path, w->j->tables, w->j->nforms, doc_time(w->j->cfg), w->title, &w->err);
+    return NULL;
+}
+
+/*
+ * The workbook and the PDF are drawn from the same tables, which neither
+ * writer changes, so they are written at the same time on the two cores:
+ * the workbook on a second thread while this one lays out the document.
+ */
 static int write_outputs(job *j, facts *f, const char *rejects_name)
 {
     const config *cfg = j->cfg;
-    int rc = 0;
+    xlsx_work xw = {j, NULL, vars_get(&f->scalars, "ky_bao_cao"), 0, STRBUF_INIT};
+    pthread_t tid;
+    int threaded = 0, rc = 0;
     if (cfg->outputs & OUTPUT_XLSX) {
         char *name = output_name(cfg, ".xlsx");
-        const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        rc = xlsx_write(tmp, j->tables, j->nforms, doc_time(cfg), vars_get(&f->scalars, "ky_bao_cao"), &j->err);
+        xw.path = outset_add(&j->out, cfg->output_dir, name);
         free(name);
-        stage_done(j, "xlsx");
+        threaded = (cfg->outputs & OUTPUT_PDF) && pthread_create(&tid, NULL, write_xlsx, &xw) == 0;
+        if (!threaded) write_xlsx(&xw);
     }
-    if (rc == 0 && (cfg->outputs & OUTPUT_PDF)) {
-        document *d = report_doc_build(&j->words, f, cfg, j->tables, j->nforms, &j->err);
-        memset(j->tables, 0, sizeof j->tables); /* the document owns them now */
-        if (!d) return -1;
+    document *d = NULL;
+    if (cfg->outputs & OUTPUT_PDF) {
+        /* The document takes the tables; they live until document_free. */
+        d = report_doc_build(&j->words, f, cfg, j->tables, j->nforms, &j->err);
         char *name = output_name(cfg, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        rc = pdf_report_write(d, cfg->font_dir, tmp, &j->err);
-        document_free(d);
+        rc = d ? pdf_report_write(d, cfg->font_dir, tmp, &j->err) : -1;
         free(name);
-        stage_done(j, "pdf");
     }
+    if (threaded) pthread_join(tid, NULL);
+    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
+    document_free(d);
+    if (xw.rc < 0) {
+        strbuf_add(&j->err, xw.err.buf, xw.err.len);
+        rc = -1;
+    }
+    strbuf_release(&xw.err);
+    stage_done(j, "xlsx+pdf");
     if (rc == 0) rc = write_rejects(j, rejects_name);
     return rc;
 }
@@ -214,7 +243,7 @@ static int run(job *j, const job_options *opt)
         if (write_rejects(j, rejects_name) < 0) status = EXIT_OUTPUT;
     } else if (build_tables(j, &f.scalars) < 0) {
         status = fail(j, j->err.len && strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
-    } else if (write_outputs(j, &f, rejects_name) < 0) {
+    } else if (dataset_release_aggregates(&j->ds), write_outputs(j, &f, rejects_name) < 0) {
         status = fail(j, EXIT_OUTPUT);
     }
     facts_free(&f);

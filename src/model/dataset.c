@@ -24,6 +24,13 @@ void dataset_free(dataset *d)
     memset(d, 0, sizeof *d);
 }
 
+void dataset_release_aggregates(dataset *d)
+{
+    units_free(&d->units);
+    cube_free(&d->cube);
+    indicators_free(&d->ind);
+}
+
 const char *input_kind_name(input_kind k)
 {
     static const char *names[] = {"ke_hoach", "giai_ngan", "chi_tieu"};

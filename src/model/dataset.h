@@ -39,6 +39,12 @@ typedef struct dataset {
 /** dataset_init / dataset_free */
 void dataset_init(dataset *d, const catalogue *cat);
 void dataset_free(dataset *d);
+/**
+ * dataset_release_aggregates - free the units, cube and indicators once
+ * the tables and facts (which copy what they need) are built, so the
+ * writers do not carry them; the per-file counts stay.
+ */
+void dataset_release_aggregates(dataset *d);
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu". */
 const char *input_kind_name(input_kind k);
 

@@ -228,28 +228,26 @@ static int settings_text(const wording *w, const char *key, const vars *v,
     return 0;
 }
 
-static int add_appendices(document *d, const wording *w, table **tables, int ntables,
+static int add_appendices(document *d, const wording *w, table *const *tables, int ntables,
                           strbuf *out, strbuf *err)
 {
     vars v;
     vars_init(&v);
     int rc = 0;
-    for (int i = 0; i < ntables; i++) {
+    for (int i = 0; i < ntables && rc == 0; i++) {
         strbuf num = STRBUF_INIT;
         roman_numeral(&num, i + 1);
         vars_set(&v, "so_la_ma", num.buf);
         strbuf_release(&num);
-        if (rc == 0 && settings_text(w, "appendix_label", &v, out, err) < 0) rc = -1;
-        if (rc == 0) document_add_appendix(d, out->buf, tables[i]);
-        else table_free(tables[i]);
-        tables[i] = NULL;
+        if ((rc = settings_text(w, "appendix_label", &v, out, err)) == 0)
+            document_add_appendix(d, out->buf, tables[i]);
     }
     vars_free(&v);
     return rc;
 }
 
 document *report_doc_build(const wording *w, const facts *f, const config *cfg,
-                           table **tables, int ntables, strbuf *err)
+                           table *const *tables, int ntables, strbuf *err)
 {
     document *d = document_new();
     strbuf out = STRBUF_INIT;
@@ -262,6 +260,8 @@ document *report_doc_build(const wording *w, const facts *f, const config *cfg,
     if (add_appendices(d, w, tables, ntables, &out, err) < 0) rc = -1;
     strbuf_release(&out);
     if (rc) {
+        /* On failure the caller keeps its tables. */
+        for (int i = 0; i < d->nappendices; i++) d->appendices[i].tbl = NULL;
         document_free(d);
         return NULL;
     }

@@ -28,11 +28,13 @@ void wording_free(wording *w);
 int wording_list_size(const wording *w, const char *name, int dflt);
 
 /**
- * report_doc_build - the document; takes ownership of the tables (they
- * become the appendices, in order). Returns NULL with err set when a
- * placeholder is unknown (the message names the template line).
+ * report_doc_build - the document; on success it owns the tables (they
+ * become the appendices, in order; the caller's array is left as it is, so
+ * another reader may go on using it until document_free). Returns NULL with
+ * err set when a placeholder is unknown (the message names the template
+ * line); the caller then still owns the tables.
  */
 document *report_doc_build(const wording *w, const facts *f, const config *cfg,
-                           table **tables, int ntables, strbuf *err);
+                           table *const *tables, int ntables, strbuf *err);
 
 #endif
