@@ -7,7 +7,8 @@ CC      ?= cc
 STD      = -std=c17 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 INCS     = -I/usr/include/iniparser -Isrc
-LIBS     = -lxlsxwriter -lhpdf -lcsv -liniparser -lunistring -lminizip -lexpat -lz -lm -pthread
+LIBS     = -lxlsxwriter -lhpdf -lcsv -liniparser -lunistring -lm -pthread
+TEST_LIBS = -lcmocka -lminizip -lz
 REL_CFLAGS = -O2 -g $(STD) $(WARN) $(INCS) -pthread -MMD -MP
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined $(STD) $(WARN) $(INCS) -pthread -MMD -MP
@@ -16,7 +17,6 @@ SAN_LDFLAGS = -fsanitize=address,undefined
 LIB_SRC  = $(sort $(filter-out src/cli/main.c,$(wildcard src/*/*.c)))
 MAIN_SRC = src/cli/main.c
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
-
 
 REL_OBJ  = $(LIB_SRC:%.c=build/rel/%.o)
 SAN_OBJ  = $(LIB_SRC:%.c=build/san/%.o)
@@ -49,7 +49,7 @@ build/san/%.o: %.c
 
 build/san/tests/%: tests/unit/%.c $(SAN_OBJ) build/san/tests/support/testutil.o
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/support -o $@ $< $(SAN_OBJ) build/san/tests/support/testutil.o $(SAN_LDFLAGS) $(LIBS) -lcmocka
+	$(CC) $(SAN_CFLAGS) -Itests/support -o $@ $< $(SAN_OBJ) build/san/tests/support/testutil.o $(SAN_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Main job on the shipped sample: installs what is missing, builds, runs.
 run:
