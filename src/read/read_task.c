@@ -188,8 +188,8 @@ static int parse_unit(const row_view *v, uint32_t *id)
     strbuf_reset(&t->key);
     for (int i = 0; i < 6; i++) {
         s[i] = cell(v, uf[i], &n[i]);
-        strbuf_add(&t->key, s[i], n[i]);
-        strbuf_addch(&t->key, '\x1f');
+        /* Cells are NUL-terminated: n + 1 bytes keep the fields apart. */
+        strbuf_add(&t->key, s[i], n[i] + 1);
     }
     int u = strmap_get(&t->sink->unit_cache, t->key.buf, t->key.len);
     if (u < 0) {

@@ -1,8 +1,8 @@
 /*
  * record: one row of an input file as an array of text cells, the unit
  * every reader produces (CSV now; other formats later) and the row parser
- * consumes. Cells point into the reader's buffer and are valid only during
- * the callback.
+ * consumes. Cells point into the reader's buffer, are NUL-terminated (len
+ * does not count the NUL), and are valid only during the callback.
  */
 #ifndef MTQG_RECORD_H
 #define MTQG_RECORD_H
