@@ -5,6 +5,7 @@
 #include <xlsxwriter.h>
 
 #include "../util/decimal.h"
+#include "../util/text.h"
 
 enum { FMT_TEXT, FMT_CENTER, FMT_MONEY_INT, FMT_MONEY_DEC, FMT_QTY_INT,
        FMT_QTY_DEC, FMT_RATE, FMT_KINDS };
@@ -155,7 +156,12 @@ static lxw_error write_title_block(lxw_worksheet *ws, const sheet_formats *sf, c
     lxw_col_t last = (lxw_col_t)(t->ncols - 1);
     lxw_error e = worksheet_write_string(ws, 0, last, t->form_name ? t->form_name : "", sf->form_name);
     worksheet_set_row(ws, 1, 36, NULL);
-    if (!e && t->title) e = worksheet_merge_range(ws, 1, 0, 1, last, t->title, sf->title);
+    if (!e && t->title) {
+        strbuf up = STRBUF_INIT; /* titles are upper case (domain.md §8) */
+        if (text_upper(&up, t->title, strlen(t->title)) < 0) strbuf_adds(&up, t->title);
+        e = worksheet_merge_range(ws, 1, 0, 1, last, up.buf, sf->title);
+        strbuf_release(&up);
+    }
     if (!e && t->subtitle) e = worksheet_merge_range(ws, 2, 0, 2, last, t->subtitle, sf->subtitle);
     if (!e && t->unit_line) e = worksheet_merge_range(ws, 3, 0, 3, last, t->unit_line, sf->unit);
     return e;
@@ -211,6 +217,52 @@ static void page_setup(lxw_worksheet *ws, const table *t, int row0)
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width, NULL);
 }
 
+/* Characters in UTF-8 text (code points, not bytes). */
+static size_t text_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/*
+ * Viewers do not grow a row for wrapped text on their own (LibreOffice
+ * draws the lines over the next row), so each row gets the height of its
+ * longest wrapped cell: about one line per column width of characters.
+ */
+static int wrapped_lines(const char *text, double width)
+{
+    return (int)((double)text_chars(text) / (width * 1.25)) + 1;
+}
+
+static double row_height(const table *t, const table_row *r)
+{
+    int lines = 1;
+    for (int c = 0; c < t->ncols; c++) {
+        if (t->cols[c].kind != COL_TEXT || !r->cells[c].text) continue;
+        int n = wrapped_lines(r->cells[c].text, t->cols[c].width);
+        if (n > lines) lines = n;
+    }
+    return 15.0 * lines;
+}
+
+/* Header rows: the same estimate over each single-row cell's merged width. */
+static void header_heights(lxw_worksheet *ws, const table *t, int row0)
+{
+    for (int r = 0; r < t->header_rows; r++) {
+        int lines = 2;
+        for (int i = 0; i < t->nheader; i++) {
+            const table_header_cell *h = &t->header[i];
+            if (h->row != r || h->rowspan != 1) continue;
+            double w = 0;
+            for (int c = h->col; c < h->col + h->colspan; c++) w += t->cols[c].width;
+            int n = wrapped_lines(h->text, w);
+            if (n > lines) lines = n;
+        }
+        worksheet_set_row(ws, (lxw_row_t)(row0 + r), 15.0 * lines, NULL);
+    }
+}
+
 static lxw_error write_sheet(lxw_workbook *wb, const sheet_formats *sf, const table *t)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet_name);
@@ -218,11 +270,15 @@ static lxw_error write_sheet(lxw_workbook *wb, const sheet_formats *sf, const ta
     const int row0 = 5; /* title block above the header */
     page_setup(ws, t, row0);
     lxw_error e = write_title_block(ws, sf, t);
+    header_heights(ws, t, row0);
     if (!e) e = write_header(ws, sf, t, row0);
     strbuf f = STRBUF_INIT;
     int body0 = row0 + t->header_rows + 1;
-    for (int r = 0; r < t->nrows && !e; r++)
+    for (int r = 0; r < t->nrows && !e; r++) {
+        double h = row_height(t, &t->rows[r]);
+        if (h > 15.0) worksheet_set_row(ws, (lxw_row_t)(body0 + r), h, NULL);
         for (int c = 0; c < t->ncols && !e; c++) e = write_cell(ws, sf, t, r, c, body0, &f);
+    }
     strbuf_release(&f);
     return e;
 }
