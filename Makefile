@@ -60,7 +60,7 @@ run:
 # Every unit and whole-run test under ASan+UBSan.
 test:
 	@sh scripts/install-deps.sh --quiet
-	@$(MAKE) --no-print-directory $(SAN_BIN) $(TESTS)
+	@$(MAKE) --no-print-directory $(BIN) $(SAN_BIN) $(TESTS)
 	sh tests/run-tests.sh $(TESTS)
 
 bench:
