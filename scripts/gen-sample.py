@@ -12,6 +12,13 @@ reader the way real data will:
 Every row is valid; the data is deterministic (fixed seed, lists only, no
 iteration over sets or dict hashes), so re-running gives identical bytes.
 
+It also writes the next year's plan for the plan document (KẾ HOẠCH
+2025): input/ke_hoach_2025.csv (the 2024 items carried on, with 2024
+capital extended into 2025), input/chi_tieu_2025.csv (targets) and
+input/giao_von_2025.csv (the totals the province assigned, by source and
+for two projects; two of them differ from the allocation rows on purpose,
+one by a rounding amount, so the control-total check has work to do).
+
 Usage: python3 scripts/gen-sample.py [OUTPUT_DIR]   (default: input)
 """
 
@@ -403,6 +410,58 @@ def build_indicators(rng, plan):
     return rows
 
 
+# ---------------------------------------------------------------- next year
+
+NEXT = YEAR + 1
+
+
+def next_year_plan(rng, plan):
+    """2025: each 2024 item again (90-120%), plus unspent 2024 capital."""
+    out = []
+    for r in plan:
+        if r["nam_von"] != str(YEAR):
+            continue
+        amount = r["milli"] * rng.randint(90, 120) // 100
+        out.append(dict(r, nam=str(NEXT), nam_von=str(NEXT), milli=amount))
+        if r["nguon_von"] in ("NSTW_DTPT", "NSTW_SN") and rng.random() < 0.2:
+            ext = r["milli"] * rng.randint(5, 25) // 100
+            text = "Vốn năm %d kéo dài: %s" % (YEAR, r["noi_dung"] or "chuyển tiếp")
+            out.append(dict(r, nam=str(NEXT), nam_von=str(YEAR), milli=ext, noi_dung=text))
+    return out
+
+
+def assigned_totals(plan):
+    """giao_von rows: by source, and DA1 / DA4.TDA1 by source, with two
+    deliberate differences: +0,4 triệu (rounding) and -250 triệu."""
+    rows = []
+    def total(source, project=None):
+        return sum(r["milli"] for r in plan if r["nam_von"] == str(NEXT)
+                   and r["nguon_von"] == source
+                   and (project is None or r["ma_du_an"] == project))
+    for source in ALL_SOURCES:
+        amount = total(source)
+        if source == "NSDP_SN":
+            amount += 400            # 0,4 triệu: a rounding difference
+        if amount:
+            rows.append([str(NEXT), "", source, fmt_vi(amount)])
+    for project in ("DA1", "DA4.TDA1"):
+        for source in ("NSTW_DTPT", "NSTW_SN"):
+            amount = total(source, project)
+            if project == "DA4.TDA1" and source == "NSTW_DTPT":
+                amount -= 250 * 1000   # assigned 250 triệu less than allocated
+            if amount:
+                rows.append([str(NEXT), project, source, fmt_vi(amount)])
+    return rows
+
+
+def next_year_indicators(rng, indicators):
+    out = []
+    for row in indicators:
+        target = row[6]
+        out.append([str(NEXT)] + row[1:6] + [target, "", ""])
+    return out
+
+
 # ---------------------------------------------------------------- writing
 
 PLAN_HEADER = ["nam", "nam_von", "ma_tinh", "ten_tinh", "ma_huyen", "ten_huyen",
@@ -451,6 +510,18 @@ def main():
               indicators, "utf-8", ",", "\n")
     print("plan rows %d, payment rows %d, indicator rows %d"
           % (len(plan), len(payments), len(indicators)))
+
+    rng2 = random.Random(NEXT)
+    plan2 = next_year_plan(rng2, plan)
+    write_csv(os.path.join(outdir, "ke_hoach_%d.csv" % NEXT), PLAN_HEADER,
+              [[r[h] for h in PLAN_HEADER[:10]] + [fmt_vi(r["milli"]), r["noi_dung"]]
+               for r in plan2], "utf-8-sig", ",", "\r\n")
+    write_csv(os.path.join(outdir, "chi_tieu_%d.csv" % NEXT), IND_HEADER,
+              next_year_indicators(rng2, indicators), "utf-8", ",", "\n")
+    write_csv(os.path.join(outdir, "giao_von_%d.csv" % NEXT),
+              ["nam", "ma_du_an", "nguon_von", "giao"], assigned_totals(plan2),
+              "utf-8", ",", "\n")
+    print("%d plan rows %d" % (NEXT, len(plan2)))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ typedef struct job {
     form forms[MAX_FORMS];
     wording words;
     dataset ds;
+    int ntables;
     table *tables[MAX_FORMS];
     outset out;
     strbuf err;
@@ -81,7 +82,7 @@ static int load_templates(job *j)
     return rc;
 }
 
-static const char *const kind_label[KIND_COUNT] = {"kế hoạch vốn", "giải ngân", "chỉ tiêu"};
+static const char *const kind_label[KIND_COUNT] = {"kế hoạch vốn", "giải ngân", "chỉ tiêu", "giao vốn"};
 
 /* Per file: read = accepted + skipped + rejected, said and checked. */
 static int summarize_inputs(job *j)
@@ -138,11 +139,17 @@ static int write_rejects(job *j, const char *name)
     return 0;
 }
 
+/* A check form with no assigned totals for the year is left out. */
 static int build_tables(job *j, const vars *v)
 {
-    for (int i = 0; i < j->nforms; i++)
-        if (!(j->tables[i] = form_build(&j->forms[i], &j->ds, v, j->cfg->year, &j->err)))
-            return -1;
+    int n = 0;
+    for (int i = 0; i < j->nforms; i++) {
+        table *t = form_build(&j->forms[i], &j->ds, v, j->cfg->year, &j->err);
+        if (!t) return -1;
+        if (j->forms[i].rows == ROWS_CONTROL && t->nrows == 0) table_free(t);
+        else j->tables[n++] = t;
+    }
+    j->ntables = n;
     stage_done(j, "bảng");
     return 0;
 }
@@ -166,7 +173,7 @@ typedef struct xlsx_work {
 static void *write_xlsx(void *arg)
 {
     xlsx_work *w = arg;
-    w->rc = xlsx_write(w->path, w->j->tables, w->j->nforms, doc_time(w->j->cfg), w->title, &w->err);
+    w->rc = xlsx_write(w->path, w->j->tables, w->j->ntables, doc_time(w->j->cfg), w->title, &w->err);
     return NULL;
 }
 
@@ -191,7 +198,7 @@ static int write_outputs(job *j, facts *f, const char *rejects_name)
     document *d = NULL;
     if (cfg->outputs & OUTPUT_PDF) {
         /* The document takes the tables; they live until document_free. */
-        d = report_doc_build(&j->words, f, cfg, j->tables, j->nforms, &j->err);
+        d = report_doc_build(&j->words, f, cfg, j->tables, j->ntables, &j->err);
         char *name = output_name(cfg, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
         rc = d ? pdf_report_write(d, cfg->font_dir, tmp, &j->err) : -1;
@@ -235,7 +242,8 @@ static int run(job *j, const job_options *opt)
     char *rejects_name = output_name(cfg, "-dong-bi-loai.csv");
     int status = j->ds.rejected_total ? EXIT_DATA : EXIT_OK;
     facts f;
-    facts_build(&f, &j->ds, cfg, wording_list_size(&j->words, "du_an_cham", 3),
+    j->ds.checks.tolerance = cfg->tolerance;
+    facts_build(&f, &j->ds, cfg, &j->words.settings, wording_list_size(&j->words, "du_an_cham", 3),
                 wording_list_size(&j->words, "xa_cham", 5), rejects_name);
     if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
         strbuf_addf(j->log, "mtqg-report: có %ld dòng bị loại; on_reject = fail nên không lập báo cáo\n",

@@ -31,16 +31,17 @@ void config_defaults(config *c)
     config_set(&c->report_template, "bao_cao.txt");
     config_set(&c->forms, "forms/01_kh_du_an.txt, forms/02_kh_xa.txt, "
                           "forms/03_gn_du_an.txt, forms/04_gn_xa.txt, "
-                          "forms/05_chi_tieu.txt");
+                          "forms/05_chi_tieu.txt, forms/06_kiem_tra.txt");
     config_set(&c->output_name, "bao-cao-1719");
     c->outputs = OUTPUT_XLSX | OUTPUT_PDF;
     c->numconv = NUMCONV_VI;
     c->amount_scale = 6;
     c->disbursement = DISB_PAYMENTS;
     c->on_reject = REJECT_REPORT;
+    c->tolerance = 1000; /* 0,001 triệu: the last digit a table shows */
 }
 
-typedef enum { K_STR, K_PATH, K_YEAR, K_DATE, K_ENUM, K_OUTPUTS, K_LIST } key_kind;
+typedef enum { K_STR, K_PATH, K_YEAR, K_DATE, K_ENUM, K_OUTPUTS, K_LIST, K_MONEY } key_kind;
 
 typedef struct key_spec {
     const char *section, *name;
@@ -67,6 +68,7 @@ static const key_spec keys[] = {
     {"report", "amount_unit", K_ENUM, OFF(amount_scale), "trieu=6,nghin=3,dong=0"},
     {"report", "disbursement", K_ENUM, OFF(disbursement), "payments=0,snapshot=1"},
     {"report", "on_reject", K_ENUM, OFF(on_reject), "report=0,fail=1"},
+    {"report", "tolerance", K_MONEY, OFF(tolerance), NULL},
     {"unit", "province_code", K_STR, OFF(unit.province_code), NULL},
     {"unit", "province_name", K_STR, OFF(unit.province_name), NULL},
     {"unit", "parent_agency", K_STR, OFF(unit.parent_agency), NULL},
@@ -190,6 +192,13 @@ static int apply_key(config *c, const key_spec *k, const char *v, const char *ba
     case K_LIST:
         set_list(field, &c->unit.nrecipients, v);
         return 0;
+    case K_MONEY: {
+        int64_t m;
+        if (decimal_parse(v, strlen(v), c->numconv, 6, &m) != NUM_OK || m < 0)
+            return key_error(err, c, k, v, "cần một số tiền (triệu đồng), ví dụ 0,001");
+        *(int64_t *)field = m;
+        return 0;
+    }
     }
     return 0;
 }
@@ -202,11 +211,11 @@ static const key_spec *find_key(const char *section, const char *name)
     return NULL;
 }
 
-static void add_mapping(config *c, const char *kind, const char *field,
-                        const char *header)
+static void add_mapping(config_mapping **list, int *n, const char *kind,
+                        const char *field, const char *header)
 {
-    c->mappings = xrealloc(c->mappings, (size_t)(c->nmappings + 1) * sizeof(config_mapping));
-    c->mappings[c->nmappings++] = (config_mapping){xstrdup(kind), xstrdup(field), xstrdup(header)};
+    *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(config_mapping));
+    (*list)[(*n)++] = (config_mapping){xstrdup(kind), xstrdup(field), xstrdup(header)};
 }
 
 /* Every line must be blank, a comment, a [section] or key = value. */
@@ -238,7 +247,11 @@ static int load_section(config *c, dictionary *d, const char *sec,
         const char *name = names[i] + sl + 1; /* "section:key" */
         const char *v = iniparser_getstring(d, names[i], "");
         if (!strncmp(sec, "map.", 4)) {
-            add_mapping(c, sec + 4, name, v);
+            add_mapping(&c->mappings, &c->nmappings, sec + 4, name, v);
+            continue;
+        }
+        if (!strcmp(sec, "lead")) {
+            add_mapping(&c->leads, &c->nleads, "lead", name, v);
             continue;
         }
         const key_spec *k = find_key(sec, name);
@@ -273,9 +286,10 @@ int config_load(config *c, const char *path, strbuf *err)
     int rc = 0;
     for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
         const char *sec = iniparser_getsecname(d, s);
-        if (strcmp(sec, "report") && strcmp(sec, "unit") && strncmp(sec, "map.", 4)) {
+        if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&
+            strncmp(sec, "map.", 4)) {
             strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ "
-                        "(cần [report], [unit] hoặc [map.<loại>])", path, sec);
+                        "(cần [report], [unit], [lead] hoặc [map.<loại>])", path, sec);
             rc = -1;
         } else {
             rc = load_section(c, d, sec, base, err);
@@ -306,11 +320,15 @@ void config_free(config *c)
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) free(*strs[i]);
     for (int i = 0; i < c->unit.nrecipients; i++) free(c->unit.recipients[i]);
     free(c->unit.recipients);
-    for (int i = 0; i < c->nmappings; i++) {
-        free(c->mappings[i].kind);
-        free(c->mappings[i].field);
-        free(c->mappings[i].header);
+    config_mapping *lists[2] = {c->mappings, c->leads};
+    int counts[2] = {c->nmappings, c->nleads};
+    for (int l = 0; l < 2; l++) {
+        for (int i = 0; i < counts[l]; i++) {
+            free(lists[l][i].kind);
+            free(lists[l][i].field);
+            free(lists[l][i].header);
+        }
+        free(lists[l]);
     }
-    free(c->mappings);
     memset(c, 0, sizeof *c);
 }

@@ -53,9 +53,12 @@ typedef struct config {
     int amount_scale;             /* decimals from input unit to đồng */
     disb_mode disbursement;
     reject_policy on_reject;
+    int64_t tolerance;            /* đồng: control-total differences up to this are rounding */
     config_unit unit;
     int nmappings;
     config_mapping *mappings;
+    int nleads;
+    config_mapping *leads;        /* [lead]: field = project code, header = agency */
 } config;
 
 /** config_defaults - fill every field with its default value. */

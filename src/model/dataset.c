@@ -11,6 +11,8 @@ void dataset_init(dataset *d, const catalogue *cat)
     units_init(&d->units);
     cube_init(&d->cube);
     indicators_init(&d->ind);
+    contents_init(&d->items);
+    controls_init(&d->checks);
 }
 
 void dataset_free(dataset *d)
@@ -18,6 +20,8 @@ void dataset_free(dataset *d)
     units_free(&d->units);
     cube_free(&d->cube);
     indicators_free(&d->ind);
+    contents_free(&d->items);
+    controls_free(&d->checks);
     for (int i = 0; i < d->nfiles; i++) free(d->files[i].path);
     free(d->files);
     if (d->rejects) fclose(d->rejects);
@@ -29,10 +33,11 @@ void dataset_release_aggregates(dataset *d)
     units_free(&d->units);
     cube_free(&d->cube);
     indicators_free(&d->ind);
+    contents_free(&d->items);
 }
 
 const char *input_kind_name(input_kind k)
 {
-    static const char *names[] = {"ke_hoach", "giai_ngan", "chi_tieu"};
+    static const char *names[] = {"ke_hoach", "giai_ngan", "chi_tieu", "giao_von"};
     return k < KIND_COUNT ? names[k] : "?";
 }

@@ -9,11 +9,13 @@
 #include <stdio.h>
 
 #include "catalogue.h"
+#include "contents.h"
+#include "controls.h"
 #include "cube.h"
 #include "indicators.h"
 #include "units.h"
 
-typedef enum { KIND_PLAN = 0, KIND_DISB, KIND_INDICATOR, KIND_COUNT } input_kind;
+typedef enum { KIND_PLAN = 0, KIND_DISB, KIND_INDICATOR, KIND_CONTROL, KIND_COUNT } input_kind;
 
 typedef struct file_stats {
     char *path;
@@ -30,6 +32,8 @@ typedef struct dataset {
     units units;
     cube cube;
     indicators ind;
+    contents items;        /* nội dung of plan rows */
+    controls checks;       /* assigned totals (giao_von) */
     int nfiles;
     file_stats *files;
     long rejected_total;
@@ -45,7 +49,7 @@ void dataset_free(dataset *d);
  * writers do not carry them; the per-file counts stay.
  */
 void dataset_release_aggregates(dataset *d);
-/** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu". */
+/** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 
 #endif

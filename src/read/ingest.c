@@ -30,7 +30,7 @@ typedef struct plan {
     read_task *tasks;
 } plan;
 
-static const char *const kind_prefix[KIND_COUNT] = {"ke_hoach", "giai_ngan", "chi_tieu"};
+static const char *const kind_prefix[KIND_COUNT] = {"ke_hoach", "giai_ngan", "chi_tieu", "giao_von"};
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -241,6 +241,12 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
     ds->units = sinks[0].units;
     ds->cube = sinks[0].cube;
     ds->ind = sinks[0].ind;
+    contents_free(&ds->items);
+    ds->items = sinks[0].items;
+    contents_init(&sinks[0].items);
+    controls_free(&ds->checks);
+    ds->checks = sinks[0].checks;
+    controls_init(&sinks[0].checks);
     units_init(&sinks[0].units);
     cube_init(&sinks[0].cube);
     indicators_init(&sinks[0].ind);
@@ -250,11 +256,15 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
         units_merge(&ds->units, &s->units, remap);
         cube_merge(&ds->cube, &s->cube, remap, snapshots);
         indicators_merge(&ds->ind, &s->ind, remap);
+        contents_merge(&ds->items, &s->items);
+        controls_merge(&ds->checks, &s->checks);
         free(remap);
     }
     for (int w = 0; w < n; w++) read_sink_free(&sinks[w]);
     units_sort_warnings(&ds->units);
     indicators_sort(&ds->ind);
+    contents_sort(&ds->items);
+    controls_compare(&ds->checks, &ds->cube, ds->cat);
 }
 
 static void count_task(dataset *ds, const read_task *t)

@@ -15,7 +15,7 @@
 typedef enum {
     F_NAM = 0, F_NAM_VON, F_MA_TINH, F_TEN_TINH, F_MA_HUYEN, F_TEN_HUYEN,
     F_MA_XA, F_TEN_XA, F_MA_DU_AN, F_NGUON_VON, F_KE_HOACH, F_NOI_DUNG,
-    F_NGAY, F_GIAI_NGAN, F_CHI_TIEU, F_DON_VI, F_THUC_HIEN, F_COUNT
+    F_NGAY, F_GIAI_NGAN, F_CHI_TIEU, F_DON_VI, F_THUC_HIEN, F_GIAO, F_COUNT
 } field_id;
 
 typedef struct layout {

@@ -17,6 +17,8 @@ void read_sink_init(read_sink *s)
     units_init(&s->units);
     cube_init(&s->cube);
     indicators_init(&s->ind);
+    contents_init(&s->items);
+    controls_init(&s->checks);
     strmap_init(&s->project_cache);
     strmap_init(&s->source_cache);
     strmap_init(&s->unit_cache);
@@ -27,6 +29,8 @@ void read_sink_free(read_sink *s)
     units_free(&s->units);
     cube_free(&s->cube);
     indicators_free(&s->ind);
+    contents_free(&s->items);
+    controls_free(&s->checks);
     strmap_free(&s->project_cache);
     strmap_free(&s->source_cache);
     strmap_free(&s->unit_cache);
@@ -78,6 +82,12 @@ static int is_blank(const char *s, size_t n)
 }
 
 /* Reject the row at field f (or the whole row when f < 0); returns 0. */
+/* Where a row stands in the whole run: orders "first seen". */
+static uint64_t row_pos(const row_view *v)
+{
+    return ((uint64_t)v->t->index << 40) | (uint64_t)v->r->index;
+}
+
 static int reject(const row_view *v, int f, const char *reason)
 {
     read_task *t = v->t;
@@ -195,7 +205,7 @@ static int parse_unit(const row_view *v, uint32_t *id)
     if (u < 0) {
         unit_ref ref = {s[0], s[1], s[2], s[3], s[4], s[5],
                         n[0], n[1], n[2], n[3], n[4], n[5]};
-        uint64_t pos = ((uint64_t)t->index << 40) | (uint64_t)v->r->index;
+        uint64_t pos = row_pos(v);
         u = units_resolve(&t->sink->units, &ref, t->cfg->unit.province_code
                           ? t->cfg->unit.province_code : "",
                           t->cfg->unit.province_name ? t->cfg->unit.province_name : "", pos);
@@ -234,6 +244,13 @@ static void plan_row(const row_view *v)
     int64_t amount;
     if (parse_key(v, &k) < 0) return;
     if (parse_amount(v, F_KE_HOACH, v->t->cfg->amount_scale, 0, &amount) < 0) return;
+    size_t n;
+    const char *what = cell(v, F_NOI_DUNG, &n);
+    if (!is_blank(what, n) &&
+        contents_add(&v->t->sink->items, k.project, k.year, what, n, row_pos(v)) < 0) {
+        reject(v, F_NOI_DUNG, "không phải UTF-8 hợp lệ");
+        return;
+    }
     cube_add_plan(&v->t->sink->cube, &k, amount);
     accept(v->t, k.year);
 }
@@ -251,8 +268,7 @@ static void disb_row(const row_view *v)
         return;
     }
     if (t->cfg->disbursement == DISB_SNAPSHOT)
-        cube_put_snapshot(&t->sink->cube, &k, date,
-                          ((uint64_t)t->index << 40) | (uint64_t)v->r->index, amount);
+        cube_put_snapshot(&t->sink->cube, &k, date, row_pos(v), amount);
     else
         cube_add_payment(&t->sink->cube, &k, amount);
     accept(t, k.year);
@@ -287,6 +303,22 @@ static void indicator_row(const row_view *v)
     accept(t, year);
 }
 
+static void control_row(const row_view *v)
+{
+    int year, cap_year, project = -1, source;
+    int64_t amount;
+    size_t n;
+    const char *code = cell(v, F_MA_DU_AN, &n);
+    if (parse_year(v, F_NAM, 0, &year) < 0 || parse_year(v, F_NAM_VON, year, &cap_year) < 0)
+        return;
+    if (!is_blank(code, n) && parse_project(v, &project) < 0) return;
+    if (parse_source(v, &source) < 0 ||
+        parse_amount(v, F_GIAO, v->t->cfg->amount_scale, 0, &amount) < 0)
+        return;
+    controls_add(&v->t->sink->checks, year, cap_year, project, source, amount);
+    accept(v->t, year);
+}
+
 static int row_is_empty(const record *r)
 {
     for (int i = 0; i < r->n; i++)
@@ -313,6 +345,7 @@ int read_task_row(void *task, const record *r)
     switch (t->lay->kind) {
     case KIND_PLAN: plan_row(&v); break;
     case KIND_DISB: disb_row(&v); break;
+    case KIND_CONTROL: control_row(&v); break;
     default: indicator_row(&v); break;
     }
     return t->failed;

@@ -26,6 +26,8 @@ typedef struct read_sink {
     units units;
     cube cube;
     indicators ind;
+    contents items;
+    controls checks;
     strmap project_cache, source_cache, unit_cache;
 } read_sink;
 

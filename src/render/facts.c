@@ -32,20 +32,22 @@ static void set_rate(vars *v, const char *name, int64_t num, int64_t den)
     strbuf_release(&sb);
 }
 
-/* kh_<suffix>, gn_<suffix>, tl_<suffix> for one scope. */
-static void set_scope(vars *v, const char *suffix, pair p)
+/* kh_<scope><year>, gn_<scope><year>, tl_<scope><year> for one scope;
+ * year is "" for the report year, "_nt" for the year before. */
+static void set_scope(vars *v, const char *scope, const char *year, pair p)
 {
-    char name[64];
-    snprintf(name, sizeof name, "kh_%s", suffix);
+    char name[96];
+    snprintf(name, sizeof name, "kh_%s%s", scope, year);
     set_money(v, name, p.plan);
-    snprintf(name, sizeof name, "gn_%s", suffix);
+    snprintf(name, sizeof name, "gn_%s%s", scope, year);
     set_money(v, name, p.disb);
-    snprintf(name, sizeof name, "tl_%s", suffix);
+    snprintf(name, sizeof name, "tl_%s%s", scope, year);
     set_rate(v, name, p.disb, p.plan);
 }
 
 static fact_list *new_list(facts *f, const char *name)
 {
+    if (f->nlists == FACTS_MAX_LISTS) abort(); /* a programming error */
     fact_list *l = &f->lists[f->nlists++];
     memset(l, 0, sizeof *l);
     l->name = xstrdup(name);
@@ -84,6 +86,7 @@ static int cmp_rate(const void *a, const void *b)
 
 typedef struct sums {
     pair total, current, extended, *by_type, *by_group, *by_source, *by_top, *by_unit;
+    pair *by_type_cap; /* [type * 2 + (extended ? 1 : 0)] */
 } sums;
 
 static void sums_collect(sums *s, const dataset *ds, int year)
@@ -95,6 +98,7 @@ static void sums_collect(sums *s, const dataset *ds, int year)
     s->by_source = xcalloc((size_t)cat->nsources + 1, sizeof(pair));
     s->by_top = xcalloc((size_t)cat->nprojects + 1, sizeof(pair));
     s->by_unit = xcalloc((size_t)ds->units.nunits + 1, sizeof(pair));
+    s->by_type_cap = xcalloc((size_t)cat->ntypes * 2 + 1, sizeof(pair));
     for (size_t i = 0; i < ds->cube.cap; i++) {
         const cube_cell *c = &ds->cube.cells[i];
         if (!c->used || c->key.year != year) continue;
@@ -102,8 +106,10 @@ static void sums_collect(sums *s, const dataset *ds, int year)
         const cat_source *src = &cat->sources[c->key.source];
         int top = c->key.project;
         while (cat->projects[top].parent >= 0) top = cat->projects[top].parent;
-        pair *targets[] = {&s->total, c->key.cap_year == year ? &s->current : &s->extended,
+        int ext = c->key.cap_year != year;
+        pair *targets[] = {&s->total, ext ? &s->extended : &s->current,
                            src->type >= 0 ? &s->by_type[src->type] : NULL,
+                           src->type >= 0 ? &s->by_type_cap[src->type * 2 + ext] : NULL,
                            &s->by_group[src->group], &s->by_source[c->key.source],
                            &s->by_top[top], &s->by_unit[c->key.unit]};
         for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++)
@@ -118,6 +124,7 @@ static void sums_free(sums *s)
     free(s->by_source);
     free(s->by_top);
     free(s->by_unit);
+    free(s->by_type_cap);
 }
 
 static void lower_code(char *out, size_t n, const char *code)
@@ -128,19 +135,23 @@ static void lower_code(char *out, size_t n, const char *code)
     out[i] = '\0';
 }
 
-static void scalar_figures(vars *v, const sums *s, const catalogue *cat)
+static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const char *year)
 {
-    set_scope(v, "tong", s->total);
-    set_scope(v, "nam", s->current);
-    set_scope(v, "keo_dai", s->extended);
-    char code[48];
+    set_scope(v, "tong", year, s->total);
+    set_scope(v, "nam", year, s->current);
+    set_scope(v, "keo_dai", year, s->extended);
+    char code[48], scope[64];
     for (int t = 0; t < cat->ntypes; t++) {
         lower_code(code, sizeof code, cat->types[t].code);
-        set_scope(v, code, s->by_type[t]);
+        set_scope(v, code, year, s->by_type[t]);
+        snprintf(scope, sizeof scope, "%s_nam", code);
+        set_scope(v, scope, year, s->by_type_cap[t * 2]);
+        snprintf(scope, sizeof scope, "%s_keo_dai", code);
+        set_scope(v, scope, year, s->by_type_cap[t * 2 + 1]);
     }
     for (int g = 0; g < cat->ngroups; g++) {
         lower_code(code, sizeof code, cat->groups[g].code);
-        set_scope(v, code, s->by_group[g]);
+        set_scope(v, code, year, s->by_group[g]);
     }
 }
 
@@ -167,9 +178,9 @@ static void project_lists(facts *f, const sums *s, const catalogue *cat, int beh
     free(r);
 }
 
-static void source_list(facts *f, const sums *s, const catalogue *cat)
+static void source_list(facts *f, const char *name, const sums *s, const catalogue *cat)
 {
-    fact_list *l = new_list(f, "nguon");
+    fact_list *l = new_list(f, name);
     for (int i = 0; i < cat->nsources; i++) {
         if (!s->by_source[i].plan && !s->by_source[i].disb) continue;
         vars *it = new_item(l);
@@ -248,6 +259,7 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     strbuf sb = STRBUF_INIT;
     vars_setf(v, "nam", "%d", cfg->year);
     vars_setf(v, "nam_truoc", "%d", cfg->year - 1);
+    vars_setf(v, "nam_truoc_2", "%d", cfg->year - 2);
     vars_set(v, "ky_bao_cao", cfg->period_label ? cfg->period_label : "");
     date_prose(&sb, cfg->as_of);
     vars_set(v, "ngay_so_lieu", sb.buf);
@@ -266,6 +278,9 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     strbuf_addf(&sb, "%s%s%s%s", strlen(num) == 1 ? "0" : "", num,
                 u->doc_symbol && *u->doc_symbol ? "/" : "", u->doc_symbol ? u->doc_symbol : "");
     vars_set(v, "so_hieu", sb.buf);
+    strbuf_reset(&sb);
+    decimal_format(&sb, cfg->tolerance, 6, 3, 1);
+    vars_set(v, "dung_sai", sb.buf);
     long read = 0, accepted = 0, skipped = 0;
     for (int i = 0; i < ds->nfiles; i++) {
         read += ds->files[i].read;
@@ -281,7 +296,195 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     strbuf_release(&sb);
 }
 
-void facts_build(facts *f, const dataset *ds, const config *cfg,
+/* ---- The plan document's capital structure, project by project ---- */
+
+typedef struct plan_sums {
+    int64_t *own;    /* [project * nsources + source]: rows coded on it */
+    int64_t *total;  /* [project]: with its sub-projects */
+} plan_sums;
+
+static void plan_sums_collect(plan_sums *ps, const dataset *ds, int year)
+{
+    const catalogue *cat = ds->cat;
+    ps->own = xcalloc((size_t)(cat->nprojects * cat->nsources) + 1, sizeof(int64_t));
+    ps->total = xcalloc((size_t)cat->nprojects + 1, sizeof(int64_t));
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || c->key.year != year) continue;
+        ps->own[c->key.project * cat->nsources + c->key.source] += c->plan;
+        for (int p = c->key.project; p >= 0; p = cat->projects[p].parent) ps->total[p] += c->plan;
+    }
+}
+
+static void lower_first(strbuf *sb, const char *s)
+{
+    /* Group labels start with a capital ("Ngân sách trung ương"); inside a
+     * sentence the first letter goes lower case. ASCII-only first letters. */
+    strbuf_adds(sb, s);
+    if (sb->len && sb->buf[0] >= 'A' && sb->buf[0] <= 'Z') sb->buf[0] = (char)(sb->buf[0] + 32);
+}
+
+static vars *structure_item(fact_list *l, const char *kind, int64_t amount)
+{
+    vars *it = new_item(l);
+    vars_set(it, "loai", kind);
+    set_money(it, "kh", amount);
+    return it;
+}
+
+/* "a) Nội dung" and "b) Vốn và cơ cấu nguồn vốn" of one project or sub-project. */
+static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, int p, int year)
+{
+    const catalogue *cat = ds->cat;
+    const int64_t *own = &ps->own[p * cat->nsources];
+    int64_t sum = 0;
+    for (int s = 0; s < cat->nsources; s++) sum += own[s];
+    int first = 1;
+    for (int i = 0; i < ds->items.n; i++) {
+        const content_item *ci = &ds->items.items[i];
+        if (ci->project != p || ci->year != year) continue;
+        if (first) structure_item(l, "noi_dung_dau", sum), first = 0;
+        vars_set(structure_item(l, "noi_dung", sum), "noi_dung", ci->text);
+    }
+    structure_item(l, "von_dau", sum);
+    strbuf lb = STRBUF_INIT;
+    for (int t = 0; t < cat->ntypes; t++) {
+        int64_t type_sum = 0;
+        for (int s = 0; s < cat->nsources; s++)
+            if (cat->sources[s].type == t) type_sum += own[s];
+        if (!type_sum) continue;
+        char kind[48], head[64];
+        lower_code(kind, sizeof kind, cat->types[t].code);
+        snprintf(head, sizeof head, "%s_dau", kind);
+        structure_item(l, head, type_sum);
+        for (int g = 0; g < cat->ngroups; g++) {
+            int64_t amount = 0;
+            for (int s = 0; s < cat->nsources; s++)
+                if (cat->sources[s].type == t && cat->sources[s].group == g) amount += own[s];
+            if (!amount) continue;
+            vars *it = structure_item(l, kind, amount);
+            vars_set(it, "nhom", cat->groups[g].label);
+            strbuf_reset(&lb);
+            lower_first(&lb, cat->groups[g].label);
+            vars_set(it, "nhom_thuong", lb.buf);
+        }
+    }
+    for (int s = 0; s < cat->nsources; s++)
+        if (cat->sources[s].type < 0 && own[s])
+            vars_set(structure_item(l, "khac", own[s]), "nguon", cat->sources[s].name);
+    strbuf_release(&lb);
+}
+
+static void project_heading(fact_list *l, const catalogue *cat, int p, const char *stt,
+                            int64_t amount)
+{
+    const cat_project *cp = &cat->projects[p];
+    vars *it = structure_item(l, cp->sub ? "tieu_du_an" : "du_an", amount);
+    vars_set(it, "stt", stt);
+    vars_setf(it, "so", "%d", cp->sub ? cp->sub : cp->number);
+    vars_setf(it, "so_du_an", "%d", cp->number);
+    vars_set(it, "ten", cp->name);
+}
+
+/* Projects without capital are left out; item numbers stay consecutive. */
+static void capital_structure(facts *f, const dataset *ds, int year)
+{
+    const catalogue *cat = ds->cat;
+    fact_list *l = new_list(f, "von_du_an");
+    plan_sums ps;
+    plan_sums_collect(&ps, ds, year);
+    int stt = 0;
+    for (int p = 0; p < cat->nprojects; p++) {
+        const cat_project *cp = &cat->projects[p];
+        if (cp->parent >= 0 || !ps.total[p]) continue;
+        char num[32];
+        snprintf(num, sizeof num, "%d", ++stt);
+        project_heading(l, cat, p, num, ps.total[p]);
+        int64_t direct = ps.total[p];
+        for (int c = p + 1; c < cat->nprojects && cat->projects[c].parent == p; c++) direct -= ps.total[c];
+        if (!cp->nchildren || direct) capital_items(l, ds, &ps, p, year);
+        int k = 0;
+        for (int c = p + 1; c < cat->nprojects && cat->projects[c].parent == p; c++) {
+            if (!ps.total[c]) continue;
+            snprintf(num, sizeof num, "%d.%d", stt, ++k);
+            project_heading(l, cat, c, num, ps.total[c]);
+            capital_items(l, ds, &ps, c, year);
+        }
+    }
+    free(ps.own);
+    free(ps.total);
+}
+
+/* ---- Assigned totals against the allocation rows ---- */
+
+static void scope_words(strbuf *out, const vars *words, const catalogue *cat, int project)
+{
+    const char *key = project < 0 ? "scope_all"
+                    : cat->projects[project].sub ? "scope_subproject" : "scope_project";
+    const char *tmpl = words ? vars_get(words, key) : NULL;
+    strbuf_reset(out);
+    if (!tmpl) {
+        if (project >= 0) strbuf_adds(out, cat->projects[project].code);
+        return;
+    }
+    vars v;
+    vars_init(&v);
+    if (project >= 0) {
+        const cat_project *cp = &cat->projects[project];
+        vars_setf(&v, "so", "%d", cp->sub ? cp->sub : cp->number);
+        vars_setf(&v, "so_du_an", "%d", cp->number);
+        vars_set(&v, "ten", cp->name);
+    }
+    strbuf err = STRBUF_INIT;
+    if (vars_expand(&v, tmpl, out, &err) < 0) strbuf_adds(out, tmpl);
+    strbuf_release(&err);
+    vars_free(&v);
+}
+
+static void control_lists(facts *f, const dataset *ds, int year, const vars *words)
+{
+    fact_list *off = new_list(f, "chenh_lech"), *round = new_list(f, "lam_tron");
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < ds->checks.n; i++) {
+        const control_line *l = &ds->checks.lines[i];
+        int64_t d = l->allocated - l->assigned;
+        if (l->year != year || d == 0) continue;
+        vars *it = new_item((d < 0 ? -d : d) <= ds->checks.tolerance ? round : off);
+        scope_words(&sb, words, ds->cat, l->project);
+        vars_set(it, "pham_vi", sb.buf);
+        vars_set(it, "nguon", ds->cat->sources[l->source].name);
+        vars_setf(it, "nam_von", "%d", l->cap_year);
+        set_money(it, "giao", l->assigned);
+        set_money(it, "phan_bo", l->allocated);
+        set_money(it, "chenh", d);
+    }
+    vars_setf(&f->scalars, "so_chenh_lech", "%d", off->n);
+    vars_setf(&f->scalars, "so_lam_tron", "%d", round->n);
+    int lines = 0;
+    for (int i = 0; i < ds->checks.n; i++) lines += ds->checks.lines[i].year == year;
+    vars_setf(&f->scalars, "so_dong_giao", "%d", lines);
+    strbuf_release(&sb);
+}
+
+/* [lead] in reports.ini: which agency leads which project. */
+static void lead_list(facts *f, const dataset *ds, const config *cfg)
+{
+    fact_list *l = new_list(f, "chu_tri");
+    const catalogue *cat = ds->cat;
+    for (int p = 0; p < cat->nprojects; p++)
+        for (int i = 0; i < cfg->nleads; i++) {
+            const char *code = cfg->leads[i].field;
+            if (catalogue_find_project(cat, code, strlen(code)) != p) continue;
+            vars *it = new_item(l);
+            const cat_project *cp = &cat->projects[p];
+            vars_setf(it, "so", "%d", cp->sub ? cp->sub : cp->number);
+            vars_setf(it, "so_du_an", "%d", cp->number);
+            vars_set(it, "ten", cp->name);
+            vars_set(it, "co_quan", cfg->leads[i].header);
+        }
+}
+
+void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *words,
                  int behind_projects, int behind_communes, const char *rejects_name)
 {
     memset(f, 0, sizeof *f);
@@ -289,12 +492,19 @@ void facts_build(facts *f, const dataset *ds, const config *cfg,
     sums s;
     sums_collect(&s, ds, cfg->year);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
-    scalar_figures(&f->scalars, &s, ds->cat);
+    scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
-    source_list(f, &s, ds->cat);
+    source_list(f, "nguon", &s, ds->cat);
     commune_list(f, &s, ds, behind_communes, &f->scalars);
     indicator_list(f, ds, cfg->year);
     sums_free(&s);
+    sums_collect(&s, ds, cfg->year - 1);
+    scalar_figures(&f->scalars, &s, ds->cat, "_nt");
+    source_list(f, "nguon_nt", &s, ds->cat);
+    sums_free(&s);
+    capital_structure(f, ds, cfg->year);
+    control_lists(f, ds, cfg->year, words);
+    lead_list(f, ds, cfg);
 }
 
 const fact_list *facts_list(const facts *f, const char *name)

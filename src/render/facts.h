@@ -18,18 +18,23 @@ typedef struct fact_list {
     vars *items;
 } fact_list;
 
+#define FACTS_MAX_LISTS 16
+
 typedef struct facts {
     vars scalars;
     int nlists;
-    fact_list lists[8];
+    fact_list lists[FACTS_MAX_LISTS];
 } facts;
 
 /**
  * facts_build - compute every fact for plan year cfg->year as of
- * cfg->as_of. limits gives how many items the "furthest behind" lists keep
- * (from the wording template). rejects_name is the rejects file's name.
+ * cfg->as_of, and the previous year's figures with the suffix "_nt" (năm
+ * trước). behind_* give how many items the "furthest behind" lists keep
+ * and words the phrases facts are built with (scope_all, scope_project,
+ * scope_subproject), both from the wording template. rejects_name is the
+ * rejects file's name.
  */
-void facts_build(facts *f, const dataset *ds, const config *cfg,
+void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *words,
                  int behind_projects, int behind_communes, const char *rejects_name);
 /** facts_list - a list by name, or NULL. */
 const fact_list *facts_list(const facts *f, const char *name);

@@ -17,9 +17,10 @@
 #include "table.h"
 #include "vars.h"
 
-typedef enum { M_STT, M_LABEL, M_UOM, M_PLAN, M_DISBURSED, M_TARGET, M_ACHIEVED,
-               M_SUM, M_RATE } form_measure;
-typedef enum { ROWS_PROJECT, ROWS_COMMUNE, ROWS_INDICATOR } form_rows;
+typedef enum { M_STT, M_LABEL, M_UOM, M_SOURCE, M_NOTE, M_PLAN, M_DISBURSED,
+               M_TARGET, M_ACHIEVED, M_ASSIGNED, M_ALLOCATED, M_SUM, M_DIFF,
+               M_RATE } form_measure;
+typedef enum { ROWS_PROJECT, ROWS_COMMUNE, ROWS_INDICATOR, ROWS_CONTROL } form_rows;
 typedef enum { CAPITAL_ALL = 0, CAPITAL_CURRENT, CAPITAL_EXTENDED } form_capital;
 
 #define FORM_MAX_COLS 64
@@ -41,6 +42,7 @@ typedef struct form {
     char *file;
     char *name, *sheet, *title, *subtitle, *unit;
     form_rows rows;
+    int year_offset;             /* 0: the report year; -1: the year before */
     vars labels;                 /* label templates by name */
     int ncols;
     form_col cols[FORM_MAX_COLS];
@@ -54,8 +56,10 @@ int form_load(form *f, const char *path, const catalogue *cat, strbuf *err);
 /** form_free - release the form. */
 void form_free(form *f);
 /**
- * form_build - the table of form f for plan year `year` from ds, with
- * {placeholders} expanded from v. Returns the table, or NULL with err set.
+ * form_build - the table of form f for plan year `year` (plus the form's
+ * year offset) from ds, with {placeholders} expanded from v. Returns the
+ * table, or NULL with err set. A control form with no assigned totals for
+ * the year gives a table with no body rows.
  */
 table *form_build(const form *f, const dataset *ds, const vars *v, int year,
                   strbuf *err);

@@ -48,9 +48,9 @@ static int build_header(table *t, const form *f, const vars *v, strbuf *err)
 static table_col_kind col_kind(const form *f, const form_col *c)
 {
     switch (c->measure) {
-    case M_PLAN: case M_DISBURSED: return COL_MONEY;
+    case M_PLAN: case M_DISBURSED: case M_ASSIGNED: case M_ALLOCATED: return COL_MONEY;
     case M_TARGET: case M_ACHIEVED: return COL_QTY;
-    case M_SUM: return col_kind(f, &f->cols[c->args[0]]);
+    case M_SUM: case M_DIFF: return col_kind(f, &f->cols[c->args[0]]);
     case M_RATE: return COL_RATE;
     default: return COL_TEXT;
     }
@@ -64,14 +64,17 @@ static void setup_columns(table *t, const form *f)
         table_column *tc = &t->cols[i];
         tc->kind = col_kind(f, c);
         tc->width = c->width;
-        tc->derive = c->measure == M_SUM ? DERIVE_SUM : c->measure == M_RATE ? DERIVE_RATIO
-                                                                            : DERIVE_NONE;
+        tc->derive = c->measure == M_SUM    ? DERIVE_SUM
+                     : c->measure == M_RATE ? DERIVE_RATIO
+                     : c->measure == M_DIFF ? DERIVE_DIFF
+                                            : DERIVE_NONE;
         tc->nargs = c->nargs;
         memcpy(tc->args, c->args, sizeof tc->args);
         strbuf_reset(&sb);
         strbuf_addf(&sb, "(%d)", i + 1);
         for (int a = 0; a < c->nargs; a++)
-            strbuf_addf(&sb, "%s(%d)", a == 0 ? "=" : c->measure == M_RATE ? "/" : "+",
+            strbuf_addf(&sb, "%s(%d)", a == 0 ? "=" : c->measure == M_RATE ? "/"
+                                                 : c->measure == M_DIFF ? "-" : "+",
                         c->args[a] + 1);
         tc->number_label = strbuf_detach(&sb, NULL);
     }
@@ -154,6 +157,25 @@ static void accumulate_indicators(int64_t *vals, const form *f, const row_tree *
     }
 }
 
+static void accumulate_controls(int64_t *vals, const form *f, const row_tree *rt,
+                                const dataset *ds)
+{
+    for (int i = 0; i < ds->checks.n; i++) {
+        int leaf = rt->leaf_of[i];
+        if (leaf < 0) continue;
+        for (int c = 0; c < f->ncols; c++) {
+            form_measure m = f->cols[c].measure;
+            if (m == M_ASSIGNED) vals[(size_t)leaf * f->ncols + c] = ds->checks.lines[i].assigned;
+            if (m == M_ALLOCATED) vals[(size_t)leaf * f->ncols + c] = ds->checks.lines[i].allocated;
+        }
+    }
+}
+
+static int is_derived(form_measure m)
+{
+    return m == M_SUM || m == M_RATE || m == M_DIFF;
+}
+
 static void emit_rows(table *t, const form *f, const row_tree *rt, const int64_t *vals)
 {
     for (int i = 0; i < rt->n; i++) {
@@ -167,7 +189,9 @@ static void emit_rows(table *t, const form *f, const row_tree *rt, const int64_t
             if (col->measure == M_STT) table_cell_text(t, r, c, n->number);
             else if (col->measure == M_LABEL) table_cell_text(t, r, c, n->label);
             else if (col->measure == M_UOM) { if (n->uom) table_cell_text(t, r, c, n->uom); }
-            else if (has_figures && col->measure != M_SUM && col->measure != M_RATE)
+            else if (col->measure == M_SOURCE) { if (n->source) table_cell_text(t, r, c, n->source); }
+            else if (col->measure == M_NOTE) { if (n->note) table_cell_text(t, r, c, n->note); }
+            else if (has_figures && !is_derived(col->measure))
                 table_cell_value(t, r, c, vals[(size_t)i * f->ncols + c]);
         }
     }
@@ -188,6 +212,7 @@ static int build_rows(const form *f, const dataset *ds, int year, row_tree *rt, 
     switch (f->rows) {
     case ROWS_PROJECT: return row_tree_projects(rt, ds, &f->labels, year, err);
     case ROWS_COMMUNE: return row_tree_units(rt, ds, &f->labels, err);
+    case ROWS_CONTROL: return row_tree_controls(rt, ds, &f->labels, year, err);
     default: return row_tree_indicators(rt, ds, &f->labels, year, err);
     }
 }
@@ -195,6 +220,7 @@ static int build_rows(const form *f, const dataset *ds, int year, row_tree *rt, 
 table *form_build(const form *f, const dataset *ds, const vars *v, int year,
                   strbuf *err)
 {
+    year += f->year_offset;
     table *t = table_new(f->ncols);
     row_tree rt;
     int rc = set_titles(t, f, v, err);
@@ -205,6 +231,7 @@ table *form_build(const form *f, const dataset *ds, const vars *v, int year,
     if (rc == 0) {
         int64_t *vals = xcalloc((size_t)rt.n * f->ncols + 1, sizeof(int64_t));
         if (f->rows == ROWS_INDICATOR) accumulate_indicators(vals, f, &rt, ds);
+        else if (f->rows == ROWS_CONTROL) accumulate_controls(vals, f, &rt, ds);
         else accumulate_cube(vals, f, &rt, ds, year);
         emit_rows(t, f, &rt, vals);
         free(vals);

@@ -21,8 +21,10 @@ static int col_index(const form *f, const char *id)
 static int parse_measure(form_col *c, const char *m, char *argtext)
 {
     static const struct { const char *name; form_measure m; } simple[] = {
-        {"stt", M_STT}, {"label", M_LABEL}, {"uom", M_UOM}, {"plan", M_PLAN},
-        {"disbursed", M_DISBURSED}, {"target", M_TARGET}, {"achieved", M_ACHIEVED}};
+        {"stt", M_STT}, {"label", M_LABEL}, {"uom", M_UOM}, {"source", M_SOURCE},
+        {"note", M_NOTE}, {"plan", M_PLAN}, {"disbursed", M_DISBURSED},
+        {"target", M_TARGET}, {"achieved", M_ACHIEVED}, {"assigned", M_ASSIGNED},
+        {"allocated", M_ALLOCATED}};
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
         if (!strcmp(m, simple[i].name)) {
             c->measure = simple[i].m;
@@ -33,6 +35,7 @@ static int parse_measure(form_col *c, const char *m, char *argtext)
     size_t nlen = (size_t)(open - m);
     if (nlen == 3 && !strncmp(m, "sum", 3)) c->measure = M_SUM;
     else if (nlen == 4 && !strncmp(m, "rate", 4)) c->measure = M_RATE;
+    else if (nlen == 4 && !strncmp(m, "diff", 4)) c->measure = M_DIFF;
     else return -1;
     /* Arguments stay as text until every column is known. */
     size_t alen = (size_t)(close - open - 1);
@@ -95,8 +98,9 @@ static int load_column(form *f, linefile *lf, const catalogue *cat,
     form_col *c = &f->cols[f->ncols];
     memset(c, 0, sizeof *c);
     if (strlen(fld[2]) > 250 || parse_measure(c, fld[2], argtext[f->ncols]) < 0)
-        return linefile_error(lf, err, "chỉ tiêu \"%s\" không hợp lệ (stt, label, uom, plan, "
-                              "disbursed, target, achieved, sum(...), rate(a, b))", fld[2]);
+        return linefile_error(lf, err, "chỉ tiêu \"%s\" không hợp lệ (stt, label, uom, source, "
+                              "note, plan, disbursed, target, achieved, assigned, allocated, "
+                              "sum(...), diff(a, b), rate(a, b))", fld[2]);
     char *levels[FORM_MAX_DEPTH + 1];
     c->depth = split_fields(fld[1], '>', levels, FORM_MAX_DEPTH + 1);
     if (c->depth > FORM_MAX_DEPTH)
@@ -114,14 +118,14 @@ static int load_column(form *f, linefile *lf, const catalogue *cat,
 
 static int is_numeric(const form_col *c)
 {
-    return c->measure >= M_PLAN && c->measure <= M_SUM;
+    return c->measure >= M_PLAN && c->measure <= M_DIFF;
 }
 
 static int resolve_args(form *f, char argtext[][256], strbuf *err)
 {
     for (int i = 0; i < f->ncols; i++) {
         form_col *c = &f->cols[i];
-        if (c->measure != M_SUM && c->measure != M_RATE) continue;
+        if (c->measure != M_SUM && c->measure != M_RATE && c->measure != M_DIFF) continue;
         char *ids[16];
         c->nargs = split_fields(argtext[i], ',', ids, 16);
         for (int a = 0; a < c->nargs; a++) {
@@ -133,8 +137,8 @@ static int resolve_args(form *f, char argtext[][256], strbuf *err)
             }
             c->args[a] = k;
         }
-        if ((c->measure == M_RATE && c->nargs != 2) || c->nargs == 0) {
-            strbuf_addf(err, "%s: cột %s: rate(...) cần đúng hai cột, sum(...) ít nhất một",
+        if ((c->measure != M_SUM && c->nargs != 2) || c->nargs == 0) {
+            strbuf_addf(err, "%s: cột %s: rate(...) và diff(...) cần đúng hai cột, sum(...) ít nhất một",
                         f->file, c->id);
             return -1;
         }
@@ -172,7 +176,14 @@ static int set_form_key(form *f, linefile *lf, strbuf *err)
         if (!strcmp(v, "project")) f->rows = ROWS_PROJECT;
         else if (!strcmp(v, "commune")) f->rows = ROWS_COMMUNE;
         else if (!strcmp(v, "indicator")) f->rows = ROWS_INDICATOR;
-        else return linefile_error(lf, err, "rows cần project, commune hoặc indicator");
+        else if (!strcmp(v, "control")) f->rows = ROWS_CONTROL;
+        else return linefile_error(lf, err, "rows cần project, commune, indicator hoặc control");
+        return 0;
+    }
+    if (!strcmp(k, "year")) {
+        if (!strcmp(v, "report")) f->year_offset = 0;
+        else if (!strcmp(v, "previous")) f->year_offset = -1;
+        else return linefile_error(lf, err, "year cần report hoặc previous");
         return 0;
     }
     return linefile_error(lf, err, "khóa \"%s\" không được hỗ trợ trong [form]", k);

@@ -34,11 +34,12 @@ static int load_line(wording *w, linefile *lf, strbuf *pending, int *start, strb
         return 0;
     }
     char *k, *v;
-    if ((strcmp(sec, "document") && strcmp(sec, "lists")) ||
-        split_key_value(lf->line.buf, &k, &v) < 0)
-        return linefile_error(lf, err, "cần \"khóa = giá trị\" trong [document] hoặc [lists], "
-                              "hoặc một dòng trong [body]");
-    vars_set(!strcmp(sec, "lists") ? &w->lists : &w->settings, k, v);
+    vars *dst = !strcmp(sec, "lists") ? &w->lists : !strcmp(sec, "items") ? &w->items
+              : !strcmp(sec, "document") ? &w->settings : NULL;
+    if (!dst || split_key_value(lf->line.buf, &k, &v) < 0)
+        return linefile_error(lf, err, "cần \"khóa = giá trị\" trong [document], [lists] hoặc "
+                              "[items], hoặc một dòng trong [body]");
+    vars_set(dst, k, v);
     return 0;
 }
 
@@ -47,6 +48,7 @@ int wording_load(wording *w, const char *path, strbuf *err)
     memset(w, 0, sizeof *w);
     vars_init(&w->settings);
     vars_init(&w->lists);
+    vars_init(&w->items);
     w->file = xstrdup(path);
     linefile lf;
     if (linefile_open(&lf, path, err) < 0) return -1;
@@ -68,6 +70,7 @@ void wording_free(wording *w)
     free(w->file);
     vars_free(&w->settings);
     vars_free(&w->lists);
+    vars_free(&w->items);
     memset(w, 0, sizeof *w);
 }
 
@@ -135,30 +138,66 @@ static int directive(const char *line, const char *word, char *name, size_t n,
     return 1;
 }
 
+/* One item of a list: its own placeholders first, then the report's. */
+static int expand_item(const wording *w, int line, const facts *f, const vars *item,
+                       const char *text, strbuf *out, strbuf *err)
+{
+    vars both;
+    vars_init(&both);
+    for (int s = 0; s < f->scalars.n; s++) vars_set(&both, f->scalars.names[s], f->scalars.values[s]);
+    for (int s = 0; s < item->n; s++) vars_set(&both, item->names[s], item->values[s]);
+    int rc = expand_at(w, line, &both, text, out, err);
+    vars_free(&both);
+    return rc;
+}
+
+static const fact_list *find_list(const wording *w, int line, const facts *f,
+                                  const char *name, strbuf *err)
+{
+    const fact_list *l = facts_list(f, name);
+    if (!l) strbuf_addf(err, "%s:%d: không có danh sách \"%s\"", w->file, w->linenos[line], name);
+    return l;
+}
+
+/* "@items name": each item's text is [items] "name.<its loai>". */
+static int items_line(document *d, const wording *w, int i, const facts *f,
+                      const char *name, strbuf *out, strbuf *err)
+{
+    const fact_list *l = find_list(w, i, f, name, err);
+    if (!l) return -1;
+    char key[128];
+    for (int k = 0; k < l->n; k++) {
+        snprintf(key, sizeof key, "%s.%s", name, vars_get(&l->items[k], "loai"));
+        const char *text = vars_get(&w->items, key);
+        if (!text) {
+            strbuf_addf(err, "%s:%d: thiếu \"%s = ...\" trong mục [items]", w->file,
+                        w->linenos[i], key);
+            return -1;
+        }
+        if (!*text) continue; /* an empty text leaves that kind of line out */
+        if (expand_item(w, i, f, &l->items[k], text, out, err) < 0) return -1;
+        add_block(d, out->buf);
+    }
+    return 0;
+}
+
 static int body_line(document *d, const wording *w, int i, const facts *f,
                      strbuf *out, strbuf *err)
 {
     const char *line = w->lines[i], *rest;
     char name[64];
+    if (!strncmp(line, "@items ", 7)) {
+        snprintf(name, sizeof name, "%s", line + 7);
+        return items_line(d, w, i, f, name, out, err);
+    }
     if (directive(line, "@list", name, sizeof name, &rest)) {
-        const fact_list *l = facts_list(f, name);
-        if (!l) {
-            strbuf_addf(err, "%s:%d: không có danh sách \"%s\"", w->file, w->linenos[i], name);
-            return -1;
+        const fact_list *l = find_list(w, i, f, name, err);
+        if (!l) return -1;
+        for (int k = 0; k < l->n; k++) {
+            if (expand_item(w, i, f, &l->items[k], rest, out, err) < 0) return -1;
+            add_block(d, out->buf);
         }
-        int rc = 0;
-        for (int k = 0; k < l->n && rc == 0; k++) {
-            /* Item placeholders first, then the report's own. */
-            vars both;
-            vars_init(&both);
-            for (int s = 0; s < f->scalars.n; s++)
-                vars_set(&both, f->scalars.names[s], f->scalars.values[s]);
-            for (int s = 0; s < l->items[k].n; s++)
-                vars_set(&both, l->items[k].names[s], l->items[k].values[s]);
-            if ((rc = expand_at(w, i, &both, rest, out, err)) == 0) add_block(d, out->buf);
-            vars_free(&both);
-        }
-        return rc;
+        return 0;
     }
     if (directive(line, "@if", name, sizeof name, &rest)) {
         if (!truthy(vars_get(&f->scalars, name))) return 0;

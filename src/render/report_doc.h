@@ -15,6 +15,7 @@ typedef struct wording {
     char *file;
     vars settings;      /* [document] */
     vars lists;         /* [lists]: sizes */
+    vars items;         /* [items]: "<list>.<kind> = text" for @items */
     int nlines, alloc;
     char **lines;       /* [body], continuation lines joined */
     int *linenos;       /* for messages */

@@ -16,6 +16,8 @@ void row_tree_free(row_tree *t)
         free(t->nodes[i].number);
         free(t->nodes[i].label);
         free(t->nodes[i].uom);
+        free(t->nodes[i].source);
+        free(t->nodes[i].note);
     }
     free(t->nodes);
     free(t->leaf_of);
@@ -339,5 +341,59 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
     }
     strbuf_release(&lb);
     free(lines);
+    return rc;
+}
+
+/* ---- Assigned totals (control lines) ---- */
+
+static const char *control_note(const control_line *l, int64_t tolerance)
+{
+    int64_t d = l->allocated - l->assigned;
+    if (d == 0) return "match";
+    return (d < 0 ? -d : d) <= tolerance ? "rounding" : "mismatch";
+}
+
+static int control_label(strbuf *lb, const vars *labels, const catalogue *cat,
+                         const control_line *l, strbuf *err)
+{
+    if (l->project < 0) return label(lb, labels, "all", "", "", "", err);
+    const cat_project *cp = &cat->projects[l->project];
+    char so[16], top[16];
+    snprintf(top, sizeof top, "%d", cp->number);
+    snprintf(so, sizeof so, "%d", cp->sub ? cp->sub : cp->number);
+    return label(lb, labels, cp->sub ? "subproject" : "project", so, top, cp->name, err);
+}
+
+int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
+                      int year, strbuf *err)
+{
+    const controls *c = &ds->checks;
+    memset(t, 0, sizeof *t);
+    init_leaves(t, c->n);
+    strbuf lb = STRBUF_INIT, note = STRBUF_INIT;
+    int rc = 0, k = 0;
+    for (int i = 0; rc == 0 && i < c->n; i++) {
+        const control_line *l = &c->lines[i];
+        if (l->year != year) continue;
+        if ((rc = control_label(&lb, labels, ds->cat, l, err))) break;
+        if (l->cap_year != year) {
+            char cy[16];
+            snprintf(cy, sizeof cy, "%d", l->cap_year);
+            strbuf ext = STRBUF_INIT;
+            rc = label(&ext, labels, "extended", cy, "", "", err);
+            strbuf_addf(&lb, " %s", ext.buf);
+            strbuf_release(&ext);
+            if (rc) break;
+        }
+        if ((rc = label(&note, labels, control_note(l, c->tolerance), "", "", "", err))) break;
+        char num[16];
+        snprintf(num, sizeof num, "%d", ++k);
+        int node = add_node(t, -1, l->project < 0 ? ROW_BOLD : 0, num, lb.buf);
+        t->nodes[node].source = xstrdup(ds->cat->sources[l->source].name);
+        t->nodes[node].note = xstrdup(note.buf);
+        t->leaf_of[i] = node;
+    }
+    strbuf_release(&lb);
+    strbuf_release(&note);
     return rc;
 }

@@ -18,6 +18,8 @@ typedef struct row_node {
     char *number;    /* STT text */
     char *label;
     char *uom;       /* indicator unit, or NULL */
+    char *source;    /* control line: the source's name, or NULL */
+    char *note;      /* control line: match / rounding / mismatch label */
 } row_node;
 
 typedef struct row_tree {
@@ -47,5 +49,14 @@ int row_tree_units(row_tree *t, const dataset *ds, const vars *labels, strbuf *e
  */
 int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
                         int year, strbuf *err);
+
+/**
+ * row_tree_controls - one row per assigned total of `year` (in the order
+ * controls_compare left them), with its source and a note saying whether
+ * the allocation rows match it, differ by rounding (within the tolerance)
+ * or differ. leaf_of is indexed by control line.
+ */
+int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
+                      int year, strbuf *err);
 
 #endif

@@ -116,6 +116,8 @@ static void derive_cell(table *t, table_row *r, int c, int depth)
         int64_t s = 0;
         for (int a = 0; a < col->nargs; a++) s += r->cells[col->args[a]].value;
         cell->value = s;
+    } else if (col->derive == DERIVE_DIFF) {
+        cell->value = r->cells[col->args[0]].value - r->cells[col->args[1]].value;
     } else {
         cell->num = r->cells[col->args[0]].value;
         cell->den = r->cells[col->args[1]].value;

@@ -25,7 +25,8 @@ typedef enum {
 typedef enum {
     DERIVE_NONE = 0,
     DERIVE_SUM,   /* value = sum of the columns in `args` */
-    DERIVE_RATIO  /* value = args[0] / args[1] */
+    DERIVE_RATIO, /* value = args[0] / args[1] */
+    DERIVE_DIFF   /* value = args[0] - args[1] */
 } table_derive;
 
 typedef struct table_column {

@@ -97,10 +97,10 @@ static void formula_for(strbuf *f, const table *t, int r, int c, int row0)
 {
     const table_column *col = &t->cols[c];
     strbuf_reset(f);
-    if (col->derive == DERIVE_SUM) {
+    if (col->derive == DERIVE_SUM || col->derive == DERIVE_DIFF) {
         strbuf_addch(f, '=');
         for (int a = 0; a < col->nargs; a++) {
-            if (a) strbuf_addch(f, '+');
+            if (a) strbuf_addch(f, col->derive == DERIVE_SUM ? '+' : '-');
             xlsx_cell_ref(f, row0 + r, col->args[a]);
         }
     } else if (col->derive == DERIVE_RATIO) {

@@ -1,7 +1,6 @@
 /* Reading .xlsx for the tests; see xlsx_read.h. */
 #include "xlsx_read.h"
 
-#include <expat.h>
 #include <minizip/unzip.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,12 @@ char *xlsx_entry(const char *path, const char *name, size_t *len)
     return strbuf_detach(&sb, len);
 }
 
-/* ---- a tiny expat driver ----------------------------------------------- */
+/* ---- a tiny XML tokenizer ----------------------------------------------
+ * Enough for the machine-written parts of a package: elements, attributes,
+ * character data with the predefined and numeric entities, CDATA,
+ * comments, processing instructions and a DOCTYPE-free prolog. Callbacks
+ * in the style of expat (which the Makefile does not link).
+ */
 
 typedef struct xml_ctx xml_ctx;
 typedef void (*xml_start_fn)(xml_ctx *x, const char *el, const char **attr);
@@ -42,38 +46,177 @@ struct xml_ctx {
     void *data;
 };
 
-static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **attr)
+static void put_utf8(strbuf *sb, unsigned long cp)
 {
-    xml_ctx *x = ud;
-    x->start(x, el, attr);
+    if (cp < 0x80) {
+        strbuf_addch(sb, (int)cp);
+    } else if (cp < 0x800) {
+        strbuf_addch(sb, (int)(0xC0 | (cp >> 6)));
+        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        strbuf_addch(sb, (int)(0xE0 | (cp >> 12)));
+        strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
+        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+    } else {
+        strbuf_addch(sb, (int)(0xF0 | (cp >> 18)));
+        strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3F)));
+        strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
+        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+    }
 }
 
-static void XMLCALL on_end(void *ud, const XML_Char *el)
+/* Append s[0..n) with entities decoded; -1 on an unknown entity. */
+static int unescape(strbuf *out, const char *s, size_t n)
 {
-    xml_ctx *x = ud;
-    x->end(x, el);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '&') {
+            strbuf_addch(out, s[i]);
+            continue;
+        }
+        const char *semi = memchr(s + i, ';', n - i);
+        if (!semi) return -1;
+        size_t el = (size_t)(semi - (s + i)) + 1;
+        const char *e = s + i;
+        if (el == 5 && !strncmp(e, "&amp;", 5)) strbuf_addch(out, '&');
+        else if (el == 4 && !strncmp(e, "&lt;", 4)) strbuf_addch(out, '<');
+        else if (el == 4 && !strncmp(e, "&gt;", 4)) strbuf_addch(out, '>');
+        else if (el == 6 && !strncmp(e, "&quot;", 6)) strbuf_addch(out, '"');
+        else if (el == 6 && !strncmp(e, "&apos;", 6)) strbuf_addch(out, '\'');
+        else if (el > 3 && e[1] == '#') {
+            char *end;
+            unsigned long cp = e[2] == 'x' ? strtoul(e + 3, &end, 16) : strtoul(e + 2, &end, 10);
+            if (end != semi || cp == 0 || cp > 0x10FFFF) return -1;
+            put_utf8(out, cp);
+        } else {
+            return -1;
+        }
+        i += el - 1;
+    }
+    return 0;
 }
 
-static void XMLCALL on_chars(void *ud, const XML_Char *s, int n)
+static int xml_fail(strbuf *err, const char *what, const char *doc, const char *at, const char *why)
 {
-    xml_ctx *x = ud;
-    if (x->capture > 0) strbuf_add(&x->text, s, (size_t)n);
+    int line = 1;
+    for (const char *p = doc; p < at; p++) line += *p == '\n';
+    strbuf_addf(err, "%s: XML error at line %d: %s", what, line, why);
+    return -1;
+}
+
+static int is_name_char(char c)
+{
+    return c && !strchr(" \t\r\n/>=", c);
 }
 
 static int xml_parse(xml_ctx *x, const char *doc, size_t len, const char *what, strbuf *err)
 {
-    XML_Parser p = XML_ParserCreate("UTF-8");
-    XML_SetUserData(p, x);
-    XML_SetElementHandler(p, on_start, on_end);
-    XML_SetCharacterDataHandler(p, on_chars);
-    int rc = 0;
-    if (XML_Parse(p, doc, (int)len, 1) == XML_STATUS_ERROR) {
-        strbuf_addf(err, "%s: XML error at line %lu: %s", what,
-                    (unsigned long)XML_GetCurrentLineNumber(p),
-                    XML_ErrorString(XML_GetErrorCode(p)));
-        rc = -1;
+    const char *p = doc, *end = doc + len;
+    strbuf name = STRBUF_INIT, vals = STRBUF_INIT;
+    int depth = 0, rc = 0;
+    while (p < end && rc == 0) {
+        if (*p != '<') {
+            const char *lt = memchr(p, '<', (size_t)(end - p));
+            if (!lt) lt = end;
+            if (x->capture > 0 && unescape(&x->text, p, (size_t)(lt - p)) < 0)
+                rc = xml_fail(err, what, doc, p, "bad entity");
+            p = lt;
+            continue;
+        }
+        if (!strncmp(p, "<?", 2) || !strncmp(p, "<!--", 4)) {
+            const char *close = strstr(p, p[1] == '?' ? "?>" : "-->");
+            if (!close) {
+                rc = xml_fail(err, what, doc, p, "unterminated");
+                break;
+            }
+            p = close + (p[1] == '?' ? 2 : 3);
+            continue;
+        }
+        if (!strncmp(p, "<![CDATA[", 9)) {
+            const char *close = strstr(p, "]]>");
+            if (!close) {
+                rc = xml_fail(err, what, doc, p, "unterminated CDATA");
+                break;
+            }
+            if (x->capture > 0) strbuf_add(&x->text, p + 9, (size_t)(close - p - 9));
+            p = close + 3;
+            continue;
+        }
+        int closing = p[1] == '/';
+        const char *q = p + 1 + closing;
+        strbuf_reset(&name);
+        while (q < end && is_name_char(*q)) strbuf_addch(&name, *q++);
+        if (!name.len) {
+            rc = xml_fail(err, what, doc, p, "bad tag");
+            break;
+        }
+        if (closing) {
+            while (q < end && *q != '>') q++;
+            if (q >= end || depth == 0) {
+                rc = xml_fail(err, what, doc, p, "bad end tag");
+                break;
+            }
+            depth--;
+            x->end(x, name.buf);
+            p = q + 1;
+            continue;
+        }
+        /* Attributes: name="value" pairs; values decoded into vals. */
+        size_t offs[64];
+        int nattr = 0, empty = 0;
+        strbuf_reset(&vals);
+        for (;;) {
+            while (q < end && strchr(" \t\r\n", *q)) q++;
+            if (q >= end) break;
+            if (*q == '/' && q + 1 < end && q[1] == '>') {
+                empty = 1;
+                q += 2;
+                break;
+            }
+            if (*q == '>') {
+                q++;
+                break;
+            }
+            const char *an = q;
+            while (q < end && is_name_char(*q)) q++;
+            if (q == an || q >= end || *q != '=' || q + 1 >= end || (q[1] != '"' && q[1] != '\'') ||
+                nattr >= 31) {
+                rc = xml_fail(err, what, doc, an, "bad attribute");
+                break;
+            }
+            char quote = q[1];
+            const char *v = q + 2, *ve = memchr(v, quote, (size_t)(end - v));
+            if (!ve) {
+                rc = xml_fail(err, what, doc, an, "unterminated attribute");
+                break;
+            }
+            offs[2 * nattr] = vals.len;
+            strbuf_add(&vals, an, (size_t)(q - an));
+            strbuf_addch(&vals, '\0');
+            offs[2 * nattr + 1] = vals.len;
+            if (unescape(&vals, v, (size_t)(ve - v)) < 0) {
+                rc = xml_fail(err, what, doc, v, "bad entity in attribute");
+                break;
+            }
+            strbuf_addch(&vals, '\0');
+            nattr++;
+            q = ve + 1;
+        }
+        if (rc) break;
+        if (q > end || (q[-1] != '>')) {
+            rc = xml_fail(err, what, doc, p, "unterminated tag");
+            break;
+        }
+        const char *attr[64];
+        for (int i = 0; i < 2 * nattr; i++) attr[i] = vals.buf + offs[i];
+        attr[2 * nattr] = NULL;
+        x->start(x, name.buf, attr);
+        if (empty) x->end(x, name.buf);
+        else depth++;
+        p = q;
     }
-    XML_ParserFree(p);
+    if (rc == 0 && depth != 0) rc = xml_fail(err, what, doc, end, "unclosed elements");
+    strbuf_release(&name);
+    strbuf_release(&vals);
     return rc;
 }
 
@@ -131,15 +274,15 @@ static void sst_end(xml_ctx *x, const char *el)
 
 /* ---- workbook and its rels --------------------------------------------- */
 
-typedef struct names {
+typedef struct wb_names {
     char **name, **rid, **target;
     int n, alloc, nrel, relalloc;
     char **rel_id;
-} names;
+} wb_names;
 
 static void wb_start(xml_ctx *x, const char *el, const char **attr)
 {
-    names *w = x->data;
+    wb_names *w = x->data;
     if (strcmp(local(el), "sheet")) return;
     const char *name = attr_get(attr, "name"), *rid = attr_get(attr, "r:id");
     for (int i = 0; !rid && attr[i]; i += 2)
@@ -153,7 +296,7 @@ static void wb_start(xml_ctx *x, const char *el, const char **attr)
 
 static void rel_start(xml_ctx *x, const char *el, const char **attr)
 {
-    names *w = x->data;
+    wb_names *w = x->data;
     if (strcmp(local(el), "Relationship")) return;
     const char *id = attr_get(attr, "Id"), *target = attr_get(attr, "Target");
     if (!id || !target) return;
@@ -281,7 +424,7 @@ int xlsx_load(xlsx_book *b, const char *path, strbuf *err)
     size_t len = 0;
     int rc = 0;
     sst strings = {0};
-    names wb = {0};
+    wb_names wb = {0};
     xml_ctx x = {0};
     x.text = (strbuf)STRBUF_INIT;
 

@@ -1,9 +1,9 @@
 /*
  * xlsx_read: a small reader of .xlsx workbooks for the whole-run tests. It
  * shares nothing with the writer under test: minizip opens the package and
- * expat parses xl/workbook.xml (+ its rels), xl/sharedStrings.xml and each
- * worksheet, keeping every cell with its formula (if any), its cached value
- * as written in the file, and its style index.
+ * a small XML tokenizer reads xl/workbook.xml (+ its rels),
+ * xl/sharedStrings.xml and each worksheet, keeping every cell with its
+ * formula (if any), its cached value as written in the file, and its style.
  *
  * Not linked by the Makefile (only testutil.o is): a test that needs it
  * includes "xlsx_read.c" once.

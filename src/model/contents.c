@@ -1,0 +1,76 @@
+/* Content items of plan rows; see contents.h. */
+#include "contents.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/strbuf.h"
+#include "../util/text.h"
+
+void contents_init(contents *c)
+{
+    memset(c, 0, sizeof *c);
+    strmap_init(&c->keys);
+}
+
+void contents_free(contents *c)
+{
+    for (int i = 0; i < c->n; i++) free(c->items[i].text);
+    free(c->items);
+    strmap_free(&c->keys);
+    memset(c, 0, sizeof *c);
+}
+
+int contents_add(contents *c, int project, int year, const char *text, size_t len,
+                 uint64_t pos)
+{
+    strbuf key = STRBUF_INIT;
+    text_trim(&text, &len);
+    strbuf_addf(&key, "%d:%d:", project, year);
+    if (text_key(&key, text, len) < 0) {
+        strbuf_release(&key);
+        return -1;
+    }
+    int id = strmap_get(&c->keys, key.buf, key.len);
+    if (id < 0) {
+        strbuf shown = STRBUF_INIT;
+        text_nfc(&shown, text, len);
+        ALLOC_GROW(c->items, c->n + 1, c->alloc);
+        id = c->n++;
+        c->items[id] = (content_item){project, year, strbuf_detach(&shown, NULL), pos};
+        strmap_put(&c->keys, key.buf, key.len, id);
+    } else if (pos < c->items[id].pos) {
+        c->items[id].pos = pos;
+    }
+    strbuf_release(&key);
+    return 0;
+}
+
+void contents_merge(contents *dst, const contents *src)
+{
+    for (int i = 0; i < src->n; i++) {
+        const content_item *it = &src->items[i];
+        contents_add(dst, it->project, it->year, it->text, strlen(it->text), it->pos);
+    }
+}
+
+static int by_pos(const void *a, const void *b)
+{
+    const content_item *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+void contents_sort(contents *c)
+{
+    qsort(c->items, (size_t)c->n, sizeof *c->items, by_pos);
+    strmap_free(&c->keys);
+    strmap_init(&c->keys);
+    strbuf key = STRBUF_INIT;
+    for (int i = 0; i < c->n; i++) {
+        strbuf_reset(&key);
+        strbuf_addf(&key, "%d:%d:", c->items[i].project, c->items[i].year);
+        text_key(&key, c->items[i].text, strlen(c->items[i].text));
+        strmap_put(&c->keys, key.buf, key.len, i);
+    }
+    strbuf_release(&key);
+}
