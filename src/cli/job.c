@@ -15,6 +15,7 @@
 #include "../read/rejects.h"
 #include "../render/facts.h"
 #include "../render/form.h"
+#include "../render/pdf_layout.h"
 #include "../render/pdf_report.h"
 #include "../render/report_doc.h"
 #include "../render/xlsx_writer.h"
@@ -232,6 +233,8 @@ static int run(job *j, const job_options *opt)
 {
     const config *cfg = j->cfg;
     if (load_templates(j) < 0) return fail(j, EXIT_CONFIG);
+    if ((cfg->outputs & OUTPUT_PDF) && pdf_layout_check_fonts(cfg->font_dir, &j->err) < 0)
+        return fail(j, EXIT_CONFIG);
     dataset_init(&j->ds, &j->cat);
     ingest_options io = {opt->threads, opt->split_bytes};
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);

@@ -62,7 +62,7 @@ static int by_pos(const void *a, const void *b)
 
 void contents_sort(contents *c)
 {
-    qsort(c->items, (size_t)c->n, sizeof *c->items, by_pos);
+    if (c->n > 1) qsort(c->items, (size_t)c->n, sizeof *c->items, by_pos);
     strmap_free(&c->keys);
     strmap_init(&c->keys);
     strbuf key = STRBUF_INIT;

@@ -64,7 +64,7 @@ void controls_compare(controls *c, const cube *cb, const catalogue *cat)
                 l->allocated += cell->plan;
         }
     }
-    qsort(c->lines, (size_t)c->n, sizeof *c->lines, by_order);
+    if (c->n > 1) qsort(c->lines, (size_t)c->n, sizeof *c->lines, by_order);
     strmap_free(&c->keys);
     strmap_init(&c->keys);
     for (int i = 0; i < c->n; i++) {

@@ -92,6 +92,7 @@ static int cmp_text_id(const void *a, const void *b, void *texts)
 /* Reorder texts[] by text; remap[old id] = new id. The keys map is rebuilt. */
 static int *sort_texts(char **texts, int n, strmap *keys)
 {
+    if (n == 0) return xcalloc(1, sizeof(int));
     int *order = xmalloc((size_t)(n + 1) * sizeof(int)), *remap = xmalloc((size_t)(n + 1) * sizeof(int));
     for (int i = 0; i < n; i++) order[i] = i;
     qsort_r(order, (size_t)n, sizeof(int), cmp_text_id, texts);

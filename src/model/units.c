@@ -220,5 +220,5 @@ static int cmp_str(const void *a, const void *b)
 
 void units_sort_warnings(units *u)
 {
-    qsort(u->warnings, (size_t)u->nwarnings, sizeof(char *), cmp_str);
+    if (u->nwarnings > 1) qsort(u->warnings, (size_t)u->nwarnings, sizeof(char *), cmp_str);
 }

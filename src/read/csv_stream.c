@@ -26,6 +26,7 @@ typedef struct row_acc {
     record_fn fn;
     void *ctx;
     int stop;
+    int last_term;        /* terminator of the previous row callback */
 } row_acc;
 
 static void on_field(void *s, size_t len, void *data)
@@ -50,8 +51,9 @@ static void on_field(void *s, size_t len, void *data)
 static void on_row(int c, void *data)
 {
     row_acc *a = data;
-    (void)c;
-    if (a->stop) return;
+    int crlf_tail = a->n == 0 && c == '\n' && a->last_term == '\r';
+    a->last_term = c;
+    if (a->stop || crlf_tail) return;
     for (int i = 0; i < a->n; i++) a->cell[i] = a->data.buf + a->off[i];
     record r = {a->overflow ? -1 : a->n, a->cell, a->len, a->index++};
     if (a->fn(a->ctx, &r)) a->stop = 1;
@@ -215,7 +217,7 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
     int fd = open_file(path, &size, err);
     if (fd < 0) return -1;
     struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
     csv_set_delim(&p, (unsigned char)delim);
     row_acc *a = xcalloc(1, sizeof *a);
     a->data = (strbuf)STRBUF_INIT;

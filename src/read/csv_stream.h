@@ -8,7 +8,10 @@
  *
  * libcsv traps handled here (library-notes.md): a UTF-8 byte-order mark is
  * skipped, csv_fini flushes a last row without a newline, CSV_STRICT turns
- * malformed quoting into an error with a row number.
+ * malformed quoting into an error with a row number. Blank lines are rows
+ * too (a spreadsheet numbers them, and reject row numbers must match), so
+ * CSV_REPALL_NL reports them; the LF of a CRLF pair, which that option also
+ * reports, is dropped.
  */
 #ifndef MTQG_CSV_STREAM_H
 #define MTQG_CSV_STREAM_H

@@ -83,7 +83,7 @@ static ingest_status find_files(plan *p, const char *dir, strbuf *err)
             names[n++] = xstrdup(e->d_name);
         }
     closedir(d);
-    qsort(names, n, sizeof *names, name_cmp);
+    if (n > 1) qsort(names, n, sizeof *names, name_cmp);
     ingest_status st = INGEST_OK;
     for (size_t i = 0; i < n; i++) {
         if (has_ext(names[i], ".csv") || has_ext(names[i], ".txt"))

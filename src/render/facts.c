@@ -239,10 +239,10 @@ static void indicator_list(facts *f, const dataset *ds, int year)
             vars_set(it, "ten", in->names[nm]);
             vars_set(it, "dvt", in->uoms[um]);
             strbuf_reset(&sb);
-            decimal_format(&sb, target[k], 3, 3, 1);
+            decimal_format(&sb, target[k], 3, 3, DECIMAL_TRIM_ZEROS);
             vars_set(it, "kh", sb.buf);
             strbuf_reset(&sb);
-            decimal_format(&sb, done[k], 3, 3, 1);
+            decimal_format(&sb, done[k], 3, 3, DECIMAL_TRIM_ZEROS);
             vars_set(it, "th", sb.buf);
             set_rate(it, "tl", done[k], target[k]);
         }

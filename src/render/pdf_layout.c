@@ -54,6 +54,22 @@ static int font_readable(const char *path)
     return ok;
 }
 
+int pdf_layout_check_fonts(const char *font_dir, strbuf *err)
+{
+    strbuf path = STRBUF_INIT;
+    int rc = 0;
+    for (int i = 0; i < PDF_FONT_COUNT && rc == 0; i++) {
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/%s", font_dir, font_files[i]);
+        if (!font_readable(path.buf)) {
+            strbuf_addf(err, "không đọc được phông chữ %s", path.buf);
+            rc = -1;
+        }
+    }
+    strbuf_release(&path);
+    return rc;
+}
+
 static int load_font(pdf_layout *L, const char *dir, int i, strbuf *err)
 {
     strbuf path = STRBUF_INIT;

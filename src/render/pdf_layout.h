@@ -92,6 +92,13 @@ typedef struct pdf_layout {
  */
 pdf_layout *pdf_layout_new(const char *font_dir, strbuf *err);
 
+/**
+ * pdf_layout_check_fonts - 0 when every face the layout loads is a readable
+ * file in font_dir; else -1 with the missing path in err. Lets a run stop
+ * at the start, as a configuration error, not after reading its inputs.
+ */
+int pdf_layout_check_fonts(const char *font_dir, strbuf *err);
+
 /** pdf_layout_free - release the document (NULL is allowed). */
 void pdf_layout_free(pdf_layout *L);
 

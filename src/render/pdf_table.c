@@ -46,7 +46,7 @@ void pdf_table_cell_text(strbuf *sb, const table *t, int row, int col)
         else strbuf_addch(sb, '-');
         break;
     case COL_QTY:
-        if (c->value) decimal_format(sb, c->value, 3, 3, 1);
+        if (c->value) decimal_format(sb, c->value, 3, 3, DECIMAL_TRIM_ZEROS);
         else strbuf_addch(sb, '-');
         break;
     case COL_RATE:

@@ -170,6 +170,8 @@ void decimal_format(strbuf *sb, int64_t value, int scale, int decimals, int trim
     uint64_t ip = r / dmul, fp = r % dmul;
     if (neg && r) strbuf_addch(sb, '-');
     add_grouped(sb, ip);
+    if (trim == DECIMAL_TRIM_ZEROS)
+        while (decimals && fp % 10 == 0 && fp) fp /= 10, decimals--;
     if (decimals && !(trim && fp == 0)) {
         strbuf_addf(sb, ",%0*llu", decimals, (unsigned long long)fp);
     }
@@ -187,7 +189,8 @@ void decimal_rate_format(strbuf *sb, int64_t num, int64_t den)
 
 double decimal_to_double(int64_t value, int scale)
 {
-    /* Split to keep both parts exact in a double before the one division. */
-    int64_t p = pow10_tab[scale];
-    return (double)(value / p) + (double)(value % p) / (double)p;
+    /* Below 2^53 the integer converts exactly, and one correctly rounded
+     * division gives the double nearest the decimal (8966.12, not
+     * 8966.120000000001 as adding two rounded parts would). */
+    return (double)value / (double)pow10_tab[scale];
 }

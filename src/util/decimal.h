@@ -43,9 +43,11 @@ const char *decimal_status_text(num_status st);
 
 /**
  * decimal_format - append value/10^scale in Vietnamese form ("2.149,287").
- * Rounds half away from zero to `decimals` places; when `trim` is set and
- * the rounded value is whole, no decimals are printed ("15.164").
+ * Rounds half away from zero to `decimals` places. trim DECIMAL_TRIM_WHOLE
+ * prints no decimals when the rounded value is whole ("15.164", money);
+ * DECIMAL_TRIM_ZEROS also drops trailing zeros ("10,6", quantities).
  */
+enum { DECIMAL_TRIM_NONE = 0, DECIMAL_TRIM_WHOLE = 1, DECIMAL_TRIM_ZEROS = 2 };
 void decimal_format(strbuf *sb, int64_t value, int scale, int decimals, int trim);
 
 /**

@@ -460,9 +460,6 @@ static void test_atomic_missing_font(void **state)
  * "outputs could not be written" (5). */
 static void test_missing_font_is_config_error(void **state)
 {
-    /* BUG: exits 5 (EXIT_OUTPUT): job.c maps every write_outputs failure,
-     * including pdf_report_write's "không đọc được phông chữ", to 5. */
-    skip();
     fixture *f = *state;
     char *ini = no_font_config(f);
     expect_status(f, prog(f, "--config '%s' --output '%s'", ini, f->out), EXIT_CONFIG);
