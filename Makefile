@@ -47,9 +47,11 @@ build/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-build/san/tests/%: tests/unit/%.c $(SAN_OBJ) build/san/tests/support/testutil.o
+SUPPORT_OBJ = build/san/tests/support/testutil.o build/san/tests/support/xlsx_read.o
+
+build/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(SUPPORT_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/support -o $@ $< $(SAN_OBJ) build/san/tests/support/testutil.o $(SAN_LDFLAGS) $(LIBS) $(TEST_LIBS)
+	$(CC) $(SAN_CFLAGS) -Itests/support -o $@ $< $(SAN_OBJ) $(SUPPORT_OBJ) $(SAN_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Main job on the shipped sample: installs what is missing, builds, runs.
 run:

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../deliver/outset.h"
+#include "../util/decimal.h"
 #include "../util/linefile.h"
 #include "../model/dataset.h"
 #include "../read/ingest.h"
@@ -108,6 +109,27 @@ static int summarize_inputs(job *j)
     for (int i = 0; i < ds->units.nwarnings; i++)
         strbuf_addf(j->log, "mtqg-report: cảnh báo: %s\n", ds->units.warnings[i]);
     return 0;
+}
+
+/* Assigned totals of the report year the allocation rows do not match
+ * (beyond the rounding tolerance): a failed check, said in the log. */
+static int count_mismatches(job *j)
+{
+    int n = 0;
+    const controls *c = &j->ds.checks;
+    for (int i = 0; i < c->n; i++) {
+        const control_line *l = &c->lines[i];
+        int64_t d = l->allocated - l->assigned;
+        if (l->year != j->cfg->year || (d < 0 ? -d : d) <= j->cfg->tolerance) continue;
+        n++;
+        strbuf sb = STRBUF_INIT;
+        decimal_format(&sb, d, 6, 3, DECIMAL_TRIM_WHOLE);
+        strbuf_addf(j->log, "mtqg-report: kiểm tra: %s%s%s: tổng phân bổ khác số được giao %s triệu đồng\n",
+                    j->cat.sources[l->source].code, l->project >= 0 ? ", " : "",
+                    l->project >= 0 ? j->cat.projects[l->project].code : "", sb.buf);
+        strbuf_release(&sb);
+    }
+    return n;
 }
 
 static char *output_name(const config *cfg, const char *suffix)
@@ -243,7 +265,8 @@ static int run(job *j, const job_options *opt)
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);
     if (outset_ensure_dir(cfg->output_dir, &j->err) < 0) return fail(j, EXIT_OUTPUT);
     char *rejects_name = output_name(cfg, "-dong-bi-loai.csv");
-    int status = j->ds.rejected_total ? EXIT_DATA : EXIT_OK;
+    int mismatches = count_mismatches(j);
+    int status = j->ds.rejected_total || mismatches ? EXIT_DATA : EXIT_OK;
     facts f;
     j->ds.checks.tolerance = cfg->tolerance;
     facts_build(&f, &j->ds, cfg, &j->words.settings, wording_list_size(&j->words, "du_an_cham", 3),

@@ -45,7 +45,8 @@ static const char usage[] =
     "  0  thành công\n"
     "  1  lỗi nội bộ của chương trình\n"
     "  2  lỗi cấu hình, danh mục, mẫu biểu hoặc tham số dòng lệnh\n"
-    "  3  lỗi dữ liệu: có dòng bị loại (báo cáo vẫn được lập nếu on_reject = report)\n"
+    "  3  lỗi dữ liệu: có dòng bị loại (báo cáo vẫn được lập nếu on_reject = report),\n"
+    "     số vốn được giao khác tổng các dòng phân bổ (giao_von*),\n"
     "     hoặc tệp dữ liệu không đọc được thành bảng\n"
     "  4  thiếu dữ liệu vào (thư mục hoặc tệp kế hoạch vốn)\n"
     "  5  không ghi được kết quả\n";

@@ -664,7 +664,8 @@ static const char PLAN_CSV[] =
     "2024,,464,19436,Xã Vĩnh Hà,DA1,NSTW_DTPT,10\n"                              /* 9 8 cells */
     ",,,,,,,,\n"                                                                 /* 10 empty */
     "2024,,,,,DA10.TDA3,NSTW_SN,(5),Kiểm tra\n"                                  /* 11 ok */
-    "2023,,464,19435,Xã Vĩnh Ô,DA1,NSTW_DTPT,100,\n";                            /* 12 ok 2023 */
+    "2023,,464,19435,Xã Vĩnh Ô,DA1,NSTW_DTPT,100,\n"                             /* 12 ok 2023 */
+    "2024,2025,464,19435,Xã Vĩnh Ô,DA1,NSTW_DTPT,1,\n";                         /* 13 nam_von */
 
 static const char DISB_CSV[] =
     "nam,ma_xa,ten_xa,ma_du_an,nguon_von,ngay,giai_ngan\n"                       /* 1 */
@@ -690,10 +691,10 @@ static void test_ingest_end_to_end(void **state)
 
     const file_stats *ps = stats_of(&r.ds, "ke_hoach_2024.csv");
     assert_int_equal(ps->kind, KIND_PLAN);
-    assert_int_equal(ps->read, 11);
+    assert_int_equal(ps->read, 12);
     assert_int_equal(ps->accepted, 5);
     assert_int_equal(ps->skipped, 1);
-    assert_int_equal(ps->rejected, 5);
+    assert_int_equal(ps->rejected, 6);
     assert_int_equal(ps->other_year, 1);
     assert_int_equal(ps->read, ps->accepted + ps->skipped + ps->rejected);
     const file_stats *gs = stats_of(&r.ds, "giai_ngan_2024.csv");
@@ -703,7 +704,7 @@ static void test_ingest_end_to_end(void **state)
     assert_int_equal(gs->skipped, 1);
     assert_int_equal(gs->rejected, 2);
     assert_int_equal(gs->read, gs->accepted + gs->skipped + gs->rejected);
-    assert_int_equal(r.ds.rejected_total, 7);
+    assert_int_equal(r.ds.rejected_total, 8);
 
     /* 1.473,139 + 2.149,287 + 15.164 - 5 triệu, in đồng */
     assert_int_equal(total_plan(&r.ds, 2024), 1473139000LL + 2149287000LL + 15164000000LL - 5000000LL);
@@ -737,12 +738,13 @@ static void test_ingest_end_to_end(void **state)
 
     strbuf rej = STRBUF_INIT;
     rejects_text(&r.ds, &rej);
-    assert_int_equal(tu_count(rej.buf, "\n"), 7);
+    assert_int_equal(tu_count(rej.buf, "\n"), 8);
     has_reject(rej.buf, plan, 5, "ke_hoach (cột H)", "1,2,3", "số không hợp lệ");
     has_reject(rej.buf, plan, 6, "ma_du_an (cột F)", "DA99", "mã dự án không có trong danh mục");
     has_reject(rej.buf, plan, 7, "nguon_von (cột G)", "Vốn ODA", "nguồn vốn không có trong danh mục");
     has_reject(rej.buf, plan, 8, "nam (cột A)", "", "thiếu năm");
     has_reject(rej.buf, plan, 9, "", "", "số cột (8) khác dòng tiêu đề (9)");
+    has_reject(rej.buf, plan, 13, "nam_von (cột B)", "2025", "năm vốn sau năm kế hoạch");
     has_reject(rej.buf, disb, 5, "ngay (cột F)", "31/2/2024", "ngày không hợp lệ");
     has_reject(rej.buf, disb, 6, "ngay (cột F)", "", "thiếu ngày");
     /* files in name order: giai_ngan before ke_hoach */

@@ -33,7 +33,7 @@
 #include "config/config.h"
 #include "testutil.h"
 /* Not linked by the Makefile: compiled into this test. */
-#include "xlsx_read.c"
+#include "xlsx_read.h"
 
 #define SAN_BIN "build/san/mtqg-report"
 #define CONFIG "reports.ini"
