@@ -9,8 +9,9 @@
  *    with sub-projects is a bold subtotal; amounts booked on the project
  *    itself get a "Chưa phân theo tiểu dự án" row), and figures equal to the
  *    input amounts added up by hand;
- *  - forms 02, 03, 05, 07: rows by unit, current/extended capital and
- *    capital types, indicator sections, the previous-year form;
+ *  - forms 02, 03, 05, 07: rows by unit (also two provinces, one known
+ *    only by code), current/extended capital and capital types, indicator
+ *    sections, the previous-year form;
  *  - template errors (unknown measure, sum of a missing column, a cycle, an
  *    unknown source in a filter, 4 fields instead of 5, ...) naming the
  *    file and line; vars_expand and an unknown placeholder.

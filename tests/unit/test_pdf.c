@@ -360,7 +360,11 @@ static void test_cell_text_formats(void **state)
     assert_string_equal(sb.buf, "15.164");
     strbuf_reset(&sb);
     pdf_table_cell_text(&sb, t, 1, C_QTY);
-    assert_string_equal(sb.buf, "12,500");
+    assert_string_equal(sb.buf, "12,5"); /* quantities drop trailing zeros */
+    strbuf_reset(&sb);
+    table_cell_value(t, 1, C_LOCAL, 0);
+    pdf_table_cell_text(&sb, t, 1, C_LOCAL);
+    assert_string_equal(sb.buf, "-"); /* nothing is "-", as in the sheet */
     strbuf_reset(&sb);
     table_cell_ratio(t, 1, C_RATE, 13513610, 15164000);
     pdf_table_cell_text(&sb, t, 1, C_RATE);
