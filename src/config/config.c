@@ -284,6 +284,15 @@ int config_load(config *c, const char *path, strbuf *err)
     }
     char *base = dir_of(path);
     int rc = 0;
+    /* Defaults are relative to the config file too, like written paths. */
+    for (size_t i = 0; i < NKEYS; i++) {
+        char **field = (char **)((char *)c + keys[i].offset);
+        if (keys[i].kind == K_PATH && *field && (*field)[0] != '/' && strcmp(base, ".")) {
+            char *rel = xstrdup(*field);
+            apply_key(c, &keys[i], rel, base, err);
+            free(rel);
+        }
+    }
     for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
         const char *sec = iniparser_getsecname(d, s);
         if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&

@@ -193,8 +193,14 @@ static int parse_structural(const catalogue *c, const char *k)
         return project_by_numbers(c, n, m);
     if (sscanf(k, "da%d%n", &n, &used) == 1 && !k[used])
         return project_by_numbers(c, n, 0);
+    if (sscanf(k, "du_an_%d.%d%n", &n, &m, &used) == 2 && !k[used])
+        return project_by_numbers(c, n, m);           /* Dự án 4.1 */
     if (sscanf(k, "du_an_%d%n", &n, &used) == 1 && !k[used])
         return project_by_numbers(c, n, 0);
+    if (sscanf(k, "tieu_du_an_%d___du_an_%d%n", &m, &n, &used) == 2 && !k[used])
+        return project_by_numbers(c, n, m);           /* Tiểu dự án 1 - Dự án 4 */
+    if (sscanf(k, "tda%d_da%d%n", &m, &n, &used) == 2 && !k[used])
+        return project_by_numbers(c, n, m);           /* TDA1 DA4 */
     if (sscanf(k, "%d.%d%n", &n, &m, &used) == 2 && !k[used])
         return project_by_numbers(c, n, m);
     if (sscanf(k, "%d%n", &n, &used) == 1 && !k[used])

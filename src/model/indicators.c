@@ -20,6 +20,8 @@ void indicators_free(indicators *in)
     for (int i = 0; i < in->nuoms; i++) free(in->uoms[i]);
     free(in->names);
     free(in->uoms);
+    free(in->names_pos);
+    free(in->uoms_pos);
     free(in->cells);
     strmap_free(&in->name_keys);
     strmap_free(&in->uom_keys);
@@ -27,33 +29,58 @@ void indicators_free(indicators *in)
     memset(in, 0, sizeof *in);
 }
 
-static int intern(strmap *keys, char ***texts, int *n, int *alloc,
-                  const char *s, size_t len)
+typedef struct text_table {
+    strmap *keys;
+    char ***texts;
+    uint64_t **pos;
+    int *n, *alloc;
+} text_table;
+
+static int intern(text_table tt, const char *s, size_t len, uint64_t pos)
 {
     strbuf k = STRBUF_INIT, shown = STRBUF_INIT;
     text_trim(&s, &len);
     if (text_key(&k, s, len) < 0) return -1;
-    int id = strmap_get(keys, k.buf, k.len);
-    if (id < 0) {
+    int id = strmap_get(tt.keys, k.buf, k.len);
+    if (id < 0 || pos < (*tt.pos)[id]) {
         text_nfc(&shown, s, len);
-        ALLOC_GROW(*texts, *n + 1, *alloc);
-        id = (*n)++;
-        (*texts)[id] = strbuf_detach(&shown, NULL);
-        strmap_put(keys, k.buf, k.len, id);
+        if (id < 0) {
+            if (*tt.n == *tt.alloc) {
+                *tt.alloc = *tt.alloc ? *tt.alloc * 2 : 16;
+                *tt.texts = xrealloc(*tt.texts, (size_t)*tt.alloc * sizeof(char *));
+                *tt.pos = xrealloc(*tt.pos, (size_t)*tt.alloc * sizeof(uint64_t));
+            }
+            id = (*tt.n)++;
+            strmap_put(tt.keys, k.buf, k.len, id);
+        } else {
+            free((*tt.texts)[id]);
+        }
+        (*tt.texts)[id] = strbuf_detach(&shown, NULL);
+        (*tt.pos)[id] = pos;
     }
     strbuf_release(&k);
     strbuf_release(&shown);
     return id;
 }
 
-int indicators_intern_name(indicators *in, const char *s, size_t len)
+static text_table names_of(indicators *in)
 {
-    return intern(&in->name_keys, &in->names, &in->nnames, &in->names_alloc, s, len);
+    return (text_table){&in->name_keys, &in->names, &in->names_pos, &in->nnames, &in->names_alloc};
 }
 
-int indicators_intern_uom(indicators *in, const char *s, size_t len)
+static text_table uoms_of(indicators *in)
 {
-    return intern(&in->uom_keys, &in->uoms, &in->nuoms, &in->uoms_alloc, s, len);
+    return (text_table){&in->uom_keys, &in->uoms, &in->uoms_pos, &in->nuoms, &in->uoms_alloc};
+}
+
+int indicators_intern_name(indicators *in, const char *s, size_t len, uint64_t pos)
+{
+    return intern(names_of(in), s, len, pos);
+}
+
+int indicators_intern_uom(indicators *in, const char *s, size_t len, uint64_t pos)
+{
+    return intern(uoms_of(in), s, len, pos);
 }
 
 void indicators_add(indicators *in, uint32_t unit, int project, int year,
@@ -76,8 +103,8 @@ void indicators_merge(indicators *dst, const indicators *src, const int *unit_re
     for (int i = 0; i < src->ncells; i++) {
         const ind_cell *c = &src->cells[i];
         const char *nm = src->names[c->name], *um = src->uoms[c->uom];
-        int name = indicators_intern_name(dst, nm, strlen(nm));
-        int uom = indicators_intern_uom(dst, um, strlen(um));
+        int name = indicators_intern_name(dst, nm, strlen(nm), src->names_pos[c->name]);
+        int uom = indicators_intern_uom(dst, um, strlen(um), src->uoms_pos[c->uom]);
         indicators_add(dst, (uint32_t)unit_remap[c->unit], c->project, c->year,
                        name, uom, c->target, c->achieved);
     }
@@ -90,19 +117,23 @@ static int cmp_text_id(const void *a, const void *b, void *texts)
 }
 
 /* Reorder texts[] by text; remap[old id] = new id. The keys map is rebuilt. */
-static int *sort_texts(char **texts, int n, strmap *keys)
+static int *sort_texts(char **texts, uint64_t *pos, int n, strmap *keys)
 {
     if (n == 0) return xcalloc(1, sizeof(int));
     int *order = xmalloc((size_t)(n + 1) * sizeof(int)), *remap = xmalloc((size_t)(n + 1) * sizeof(int));
     for (int i = 0; i < n; i++) order[i] = i;
     qsort_r(order, (size_t)n, sizeof(int), cmp_text_id, texts);
     char **sorted = xmalloc((size_t)(n + 1) * sizeof(char *));
+    uint64_t *spos = xmalloc((size_t)(n + 1) * sizeof(uint64_t));
     for (int i = 0; i < n; i++) {
         sorted[i] = texts[order[i]];
+        spos[i] = pos[order[i]];
         remap[order[i]] = i;
     }
     memcpy(texts, sorted, (size_t)n * sizeof(char *));
+    memcpy(pos, spos, (size_t)n * sizeof(uint64_t));
     free(sorted);
+    free(spos);
     free(order);
     for (size_t i = 0; i < keys->cap; i++)
         if (keys->slots[i].key) keys->slots[i].value = remap[keys->slots[i].value];
@@ -111,8 +142,8 @@ static int *sort_texts(char **texts, int n, strmap *keys)
 
 void indicators_sort(indicators *in)
 {
-    int *nmap = sort_texts(in->names, in->nnames, &in->name_keys);
-    int *umap = sort_texts(in->uoms, in->nuoms, &in->uom_keys);
+    int *nmap = sort_texts(in->names, in->names_pos, in->nnames, &in->name_keys);
+    int *umap = sort_texts(in->uoms, in->uoms_pos, in->nuoms, &in->uom_keys);
     strmap_free(&in->cell_keys);
     strmap_init(&in->cell_keys);
     for (int i = 0; i < in->ncells; i++) {

@@ -2,7 +2,8 @@
  * indicators: physical results (chỉ tiêu) by unit, project, plan year,
  * indicator name and unit of measure: target and achieved, in thousandths
  * of the unit (so 2,5 km is 2500, exact). Names are matched after NFC and
- * case folding; the first spelling seen is the one shown.
+ * case folding; the spelling shown is the one at the earliest position
+ * (task, row), so it does not depend on which thread read what.
  */
 #ifndef MTQG_INDICATORS_H
 #define MTQG_INDICATORS_H
@@ -23,15 +24,16 @@ typedef struct indicators {
     strmap name_keys, uom_keys, cell_keys;
     int nnames, names_alloc, nuoms, uoms_alloc, ncells, cells_alloc;
     char **names, **uoms;
+    uint64_t *names_pos, *uoms_pos; /* where each spelling was first seen */
     ind_cell *cells;
 } indicators;
 
 /** indicators_init / indicators_free */
 void indicators_init(indicators *in);
 void indicators_free(indicators *in);
-/** indicators_intern_name / _uom - id for a text; -1 on invalid UTF-8. */
-int indicators_intern_name(indicators *in, const char *s, size_t len);
-int indicators_intern_uom(indicators *in, const char *s, size_t len);
+/** indicators_intern_name / _uom - id for a text seen at pos; -1 on invalid UTF-8. */
+int indicators_intern_name(indicators *in, const char *s, size_t len, uint64_t pos);
+int indicators_intern_uom(indicators *in, const char *s, size_t len, uint64_t pos);
 /** indicators_add - add target and achieved to the cell of the key. */
 void indicators_add(indicators *in, uint32_t unit, int project, int year,
                     int name, int uom, int64_t target, int64_t achieved);

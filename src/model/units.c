@@ -131,8 +131,26 @@ static int intern_district(units *u, int prov, const char *code,
     return id;
 }
 
+/* A commune given under two districts: the earliest position wins, and
+ * the warning names both in a fixed order, whichever was read first. */
+static void settle_district(units *u, unit_entry *e, int dist, uint64_t pos)
+{
+    if (e->district >= 0) {
+        const char *a = u->districts[e->district].code, *b = u->districts[dist].code;
+        if (strcmp(a, b) > 0) {
+            const char *t = a;
+            a = b, b = t;
+        }
+        warn(u, "xã mã %s ghi thuộc hai huyện khác nhau (%s, %s)", e->code, a, b);
+    }
+    if (e->district < 0 || pos < e->district_pos) {
+        e->district = dist;
+        e->district_pos = pos;
+    }
+}
+
 static int intern_unit(units *u, unit_kind kind, int prov, int dist,
-                       const char *code, const char *name, uint64_t pos)
+                       const char *code, const char *name, uint64_t pos, uint64_t dist_pos)
 {
     strbuf k = STRBUF_INIT;
     if (kind == UNIT_PROVINCE_LEVEL) strbuf_addf(&k, "P%d", prov);
@@ -144,13 +162,10 @@ static int intern_unit(units *u, unit_kind kind, int prov, int dist,
         ALLOC_GROW(u->units, u->nunits + 1, u->unit_alloc);
         id = u->nunits++;
         u->units[id] = (unit_entry){kind, kind == UNIT_COMMUNE ? xstrdup(code) : NULL,
-                                    NULL, prov, dist, pos};
+                                    NULL, prov, dist, pos, dist_pos};
         strmap_put(&u->unit_keys, k.buf, k.len, id);
-    } else if (kind == UNIT_COMMUNE && u->units[id].district < 0) {
-        u->units[id].district = dist;
-    } else if (kind == UNIT_COMMUNE && u->units[id].district != dist && dist >= 0) {
-        warn(u, "xã mã %s ghi thuộc hai huyện khác nhau (%s, %s)", code,
-             u->districts[u->units[id].district].code, u->districts[dist].code);
+    } else if (kind == UNIT_COMMUNE && dist >= 0 && u->units[id].district != dist) {
+        settle_district(u, &u->units[id], dist, dist_pos);
     }
     if (kind == UNIT_COMMUNE)
         settle_name(u, &u->units[id].name, &u->units[id].name_pos, name, pos, code);
@@ -171,11 +186,11 @@ int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
                                    named ? f[1] : default_prov_name, pos);
         int dist = intern_district(u, prov, f[2], f[3], pos);
         if (*f[4] || *f[5])
-            id = intern_unit(u, UNIT_COMMUNE, prov, dist, f[4], f[5], pos);
+            id = intern_unit(u, UNIT_COMMUNE, prov, dist, f[4], f[5], pos, pos);
         else if (dist >= 0)
-            id = intern_unit(u, UNIT_DISTRICT_LEVEL, prov, dist, "", "", pos);
+            id = intern_unit(u, UNIT_DISTRICT_LEVEL, prov, dist, "", "", pos, pos);
         else
-            id = intern_unit(u, UNIT_PROVINCE_LEVEL, prov, -1, "", "", pos);
+            id = intern_unit(u, UNIT_PROVINCE_LEVEL, prov, -1, "", "", pos, pos);
     }
     for (int i = 0; i < 6; i++) free(f[i]);
     return id;
@@ -199,7 +214,7 @@ void units_merge(units *dst, const units *src, int *remap)
         remap[i] = intern_unit(dst, e->kind, prov[e->province],
                                e->district >= 0 ? dist[e->district] : -1,
                                e->code ? e->code : "", e->name ? e->name : "",
-                               e->name_pos);
+                               e->name_pos, e->district_pos);
     }
     for (int i = 0; i < src->nwarnings; i++)
         warn(dst, "%s%s%s", src->warnings[i], "", "");

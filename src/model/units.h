@@ -39,6 +39,7 @@ typedef struct unit_entry {
     int province;
     int district;        /* -1: none */
     uint64_t name_pos;
+    uint64_t district_pos; /* where the district was first given */
 } unit_entry;
 
 /* The raw text a row gives about its unit. */

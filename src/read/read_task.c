@@ -291,9 +291,9 @@ static void indicator_row(const row_view *v)
         parse_amount(v, F_THUC_HIEN, 3, 1, &achieved) < 0 ||
         parse_date(v, F_NGAY, 1, &date) < 0)
         return;
-    if ((name = indicators_intern_name(&t->sink->ind, ns, nn)) < 0)
+    if ((name = indicators_intern_name(&t->sink->ind, ns, nn, row_pos(v))) < 0)
         return (void)reject(v, F_CHI_TIEU, "không phải UTF-8 hợp lệ");
-    if ((uom = indicators_intern_uom(&t->sink->ind, us, un)) < 0)
+    if ((uom = indicators_intern_uom(&t->sink->ind, us, un, row_pos(v))) < 0)
         return (void)reject(v, F_DON_VI, "không phải UTF-8 hợp lệ");
     if (date > t->cfg->as_of) {
         t->skipped++;

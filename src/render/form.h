@@ -36,6 +36,7 @@ typedef struct form_col {
     uint64_t sources;            /* bit per catalogue source */
     form_capital capital;
     double width;
+    int lineno;                  /* in the template, for messages */
 } form_col;
 
 typedef struct form {

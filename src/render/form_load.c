@@ -111,6 +111,7 @@ static int load_column(form *f, linefile *lf, const catalogue *cat,
         return linefile_error(lf, err, "độ rộng \"%s\" không hợp lệ", fld[4]);
     if (parse_filter(c, fld[3], cat, lf, err) < 0) return -1;
     c->id = xstrdup(fld[0]);
+    c->lineno = lf->lineno;
     for (int i = 0; i < c->depth; i++) c->path[i] = xstrdup(levels[i]);
     f->ncols++;
     return 0;
@@ -131,15 +132,15 @@ static int resolve_args(form *f, char argtext[][256], strbuf *err)
         for (int a = 0; a < c->nargs; a++) {
             int k = col_index(f, ids[a]);
             if (k < 0 || k == i || !is_numeric(&f->cols[k])) {
-                strbuf_addf(err, "%s: cột %s: \"%s\" không phải một cột số của biểu",
-                            f->file, c->id, ids[a]);
+                strbuf_addf(err, "%s:%d: cột %s: \"%s\" không phải một cột số của biểu",
+                            f->file, c->lineno, c->id, ids[a]);
                 return -1;
             }
             c->args[a] = k;
         }
         if ((c->measure != M_SUM && c->nargs != 2) || c->nargs == 0) {
-            strbuf_addf(err, "%s: cột %s: rate(...) và diff(...) cần đúng hai cột, sum(...) ít nhất một",
-                        f->file, c->id);
+            strbuf_addf(err, "%s:%d: cột %s: rate(...) và diff(...) cần đúng hai cột, sum(...) ít nhất một",
+                        f->file, c->lineno, c->id);
             return -1;
         }
     }
@@ -217,7 +218,8 @@ int form_load(form *f, const char *path, const catalogue *cat, strbuf *err)
     if (rc == 0) rc = resolve_args(f, argtext, err);
     for (int i = 0; rc == 0 && i < f->ncols; i++)
         if (has_cycle(f, i, 0)) {
-            strbuf_addf(err, "%s: cột %s tự tham chiếu vòng tròn", path, f->cols[i].id);
+            strbuf_addf(err, "%s:%d: cột %s tự tham chiếu vòng tròn", path, f->cols[i].lineno,
+                        f->cols[i].id);
             rc = -1;
         }
     free(argtext);

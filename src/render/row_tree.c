@@ -227,7 +227,8 @@ static int unit_parent(unit_walk *w, const unit_entry *e, strbuf *err)
         w->dist = -2;
         w->prov_node = w->total;
         if (w->multi) {
-            if (label(&w->lb, w->labels, "province", "", "", w->u->provinces[e->province].name, err))
+            const unit_province *p = &w->u->provinces[e->province];
+            if (label(&w->lb, w->labels, "province", "", "", p->name ? p->name : p->code, err))
                 return -1;
             w->prov_node = add_node(w->t, w->total, ROW_BOLD, "", w->lb.buf);
         }

@@ -463,21 +463,21 @@ static void test_indicators(void **state)
     indicators_init(&in);
     const char *n1 = "Hỗ trợ nhà ở", *n2 = "  HỖ TRỢ  NHÀ Ở ";
     const char *n3 = "Ho\xCC\x82\xCC\x83 tro\xCC\x9B\xCC\xA3 nha\xCC\x80 o\xCC\x9B\xCC\x89"; /* decomposed */
-    int a = indicators_intern_name(&in, n1, strlen(n1));
-    int b = indicators_intern_name(&in, n2, strlen(n2));
-    int c = indicators_intern_name(&in, n3, strlen(n3));
-    int d = indicators_intern_name(&in, "Đường giao thông", strlen("Đường giao thông"));
+    int a = indicators_intern_name(&in, n1, strlen(n1), 0);
+    int b = indicators_intern_name(&in, n2, strlen(n2), 0);
+    int c = indicators_intern_name(&in, n3, strlen(n3), 0);
+    int d = indicators_intern_name(&in, "Đường giao thông", strlen("Đường giao thông"), 0);
     assert_int_equal(a, 0);
     assert_int_equal(b, a);
     assert_int_equal(c, a);
     assert_int_equal(d, 1);
     assert_int_equal(in.nnames, 2);
     assert_string_equal(in.names[a], "Hỗ trợ nhà ở"); /* first spelling */
-    int ho = indicators_intern_uom(&in, "hộ", strlen("hộ"));
-    int km = indicators_intern_uom(&in, " km ", 4);
-    assert_int_equal(indicators_intern_uom(&in, "HỘ", strlen("HỘ")), ho);
+    int ho = indicators_intern_uom(&in, "hộ", strlen("hộ"), 0);
+    int km = indicators_intern_uom(&in, " km ", 4, 0);
+    assert_int_equal(indicators_intern_uom(&in, "HỘ", strlen("HỘ"), 0), ho);
     assert_string_equal(in.uoms[km], "km");
-    assert_int_equal(indicators_intern_name(&in, "\xFF", 1), -1);
+    assert_int_equal(indicators_intern_name(&in, "\xFF", 1, 0), -1);
     /* 2,5 km + 1,25 km = 3,75 km in thousandths */
     indicators_add(&in, 4, 7, 2024, d, km, 2500, 1000);
     indicators_add(&in, 4, 7, 2024, d, km, 1250, 250);
@@ -492,10 +492,10 @@ static void test_indicators(void **state)
     /* merge: src unit 0 -> dst unit 4, names interned by key */
     indicators src;
     indicators_init(&src);
-    int sn = indicators_intern_name(&src, "hỗ trợ nhà ở", strlen("hỗ trợ nhà ở"));
-    int snew = indicators_intern_name(&src, "Trường học", strlen("Trường học"));
-    int su = indicators_intern_uom(&src, "Hộ", strlen("Hộ"));
-    int sc = indicators_intern_uom(&src, "công trình", strlen("công trình"));
+    int sn = indicators_intern_name(&src, "hỗ trợ nhà ở", strlen("hỗ trợ nhà ở"), 0);
+    int snew = indicators_intern_name(&src, "Trường học", strlen("Trường học"), 0);
+    int su = indicators_intern_uom(&src, "Hộ", strlen("Hộ"), 0);
+    int sc = indicators_intern_uom(&src, "công trình", strlen("công trình"), 0);
     indicators_add(&src, 0, 7, 2024, sn, su, 5000, 4000);
     indicators_add(&src, 0, 7, 2024, snew, sc, 2000, 1000);
     int remap[1] = {4};

@@ -479,102 +479,6 @@ static void test_layout_mapping(void **state)
     config_free(&cfg);
 }
 
-/* ---- known crash probe --------------------------------------------------
- * BUG (seen at d69039e; guards being added in the working tree): qsort()
- * or memcpy() called with a NULL array and a count of 0 when there is
- * nothing to sort - src/model/units.c units_sort_warnings (no unit-name
- * warnings: every ordinary run), src/read/ingest.c find_files (a folder
- * with no input file), and the same pattern in src/model/indicators.c
- * sort_texts, contents.c and controls.c. glibc declares those pointers
- * nonnull, so under UBSan (-fno-sanitize-recover) ingest_run aborts with
- * "null pointer passed as argument 1, which is declared to never be null".
- * The group setup runs two small ingests in child processes; while that
- * report shows at one of those sites, the ingest tests skip() instead of
- * taking the whole suite down. Any other crash is not masked. */
-static char *g_bug_plain, *g_bug_empty; /* the report, or NULL: fixed */
-
-/* Run ingest over dir in a child process; the UBSan report (first line
- * mentioning "runtime error") when it died of a NULL-argument report. */
-static char *null_arg_crash(const catalogue *cat, const char *dir, const char *log)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return NULL;
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) dup2(fd, 2);
-        config cfg;
-        config_defaults(&cfg);
-        config_set(&cfg.input_dir, dir);
-        cfg.year = 2024;
-        cfg.as_of = 20241231;
-        dataset ds;
-        dataset_init(&ds, cat);
-        strbuf err = STRBUF_INIT;
-        ingest_options opt = {1, 0};
-        ingest_run(&ds, &cfg, &opt, &err);
-        _exit(0);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    char *text = tu_read_file(log, NULL);
-    char *why = NULL;
-    char *line = text ? strstr(text, "runtime error: null pointer passed as argument") : NULL;
-    /* only the known sites: any other crash must fail the tests loudly */
-    static const char *const sites[] = {"src/model/units.c:", "src/read/ingest.c:",
-                                        "src/model/indicators.c:", "src/model/contents.c:",
-                                        "src/model/controls.c:"};
-    int known = 0;
-    if (line && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-        while (line > text && line[-1] != '\n') line--;
-        for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++)
-            known |= !strncmp(line, sites[i], strlen(sites[i]));
-    }
-    if (known) {
-        char *end = strchr(line, '\n');
-        why = end ? xstrndup(line, (size_t)(end - line)) : xstrdup(line);
-    }
-    free(text);
-    unlink(log);
-    return why;
-}
-
-static int group_setup(void **state)
-{
-    (void)state;
-    catalogue cat;
-    strbuf err = STRBUF_INIT;
-    char *dir = tu_tmpdir("read-probe");
-    if (!dir || catalogue_load(&cat, "templates/catalogue.txt", &err) < 0) return -1;
-    char *plain = tu_path(dir, "plain"), *empty = tu_path(dir, "empty");
-    char *log = tu_path(dir, "stderr.txt");
-    mkdir(plain, 0755);
-    mkdir(empty, 0755);
-    char *p = tu_path(plain, "ke_hoach.csv");
-    tu_write_file(p, "nam,ma_xa,ma_du_an,nguon_von,ke_hoach\n2024,19435,DA1,NSTW_DTPT,1\n");
-    g_bug_plain = null_arg_crash(&cat, plain, log);
-    g_bug_empty = null_arg_crash(&cat, empty, log);
-    if (g_bug_plain) fprintf(stderr, "BUG (ingest tests skipped): %s\n", g_bug_plain);
-    if (g_bug_empty) fprintf(stderr, "BUG (empty-folder test skipped): %s\n", g_bug_empty);
-    catalogue_free(&cat);
-    strbuf_release(&err);
-    tu_rmtree(dir);
-    free(p);
-    free(plain);
-    free(empty);
-    free(log);
-    free(dir);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    free(g_bug_plain);
-    free(g_bug_empty);
-    return 0;
-}
-
 /* ---- ingest ------------------------------------------------------------ */
 
 typedef struct run {
@@ -685,7 +589,6 @@ static const char DISB_CSV[] =
 
 static void test_ingest_end_to_end(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     fixture *f = *state;
     char *in = tu_path(f->dir, "input");
     assert_int_equal(mkdir_p(in), 0);
@@ -799,24 +702,17 @@ static int blank_line_case(fixture *f, const char *tag, const char *eol)
 
 static void test_ingest_blank_line_row_numbers(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     fixture *f = *state;
     int lf = blank_line_case(f, "input-blank-lf", "\n");
     int crlf = blank_line_case(f, "input-blank-crlf", "\r\n");
-    if (!lf || !crlf) {
-        /* BUG: csv_stream_range (libcsv without CSV_REPALL_NL) dropped blank
-         * lines, so record numbers - and the row numbers in the rejects
-         * file - fell one behind the file's rows after each blank line: the
-         * bad row 4 was reported as row 3. */
-        skip();
-    }
+    if (!lf) fail_msg("LF file: the bad row after a blank line is not row 4");
+    if (!crlf) fail_msg("CRLF file: the bad row after a blank line is not row 4");
 }
 
 /* Indicators: targets and achievements in thousandths, summed over files;
  * the spelling shown is the first in file order, however files are read. */
 static void test_ingest_indicators(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     fixture *f = *state;
     char *in = tu_path(f->dir, "input-ind");
     assert_int_equal(mkdir_p(in), 0);
@@ -875,16 +771,8 @@ static void test_ingest_indicators(void **state)
     }
     free(a);
     free(in);
-    if (!spelling_ok) {
-        /* BUG: src/model/indicators.c intern() keeps the spelling of the
-         * first row *processed*, and ingest processes tasks largest first
-         * (and, with two threads, in whichever sink got them), so the name
-         * shown is "HỖ TRỢ NHÀ Ở" from chi_tieu_b.csv, not "Hỗ trợ nhà ở"
-         * from the first row of the first file. Units and contents keep
-         * the (task, row) position and let the earliest win; indicator
-         * names and units of measure do not. */
-        skip();
-    }
+    /* The spelling of the first row of the first file, however read. */
+    if (!spelling_ok) fail_msg("indicator spelling is not the first in file order");
 }
 
 /* A generated plan file of n rows; rows i % 37 == 5 carry a bad number,
@@ -977,7 +865,6 @@ static void check_split_same_as_single(fixture *f, const char *tag, int quoted_r
 
 static void test_ingest_two_threads_split(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     check_split_same_as_single(*state, "input-split", -1);
 }
 
@@ -985,7 +872,6 @@ static void test_ingest_two_threads_split(void **state)
  * end between records, and the file is read again whole. */
 static void test_ingest_split_fallback(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     fixture *f = *state;
     /* Find a row r such that, with the quoted newline in row r, the middle
      * of the body falls between the start of row r and that newline. */
@@ -1016,7 +902,6 @@ static void test_ingest_split_fallback(void **state)
 /* Snapshots: the latest dated row counts, across the cut as well. */
 static void test_ingest_snapshots_split(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     fixture *f = *state;
     char *in = tu_path(f->dir, "input-snap");
     assert_int_equal(mkdir_p(in), 0);
@@ -1053,8 +938,6 @@ static void test_ingest_snapshots_split(void **state)
 /* An input folder with no input file at all. */
 static void test_ingest_empty_folder(void **state)
 {
-    /* BUG: see "known crash probe" above (find_files sorts a NULL list) */
-    if (g_bug_plain || g_bug_empty) skip();
     fixture *f = *state;
     char *in = tu_path(f->dir, "input-empty");
     assert_int_equal(mkdir_p(in), 0);
@@ -1069,7 +952,6 @@ static void test_ingest_empty_folder(void **state)
 
 static void test_ingest_bad_inputs(void **state)
 {
-    if (g_bug_plain) skip(); /* BUG: see "known crash probe" above */
     fixture *f = *state;
     run r;
     /* no input folder */
@@ -1138,5 +1020,5 @@ int main(void)
         T(test_ingest_bad_inputs),
     };
 #undef T
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
