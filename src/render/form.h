@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../model/dataset.h"
+#include "row_tree.h"
 #include "table.h"
 #include "vars.h"
 
@@ -44,6 +45,8 @@ typedef struct form {
     char *name, *sheet, *title, *subtitle, *unit;
     form_rows rows;
     int year_offset;             /* 0: the report year; -1: the year before */
+    int nnumbering;              /* 0: the grouping's own numbering */
+    number_style numbering[ROW_TREE_MAX_DEPTH]; /* by row depth */
     vars labels;                 /* label templates by name */
     int ncols;
     form_col cols[FORM_MAX_COLS];

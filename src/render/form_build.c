@@ -228,6 +228,8 @@ table *form_build(const form *f, const dataset *ds, const vars *v, int year,
     setup_columns(t, f);
     if (rc == 0) rc = build_rows(f, ds, year, &rt, err);
     else memset(&rt, 0, sizeof rt);
+    if (rc == 0 && f->nnumbering)
+        row_tree_number(&rt, f->numbering, f->nnumbering);
     if (rc == 0) {
         int64_t *vals = xcalloc((size_t)rt.n * f->ncols + 1, sizeof(int64_t));
         if (f->rows == ROWS_INDICATOR) accumulate_indicators(vals, f, &rt, ds);

@@ -156,6 +156,27 @@ static int has_cycle(const form *f, int c, int depth)
     return 0;
 }
 
+/* "numbering = roman, arabic, dotted": one style per row depth. */
+static int parse_numbering(form *f, linefile *lf, char *v, strbuf *err)
+{
+    static const char *const names[] = {"keep", "roman", "arabic", "dotted", "letter", "none"};
+    char *parts[8];
+    int n = split_fields(v, ',', parts, 8);
+    if (n > ROW_TREE_MAX_DEPTH)
+        return linefile_error(lf, err, "numbering: nhiều nhất %d tầng", ROW_TREE_MAX_DEPTH);
+    for (int i = 0; i < n; i++) {
+        int style = -1;
+        for (int k = 0; k < 6; k++)
+            if (!strcmp(parts[i], names[k])) style = k;
+        if (style < 0)
+            return linefile_error(lf, err, "numbering: \"%s\" không hợp lệ (keep, roman, arabic, "
+                                  "dotted, letter, none)", parts[i]);
+        f->numbering[i] = (number_style)style;
+    }
+    f->nnumbering = n;
+    return 0;
+}
+
 static int set_form_key(form *f, linefile *lf, strbuf *err)
 {
     char *k, *v;
@@ -181,6 +202,7 @@ static int set_form_key(form *f, linefile *lf, strbuf *err)
         else return linefile_error(lf, err, "rows cần project, commune, indicator hoặc control");
         return 0;
     }
+    if (!strcmp(k, "numbering")) return parse_numbering(f, lf, v, err);
     if (!strcmp(k, "year")) {
         if (!strcmp(v, "report")) f->year_offset = 0;
         else if (!strcmp(v, "previous")) f->year_offset = -1;

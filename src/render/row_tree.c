@@ -111,6 +111,7 @@ int row_tree_projects(row_tree *t, const dataset *ds, const vars *labels,
     char *direct = direct_parents(ds, year);
     int rc = label(&lb, labels, "total", "", "", "", err);
     int total = rc ? -1 : add_node(t, -1, ROW_BOLD, "", lb.buf);
+    t->has_total = 1;
     int parent = -1, parent_id = -1;
     for (int p = 0; rc == 0 && p <= cat->nprojects; p++) {
         const cat_project *cp = p < cat->nprojects ? &cat->projects[p] : NULL;
@@ -189,6 +190,45 @@ static int *ranks(int n, int (*cmp)(const void *, const void *, void *), void *c
 
 /* Numbers by position: depth 1 Roman when it holds sections, else Arabic;
  * depth 2 Arabic; deeper "parent.index". */
+static void letter(strbuf *sb, int n)
+{
+    /* a) .. z), then aa) ...: Vietnamese documents rarely pass z). */
+    char tmp[8];
+    int k = 0;
+    for (; n > 0 && k < 7; n = (n - 1) / 26) tmp[k++] = (char)('a' + (n - 1) % 26);
+    while (k) strbuf_addch(sb, tmp[--k]);
+    strbuf_addch(sb, ')');
+}
+
+void row_tree_number(row_tree *t, const number_style *styles, int nstyles)
+{
+    int *count = xcalloc((size_t)t->n + 1, sizeof(int));
+    int roots = 0;
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < t->n; i++) {
+        row_node *n = &t->nodes[i];
+        /* Under a TỔNG SỐ row, depth 1 is its children; without one
+         * (indicators, checks), the top rows. */
+        int depth = t->has_total ? n->depth : n->depth + 1;
+        if (depth < 1 || depth > nstyles || styles[depth - 1] == NUMBER_KEEP) continue;
+        int k = n->parent >= 0 ? ++count[n->parent] : ++roots;
+        strbuf_reset(&sb);
+        switch (styles[depth - 1]) {
+        case NUMBER_ROMAN: roman(&sb, k); break;
+        case NUMBER_ARABIC: strbuf_addf(&sb, "%d", k); break;
+        case NUMBER_DOTTED:
+            strbuf_addf(&sb, "%s.%d", n->parent >= 0 ? t->nodes[n->parent].number : "", k);
+            break;
+        case NUMBER_LETTER: letter(&sb, k); break;
+        default: break;
+        }
+        free(n->number);
+        n->number = xstrdup(sb.buf);
+    }
+    strbuf_release(&sb);
+    free(count);
+}
+
 static void number_by_position(row_tree *t)
 {
     int sections = 0;
@@ -262,6 +302,7 @@ int row_tree_units(row_tree *t, const dataset *ds, const vars *labels, strbuf *e
     unit_walk w = {t, u, labels, STRBUF_INIT, -1, u->nprovinces > 1, -1, -1, -2, -1};
     int rc = label(&w.lb, labels, "total", "", "", "", err);
     if (rc == 0) w.total = add_node(t, -1, ROW_BOLD, "", w.lb.buf);
+    t->has_total = 1;
     for (int i = 0; rc == 0 && i < u->nunits; i++) {
         const unit_entry *e = &u->units[order[i]];
         int parent = unit_parent(&w, e, err);

@@ -27,6 +27,7 @@ typedef struct row_tree {
     row_node *nodes;
     int *leaf_of;    /* project id / unit id / indicator cell -> node, -1 */
     int nleaf;
+    int has_total;   /* node 0 is a TỔNG SỐ row over everything */
 } row_tree;
 
 /** row_tree_free */
@@ -58,5 +59,24 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
  */
 int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
                       int year, strbuf *err);
+
+/* Numbering styles a form may ask for, one per row depth. */
+typedef enum {
+    NUMBER_KEEP = 0, /* leave the grouping's own numbers (projects: 3, 3.1) */
+    NUMBER_ROMAN,    /* I, II, III */
+    NUMBER_ARABIC,   /* 1, 2, 3 (restarting under each parent) */
+    NUMBER_DOTTED,   /* <parent's number>.1, .2 */
+    NUMBER_LETTER,   /* a), b), c) */
+    NUMBER_NONE      /* no number */
+} number_style;
+
+#define ROW_TREE_MAX_DEPTH 4
+
+/**
+ * row_tree_number - renumber rows by depth (1 = below TỔNG SỐ, or the top
+ * rows of a tree without one) with styles[depth - 1]; depths past nstyles
+ * keep their numbers.
+ */
+void row_tree_number(row_tree *t, const number_style *styles, int nstyles);
 
 #endif

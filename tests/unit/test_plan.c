@@ -216,6 +216,9 @@ static void test_form_from_template_alone(void **state)
     int b = xlsx_find_row(s, 1, "Xã B", total);
     assert_true(b > 0);
     assert_string_equal(xlsx_text(s, b, 2), "1333.5"); /* 1.133 + 200,5 */
+    /* numbering = arabic, letter: the district is 1, its communes a), b). */
+    assert_string_equal(xlsx_text(s, xlsx_find_row(s, 1, "Huyện Thử", total), 0), "1");
+    assert_string_equal(xlsx_text(s, b, 0), "b)");
 }
 
 static void test_check_sheet(void **state)
