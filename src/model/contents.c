@@ -11,6 +11,7 @@ void contents_init(contents *c)
 {
     memset(c, 0, sizeof *c);
     strmap_init(&c->keys);
+    strmap_init(&c->raw);
 }
 
 void contents_free(contents *c)
@@ -18,6 +19,7 @@ void contents_free(contents *c)
     for (int i = 0; i < c->n; i++) free(c->items[i].text);
     free(c->items);
     strmap_free(&c->keys);
+    strmap_free(&c->raw);
     memset(c, 0, sizeof *c);
 }
 
@@ -27,6 +29,15 @@ int contents_add(contents *c, int project, int year, const char *text, size_t le
     strbuf key = STRBUF_INIT;
     text_trim(&text, &len);
     strbuf_addf(&key, "%d:%d:", project, year);
+    size_t prefix = key.len;
+    strbuf_add(&key, text, len);
+    int seen = strmap_get(&c->raw, key.buf, key.len);
+    if (seen >= 0) { /* the same bytes again: a plan repeats its texts */
+        if (pos < c->items[seen].pos) c->items[seen].pos = pos;
+        strbuf_release(&key);
+        return 0;
+    }
+    strbuf_setlen(&key, prefix);
     if (text_key(&key, text, len) < 0) {
         strbuf_release(&key);
         return -1;
@@ -42,6 +53,9 @@ int contents_add(contents *c, int project, int year, const char *text, size_t le
     } else if (pos < c->items[id].pos) {
         c->items[id].pos = pos;
     }
+    strbuf_setlen(&key, prefix);
+    strbuf_add(&key, text, len);
+    strmap_put(&c->raw, key.buf, key.len, id);
     strbuf_release(&key);
     return 0;
 }
@@ -65,6 +79,8 @@ void contents_sort(contents *c)
     if (c->n > 1) qsort(c->items, (size_t)c->n, sizeof *c->items, by_pos);
     strmap_free(&c->keys);
     strmap_init(&c->keys);
+    strmap_free(&c->raw); /* ids changed; the raw cache only serves reading */
+    strmap_init(&c->raw);
     strbuf key = STRBUF_INIT;
     for (int i = 0; i < c->n; i++) {
         strbuf_reset(&key);

@@ -20,6 +20,7 @@ typedef struct content_item {
 
 typedef struct contents {
     strmap keys;
+    strmap raw;      /* exact bytes -> id: repeated texts skip normalising */
     int n, alloc;
     content_item *items;
 } contents;
