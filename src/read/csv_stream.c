@@ -55,7 +55,7 @@ static void on_row(int c, void *data)
     a->last_term = c;
     if (a->stop || crlf_tail) return;
     for (int i = 0; i < a->n; i++) a->cell[i] = a->data.buf + a->off[i];
-    record r = {a->overflow ? -1 : a->n, a->cell, a->len, a->index++};
+    record r = {a->overflow ? -1 : a->n, a->cell, a->len, NULL, a->index++};
     if (a->fn(a->ctx, &r)) a->stop = 1;
     a->n = 0;
     a->overflow = 0;
