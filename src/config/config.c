@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <iniparser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,8 @@ static const key_spec keys[] = {
     {"report", "disbursement", K_ENUM, OFF(disbursement), "payments=0,snapshot=1"},
     {"report", "on_reject", K_ENUM, OFF(on_reject), "report=0,fail=1"},
     {"report", "tolerance", K_MONEY, OFF(tolerance), NULL},
+    {"report", "empty_amount", K_ENUM, OFF(empty_amount), "error=0,zero=1"},
+    {"report", "duplicates", K_ENUM, OFF(duplicates), "count=0,reject=1"},
     {"unit", "province_code", K_STR, OFF(unit.province_code), NULL},
     {"unit", "province_name", K_STR, OFF(unit.province_name), NULL},
     {"unit", "parent_agency", K_STR, OFF(unit.parent_agency), NULL},
@@ -234,6 +237,50 @@ static int prescan(const char *path, strbuf *err)
     return rc;
 }
 
+static config_input *input_section(config *c, const char *pattern)
+{
+    for (int i = 0; i < c->ninputs; i++)
+        if (!strcmp(c->inputs[i].pattern, pattern)) return &c->inputs[i];
+    c->inputs = xrealloc(c->inputs, (size_t)(c->ninputs + 1) * sizeof(config_input));
+    config_input *in = &c->inputs[c->ninputs++];
+    memset(in, 0, sizeof *in);
+    in->pattern = xstrdup(pattern);
+    return in;
+}
+
+/* A key of a [file.<name>] section; values are checked where used (the
+ * readers know the encodings), except the kind, checked here. */
+static int set_input_key(config *c, const char *sec, const char *key, const char *v,
+                         strbuf *err)
+{
+    config_input *in = input_section(c, sec + 5);
+    static const char *const kinds = "ke_hoach giai_ngan chi_tieu giao_von";
+    char **field = !strcmp(key, "kind") ? &in->kind : !strcmp(key, "sheet") ? &in->sheet
+                 : !strcmp(key, "encoding") ? &in->encoding
+                 : !strcmp(key, "delimiter") ? &in->delimiter
+                 : !strcmp(key, "legacy") ? &in->legacy
+                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns : NULL;
+    if (!field) {
+        strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
+                    "delimiter, legacy, legacy_columns)", c->path, sec, key);
+        return -1;
+    }
+    if (field == &in->kind && (!*v || !strstr(kinds, v) || strchr(v, ' '))) {
+        strbuf_addf(err, "%s: [%s] kind = \"%s\": cần ke_hoach, giai_ngan, chi_tieu hoặc giao_von",
+                    c->path, sec, v);
+        return -1;
+    }
+    config_set(field, v);
+    return 0;
+}
+
+const config_input *config_input_for(const config *c, const char *file_name)
+{
+    for (int i = 0; i < c->ninputs; i++)
+        if (fnmatch(c->inputs[i].pattern, file_name, FNM_CASEFOLD) == 0) return &c->inputs[i];
+    return NULL;
+}
+
 static int load_section(config *c, dictionary *d, const char *sec,
                         const char *base, strbuf *err)
 {
@@ -248,6 +295,10 @@ static int load_section(config *c, dictionary *d, const char *sec,
         const char *v = iniparser_getstring(d, names[i], "");
         if (!strncmp(sec, "map.", 4)) {
             add_mapping(&c->mappings, &c->nmappings, sec + 4, name, v);
+            continue;
+        }
+        if (!strncmp(sec, "file.", 5)) {
+            rc = set_input_key(c, sec, name, v, err);
             continue;
         }
         if (!strcmp(sec, "lead")) {
@@ -296,9 +347,10 @@ int config_load(config *c, const char *path, strbuf *err)
     for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
         const char *sec = iniparser_getsecname(d, s);
         if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&
-            strncmp(sec, "map.", 4)) {
+            strncmp(sec, "map.", 4) && strncmp(sec, "file.", 5)) {
             strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ "
-                        "(cần [report], [unit], [lead] hoặc [map.<loại>])", path, sec);
+                        "(cần [report], [unit], [lead], [file.<tên tệp>] hoặc [map.<loại>])",
+                        path, sec);
             rc = -1;
         } else {
             rc = load_section(c, d, sec, base, err);
@@ -329,6 +381,13 @@ void config_free(config *c)
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) free(*strs[i]);
     for (int i = 0; i < c->unit.nrecipients; i++) free(c->unit.recipients[i]);
     free(c->unit.recipients);
+    for (int i = 0; i < c->ninputs; i++) {
+        config_input *in = &c->inputs[i];
+        char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
+                      &in->legacy, &in->legacy_columns};
+        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
+    }
+    free(c->inputs);
     config_mapping *lists[2] = {c->mappings, c->leads};
     int counts[2] = {c->nmappings, c->nleads};
     for (int l = 0; l < 2; l++) {

@@ -18,6 +18,19 @@
 enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2 };
 typedef enum { DISB_PAYMENTS = 0, DISB_SNAPSHOT = 1 } disb_mode;
 typedef enum { REJECT_REPORT = 0, REJECT_FAIL = 1 } reject_policy;
+typedef enum { EMPTY_IS_ERROR = 0, EMPTY_IS_ZERO = 1 } empty_policy;
+typedef enum { DUP_COUNT = 0, DUP_REJECT = 1 } duplicate_policy;
+
+/* A [file.<name>] section: how to read the input files it names. */
+typedef struct config_input {
+    char *pattern;       /* file name or shell pattern, case-insensitive */
+    char *kind;          /* ke_hoach, giai_ngan, chi_tieu, giao_von; NULL: by name */
+    char *sheet;         /* worksheet of an .xlsx / .xls; NULL: the first */
+    char *encoding;      /* whole-file encoding of a CSV; NULL: UTF-8 */
+    char *delimiter;     /* "," ";" "\t"; NULL: detected */
+    char *legacy;        /* text columns typed in TCVN3/VNI/VISCII; NULL: none */
+    char *legacy_columns;/* our column names, comma separated; NULL: all text */
+} config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */
 typedef struct config_mapping {
@@ -53,12 +66,16 @@ typedef struct config {
     int amount_scale;             /* decimals from input unit to đồng */
     disb_mode disbursement;
     reject_policy on_reject;
+    empty_policy empty_amount;    /* an empty amount cell: error or zero */
+    duplicate_policy duplicates;  /* a row repeated exactly: count it or reject it */
     int64_t tolerance;            /* đồng: control-total differences up to this are rounding */
     config_unit unit;
     int nmappings;
     config_mapping *mappings;
     int nleads;
     config_mapping *leads;        /* [lead]: field = project code, header = agency */
+    int ninputs;
+    config_input *inputs;         /* [file.<name>] sections, in file order */
 } config;
 
 /** config_defaults - fill every field with its default value. */
@@ -72,6 +89,8 @@ int config_load(config *c, const char *path, strbuf *err);
 void config_set(char **field, const char *value);
 /** config_template_path - templates_dir/name unless name is a path. */
 char *config_template_path(const config *c, const char *name);
+/** config_input_for - the [file.<name>] settings of a file name, or NULL. */
+const config_input *config_input_for(const config *c, const char *file_name);
 /** config_free - release every string. */
 void config_free(config *c);
 

@@ -42,6 +42,7 @@ void read_task_init(read_task *t)
     t->err = (strbuf)STRBUF_INIT;
     t->key = (strbuf)STRBUF_INIT;
     t->msg = (strbuf)STRBUF_INIT;
+    t->fields = (strbuf)STRBUF_INIT;
 }
 
 void read_task_free(read_task *t)
@@ -50,12 +51,18 @@ void read_task_free(read_task *t)
     strbuf_release(&t->err);
     strbuf_release(&t->key);
     strbuf_release(&t->msg);
+    strbuf_release(&t->fields);
 }
 
-/* A row being parsed: the record plus the task. */
+/* A row being parsed: the record, the task, and each field's text as the
+ * row parser should see it (a code Excel stored as a number gets back its
+ * leading zeros) with the type the reader gave it. */
 typedef struct row_view {
     read_task *t;
     const record *r;
+    const char *text[F_COUNT];
+    size_t len[F_COUNT];
+    unsigned char type[F_COUNT];
 } row_view;
 
 static int col(const row_view *v, field_id f)
@@ -65,13 +72,54 @@ static int col(const row_view *v, field_id f)
 
 static const char *cell(const row_view *v, field_id f, size_t *len)
 {
-    int c = col(v, f);
-    if (c < 0 || c >= v->r->n) {
-        *len = 0;
-        return "";
+    *len = v->len[f];
+    return v->text[f];
+}
+
+/* The national code list: province 2 digits, district 3, commune 5. */
+static int code_width(field_id f)
+{
+    return f == F_MA_TINH ? 2 : f == F_MA_HUYEN ? 3 : f == F_MA_XA ? 5 : 0;
+}
+
+/* A code or project number stored as a number: "9101" -> "09101",
+ * "3.2000000000000002" -> "3.2". Appends to sb; -1 when not a plain number. */
+static int stored_code(strbuf *sb, field_id f, const char *s, size_t n)
+{
+    int64_t v;
+    if (decimal_parse_stored(s, n, 4, &v) != NUM_OK || v < 0) return -1;
+    if (v % 10000 == 0) {
+        strbuf_addf(sb, "%0*lld", code_width(f), (long long)(v / 10000));
+    } else {
+        strbuf_addf(sb, "%lld.%04lld", (long long)(v / 10000), (long long)(v % 10000));
+        while (sb->buf[sb->len - 1] == '0') strbuf_setlen(sb, sb->len - 1);
     }
-    *len = v->r->len[c];
-    return v->r->cell[c];
+    return 0;
+}
+
+static void view_fields(row_view *v)
+{
+    read_task *t = v->t;
+    size_t off[F_COUNT];
+    strbuf_reset(&t->fields);
+    for (int f = 0; f < F_COUNT; f++) {
+        int c = t->lay->col_of[f];
+        v->text[f] = "", v->len[f] = 0, v->type[f] = CELL_TEXT, off[f] = (size_t)-1;
+        if (c < 0 || c >= v->r->n) continue;
+        v->text[f] = v->r->cell[c];
+        v->len[f] = v->r->len[c];
+        v->type[f] = v->r->type ? v->r->type[c] : CELL_TEXT;
+        if (v->type[f] == CELL_NUMBER && (code_width((field_id)f) || f == F_MA_DU_AN)) {
+            off[f] = t->fields.len;
+            if (stored_code(&t->fields, (field_id)f, v->text[f], v->len[f]) < 0)
+                off[f] = (size_t)-1;
+            else
+                v->len[f] = t->fields.len - off[f], strbuf_addch(&t->fields, '\0');
+        }
+    }
+    /* Pointers only now: the buffer may have moved while it grew. */
+    for (int f = 0; f < F_COUNT; f++)
+        if (off[f] != (size_t)-1) v->text[f] = t->fields.buf + off[f], v->type[f] = CELL_TEXT;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -116,7 +164,9 @@ static int parse_year(const row_view *v, field_id f, int dflt, int *year)
         *year = dflt;
         return 0;
     }
-    if (decimal_parse(s, n, NUMCONV_VI, 0, &y) != NUM_OK || y < 2000 || y > 2100)
+    num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(s, n, 0, &y)
+                                              : decimal_parse(s, n, NUMCONV_VI, 0, &y);
+    if (st != NUM_OK || y < 2000 || y > 2100)
         return reject(v, f, is_blank(s, n) ? "thiếu năm" : "năm không hợp lệ"), -1;
     *year = (int)y;
     return 0;
@@ -127,8 +177,13 @@ static int parse_amount(const row_view *v, field_id f, int scale, int optional,
 {
     size_t n;
     const char *s = cell(v, f, &n);
-    num_status st = decimal_parse(s, n, v->t->cfg->numconv, scale, out);
-    if (st == NUM_EMPTY && optional) {
+    if (v->type[f] != CELL_TEXT && v->type[f] != CELL_NUMBER)
+        return reject(v, f, "ô không phải số"), -1;
+    /* A number the spreadsheet stored is that number, whatever the
+     * convention for numbers written as text. */
+    num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(s, n, scale, out)
+                                              : decimal_parse(s, n, v->t->cfg->numconv, scale, out);
+    if (st == NUM_EMPTY && (optional || v->t->cfg->empty_amount == EMPTY_IS_ZERO)) {
         *out = 0;
         return 0;
     }
@@ -151,6 +206,8 @@ static int parse_date(const row_view *v, field_id f, int optional, int *out)
         }
         return reject(v, f, "thiếu ngày"), -1;
     }
+    if (v->type[f] == CELL_NUMBER)
+        return reject(v, f, "ngày lưu dạng số, không phải dạng ngày"), -1;
     if (date_parse(s, n, out) < 0)
         return reject(v, f, "ngày không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)"), -1;
     return 0;
@@ -329,7 +386,8 @@ static int row_is_empty(const record *r)
 int read_task_row(void *task, const record *r)
 {
     read_task *t = task;
-    row_view v = {t, r};
+    row_view v = {.t = t, .r = r};
+    view_fields(&v);
     t->read++;
     if (r->n >= 0 && row_is_empty(r)) {
         t->skipped++;

@@ -53,7 +53,7 @@ typedef struct read_task {
     int failed;              /* I/O or CSV syntax error: message in err */
     strbuf err;
     /* Scratch, reused for every row. */
-    strbuf key, msg;
+    strbuf key, msg, fields;
 } read_task;
 
 /** read_task_init - set up an empty task (the "what" fields by caller). */

@@ -5,6 +5,7 @@
  */
 #include "decimal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const int64_t pow10_tab[19] = {
@@ -115,6 +116,69 @@ num_status decimal_parse(const char *s, size_t len, num_convention conv,
         st = parse_grouped(s, len, '.', ',', scale, &v);
     if (st != NUM_OK) return st;
     if (v > (uint64_t)INT64_MAX) return NUM_RANGE;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return NUM_OK;
+}
+
+/* Digits of a stored number as one integer and a power of ten:
+ * "1.5E-3" -> 15, -4. Returns 0, or -1 when it is not such a number. */
+static int split_stored(const char *s, size_t len, int *neg, uint64_t *digits, int *exp10)
+{
+    size_t i = 0;
+    *neg = 0, *digits = 0, *exp10 = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+')) *neg = s[i++] == '-';
+    int nd = 0, dot = 0;
+    for (; i < len && ((s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && !dot)); i++) {
+        if (s[i] == '.') { dot = 1; continue; }
+        nd++;
+        if (*digits < 100000000000000000ull) {
+            *digits = *digits * 10 + (uint64_t)(s[i] - '0');
+            if (dot) (*exp10)--;
+        } else if (!dot) {
+            (*exp10)++; /* past 17 digits (a double has no more): magnitude only */
+        }
+    }
+    if (nd == 0) return -1;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        char *end;
+        char buf[16];
+        size_t n = len - i - 1 < sizeof buf - 1 ? len - i - 1 : sizeof buf - 1;
+        memcpy(buf, s + i + 1, n);
+        buf[n] = '\0';
+        long e = strtol(buf, &end, 10);
+        if (end == buf || *end || e < -400 || e > 400) return -1;
+        *exp10 += (int)e;
+        i = len;
+    }
+    return i == len ? 0 : -1;
+}
+
+num_status decimal_parse_stored(const char *s, size_t len, int scale, int64_t *out)
+{
+    while (len && is_space(*s)) s++, len--;
+    while (len && is_space(s[len - 1])) len--;
+    if (len == 0) return NUM_EMPTY;
+    int neg, e;
+    uint64_t d;
+    if (split_stored(s, len, &neg, &d, &e) < 0) return NUM_SYNTAX;
+    e += scale; /* value * 10^scale = d * 10^e */
+    __int128 v = d;
+    if (e >= 0) {
+        for (; e > 0; e--) {
+            v *= 10;
+            if (v > (__int128)INT64_MAX) return NUM_RANGE;
+        }
+    } else {
+        /* Round half away from zero on the first dropped digit. */
+        __int128 div = 1;
+        for (; e < 0 && div <= (__int128)d; e++) div *= 10;
+        if (e < 0) v = 0; /* far below one unit */
+        else {
+            __int128 q = v / div, r = v % div;
+            v = q + (2 * r >= div ? 1 : 0);
+        }
+    }
+    if (v > (__int128)INT64_MAX) return NUM_RANGE;
     *out = neg ? -(int64_t)v : (int64_t)v;
     return NUM_OK;
 }

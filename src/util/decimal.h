@@ -38,6 +38,14 @@ typedef enum {
 num_status decimal_parse(const char *s, size_t len, num_convention conv,
                          int scale, int64_t *out);
 
+/**
+ * decimal_parse_stored - read a number as a spreadsheet stored it: plain
+ * "1473139.5", "-0.30000000000000004", "1.5E-3" (the shortest text of a
+ * binary double), scaled by 10^scale and rounded half away from zero, so
+ * 0.1 + 0.2 stored as 0.30000000000000004 triệu reads as 300.000 đồng.
+ */
+num_status decimal_parse_stored(const char *s, size_t len, int scale, int64_t *out);
+
 /** decimal_status_text - the Vietnamese reason for a failed parse. */
 const char *decimal_status_text(num_status st);
 

@@ -1,10 +1,13 @@
-/* Test helpers; see testutil.h. */
+/* Test helpers shared by the cmocka tests; see testutil.h. */
 #include "testutil.h"
 
+#include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 char *tu_tmpdir(const char *tag)
 {
@@ -60,6 +63,18 @@ int tu_run(const char *cmd, strbuf *out)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+int tu_runf(strbuf *out, const char *fmt, ...)
+{
+    strbuf cmd = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(&cmd, fmt, ap);
+    va_end(ap);
+    int rc = tu_run(cmd.buf, out);
+    strbuf_release(&cmd);
+    return rc;
+}
+
 char *tu_path(const char *dir, const char *name)
 {
     strbuf sb = STRBUF_INIT;
@@ -72,5 +87,127 @@ int tu_count(const char *hay, const char *needle)
     int n = 0;
     size_t l = strlen(needle);
     for (const char *p = hay; (p = strstr(p, needle)); p += l) n++;
+    return n;
+}
+
+int tu_dir_entries(const char *dir, int hidden_only, strbuf *names)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    if (!d) return -1;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (hidden_only && e->d_name[0] != '.') continue;
+        if (names) strbuf_addf(names, " %s", e->d_name);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+char *tu_config_copy(const char *from, const char *dir, const char *name,
+                     const char *const (*kv)[2], int n, strbuf *err)
+{
+    char *src = tu_read_file(from, NULL);
+    if (!src) {
+        strbuf_addf(err, "cannot read %s", from);
+        return NULL;
+    }
+    strbuf out = STRBUF_INIT;
+    int *done = calloc((size_t)n + 1, sizeof(int));
+    for (char *line = src; *line;) {
+        char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        int replaced = 0;
+        for (int i = 0; i < n && !replaced; i++) {
+            size_t kl = strlen(kv[i][0]);
+            if (len > kl && !strncmp(line, kv[i][0], kl) && (line[kl] == ' ' || line[kl] == '=')) {
+                strbuf_addf(&out, "%s = %s\n", kv[i][0], kv[i][1]);
+                done[i] = replaced = 1;
+            }
+        }
+        if (!replaced) {
+            strbuf_add(&out, line, len);
+            strbuf_addch(&out, '\n');
+        }
+        line = end ? end + 1 : line + len;
+    }
+    char *path = NULL;
+    int missing = -1;
+    for (int i = n - 1; i >= 0; i--)
+        if (!done[i]) missing = i;
+    if (missing >= 0) {
+        strbuf_addf(err, "no key %s in %s", kv[missing][0], from);
+    } else {
+        path = tu_path(dir, name);
+        if (tu_write_file(path, out.buf) != 0) {
+            strbuf_addf(err, "cannot write %s", path);
+            free(path);
+            path = NULL;
+        }
+    }
+    free(done);
+    free(src);
+    strbuf_release(&out);
+    return path;
+}
+
+int tu_pdf_pages(const char *pdf)
+{
+    strbuf out = STRBUF_INIT;
+    int n = -1;
+    if (tu_runf(&out, "pdfinfo '%s' 2>/dev/null", pdf) == 0) {
+        const char *p = strstr(out.buf, "\nPages:");
+        if (p) n = atoi(p + 7);
+    }
+    strbuf_release(&out);
+    return n;
+}
+
+int tu_pdf_text(const char *pdf, int first, int last, int layout, strbuf *out)
+{
+    const char *mode = layout ? " -layout" : "";
+    strbuf_reset(out);
+    if (first > 0)
+        return tu_runf(out, "pdftotext%s -f %d -l %d '%s' - 2>/dev/null", mode, first, last, pdf);
+    return tu_runf(out, "pdftotext%s '%s' - 2>/dev/null", mode, pdf);
+}
+
+int tu_render_grey(const char *pdf, int page, int dpi, const char *dir, tu_grey *g)
+{
+    char *base = tu_path(dir, "render");
+    strbuf name = STRBUF_INIT;
+    int rc = tu_runf(NULL, "pdftoppm -gray -r %d -f %d -l %d -singlefile '%s' '%s' 2>/dev/null",
+                     dpi, page, page, pdf, base);
+    strbuf_addf(&name, "%s.pgm", base);
+    size_t len = 0;
+    char *data = rc == 0 ? tu_read_file(name.buf, &len) : NULL;
+    int maxv = 0, off = 0;
+    memset(g, 0, sizeof *g);
+    if (data && sscanf(data, "P5 %d %d %d%n", &g->w, &g->h, &maxv, &off) == 3 && maxv == 255 &&
+        (size_t)off + 1 + (size_t)g->w * (size_t)g->h <= len) {
+        g->px = malloc((size_t)g->w * (size_t)g->h);
+        memcpy(g->px, data + off + 1, (size_t)g->w * (size_t)g->h);
+    }
+    free(data);
+    unlink(name.buf);
+    strbuf_release(&name);
+    free(base);
+    return g->px ? 0 : -1;
+}
+
+void tu_grey_free(tu_grey *g)
+{
+    free(g->px);
+    g->px = NULL;
+}
+
+long tu_grey_dark(const tu_grey *g, int x0, int y0, int x1, int y1)
+{
+    long n = 0;
+    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < g->h; y++)
+        for (int x = x0 < 0 ? 0 : x0; x < x1 && x < g->w; x++)
+            n += g->px[(size_t)y * (size_t)g->w + (size_t)x] < 128;
     return n;
 }

@@ -1,7 +1,12 @@
 /*
  * testutil: small helpers shared by the cmocka tests: temporary folders,
- * whole-file reads and writes, and running a command to capture its output
- * (pdftotext, python3 for independent totals, the program itself).
+ * whole-file reads and writes, listing a folder, running a command to
+ * capture its output (pdftotext, python3 for independent totals, the
+ * program itself), reading a PDF back with poppler's tools (pdfinfo,
+ * pdftotext, pdftoppm), and copies of reports.ini with keys replaced.
+ *
+ * Nothing here asserts: helpers return a status (or NULL) and the tests
+ * say what failed, so each failure message stays the test's own.
  */
 #ifndef MTQG_TESTUTIL_H
 #define MTQG_TESTUTIL_H
@@ -20,9 +25,63 @@ char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *s);
 /** tu_run - run a shell command, append its stdout to out; returns exit status. */
 int tu_run(const char *cmd, strbuf *out);
+/**
+ * tu_runf - tu_run with the command built from a printf format: appends
+ * the command's stdout to out (if not NULL) and returns its exit status.
+ */
+int tu_runf(strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** tu_path - "dir/name" in a static-free heap string (caller frees). */
 char *tu_path(const char *dir, const char *name);
 /** tu_count - occurrences of needle in hay. */
 int tu_count(const char *hay, const char *needle);
+
+/**
+ * tu_dir_entries - how many entries dir holds other than . and .. (with
+ * hidden_only, only the names starting with '.': leftover temporary
+ * files); each name is appended to names (if not NULL) after a space.
+ * -1 when dir cannot be opened.
+ */
+int tu_dir_entries(const char *dir, int hidden_only, strbuf *names);
+
+/**
+ * tu_config_copy - write dir/name: a copy of the ini file from with the
+ * line of each key kv[i][0] ("key = ..." or "key=...") replaced by
+ * "key = kv[i][1]". Every key must occur in from. Paths in a config are
+ * relative to its own folder, so callers pass absolute values. Returns
+ * the path written (caller frees), or NULL with the reason in err.
+ */
+char *tu_config_copy(const char *from, const char *dir, const char *name,
+                     const char *const (*kv)[2], int n, strbuf *err);
+
+/** tu_pdf_pages - the page count pdfinfo reports for pdf; -1 when it fails. */
+int tu_pdf_pages(const char *pdf);
+/** tu_pdf_text's layout: pdftotext's reading order, or its -layout mode. */
+enum { TU_PDF_FLOW = 0, TU_PDF_LAYOUT = 1 };
+/**
+ * tu_pdf_text - pdftotext of pages first..last of pdf (first = 0: every
+ * page), in its -layout mode when layout is TU_PDF_LAYOUT, into out
+ * (reset first). Returns pdftotext's exit status.
+ */
+int tu_pdf_text(const char *pdf, int first, int last, int layout, strbuf *out);
+
+/** A PDF page rendered as 8-bit grey pixels, row by row (0 = black). */
+typedef struct tu_grey {
+    int w, h;
+    unsigned char *px;
+} tu_grey;
+
+/**
+ * tu_render_grey - render one page of pdf at dpi with pdftoppm into g,
+ * through a scratch file in dir (removed again). 0, or -1 with g empty.
+ * Free g with tu_grey_free.
+ */
+int tu_render_grey(const char *pdf, int page, int dpi, const char *dir, tu_grey *g);
+/** tu_grey_free - release the pixels of g. */
+void tu_grey_free(tu_grey *g);
+/**
+ * tu_grey_dark - how many pixels of the box [x0, x1) x [y0, y1), clipped
+ * to the image, are dark (below 128).
+ */
+long tu_grey_dark(const tu_grey *g, int x0, int y0, int x1, int y1);
 
 #endif

@@ -5,8 +5,7 @@
  * xl/sharedStrings.xml and each worksheet, keeping every cell with its
  * formula (if any), its cached value as written in the file, and its style.
  *
- * Not linked by the Makefile (only testutil.o is): a test that needs it
- * includes "xlsx_read.c" once.
+ * Linked into every test by the Makefile, like testutil.o.
  */
 #ifndef MTQG_XLSX_READ_H
 #define MTQG_XLSX_READ_H

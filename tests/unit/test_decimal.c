@@ -27,23 +27,30 @@ static num_status parse(const char *s, num_convention conv, int scale, int64_t *
     return decimal_parse(s, strlen(s), conv, scale, out);
 }
 
+static const char *conv_name(num_convention conv)
+{
+    return conv == NUMCONV_VI ? "VI" : "EN";
+}
+
 /* Parse must succeed with exactly `want`. */
-static void ok_vi(const char *s, int scale, int64_t want)
+static void ok(const char *s, num_convention conv, int scale, int64_t want)
 {
     int64_t v = 0x5A5A5A5A;
-    num_status st = parse(s, NUMCONV_VI, scale, &v);
-    if (st != NUM_OK) fail_msg("VI \"%s\" scale %d: status %d, want OK", s, scale, (int)st);
+    num_status st = parse(s, conv, scale, &v);
+    if (st != NUM_OK) fail_msg("%s \"%s\" scale %d: status %d, want OK", conv_name(conv), s, scale, (int)st);
     if (v != want)
-        fail_msg("VI \"%s\" scale %d: %lld, want %lld", s, scale, (long long)v, (long long)want);
+        fail_msg("%s \"%s\" scale %d: %lld, want %lld", conv_name(conv), s, scale, (long long)v,
+                 (long long)want);
+}
+
+static void ok_vi(const char *s, int scale, int64_t want)
+{
+    ok(s, NUMCONV_VI, scale, want);
 }
 
 static void ok_en(const char *s, int scale, int64_t want)
 {
-    int64_t v = 0x5A5A5A5A;
-    num_status st = parse(s, NUMCONV_EN, scale, &v);
-    if (st != NUM_OK) fail_msg("EN \"%s\" scale %d: status %d, want OK", s, scale, (int)st);
-    if (v != want)
-        fail_msg("EN \"%s\" scale %d: %lld, want %lld", s, scale, (long long)v, (long long)want);
+    ok(s, NUMCONV_EN, scale, want);
 }
 
 /* Parse must fail with `want` and leave *out untouched. */
@@ -52,8 +59,8 @@ static void bad(const char *s, num_convention conv, int scale, num_status want)
     int64_t v = 777;
     num_status st = parse(s, conv, scale, &v);
     if (st != want)
-        fail_msg("%s \"%s\" scale %d: status %d, want %d", conv == NUMCONV_VI ? "VI" : "EN", s,
-                 scale, (int)st, (int)want);
+        fail_msg("%s \"%s\" scale %d: status %d, want %d", conv_name(conv), s, scale, (int)st,
+                 (int)want);
     assert_int_equal(v, 777);
 }
 

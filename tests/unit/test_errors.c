@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,20 +60,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static int run_cmd(strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int run_cmd(strbuf *out, const char *fmt, ...)
-{
-    strbuf cmd = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vaddf(&cmd, fmt, ap);
-    va_end(ap);
-    int rc = tu_run(cmd.buf, out);
-    strbuf_release(&cmd);
-    return rc;
-}
-
 /* The program with args (a printf format), stdout and stderr in f->log. */
 static int prog(fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -86,7 +71,7 @@ static int prog(fixture *f, const char *fmt, ...)
     strbuf_vaddf(&args, fmt, ap);
     va_end(ap);
     strbuf_reset(&f->log);
-    int rc = run_cmd(&f->log, SAN_BIN " %s 2>&1", args.buf);
+    int rc = tu_runf(&f->log, SAN_BIN " %s 2>&1", args.buf);
     strbuf_release(&args);
     return rc;
 }
@@ -101,98 +86,52 @@ static void expect_says(fixture *f, const char *text)
     if (!strstr(f->log.buf, text)) fail_msg("the message should mention \"%s\"; output:\n%s", text, f->log.buf);
 }
 
-/* Entries of dir other than . and .., names in *names. */
-static int entries(const char *dir, strbuf *names)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    if (!d) return -1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            if (names) strbuf_addf(names, " %s", e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
-
 /* A failed run left the output folder as it found it: empty. */
 static void expect_nothing_written(fixture *f)
 {
     strbuf names = STRBUF_INIT;
-    int n = entries(f->out, &names);
+    int n = tu_dir_entries(f->out, 0, &names);
     if (n != 0) fail_msg("%s after a failed run holds:%s", f->out, names.buf);
     strbuf_release(&names);
 }
 
+/* No temporary file (a name starting with '.') is left in dir. */
 static void expect_no_temps(const char *dir)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    assert_non_null(d);
-    while ((e = readdir(d)))
-        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            fail_msg("%s: temporary file %s left behind", dir, e->d_name);
-    closedir(d);
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-    return tu_path(dir, name);
+    strbuf names = STRBUF_INIT;
+    int n = tu_dir_entries(dir, 1, &names);
+    if (n < 0) fail_msg("%s: cannot be listed", dir);
+    if (n > 0) fail_msg("%s: temporary files left behind:%s", dir, names.buf);
+    strbuf_release(&names);
 }
 
 static void write_in(const char *dir, const char *name, const char *text)
 {
-    char *p = path_in(dir, name);
+    char *p = tu_path(dir, name);
     assert_int_equal(tu_write_file(p, text), 0);
     free(p);
 }
 
 /*
- * A copy of reports.ini with [report] keys replaced ({key, value} pairs,
- * each present in reports.ini). Paths in a config are relative to its own
- * folder, so values are absolute.
+ * f->dir/name: a copy of reports.ini with [report] keys replaced ({key,
+ * value} pairs, each present in reports.ini). Paths in a config are
+ * relative to its own folder, so values are absolute.
  */
 static char *config_copy(fixture *f, const char *name, const char *const (*kv)[2], int n)
 {
-    char *src = tu_read_file(CONFIG, NULL);
-    assert_non_null(src);
-    strbuf out = STRBUF_INIT;
-    int done[8] = {0};
-    assert_true(n <= 8);
-    for (char *line = src; *line;) {
-        char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        int replaced = 0;
-        for (int i = 0; i < n && !replaced; i++) {
-            size_t kl = strlen(kv[i][0]);
-            if (len > kl && !strncmp(line, kv[i][0], kl) && (line[kl] == ' ' || line[kl] == '=')) {
-                strbuf_addf(&out, "%s = %s\n", kv[i][0], kv[i][1]);
-                done[i] = replaced = 1;
-            }
-        }
-        if (!replaced) {
-            strbuf_add(&out, line, len);
-            strbuf_addch(&out, '\n');
-        }
-        line = end ? end + 1 : line + len;
-    }
-    for (int i = 0; i < n; i++)
-        if (!done[i]) fail_msg("config_copy: no %s in %s", kv[i][0], CONFIG);
-    char *path = path_in(f->dir, name);
-    assert_int_equal(tu_write_file(path, out.buf), 0);
-    strbuf_release(&out);
-    free(src);
+    strbuf err = STRBUF_INIT;
+    char *path = tu_config_copy(CONFIG, f->dir, name, kv, n, &err);
+    if (!path) fail_msg("config_copy: %s", err.buf);
+    strbuf_release(&err);
     return path;
 }
 
 /* An input folder under f->dir holding the named sample files. */
 static char *input_with(fixture *f, const char *name, const char *const *files, int n)
 {
-    char *in = path_in(f->dir, name);
-    assert_int_equal(run_cmd(NULL, "mkdir -p '%s'", in), 0);
-    for (int i = 0; i < n; i++) assert_int_equal(run_cmd(NULL, "cp 'input/%s' '%s/'", files[i], in), 0);
+    char *in = tu_path(f->dir, name);
+    assert_int_equal(tu_runf(NULL, "mkdir -p '%s'", in), 0);
+    for (int i = 0; i < n; i++) assert_int_equal(tu_runf(NULL, "cp 'input/%s' '%s/'", files[i], in), 0);
     return in;
 }
 
@@ -201,7 +140,7 @@ static char *input_with(fixture *f, const char *name, const char *const *files, 
 static void test_missing_config(void **state)
 {
     fixture *f = *state;
-    char *ini = path_in(f->dir, "khong-co.ini");
+    char *ini = tu_path(f->dir, "khong-co.ini");
     expect_status(f, prog(f, "--config '%s' --output '%s'", ini, f->out), EXIT_CONFIG);
     expect_says(f, ini);
     expect_nothing_written(f);
@@ -211,7 +150,7 @@ static void test_missing_config(void **state)
 static void test_config_syntax_error(void **state)
 {
     fixture *f = *state;
-    char *ini = path_in(f->dir, "hong.ini");
+    char *ini = tu_path(f->dir, "hong.ini");
     strbuf where = STRBUF_INIT;
     write_in(f->dir, "hong.ini", "; cấu hình hỏng\n[report]\nyear = 2024\nđây không phải khóa bằng giá trị\n");
     expect_status(f, prog(f, "--config '%s' --output '%s'", ini, f->out), EXIT_CONFIG);
@@ -225,7 +164,7 @@ static void test_config_syntax_error(void **state)
 static void test_config_unknown_key(void **state)
 {
     fixture *f = *state;
-    char *ini = path_in(f->dir, "khoa.ini");
+    char *ini = tu_path(f->dir, "khoa.ini");
     write_in(f->dir, "khoa.ini", "[report]\nyear = 2024\nkhoa_la = 1\n");
     expect_status(f, prog(f, "--config '%s' --output '%s'", ini, f->out), EXIT_CONFIG);
     expect_says(f, ini);
@@ -238,7 +177,7 @@ static void test_config_unknown_key(void **state)
 static void test_config_unknown_section_and_bad_value(void **state)
 {
     fixture *f = *state;
-    char *ini = path_in(f->dir, "muc.ini");
+    char *ini = tu_path(f->dir, "muc.ini");
     write_in(f->dir, "muc.ini", "[report]\nyear = 2024\n[bao_cao]\nx = 1\n");
     expect_status(f, prog(f, "--config '%s' --output '%s'", ini, f->out), EXIT_CONFIG);
     expect_says(f, "[bao_cao]");
@@ -279,7 +218,7 @@ static void test_help(void **state)
     fixture *f = *state;
     strbuf_reset(&f->log);
     /* stdout only: help is output, not an error. */
-    int rc = run_cmd(&f->log, SAN_BIN " --help 2>/dev/null");
+    int rc = tu_runf(&f->log, SAN_BIN " --help 2>/dev/null");
     expect_status(f, rc, EXIT_OK);
     expect_says(f, "Mã thoát");
     expect_says(f, "--output");
@@ -290,7 +229,7 @@ static void test_help(void **state)
 static void test_input_dir_missing(void **state)
 {
     fixture *f = *state;
-    char *in = path_in(f->dir, "khong-co-thu-muc");
+    char *in = tu_path(f->dir, "khong-co-thu-muc");
     expect_status(f, prog(f, "--input '%s' --output '%s'", in, f->out), EXIT_INPUT);
     expect_says(f, in);
     expect_nothing_written(f);
@@ -314,7 +253,7 @@ static void test_empty_plan_file(void **state)
     fixture *f = *state;
     static const char *const files[] = {"giai_ngan_2024.csv"};
     char *in = input_with(f, "rong", files, 1);
-    char *plan = path_in(in, "ke_hoach_2024.csv");
+    char *plan = tu_path(in, "ke_hoach_2024.csv");
     assert_int_equal(tu_write_file(plan, ""), 0);
     expect_status(f, prog(f, "--input '%s' --output '%s'", in, f->out), EXIT_DATA);
     expect_says(f, plan);
@@ -328,7 +267,7 @@ static void test_plan_missing_column(void **state)
 {
     fixture *f = *state;
     char *in = input_with(f, "thieu-cot", NULL, 0);
-    char *plan = path_in(in, "ke_hoach_2024.csv");
+    char *plan = tu_path(in, "ke_hoach_2024.csv");
     /* The default layout without its required "ke_hoach" column. */
     assert_int_equal(tu_write_file(plan,
         "nam,nam_von,ma_tinh,ma_huyen,ma_xa,ten_xa,ma_du_an,nguon_von,noi_dung\n"
@@ -346,13 +285,13 @@ static void test_plan_missing_column(void **state)
 static void test_output_is_a_file(void **state)
 {
     fixture *f = *state;
-    char *file = path_in(f->out, "tep-thuong");
+    char *file = tu_path(f->out, "tep-thuong");
     write_in(f->out, "tep-thuong", "giữ nguyên\n");
     expect_status(f, prog(f, "--output '%s'", file), EXIT_OUTPUT);
     expect_says(f, file);
     char *text = tu_read_file(file, NULL);
     assert_string_equal(text, "giữ nguyên\n");
-    assert_int_equal(entries(f->out, NULL), 1);
+    assert_int_equal(tu_dir_entries(f->out, 0, NULL), 1);
     free(text);
     free(file);
 }
@@ -369,7 +308,7 @@ static const char *const OUTPUTS[3] = {XLSX, PDF, REJECTS};
 static void take(const char *dir, snapshot *s)
 {
     for (int i = 0; i < 3; i++) {
-        char *p = path_in(dir, OUTPUTS[i]);
+        char *p = tu_path(dir, OUTPUTS[i]);
         s->data[i] = tu_read_file(p, &s->len[i]);
         if (!s->data[i]) fail_msg("%s not written by the first run", p);
         free(p);
@@ -385,7 +324,7 @@ static void expect_unchanged(const char *dir, const snapshot *before)
             fail_msg("%s changed by a failed run", OUTPUTS[i]);
         free(now.data[i]);
     }
-    assert_int_equal(entries(dir, NULL), 3);
+    assert_int_equal(tu_dir_entries(dir, 0, NULL), 3);
     expect_no_temps(dir);
 }
 
@@ -408,10 +347,10 @@ static void test_atomic_broken_form(void **state)
     first_run(f, &before);
     /* A copy of templates/ whose form 05 uses a placeholder no run can
      * fill: it loads, and fails when the table is built from the data. */
-    char *tpl = path_in(f->dir, "templates");
-    char *form = path_in(tpl, "forms/05_chi_tieu.txt");
-    assert_int_equal(run_cmd(NULL, "cp -r templates '%s'", tpl), 0);
-    assert_int_equal(run_cmd(NULL, "sed -i 's/^title .*/title    = Kết quả {khong_co_cho_nay}/' '%s'", form), 0);
+    char *tpl = tu_path(f->dir, "templates");
+    char *form = tu_path(tpl, "forms/05_chi_tieu.txt");
+    assert_int_equal(tu_runf(NULL, "cp -r templates '%s'", tpl), 0);
+    assert_int_equal(tu_runf(NULL, "sed -i 's/^title .*/title    = Kết quả {khong_co_cho_nay}/' '%s'", form), 0);
     strbuf in = STRBUF_INIT;
     strbuf_addf(&in, "%s/input", f->cwd);
     const char *const kv[][2] = {{"templates_dir", tpl}, {"input_dir", in.buf}};

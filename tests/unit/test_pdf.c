@@ -43,43 +43,6 @@ static const char *const VI_WORDS[] = {
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static int run_cmd(strbuf *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int run_cmd(strbuf *out, const char *fmt, ...)
-{
-    strbuf cmd = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vaddf(&cmd, fmt, ap);
-    va_end(ap);
-    int rc = tu_run(cmd.buf, out);
-    strbuf_release(&cmd);
-    return rc;
-}
-
-static int pdf_pages(const char *path)
-{
-    strbuf out = STRBUF_INIT;
-    int n = -1;
-    if (run_cmd(&out, "pdfinfo '%s' 2>/dev/null", path) == 0) {
-        const char *p = strstr(out.buf, "\nPages:");
-        if (p) n = atoi(p + 7);
-    }
-    strbuf_release(&out);
-    return n;
-}
-
-/* pdftotext -layout of pages first..last (0, 0: all) into out. */
-static void pdf_text(const char *path, int first, int last, strbuf *out)
-{
-    strbuf_reset(out);
-    if (first > 0)
-        run_cmd(out, "pdftotext -layout -f %d -l %d '%s' - 2>/dev/null", first, last, path);
-    else
-        run_cmd(out, "pdftotext -layout '%s' - 2>/dev/null", path);
-}
-
 /* The first non-blank line of s, trimmed, into out. */
 static void first_line(const char *s, strbuf *out)
 {
@@ -95,37 +58,8 @@ static void first_line(const char *s, strbuf *out)
     }
 }
 
-/* A page rendered with pdftoppm as 8-bit grey pixels. */
-typedef struct grey {
-    int w, h;
-    unsigned char *px;
-} grey;
-
-static int render_grey(const char *pdf, int page, int dpi, const char *dir, grey *g)
-{
-    char *base = tu_path(dir, "render");
-    strbuf name = STRBUF_INIT;
-    int rc = run_cmd(NULL, "pdftoppm -gray -r %d -f %d -l %d -singlefile '%s' '%s' 2>/dev/null",
-                     dpi, page, page, pdf, base);
-    strbuf_addf(&name, "%s.pgm", base);
-    size_t len = 0;
-    char *data = rc == 0 ? tu_read_file(name.buf, &len) : NULL;
-    int maxv = 0, off = 0;
-    memset(g, 0, sizeof *g);
-    if (data && sscanf(data, "P5 %d %d %d%n", &g->w, &g->h, &maxv, &off) == 3 && maxv == 255 &&
-        (size_t)off + 1 + (size_t)g->w * (size_t)g->h <= len) {
-        g->px = malloc((size_t)g->w * (size_t)g->h);
-        memcpy(g->px, data + off + 1, (size_t)g->w * (size_t)g->h);
-    }
-    free(data);
-    unlink(name.buf);
-    strbuf_release(&name);
-    free(base);
-    return g->px ? 0 : -1;
-}
-
 /* Sum of darkness in a box of pixels (clipped to the image). */
-static long ink(const grey *g, int x0, int y0, int x1, int y1)
+static long ink(const tu_grey *g, int x0, int y0, int x1, int y1)
 {
     long s = 0;
     for (int y = y0 < 0 ? 0 : y0; y < y1 && y < g->h; y++)
@@ -349,31 +283,29 @@ static void test_break_words_and_newlines(void **state)
     pdf_layout_free(L);
 }
 
+/* The text the PDF shows for cell (r, c) of t is want. */
+static void cell_text_is(const table *t, int r, int c, const char *want)
+{
+    strbuf sb = STRBUF_INIT;
+    pdf_table_cell_text(&sb, t, r, c);
+    assert_string_equal(sb.buf, want);
+    strbuf_release(&sb);
+}
+
 static void test_cell_text_formats(void **state)
 {
     table *t = make_table(3);
-    strbuf sb = STRBUF_INIT;
-    pdf_table_cell_text(&sb, t, 1, C_DTPT);
-    assert_string_equal(sb.buf, "1.473.139,501");
-    strbuf_reset(&sb);
-    pdf_table_cell_text(&sb, t, 1, C_LOCAL);
-    assert_string_equal(sb.buf, "15.164");
-    strbuf_reset(&sb);
-    pdf_table_cell_text(&sb, t, 1, C_QTY);
-    assert_string_equal(sb.buf, "12,5"); /* quantities drop trailing zeros */
-    strbuf_reset(&sb);
+    cell_text_is(t, 1, C_DTPT, "1.473.139,501");
+    cell_text_is(t, 1, C_LOCAL, "15.164");
+    cell_text_is(t, 1, C_QTY, "12,5"); /* quantities drop trailing zeros */
     table_cell_value(t, 1, C_LOCAL, 0);
-    pdf_table_cell_text(&sb, t, 1, C_LOCAL);
-    assert_string_equal(sb.buf, "-"); /* nothing is "-", as in the sheet */
-    strbuf_reset(&sb);
+    cell_text_is(t, 1, C_LOCAL, "-"); /* nothing is "-", as in the sheet */
     table_cell_ratio(t, 1, C_RATE, 13513610, 15164000);
-    pdf_table_cell_text(&sb, t, 1, C_RATE);
-    assert_string_equal(sb.buf, "89,1%");
-    strbuf_reset(&sb);
-    pdf_table_cell_text(&sb, t, 1, C_NAME);
-    assert_string_equal(sb.buf, "Dự án 1: hỗ trợ đất ở, nhà ở và nước sinh hoạt phân tán cho hộ nghèo");
-    strbuf_reset(&sb);
+    cell_text_is(t, 1, C_RATE, "89,1%");
+    cell_text_is(t, 1, C_NAME, "Dự án 1: hỗ trợ đất ở, nhà ở và nước sinh hoạt phân tán cho hộ nghèo");
+    /* An absent cell shows nothing at all. */
     t->rows[1].cells[C_SN].present = 0;
+    strbuf sb = STRBUF_INIT;
     pdf_table_cell_text(&sb, t, 1, C_SN);
     assert_int_equal(sb.len, 0);
     strbuf_release(&sb);
@@ -387,9 +319,9 @@ static void test_report_text_and_pages(void **state)
     fixture *f = *state;
     strbuf txt = STRBUF_INIT;
     write_ok(f->doc, f->pdf);
-    int pages = pdf_pages(f->pdf);
+    int pages = tu_pdf_pages(f->pdf);
     assert_true(pages >= 4);
-    pdf_text(f->pdf, 0, 0, &txt);
+    tu_pdf_text(f->pdf, 0, 0, TU_PDF_LAYOUT, &txt);
     assert_non_null(strstr(txt.buf, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     assert_non_null(strstr(txt.buf, "Độc lập - Tự do - Hạnh phúc"));
     assert_non_null(strstr(txt.buf, "UBND TỈNH QUẢNG TRỊ"));
@@ -419,15 +351,15 @@ static void test_page_numbers(void **state)
     fixture *f = *state;
     strbuf txt = STRBUF_INIT, line = STRBUF_INIT;
     write_ok(f->doc, f->pdf);
-    int pages = pdf_pages(f->pdf);
-    pdf_text(f->pdf, 1, 1, &txt);
+    int pages = tu_pdf_pages(f->pdf);
+    tu_pdf_text(f->pdf, 1, 1, TU_PDF_LAYOUT, &txt);
     first_line(txt.buf, &line);
     assert_string_not_equal(line.buf, "1");
     assert_null(strstr(txt.buf, "\n1\n"));
     for (int p = 2; p <= pages; p++) {
         char want[16];
         snprintf(want, sizeof want, "%d", p);
-        pdf_text(f->pdf, p, p, &txt);
+        tu_pdf_text(f->pdf, p, p, TU_PDF_LAYOUT, &txt);
         first_line(txt.buf, &line);
         assert_string_equal(line.buf, want);
     }
@@ -442,9 +374,9 @@ static void test_table_header_repeats(void **state)
     fixture *f = *state;
     strbuf txt = STRBUF_INIT;
     write_ok(f->doc, f->pdf);
-    int pages = pdf_pages(f->pdf), first = 0, probes = 0;
+    int pages = tu_pdf_pages(f->pdf), first = 0, probes = 0;
     for (int p = 1; p <= pages; p++) {
-        pdf_text(f->pdf, p, p, &txt);
+        tu_pdf_text(f->pdf, p, p, TU_PDF_LAYOUT, &txt);
         if (!first && strstr(txt.buf, "Phụ lục I")) first = p;
         if (!first) continue;
         assert_int_equal(tu_count(txt.buf, HEADER_PROBE), 1);
@@ -454,7 +386,7 @@ static void test_table_header_repeats(void **state)
     assert_true(first >= 2);
     assert_true(probes >= 3);
     assert_int_equal(probes, pages - first + 1);
-    pdf_text(f->pdf, 0, 0, &txt);
+    tu_pdf_text(f->pdf, 0, 0, TU_PDF_LAYOUT, &txt);
     assert_int_equal(tu_count(txt.buf, HEADER_PROBE), probes);
     assert_int_equal(tu_count(txt.buf, "Phụ lục I"), 1);
     /* Every body row is printed once: row 119 is the last. */
@@ -473,9 +405,9 @@ static void test_signature_kept_together(void **state)
         for (int i = 0; i < extra; i++)
             document_add_block(d, BLOCK_PARAGRAPH, "Đoạn thêm để đẩy khối chữ ký xuống cuối trang.");
         write_ok(d, f->pdf);
-        int pages = pdf_pages(f->pdf), found = 0;
+        int pages = tu_pdf_pages(f->pdf), found = 0;
         for (int p = 1; p <= pages; p++) {
-            pdf_text(f->pdf, p, p, &txt);
+            tu_pdf_text(f->pdf, p, p, TU_PDF_LAYOUT, &txt);
             if (!strstr(txt.buf, "Nơi nhận:")) continue;
             assert_non_null(strstr(txt.buf, "TM. ỦY BAN NHÂN DÂN"));
             assert_non_null(strstr(txt.buf, "Nguyễn Văn Đức"));
@@ -552,9 +484,9 @@ static void test_row_taller_than_page(void **state)
     table_cell_text(t, r, 1, "dòng-sau");
     document_add_appendix(d, "Phụ lục II", t);
     write_ok(d, f->pdf);
-    int pages = pdf_pages(f->pdf);
+    int pages = tu_pdf_pages(f->pdf);
     assert_true(pages >= 4);
-    pdf_text(f->pdf, 0, 0, &txt);
+    tu_pdf_text(f->pdf, 0, 0, TU_PDF_LAYOUT, &txt);
     assert_non_null(strstr(txt.buf, "từ2499"));
     assert_non_null(strstr(txt.buf, "kết-thúc"));
     assert_non_null(strstr(txt.buf, "dòng-sau"));
@@ -570,15 +502,13 @@ static void test_row_taller_than_page(void **state)
 static void test_page_one_not_blank(void **state)
 {
     fixture *f = *state;
-    grey g;
+    tu_grey g;
     write_ok(f->doc, f->pdf);
-    assert_int_equal(render_grey(f->pdf, 1, 50, f->dir, &g), 0);
-    long dark = 0;
-    for (long i = 0; i < (long)g.w * g.h; i++) dark += g.px[i] < 128;
-    assert_true(dark > 3000);
+    assert_int_equal(tu_render_grey(f->pdf, 1, 50, f->dir, &g), 0);
+    assert_true(tu_grey_dark(&g, 0, 0, g.w, g.h) > 3000);
     /* Text starts in the top part of the page: the header is there. */
     assert_true(ink(&g, 0, 0, g.w, g.h / 8) > 0);
-    free(g.px);
+    tu_grey_free(&g);
 }
 
 /*
@@ -639,9 +569,9 @@ static void check_mark_pairs(void **state, int bold)
     fixture *f = *state;
     const int dpi = 144;
     const float px = (float)dpi / 72.0f;
-    grey g;
+    tu_grey g;
     draw_mark_pairs(f->pdf, bold);
-    assert_int_equal(render_grey(f->pdf, 1, dpi, f->dir, &g), 0);
+    assert_int_equal(tu_render_grey(f->pdf, 1, dpi, f->dir, &g), 0);
     for (int i = 0; i < NPAIRS; i++) {
         long v[2];
         for (int j = 0; j < 2; j++) {
@@ -654,7 +584,7 @@ static void check_mark_pairs(void **state, int bold)
             fail_msg("%s (ink %ld) should carry more ink than %s (ink %ld)",
                      MARK_PAIRS[i][0], v[0], MARK_PAIRS[i][1], v[1]);
     }
-    free(g.px);
+    tu_grey_free(&g);
 }
 
 static void test_double_marks_rendered_regular(void **state)

@@ -34,10 +34,8 @@ typedef struct run {
  * phrase can be found whatever the line breaks of the justified text. */
 static void pdf_words(const char *pdf, int page, strbuf *out)
 {
-    strbuf cmd = STRBUF_INIT, raw = STRBUF_INIT;
-    if (page) strbuf_addf(&cmd, "pdftotext -f %d -l %d '%s' - 2>/dev/null", page, page, pdf);
-    else strbuf_addf(&cmd, "pdftotext '%s' - 2>/dev/null", pdf);
-    assert_int_equal(tu_run(cmd.buf, &raw), 0);
+    strbuf raw = STRBUF_INIT;
+    assert_int_equal(tu_pdf_text(pdf, page, page, TU_PDF_FLOW, &raw), 0);
     int space = 0;
     for (size_t i = 0; i < raw.len; i++) {
         char c = raw.buf[i];
@@ -49,7 +47,6 @@ static void pdf_words(const char *pdf, int page, strbuf *out)
         space = 0;
         strbuf_addch(out, c);
     }
-    strbuf_release(&cmd);
     strbuf_release(&raw);
 }
 
@@ -60,9 +57,8 @@ static int setup(void **state)
     r->log = (strbuf)STRBUF_INIT;
     r->text = (strbuf)STRBUF_INIT;
     r->page1 = (strbuf)STRBUF_INIT;
-    strbuf cmd = STRBUF_INIT, err = STRBUF_INIT;
-    strbuf_addf(&cmd, BIN " --config " INI " --output '%s' 2>&1", r->out);
-    r->status = tu_run(cmd.buf, &r->log);
+    strbuf err = STRBUF_INIT;
+    r->status = tu_runf(&r->log, BIN " --config " INI " --output '%s' 2>&1", r->out);
     char *pdf = tu_path(r->out, "ke-hoach-thu-2025.pdf");
     char *xlsx = tu_path(r->out, "ke-hoach-thu-2025.xlsx");
     pdf_words(pdf, 0, &r->text);
@@ -71,7 +67,6 @@ static int setup(void **state)
     if (rc < 0) fprintf(stderr, "%s\n%s\n", err.buf, r->log.buf);
     free(pdf);
     free(xlsx);
-    strbuf_release(&cmd);
     strbuf_release(&err);
     *state = r;
     return rc;

@@ -22,17 +22,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/job.h"
 #include "config/config.h"
 #include "testutil.h"
-/* Not linked by the Makefile: compiled into this test. */
 #include "xlsx_read.h"
 
 #define SAN_BIN "build/san/mtqg-report"
@@ -56,20 +53,6 @@ static strbuf g_oracle = STRBUF_INIT; /* "\npath\tvalue\n..." */
 
 /* ---- helpers: commands, files ------------------------------------------ */
 
-static int run_cmd(strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int run_cmd(strbuf *out, const char *fmt, ...)
-{
-    strbuf cmd = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vaddf(&cmd, fmt, ap);
-    va_end(ap);
-    int rc = tu_run(cmd.buf, out);
-    strbuf_release(&cmd);
-    return rc;
-}
-
 static int exists(const char *dir, const char *name)
 {
     char *p = tu_path(dir, name);
@@ -86,26 +69,10 @@ static char *read_in(const char *dir, const char *name, size_t *len)
     return data;
 }
 
-/* Names in dir starting with "." other than "." and "..": leftover temps. */
-static int hidden_files(const char *dir, strbuf *names)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    if (!d) return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            if (names) strbuf_addf(names, " %s", e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
-
 static void assert_no_temps(const char *dir)
 {
     strbuf names = STRBUF_INIT;
-    if (hidden_files(dir, &names) != 0) fail_msg("%s: temporary files left:%s", dir, names.buf);
+    if (tu_dir_entries(dir, 1, &names) != 0) fail_msg("%s: temporary files left:%s", dir, names.buf);
     strbuf_release(&names);
 }
 
@@ -118,43 +85,6 @@ static void assert_same_file(const char *dir1, const char *dir2, const char *nam
         fail_msg("%s differs between two runs (%zu vs %zu bytes)", name, n1, n2);
     free(a);
     free(b);
-}
-
-/*
- * A copy of reports.ini at path with some [report] keys replaced (keys
- * given as {key, value} pairs; each must occur in reports.ini). Relative
- * paths in a config are taken from the config's folder, so callers pass
- * absolute paths.
- */
-static void write_config(const char *path, const char *const (*kv)[2], int n)
-{
-    char *src = tu_read_file(CONFIG, NULL);
-    assert_non_null(src);
-    strbuf out = STRBUF_INIT;
-    int *done = calloc((size_t)n + 1, sizeof(int));
-    for (char *line = src; *line;) {
-        char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        int replaced = 0;
-        for (int i = 0; i < n && !replaced; i++) {
-            size_t kl = strlen(kv[i][0]);
-            if (len > kl && !strncmp(line, kv[i][0], kl) && (line[kl] == ' ' || line[kl] == '=')) {
-                strbuf_addf(&out, "%s = %s\n", kv[i][0], kv[i][1]);
-                done[i] = replaced = 1;
-            }
-        }
-        if (!replaced) {
-            strbuf_add(&out, line, len);
-            strbuf_addch(&out, '\n');
-        }
-        line = end ? end + 1 : line + len;
-    }
-    for (int i = 0; i < n; i++)
-        if (!done[i]) fail_msg("write_config: %s not in %s", kv[i][0], CONFIG);
-    assert_int_equal(tu_write_file(path, out.buf), 0);
-    free(done);
-    free(src);
-    strbuf_release(&out);
 }
 
 /* The report run in this process, as main runs it; returns the status. */
@@ -184,7 +114,7 @@ static int load_oracle(strbuf *o, const char *plan, const char *disb, const char
 {
     strbuf_reset(o);
     strbuf_addch(o, '\n');
-    return run_cmd(o, ORACLE " '%s' '%s' '%s' 2024 2024-12-31", plan, disb, ind);
+    return tu_runf(o, ORACLE " '%s' '%s' '%s' 2024 2024-12-31", plan, disb, ind);
 }
 
 static const char *oracle_find(const char *path)
@@ -613,27 +543,6 @@ static void check_disb_total_row(const xlsx_sheet *s, int tot)
 
 /* ---- PDF helpers ------------------------------------------------------- */
 
-static void pdf_text(const char *path, int first, int last, strbuf *out)
-{
-    strbuf_reset(out);
-    if (first > 0)
-        run_cmd(out, "pdftotext -layout -f %d -l %d '%s' - 2>/dev/null", first, last, path);
-    else
-        run_cmd(out, "pdftotext -layout '%s' - 2>/dev/null", path);
-}
-
-static int pdf_pages(const char *path)
-{
-    strbuf out = STRBUF_INIT;
-    int n = -1;
-    if (run_cmd(&out, "pdfinfo '%s' 2>/dev/null", path) == 0) {
-        const char *p = strstr(out.buf, "\nPages:");
-        if (p) n = atoi(p + 7);
-    }
-    strbuf_release(&out);
-    return n;
-}
-
 static int all_digits(const char *s, size_t n)
 {
     if (!n) return 0;
@@ -726,43 +635,6 @@ static void check_sentence(const char *text, const char *needle, int64_t disb, i
                  (long long)plan);
     strbuf_release(&seg);
     strbuf_release(&rate);
-}
-
-/* A page rendered by pdftoppm as 8-bit grey. */
-typedef struct grey {
-    int w, h;
-    unsigned char *px;
-} grey;
-
-static int render_grey(const char *pdf, int page, int dpi, const char *dir, grey *g)
-{
-    char *base = tu_path(dir, "render");
-    strbuf name = STRBUF_INIT;
-    int rc = run_cmd(NULL, "pdftoppm -gray -r %d -f %d -l %d -singlefile '%s' '%s' 2>/dev/null",
-                     dpi, page, page, pdf, base);
-    strbuf_addf(&name, "%s.pgm", base);
-    size_t len = 0;
-    char *data = rc == 0 ? tu_read_file(name.buf, &len) : NULL;
-    int maxv = 0, off = 0;
-    memset(g, 0, sizeof *g);
-    if (data && sscanf(data, "P5 %d %d %d%n", &g->w, &g->h, &maxv, &off) == 3 && maxv == 255 &&
-        (size_t)off + 1 + (size_t)g->w * (size_t)g->h <= len) {
-        g->px = malloc((size_t)g->w * (size_t)g->h);
-        memcpy(g->px, data + off + 1, (size_t)g->w * (size_t)g->h);
-    }
-    free(data);
-    unlink(name.buf);
-    strbuf_release(&name);
-    free(base);
-    return g->px ? 0 : -1;
-}
-
-static long dark_pixels(const grey *g, int y0, int y1)
-{
-    long n = 0;
-    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < g->h; y++)
-        for (int x = 0; x < g->w; x++) n += g->px[(size_t)y * (size_t)g->w + (size_t)x] < 128;
-    return n;
 }
 
 /* ---- CSV (rejects file, LibreOffice output) ---------------------------- */
@@ -860,38 +732,43 @@ static void test_workbook_sheets(void **state)
     assert_no_temps(g_dir);
 }
 
+/* Per-row checks of a sheet: rows against measure's figures in column col. */
+typedef void (*rows_check)(const xlsx_sheet *s, int tot, const char *measure, const char *col);
+
+/*
+ * Sheet i (0-based) of the five forms: its total row (a plan form, or a
+ * disbursement form with plan, disbursed and rates), then rows checks
+ * the plan in column C and, on a disbursement form, the disbursed
+ * amounts in column D.
+ */
+static void check_sheet(int i, int disbursement, rows_check rows)
+{
+    const xlsx_sheet *s = sheet_n(i);
+    int tot = total_row(s);
+    if (disbursement) check_disb_total_row(s, tot);
+    else check_plan_total_row(s, tot);
+    rows(s, tot, "plan", "C");
+    if (disbursement) rows(s, tot, "disbursement", "D");
+}
+
 static void test_sheet1_plan_by_project(void **state)
 {
-    const xlsx_sheet *s = sheet_n(0);
-    int tot = total_row(s);
-    check_plan_total_row(s, tot);
-    check_project_rows(s, tot, "plan", "C");
+    check_sheet(0, 0, check_project_rows);
 }
 
 static void test_sheet2_plan_by_commune(void **state)
 {
-    const xlsx_sheet *s = sheet_n(1);
-    int tot = total_row(s);
-    check_plan_total_row(s, tot);
-    check_commune_rows(s, tot, "plan", "C");
+    check_sheet(1, 0, check_commune_rows);
 }
 
 static void test_sheet3_disbursement_by_project(void **state)
 {
-    const xlsx_sheet *s = sheet_n(2);
-    int tot = total_row(s);
-    check_disb_total_row(s, tot);
-    check_project_rows(s, tot, "plan", "C");
-    check_project_rows(s, tot, "disbursement", "D");
+    check_sheet(2, 1, check_project_rows);
 }
 
 static void test_sheet4_disbursement_by_commune(void **state)
 {
-    const xlsx_sheet *s = sheet_n(3);
-    int tot = total_row(s);
-    check_disb_total_row(s, tot);
-    check_commune_rows(s, tot, "plan", "C");
-    check_commune_rows(s, tot, "disbursement", "D");
+    check_sheet(3, 1, check_commune_rows);
 }
 
 /* "Dự án 1: ..." -> DA1; "Tiểu dự án 3 - Dự án 5: ..." -> DA5.TDA3. */
@@ -971,7 +848,7 @@ static void test_pdf_text(void **state)
 {
     char *pdf = tu_path(g_dir, PDF);
     strbuf raw = STRBUF_INIT, text = STRBUF_INIT, a = STRBUF_INIT;
-    pdf_text(pdf, 0, 0, &raw);
+    tu_pdf_text(pdf, 0, 0, TU_PDF_LAYOUT, &raw);
     normalize(raw.buf, &text);
     static const char *const fixed[] = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                         "Độc lập - Tự do - Hạnh phúc", "Nơi nhận"};
@@ -1059,7 +936,7 @@ static void test_pdf_lowest_rates(void **state)
 {
     char *pdf = tu_path(g_dir, PDF);
     strbuf raw = STRBUF_INIT, text = STRBUF_INIT, needle = STRBUF_INIT, rate = STRBUF_INIT;
-    pdf_text(pdf, 0, 0, &raw);
+    tu_pdf_text(pdf, 0, 0, TU_PDF_LAYOUT, &raw);
     normalize(raw.buf, &text);
     const char *proj = strstr(text.buf, "Các dự án có tỷ lệ giải ngân thấp nhất");
     const char *xa = proj ? strstr(proj, "Các xã có tỷ lệ giải ngân thấp nhất") : NULL;
@@ -1135,11 +1012,11 @@ static void test_pdf_page_numbers(void **state)
 {
     char *pdf = tu_path(g_dir, PDF);
     strbuf t = STRBUF_INIT, first = STRBUF_INIT;
-    assert_true(pdf_pages(pdf) >= 2);
-    pdf_text(pdf, 1, 1, &t);
+    assert_true(tu_pdf_pages(pdf) >= 2);
+    tu_pdf_text(pdf, 1, 1, TU_PDF_LAYOUT, &t);
     assert_true(t.len > 0);
     if (each_line(t.buf, digit_line, NULL)) fail_msg("page 1 carries a page number");
-    pdf_text(pdf, 2, 2, &t);
+    tu_pdf_text(pdf, 2, 2, TU_PDF_LAYOUT, &t);
     each_line(t.buf, first_nonblank, &first);
     assert_string_equal(first.buf, "2");
     strbuf_release(&t);
@@ -1153,14 +1030,14 @@ static void test_pdf_page1_drawn(void **state)
 {
     char *pdf = tu_path(g_dir, PDF);
     char *dir = tu_tmpdir("render");
-    grey g;
-    assert_int_equal(render_grey(pdf, 1, 50, dir, &g), 0);
-    long dark = dark_pixels(&g, 0, g.h);
+    tu_grey g;
+    assert_int_equal(tu_render_grey(pdf, 1, 50, dir, &g), 0);
+    long dark = tu_grey_dark(&g, 0, 0, g.w, g.h);
     if (dark <= 3000) fail_msg("page 1 at 50 dpi has only %ld dark pixels: text not drawn?", dark);
     /* The header (top eighth) and the body (middle) both carry ink. */
-    assert_true(dark_pixels(&g, 0, g.h / 8) > 100);
-    assert_true(dark_pixels(&g, g.h / 3, 2 * g.h / 3) > 1000);
-    free(g.px);
+    assert_true(tu_grey_dark(&g, 0, 0, g.w, g.h / 8) > 100);
+    assert_true(tu_grey_dark(&g, 0, g.h / 3, g.w, 2 * g.h / 3) > 1000);
+    tu_grey_free(&g);
     tu_rmtree(dir);
     free(dir);
     free(pdf);
@@ -1181,7 +1058,7 @@ static void test_deterministic(void **state)
     /* The binary with --threads 1 writes the same files too. */
     char *d4 = tu_tmpdir("det");
     strbuf_reset(&log);
-    int rc = run_cmd(&log, SAN_BIN " --config " CONFIG " --threads 1 --output '%s' 2>&1", d4);
+    int rc = tu_runf(&log, SAN_BIN " --config " CONFIG " --threads 1 --output '%s' 2>&1", d4);
     if (rc != EXIT_OK) fail_msg("--threads 1: status %d\n%s", rc, log.buf);
     static const char *const names[] = {XLSX, PDF, REJECTS};
     for (int i = 1; i < 4; i++)
@@ -1249,7 +1126,7 @@ static void lo_check(const strbuf *f, int k, const char *col, int64_t want, int 
 
 static void test_libreoffice_recalculates(void **state)
 {
-    if (run_cmd(NULL, "command -v soffice >/dev/null 2>&1") != 0)
+    if (tu_runf(NULL, "command -v soffice >/dev/null 2>&1") != 0)
         fail_msg("soffice not found: LibreOffice (libreoffice-calc-nogui, installed by "
                  "scripts/install-deps.sh) is required to check the workbook");
     char *dir = tu_tmpdir("lo");
@@ -1258,7 +1135,7 @@ static void test_libreoffice_recalculates(void **state)
     /* A private profile that recalculates every formula on load, so the
      * numbers below are LibreOffice's, not our cached values. */
     strbuf_addf(&path, "%s/profile/user", dir);
-    assert_int_equal(run_cmd(NULL, "mkdir -p '%s'", path.buf), 0);
+    assert_int_equal(tu_runf(NULL, "mkdir -p '%s'", path.buf), 0);
     strbuf_adds(&path, "/registrymodifications.xcu");
     assert_int_equal(tu_write_file(path.buf,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -1269,7 +1146,7 @@ static void test_libreoffice_recalculates(void **state)
         "<prop oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>\n"
         "</oor:items>\n"), 0);
     /* UTF-8, en-US, cells as shown, every sheet to <name>-<sheet>.csv. */
-    int rc = run_cmd(&out,
+    int rc = tu_runf(&out,
                      "cd '%s' && timeout 240 soffice -env:UserInstallation=file://%s/profile "
                      "--headless --norestore --convert-to "
                      "'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1' "
@@ -1323,8 +1200,8 @@ static void run_plan_only(char **in, char **out, strbuf *log)
 {
     *in = tu_tmpdir("plan-only");
     *out = tu_tmpdir("plan-only-out");
-    assert_int_equal(run_cmd(NULL, "cp '%s' '%s/'", PLAN, *in), 0);
-    int rc = run_cmd(log, SAN_BIN " --config " CONFIG " --input '%s' --output '%s' 2>&1", *in, *out);
+    assert_int_equal(tu_runf(NULL, "cp '%s' '%s/'", PLAN, *in), 0);
+    int rc = tu_runf(log, SAN_BIN " --config " CONFIG " --input '%s' --output '%s' 2>&1", *in, *out);
     if (rc != EXIT_OK) fail_msg("plan only: status %d, want 0\n%s", rc, log->buf);
 }
 
@@ -1354,8 +1231,8 @@ static void test_partial_inputs(void **state)
     assert_true(num > hdr);
     assert_int_equal(xlsx_max_row(s5), num);
     /* The PDF is written and readable. */
-    assert_true(pdf_pages(pdf) >= 2);
-    pdf_text(pdf, 1, 1, &t);
+    assert_true(tu_pdf_pages(pdf) >= 2);
+    tu_pdf_text(pdf, 1, 1, TU_PDF_LAYOUT, &t);
     assert_non_null(strstr(t.buf, "BÁO CÁO"));
     xlsx_free(&b);
     free(xlsx);
@@ -1493,7 +1370,7 @@ static void test_rejects_report(void **state)
 {
     char *out = tu_tmpdir("bad");
     strbuf log = STRBUF_INIT, err = STRBUF_INIT, t = STRBUF_INIT, norm = STRBUF_INIT;
-    int rc = run_cmd(&log, SAN_BIN " --config " CONFIG " --input " BAD_DIR " --output '%s' 2>&1", out);
+    int rc = tu_runf(&log, SAN_BIN " --config " CONFIG " --input " BAD_DIR " --output '%s' 2>&1", out);
     if (rc != EXIT_DATA) fail_msg("status %d, want %d (rows rejected)\n%s", rc, EXIT_DATA, log.buf);
     assert_true(exists(out, XLSX));
     assert_true(exists(out, PDF));
@@ -1520,7 +1397,7 @@ static void test_rejects_report(void **state)
 
     /* The PDF says so on its first page. */
     char *pdf = tu_path(out, PDF);
-    pdf_text(pdf, 1, 1, &t);
+    tu_pdf_text(pdf, 1, 1, TU_PDF_LAYOUT, &t);
     normalize(t.buf, &norm);
     strbuf_reset(&t);
     strbuf_addf(&t, "có %d dòng dữ liệu đầu vào bị loại", NBAD);
@@ -1580,13 +1457,14 @@ static void test_rejects_same_when_split(void **state)
 static void test_rejects_fail_policy(void **state)
 {
     char *dir = tu_tmpdir("fail"), *out = tu_tmpdir("fail-out");
-    char *ini = tu_path(dir, "fail.ini"), cwd[4096];
-    strbuf tpl = STRBUF_INIT, log = STRBUF_INIT;
+    char cwd[4096];
+    strbuf tpl = STRBUF_INIT, log = STRBUF_INIT, err = STRBUF_INIT;
     assert_non_null(getcwd(cwd, sizeof cwd));
     strbuf_addf(&tpl, "%s/templates", cwd);
     const char *const kv[][2] = {{"on_reject", "fail"}, {"templates_dir", tpl.buf}};
-    write_config(ini, kv, 2);
-    int rc = run_cmd(&log, SAN_BIN " --config '%s' --input '%s/" BAD_DIR "' --output '%s' 2>&1",
+    char *ini = tu_config_copy(CONFIG, dir, "fail.ini", kv, 2, &err);
+    if (!ini) fail_msg("a copy of %s: %s", CONFIG, err.buf);
+    int rc = tu_runf(&log, SAN_BIN " --config '%s' --input '%s/" BAD_DIR "' --output '%s' 2>&1",
                      ini, cwd, out);
     if (rc != EXIT_DATA) fail_msg("on_reject = fail: status %d, want %d\n%s", rc, EXIT_DATA, log.buf);
     assert_non_null(strstr(log.buf, "on_reject = fail"));
@@ -1603,6 +1481,7 @@ static void test_rejects_fail_policy(void **state)
     free(ini);
     strbuf_release(&tpl);
     strbuf_release(&log);
+    strbuf_release(&err);
 }
 
 /* A blank line is a row too: rows after it keep their line numbers (what
@@ -1620,7 +1499,7 @@ static void test_reject_row_after_blank_line(void **state)
         "2024,2024,99,991,99104,Xã Tà Xùy,DA1,NSTW_SN,100\n"
         "\n"
         "2024,2024,99,991,99104,Xã Tà Xùy,DA99,NSTW_SN,100\n"), 0);
-    int rc = run_cmd(&log, SAN_BIN " --config " CONFIG " --input '%s' --output '%s' 2>&1", in, out);
+    int rc = tu_runf(&log, SAN_BIN " --config " CONFIG " --input '%s' --output '%s' 2>&1", in, out);
     assert_int_equal(rc, EXIT_DATA);
     char *csv = read_in(out, REJECTS, NULL);
     assert_non_null(csv);

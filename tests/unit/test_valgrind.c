@@ -19,11 +19,10 @@ static void test_sample_run_is_clean(void **state)
     (void)state;
     char *dir = tu_tmpdir("valgrind");
     assert_non_null(dir);
-    strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
-    strbuf_addf(&cmd, "valgrind --leak-check=full --errors-for-leak-kinds=all "
-                      "--error-exitcode=99 build/rel/mtqg-report --config reports.ini "
-                      "--output %s 2>&1", dir);
-    int rc = tu_run(cmd.buf, &out);
+    strbuf out = STRBUF_INIT;
+    int rc = tu_runf(&out, "valgrind --leak-check=full --errors-for-leak-kinds=all "
+                           "--error-exitcode=99 build/rel/mtqg-report --config reports.ini "
+                           "--output %s 2>&1", dir);
     if (rc != 0) fprintf(stderr, "%s\n", out.buf);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(out.buf, "ERROR SUMMARY: 0 errors"));
@@ -36,7 +35,6 @@ static void test_sample_run_is_clean(void **state)
     assert_true(len > 10000);
     free(bytes);
     free(pdf);
-    strbuf_release(&cmd);
     strbuf_release(&out);
     tu_rmtree(dir);
     free(dir);
