@@ -4,7 +4,7 @@
 # --quiet: say nothing when everything is already there.
 set -eu
 PKGS="build-essential pkg-config libxlsxwriter-dev libhpdf-dev libcsv-dev \
-libiniparser-dev libunistring-dev libminizip-dev zlib1g-dev \
+libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev zlib1g-dev \
 fonts-liberation2 libcmocka-dev poppler-utils valgrind \
 libreoffice-calc-nogui python3"
 quiet=0

@@ -118,17 +118,38 @@ static int load_source(catalogue *c, linefile *lf, char **f, int n, strbuf *err)
     return 0;
 }
 
+static int load_spellings(catalogue *c, linefile *lf, strbuf *err)
+{
+    char *key, *value, *parts[64];
+    if (split_key_value(lf->line.buf, &key, &value) < 0 ||
+        (strcmp(key, "project") && strcmp(key, "subproject")))
+        return linefile_error(lf, err, "cần \"project = ...\" hoặc \"subproject = ...\"");
+    int sub = !strcmp(key, "subproject");
+    int np = split_fields(value, ';', parts, 64);
+    for (int i = 0; i < np; i++) {
+        strbuf k = STRBUF_INIT;
+        if (!*parts[i] || text_ident_key(&k, parts[i], strlen(parts[i])) < 0) {
+            strbuf_release(&k);
+            continue;
+        }
+        c->patterns[sub] = xrealloc(c->patterns[sub], (size_t)(c->npatterns[sub] + 1) * sizeof(char *));
+        c->patterns[sub][c->npatterns[sub]++] = strbuf_detach(&k, NULL);
+    }
+    return 0;
+}
+
 static int load_line(catalogue *c, linefile *lf, strbuf *err)
 {
+    const char *sec = lf->section.buf;
+    if (!strcmp(sec, "spellings")) return load_spellings(c, lf, err);
     char *f[8];
     int n = split_fields(lf->line.buf, '|', f, 8);
-    const char *sec = lf->section.buf;
     if (!strcmp(sec, "projects")) return load_project(c, lf, f, n, err);
     if (!strcmp(sec, "groups")) return load_label(&c->groups, &c->ngroups, lf, f, n, err);
     if (!strcmp(sec, "types")) return load_label(&c->types, &c->ntypes, lf, f, n, err);
     if (!strcmp(sec, "sources")) return load_source(c, lf, f, n, err);
     return linefile_error(lf, err, "mục \"[%s]\" không có trong danh mục "
-                          "(cần [projects], [groups], [types], [sources])", sec);
+                          "(cần [projects], [groups], [types], [sources], [spellings])", sec);
 }
 
 int catalogue_load(catalogue *c, const char *path, strbuf *err)
@@ -173,6 +194,10 @@ void catalogue_free(catalogue *c)
     free(c->types);
     strmap_free(&c->project_keys);
     strmap_free(&c->source_keys);
+    for (int s = 0; s < 2; s++) {
+        for (int i = 0; i < c->npatterns[s]; i++) free(c->patterns[s][i]);
+        free(c->patterns[s]);
+    }
     memset(c, 0, sizeof *c);
 }
 
@@ -183,28 +208,34 @@ static int project_by_numbers(const catalogue *c, int number, int sub)
     return -1;
 }
 
-/* Structural forms, on an identifier key (lower case, no marks). */
+/* Match key against a pattern key, digits for {n}, {m} and {k}; fills
+ * n and m (0 when the pattern has none). */
+static int match_pattern(const char *pat, const char *key, int *n, int *m)
+{
+    *n = *m = 0;
+    while (*pat) {
+        if (pat[0] == '{' && pat[1] && pat[2] == '}') {
+            if (*key < '0' || *key > '9') return 0;
+            int v = 0;
+            while (*key >= '0' && *key <= '9' && v < 100000) v = v * 10 + (*key++ - '0');
+            if (pat[1] == 'n') *n = v;
+            else if (pat[1] == 'm') *m = v;
+            pat += 3;
+        } else if (*pat++ != *key++) {
+            return 0;
+        }
+    }
+    return *key == '\0';
+}
+
+/* The written forms of a code, from [spellings], on an identifier key. */
 static int parse_structural(const catalogue *c, const char *k)
 {
-    int n = 0, m = 0, nd = 0, used = 0;
-    if (sscanf(k, "da%d.tda%d.nd%d%n", &n, &m, &nd, &used) == 3 && !k[used])
-        return project_by_numbers(c, n, m);
-    if (sscanf(k, "da%d.tda%d%n", &n, &m, &used) == 2 && !k[used])
-        return project_by_numbers(c, n, m);
-    if (sscanf(k, "da%d%n", &n, &used) == 1 && !k[used])
-        return project_by_numbers(c, n, 0);
-    if (sscanf(k, "du_an_%d.%d%n", &n, &m, &used) == 2 && !k[used])
-        return project_by_numbers(c, n, m);           /* Dự án 4.1 */
-    if (sscanf(k, "du_an_%d%n", &n, &used) == 1 && !k[used])
-        return project_by_numbers(c, n, 0);
-    if (sscanf(k, "tieu_du_an_%d___du_an_%d%n", &m, &n, &used) == 2 && !k[used])
-        return project_by_numbers(c, n, m);           /* Tiểu dự án 1 - Dự án 4 */
-    if (sscanf(k, "tda%d_da%d%n", &m, &n, &used) == 2 && !k[used])
-        return project_by_numbers(c, n, m);           /* TDA1 DA4 */
-    if (sscanf(k, "%d.%d%n", &n, &m, &used) == 2 && !k[used])
-        return project_by_numbers(c, n, m);
-    if (sscanf(k, "%d%n", &n, &used) == 1 && !k[used])
-        return project_by_numbers(c, n, 0);
+    int n, m;
+    for (int sub = 1; sub >= 0; sub--)
+        for (int i = 0; i < c->npatterns[sub]; i++)
+            if (match_pattern(c->patterns[sub][i], k, &n, &m) && n > 0 && (!sub || m > 0))
+                return project_by_numbers(c, n, sub ? m : 0);
     return -1;
 }
 

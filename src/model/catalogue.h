@@ -3,9 +3,10 @@
  * groups and capital types, loaded from templates/catalogue.txt. Ids are
  * positions in file order, which is also the display order of every table.
  *
- * Lookups accept the spellings offices write: "DA3.TDA2", "da3.tda2",
- * "Dự án 3", "3.2", a content item "DA3.TDA2.ND1" (counted under its
- * sub-project), and for sources the code, the name, or a listed spelling.
+ * Lookups accept the spellings offices write, as the catalogue lists them
+ * ([spellings]: "DA3.TDA2", "Dự án 3 - Tiểu dự án 2", "3.2", "TDA2 DA3",
+ * a content item "DA3.TDA2.ND1" counted under its sub-project), and for
+ * sources the code, the name, or a listed spelling.
  * A catalogue is read-only after loading, so reader threads share it.
  */
 #ifndef MTQG_CATALOGUE_H
@@ -43,6 +44,8 @@ typedef struct catalogue {
     cat_label *types;
     strmap project_keys; /* spelling key -> project id */
     strmap source_keys;  /* spelling key -> source id */
+    int npatterns[2];    /* [0] project, [1] sub-project code patterns */
+    char **patterns[2];  /* as keys: "du_an_{n}", "da{n}.tda{m}" */
 } catalogue;
 
 /** catalogue_load - read the catalogue file; -1 with "file:line: why" in err. */

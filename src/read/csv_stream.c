@@ -114,7 +114,7 @@ static int take_head(void *ctx, const record *r)
     return 1;
 }
 
-int csv_stream_head(const char *path, csv_head *h, strbuf *err)
+int csv_stream_head(const char *path, char delim, csv_head *h, strbuf *err)
 {
     memset(h, 0, sizeof *h);
     int fd = open_file(path, &h->size, err);
@@ -127,7 +127,7 @@ int csv_stream_head(const char *path, csv_head *h, strbuf *err)
         strbuf_addf(err, "%s: tệp rỗng (không có dòng tiêu đề)", path);
         return -1;
     }
-    h->delim = sniff_delim(buf + skip, (size_t)n - skip);
+    h->delim = delim ? delim : sniff_delim(buf + skip, (size_t)n - skip);
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
     csv_set_delim(&p, (unsigned char)h->delim);

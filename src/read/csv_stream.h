@@ -31,11 +31,12 @@ typedef struct csv_head {
 } csv_head;
 
 /**
- * csv_stream_head - read the header row of path: delimiter (the most
- * frequent of , ; TAB in the first line), cells, where the body starts.
- * Returns 0, or -1 with "path: why" in err (missing, unreadable, empty).
+ * csv_stream_head - read the header row of path: delimiter (delim, or when
+ * 0 the most frequent of , ; TAB in the first line), cells, where the body
+ * starts. Returns 0, or -1 with "path: why" in err (missing, unreadable,
+ * empty).
  */
-int csv_stream_head(const char *path, csv_head *h, strbuf *err);
+int csv_stream_head(const char *path, char delim, csv_head *h, strbuf *err);
 /** csv_head_free */
 void csv_head_free(csv_head *h);
 /**

@@ -13,109 +13,14 @@
 
 #include "../util/text.h"
 #include "csv_stream.h"
-#include "layout.h"
+#include "inputs.h"
 #include "read_task.h"
 
-typedef struct input_file {
-    char *path;
-    input_kind kind;
-    csv_head head;
-    layout lay;
-} input_file;
-
 typedef struct plan {
-    int nfiles;
-    input_file *files;
+    input_list in;
     int ntasks;
     read_task *tasks;
 } plan;
-
-static const char *const kind_prefix[KIND_COUNT] = {"ke_hoach", "giai_ngan", "chi_tieu", "giao_von"};
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The kind a file name announces, or -1. */
-static int kind_of_name(const char *name)
-{
-    strbuf k = STRBUF_INIT;
-    int kind = -1;
-    if (text_ident_key(&k, name, strlen(name)) == 0)
-        for (int i = 0; i < KIND_COUNT; i++)
-            if (!strncmp(k.buf, kind_prefix[i], strlen(kind_prefix[i]))) kind = i;
-    strbuf_release(&k);
-    return kind;
-}
-
-static int has_ext(const char *name, const char *ext)
-{
-    size_t n = strlen(name), e = strlen(ext);
-    return n > e && !strcasecmp(name + n - e, ext);
-}
-
-static void add_file(plan *p, const char *dir, const char *name, input_kind kind)
-{
-    p->files = xrealloc(p->files, (size_t)(p->nfiles + 1) * sizeof(input_file));
-    input_file *f = &p->files[p->nfiles++];
-    memset(f, 0, sizeof *f);
-    strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "%s/%s", dir, name);
-    f->path = strbuf_detach(&path, NULL);
-    f->kind = kind;
-}
-
-/* List the folder, sorted, and keep the files whose names say their kind. */
-static ingest_status find_files(plan *p, const char *dir, strbuf *err)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        strbuf_addf(err, "%s: không mở được thư mục dữ liệu vào (%s)", dir, strerror(errno));
-        return INGEST_INPUT_MISSING;
-    }
-    char **names = NULL;
-    size_t n = 0, alloc = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.' && kind_of_name(e->d_name) >= 0) {
-            ALLOC_GROW(names, n + 1, alloc);
-            names[n++] = xstrdup(e->d_name);
-        }
-    closedir(d);
-    if (n > 1) qsort(names, n, sizeof *names, name_cmp);
-    ingest_status st = INGEST_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (has_ext(names[i], ".csv") || has_ext(names[i], ".txt"))
-            add_file(p, dir, names[i], (input_kind)kind_of_name(names[i]));
-        else if (st == INGEST_OK && (has_ext(names[i], ".xlsx") || has_ext(names[i], ".xls"))) {
-            strbuf_addf(err, "%s/%s: định dạng bảng tính này chưa được hỗ trợ; "
-                        "hãy lưu thành CSV UTF-8", dir, names[i]);
-            st = INGEST_BAD_FILE;
-        }
-        free(names[i]);
-    }
-    free(names);
-    return st;
-}
-
-static ingest_status read_heads(plan *p, const config *cfg, strbuf *err)
-{
-    int have_plan = 0;
-    for (int i = 0; i < p->nfiles; i++) {
-        input_file *f = &p->files[i];
-        if (csv_stream_head(f->path, &f->head, err) < 0) return INGEST_BAD_FILE;
-        if (layout_build(&f->lay, f->kind, (const char *const *)f->head.cells,
-                         f->head.lens, f->head.ncells, cfg, f->path, err) < 0)
-            return INGEST_BAD_FILE;
-        have_plan |= f->kind == KIND_PLAN;
-    }
-    if (!have_plan) {
-        strbuf_addf(err, "%s: không có tệp kế hoạch vốn (ke_hoach*.csv)", cfg->input_dir);
-        return INGEST_INPUT_MISSING;
-    }
-    return INGEST_OK;
-}
 
 static read_task *new_task(plan *p, int file, off_t begin, off_t end,
                            const config *cfg, const catalogue *cat)
@@ -123,12 +28,9 @@ static read_task *new_task(plan *p, int file, off_t begin, off_t end,
     p->tasks = xrealloc(p->tasks, (size_t)(p->ntasks + 1) * sizeof(read_task));
     read_task *t = &p->tasks[p->ntasks];
     read_task_init(t);
-    input_file *f = &p->files[file];
     t->index = p->ntasks++;
     t->file = file;
-    t->path = f->path;
-    t->lay = &f->lay;
-    t->delim = f->head.delim;
+    t->in = &p->in.files[file];
     t->begin = begin;
     t->end = end;
     t->cfg = cfg;
@@ -138,8 +40,12 @@ static read_task *new_task(plan *p, int file, off_t begin, off_t end,
 
 static void make_tasks(plan *p, const config *cfg, const catalogue *cat, long split)
 {
-    for (int i = 0; i < p->nfiles; i++) {
-        input_file *f = &p->files[i];
+    for (int i = 0; i < p->in.n; i++) {
+        input_file *f = &p->in.files[i];
+        if (f->format != FMT_CSV) { /* read whole, in one pass */
+            new_task(p, i, 0, 0, cfg, cat);
+            continue;
+        }
         off_t b = f->head.body_start, e = f->head.size;
         off_t mid = e - b > split ? csv_stream_split(f->path, b, e) : e;
         new_task(p, i, b, mid, cfg, cat);
@@ -291,8 +197,11 @@ static int merge_rejects(dataset *ds, plan *p, strbuf *err)
     for (int i = 0; i < p->ntasks; i++) {
         read_task *t = &p->tasks[i];
         if (i > 0 && p->tasks[i - 1].file != t->file) before = 0;
-        /* Row 1 is the header, so data record k (0-based) is row k + 2. */
-        if (rejects_csv_append(ds->rejects, &t->rejects, t->path, before + 2) < 0) {
+        /* A UTF-8 CSV range counts data records from 0 below the header
+         * (row 1), so record k is row k + 2; a streamed file counts sheet
+         * rows from 0, so record k is row k + 1. */
+        long base = t->in->format == FMT_CSV ? before + 2 : 1;
+        if (rejects_csv_append(ds->rejects, &t->rejects, t->in->path, base) < 0) {
             strbuf_addf(err, "không ghi được danh sách dòng bị loại");
             return -1;
         }
@@ -304,13 +213,8 @@ static int merge_rejects(dataset *ds, plan *p, strbuf *err)
 static void free_plan(plan *p)
 {
     for (int i = 0; i < p->ntasks; i++) read_task_free(&p->tasks[i]);
-    for (int i = 0; i < p->nfiles; i++) {
-        free(p->files[i].path);
-        csv_head_free(&p->files[i].head);
-        layout_free(&p->files[i].lay);
-    }
     free(p->tasks);
-    free(p->files);
+    inputs_free(&p->in);
 }
 
 static int first_failure(plan *p, strbuf *err)
@@ -327,8 +231,8 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
                          const ingest_options *opt, strbuf *err)
 {
     plan p = {0};
-    ingest_status st = find_files(&p, cfg->input_dir, err);
-    if (st == INGEST_OK) st = read_heads(&p, cfg, err);
+    ingest_status st = inputs_find(&p.in, cfg, err);
+    if (st == INGEST_OK) st = inputs_read_heads(&p.in, cfg, err);
     if (st == INGEST_OK) {
         long split = opt->split_bytes > 0 ? opt->split_bytes : 8L << 20;
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -350,11 +254,11 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         }
     }
     if (st == INGEST_OK) {
-        ds->nfiles = p.nfiles;
-        ds->files = xcalloc((size_t)p.nfiles + 1, sizeof(file_stats));
-        for (int i = 0; i < p.nfiles; i++) {
-            ds->files[i].path = xstrdup(p.files[i].path);
-            ds->files[i].kind = p.files[i].kind;
+        ds->nfiles = p.in.n;
+        ds->files = xcalloc((size_t)p.in.n + 1, sizeof(file_stats));
+        for (int i = 0; i < p.in.n; i++) {
+            ds->files[i].path = xstrdup(p.in.files[i].path);
+            ds->files[i].kind = p.in.files[i].kind;
         }
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         if (merge_rejects(ds, &p, err) < 0) st = INGEST_BAD_FILE;

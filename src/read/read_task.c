@@ -11,6 +11,7 @@
 #include "../util/date.h"
 #include "../util/decimal.h"
 #include "csv_stream.h"
+#include "xls_stream.h"
 
 void read_sink_init(read_sink *s)
 {
@@ -43,6 +44,7 @@ void read_task_init(read_task *t)
     t->key = (strbuf)STRBUF_INIT;
     t->msg = (strbuf)STRBUF_INIT;
     t->fields = (strbuf)STRBUF_INIT;
+    t->no_header = (strbuf)STRBUF_INIT;
 }
 
 void read_task_free(read_task *t)
@@ -52,6 +54,7 @@ void read_task_free(read_task *t)
     strbuf_release(&t->key);
     strbuf_release(&t->msg);
     strbuf_release(&t->fields);
+    strbuf_release(&t->no_header);
 }
 
 /* A row being parsed: the record, the task, and each field's text as the
@@ -67,7 +70,7 @@ typedef struct row_view {
 
 static int col(const row_view *v, field_id f)
 {
-    return v->t->lay->col_of[f];
+    return v->t->in->lay.col_of[f];
 }
 
 static const char *cell(const row_view *v, field_id f, size_t *len)
@@ -103,7 +106,7 @@ static void view_fields(row_view *v)
     size_t off[F_COUNT];
     strbuf_reset(&t->fields);
     for (int f = 0; f < F_COUNT; f++) {
-        int c = t->lay->col_of[f];
+        int c = t->in->lay.col_of[f];
         v->text[f] = "", v->len[f] = 0, v->type[f] = CELL_TEXT, off[f] = (size_t)-1;
         if (c < 0 || c >= v->r->n) continue;
         v->text[f] = v->r->cell[c];
@@ -143,7 +146,7 @@ static int reject(const row_view *v, int f, const char *reason)
     size_t vlen = 0;
     const char *val = "";
     if (f >= 0) {
-        layout_column_label(t->lay, col(v, (field_id)f), &t->msg);
+        layout_column_label(&t->in->lay, col(v, (field_id)f), &t->msg);
         val = cell(v, (field_id)f, &vlen);
     }
     if (rejects_add(&t->rejects, v->r->index, t->msg.buf, val, vlen, reason) < 0 &&
@@ -393,14 +396,17 @@ int read_task_row(void *task, const record *r)
         t->skipped++;
         return 0;
     }
-    if (r->n != t->lay->ncols) {
+    /* A CSV row with another number of cells is broken quoting; a sheet
+     * simply leaves out the empty cells at the end of a row. */
+    int sheet = t->in->format == FMT_XLSX || t->in->format == FMT_XLS;
+    if (sheet ? r->n < 0 : r->n != t->in->lay.ncols) {
         strbuf why = STRBUF_INIT;
-        strbuf_addf(&why, "số cột (%d) khác dòng tiêu đề (%d)", r->n, t->lay->ncols);
+        strbuf_addf(&why, "số cột (%d) khác dòng tiêu đề (%d)", r->n, t->in->lay.ncols);
         reject(&v, -1, why.buf);
         strbuf_release(&why);
         return 0;
     }
-    switch (t->lay->kind) {
+    switch (t->in->lay.kind) {
     case KIND_PLAN: plan_row(&v); break;
     case KIND_DISB: disb_row(&v); break;
     case KIND_CONTROL: control_row(&v); break;
@@ -409,10 +415,39 @@ int read_task_row(void *task, const record *r)
     return t->failed;
 }
 
+/* Streamed formats: rows above the header (titles) and the header itself
+ * are not data; the first row that maps every required column is the
+ * header. */
+static int stream_row(void *task, const record *r)
+{
+    read_task *t = task;
+    if (t->in->have_layout) return read_task_row(t, r);
+    if (inputs_take_header(t->in, r, t->cfg, &t->no_header)) return 0;
+    return r->index + 1 >= INPUTS_HEADER_SEARCH; /* give up: no header */
+}
+
 void read_task_run(read_task *t)
 {
+    const input_file *in = t->in;
+    const char *sheet = in->settings ? in->settings->sheet : NULL;
     long bad;
-    int rc = csv_stream_range(t->path, t->delim, t->begin, t->end, read_task_row,
-                              t, &t->clean_end, &bad, &t->err);
-    if (rc < 0) t->failed = 1;
+    int rc;
+    switch (in->format) {
+    case FMT_XLS:
+        rc = xls_stream_read(in->path, sheet, stream_row, t, &t->err);
+        break;
+    default:
+        rc = csv_stream_range(in->path, in->head.delim, t->begin, t->end, read_task_row, t,
+                              &t->clean_end, &bad, &t->err);
+        t->clean_end |= in->format != FMT_CSV;
+        break;
+    }
+    if (rc < 0) {
+        t->failed = 1;
+    } else if (!in->have_layout) {
+        strbuf_addf(&t->err, "%s: không tìm thấy dòng tiêu đề trong %d dòng đầu", in->path,
+                    INPUTS_HEADER_SEARCH);
+        if (t->no_header.len) strbuf_addf(&t->err, " (dòng đầu: %s)", t->no_header.buf);
+        t->failed = 1;
+    }
 }

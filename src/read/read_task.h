@@ -18,6 +18,7 @@
 
 #include "../config/config.h"
 #include "../model/dataset.h"
+#include "inputs.h"
 #include "layout.h"
 #include "record.h"
 #include "rejects.h"
@@ -39,10 +40,8 @@ typedef struct read_task {
     /* What to read. */
     int index;               /* position in the run: orders "first seen" */
     int file;                /* index into dataset files */
-    const char *path;
-    const layout *lay;
-    char delim;
-    off_t begin, end;
+    input_file *in;          /* the file; its layout is set by a streamed header */
+    off_t begin, end;        /* FMT_CSV: the byte range; others read whole */
     const config *cfg;
     const catalogue *cat;
     read_sink *sink;         /* where aggregates go: set by the worker */
@@ -54,6 +53,7 @@ typedef struct read_task {
     strbuf err;
     /* Scratch, reused for every row. */
     strbuf key, msg, fields;
+    strbuf no_header;        /* why the first rows of a stream were no header */
 } read_task;
 
 /** read_task_init - set up an empty task (the "what" fields by caller). */

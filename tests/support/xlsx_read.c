@@ -531,6 +531,13 @@ void xlsx_free(xlsx_book *b)
     memset(b, 0, sizeof *b);
 }
 
+const xlsx_sheet *xlsx_sheet_named(const xlsx_book *b, const char *name)
+{
+    for (int i = 0; i < b->nsheets; i++)
+        if (!strcmp(b->sheets[i].name, name)) return &b->sheets[i];
+    return NULL;
+}
+
 const xlsx_cell *xlsx_at(const xlsx_sheet *s, int row, int col)
 {
     for (int i = 0; i < s->n; i++)

@@ -52,6 +52,8 @@ char *xlsx_entry(const char *path, const char *name, size_t *len);
 int xlsx_load(xlsx_book *b, const char *path, strbuf *err);
 void xlsx_free(xlsx_book *b);
 
+/** xlsx_sheet_named - the sheet called name; NULL when the book has none. */
+const xlsx_sheet *xlsx_sheet_named(const xlsx_book *b, const char *name);
 /** xlsx_col - "A" -> 0, "AB" -> 27. */
 int xlsx_col(const char *letters);
 /** xlsx_at - the cell at row (1-based), col (0-based); NULL when not written. */

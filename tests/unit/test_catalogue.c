@@ -236,7 +236,8 @@ static void test_small_catalogue_ok(void **state)
     tmp t = {tu_tmpdir("catalogue"), NULL};
     t.path = tu_path(t.dir, "catalogue.txt");
     assert_int_equal(tu_write_file(t.path, "# mini\n[projects]\nDA1 | Một | D1; Dự án một\n"
-                                           "DA2 | Hai\nDA2.TDA1 | Hai một\n" GOOD_TAIL),
+                                           "DA2 | Hai\nDA2.TDA1 | Hai một\n"
+                                           "[spellings]\nsubproject = {n}.{m}\n" GOOD_TAIL),
                      0);
     catalogue c;
     strbuf err = STRBUF_INIT;
@@ -246,7 +247,9 @@ static void test_small_catalogue_ok(void **state)
     assert_int_equal(c.nsources, 1);
     assert_int_equal(find_project(&c, "D1"), 0);
     assert_int_equal(find_project(&c, "DỰ ÁN MỘT"), 0);
-    assert_int_equal(find_project(&c, "2.1"), 2);
+    assert_int_equal(find_project(&c, "2.1"), 2);      /* from [spellings] */
+    assert_int_equal(find_project(&c, "da2.tda1"), 2); /* the code itself */
+    assert_int_equal(find_project(&c, "Dự án 2"), -1); /* not listed here */
     assert_int_equal(c.projects[1].nchildren, 1);
     catalogue_free(&c);
     strbuf_release(&err);

@@ -190,10 +190,9 @@ static void test_leads_from_config(void **state)
 
 static const xlsx_sheet *sheet_named(const xlsx_book *b, const char *name)
 {
-    for (int i = 0; i < b->nsheets; i++)
-        if (!strcmp(b->sheets[i].name, name)) return &b->sheets[i];
-    fail_msg("no sheet \"%s\"", name);
-    return NULL;
+    const xlsx_sheet *s = xlsx_sheet_named(b, name);
+    if (!s) fail_msg("no sheet \"%s\"", name);
+    return s;
 }
 
 static void test_form_from_template_alone(void **state)

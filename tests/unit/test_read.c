@@ -116,7 +116,7 @@ static void test_head_bom_semicolon(void **state)
     char *p = put(f->dir, "a.csv", "\xEF\xBB\xBFnam;Mã xã;ten_xa\n2024;19435;Xã A, B\n");
     csv_head h;
     strbuf err = STRBUF_INIT;
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     assert_int_equal(h.delim, ';');
     assert_int_equal(h.ncells, 3);
     assert_string_equal(h.cells[0], "nam"); /* no BOM in the first cell */
@@ -138,7 +138,7 @@ static void test_head_comma_tab_crlf(void **state)
     csv_head h;
     /* a quoted delimiter does not count when sniffing */
     char *p = put(f->dir, "b.csv", "a,b,\"c;d;e\"\r\n1,2,3\r\n");
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     assert_int_equal(h.delim, ',');
     assert_int_equal(h.ncells, 3);
     assert_string_equal(h.cells[2], "c;d;e");
@@ -146,7 +146,7 @@ static void test_head_comma_tab_crlf(void **state)
     csv_head_free(&h);
     free(p);
     p = put(f->dir, "c.csv", "nam\tma_xa\tghi chú, khác\n2024\t1\tx\n");
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     assert_int_equal(h.delim, '\t');
     assert_int_equal(h.ncells, 3);
     assert_string_equal(h.cells[2], "ghi chú, khác");
@@ -154,7 +154,7 @@ static void test_head_comma_tab_crlf(void **state)
     free(p);
     /* a header with no newline at all: the body is empty */
     p = put(f->dir, "d.csv", "nam,ma_xa");
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     assert_int_equal(h.ncells, 2);
     assert_int_equal(h.body_start, 9);
     assert_int_equal(h.size, 9);
@@ -169,18 +169,18 @@ static void test_head_errors(void **state)
     strbuf err = STRBUF_INIT;
     csv_head h;
     char *p = put(f->dir, "empty.csv", "");
-    assert_int_equal(csv_stream_head(p, &h, &err), -1);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), -1);
     assert_non_null(strstr(err.buf, p));
     assert_non_null(strstr(err.buf, "rỗng"));
     free(p);
     strbuf_reset(&err);
     p = put(f->dir, "bomonly.csv", "\xEF\xBB\xBF");
-    assert_int_equal(csv_stream_head(p, &h, &err), -1);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), -1);
     assert_non_null(strstr(err.buf, "rỗng"));
     free(p);
     strbuf_reset(&err);
     p = tu_path(f->dir, "missing.csv");
-    assert_int_equal(csv_stream_head(p, &h, &err), -1);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), -1);
     assert_non_null(strstr(err.buf, p));
     free(p);
     strbuf_release(&err);
@@ -201,7 +201,7 @@ static void check_halves_equal_whole(const char *path)
 {
     strbuf err = STRBUF_INIT;
     csv_head h;
-    assert_int_equal(csv_stream_head(path, &h, &err), 0);
+    assert_int_equal(csv_stream_head(path, 0, &h, &err), 0);
     collect whole = {STRBUF_INIT, 0, 0}, a = {STRBUF_INIT, 0, 0}, b = {STRBUF_INIT, 0, 0};
     int clean = -1;
     assert_int_equal(read_range(path, h.delim, h.body_start, h.size, &whole, &clean, &err), 0);
@@ -277,7 +277,7 @@ static void test_range_quoted_newline_at_cut(void **state)
     char *p = put(f->dir, "q.csv", sb.buf);
     strbuf err = STRBUF_INIT;
     csv_head h;
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     off_t mid = csv_stream_split(p, h.body_start, h.size);
     /* the middle falls among the x's: the cut is after the quoted newline */
     const char *nl = strstr(sb.buf, "x\nd");
@@ -306,7 +306,7 @@ static void test_range_last_row_and_stop(void **state)
     char *p = put(f->dir, "last.csv", "a,b\n1,2\n3,\"4\"");
     strbuf err = STRBUF_INIT;
     csv_head h;
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     collect c = {STRBUF_INIT, 0, 0};
     int clean = -1;
     assert_int_equal(read_range(p, h.delim, h.body_start, h.size, &c, &clean, &err), 0);
@@ -329,7 +329,7 @@ static void test_range_malformed_quote(void **state)
     char *p = put(f->dir, "bad.csv", "a,b,c\n1,2,3\n4,5,6\n7,\"ab\"c,9\n10,11,12\n");
     strbuf err = STRBUF_INIT;
     csv_head h;
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     collect c = {STRBUF_INIT, 0, 0};
     int clean = -1;
     long bad = -1;
@@ -346,7 +346,7 @@ static void test_range_malformed_quote(void **state)
     /* an unterminated quote at the end of the file */
     strbuf_reset(&err);
     p = put(f->dir, "open.csv", "a,b\n1,2\n3,\"không đóng\n");
-    assert_int_equal(csv_stream_head(p, &h, &err), 0);
+    assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     collect d = {STRBUF_INIT, 0, 0};
     assert_int_equal(csv_stream_range(p, h.delim, h.body_start, h.size, collect_row, &d, &clean,
                                       &bad, &err),

@@ -360,10 +360,9 @@ static const char *const SHEET_NAMES[NSHEETS] = {
 
 static const xlsx_sheet *book_sheet(const xlsx_book *b, int i)
 {
-    for (int k = 0; k < b->nsheets; k++)
-        if (!strcmp(b->sheets[k].name, SHEET_NAMES[i])) return &b->sheets[k];
-    fail_msg("the workbook has no sheet \"%s\"", SHEET_NAMES[i]);
-    return NULL;
+    const xlsx_sheet *s = xlsx_sheet_named(b, SHEET_NAMES[i]);
+    if (!s) fail_msg("the workbook has no sheet \"%s\"", SHEET_NAMES[i]);
+    return s;
 }
 
 static const xlsx_sheet *sheet_n(int i)

