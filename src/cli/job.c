@@ -96,6 +96,7 @@ static int summarize_inputs(job *j)
         strbuf_addf(j->log, "mtqg-report: %s (%s): đọc %ld dòng = %ld nhận + %ld bỏ qua + %ld loại",
                     f->path, kind_label[f->kind], f->read, f->accepted, f->skipped, f->rejected);
         if (f->other_year) strbuf_addf(j->log, " (%ld dòng thuộc năm khác %d)", f->other_year, j->cfg->year);
+        if (f->duplicates) strbuf_addf(j->log, " (%ld dòng trùng)", f->duplicates);
         strbuf_addch(j->log, '\n');
         read += f->read, acc += f->accepted, skip += f->skipped, rej += f->rejected;
         if (f->read != f->accepted + f->skipped + f->rejected) {
@@ -108,6 +109,8 @@ static int summarize_inputs(job *j)
                 j->cfg->as_of % 100, j->cfg->as_of / 100 % 100, j->cfg->as_of / 10000, rej);
     for (int i = 0; i < ds->units.nwarnings; i++)
         strbuf_addf(j->log, "mtqg-report: cảnh báo: %s\n", ds->units.warnings[i]);
+    for (int i = 0; i < ds->nnotes; i++)
+        strbuf_addf(j->log, "mtqg-report: cảnh báo: %s\n", ds->notes[i]);
     return 0;
 }
 

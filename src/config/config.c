@@ -71,7 +71,7 @@ static const key_spec keys[] = {
     {"report", "on_reject", K_ENUM, OFF(on_reject), "report=0,fail=1"},
     {"report", "tolerance", K_MONEY, OFF(tolerance), NULL},
     {"report", "empty_amount", K_ENUM, OFF(empty_amount), "error=0,zero=1"},
-    {"report", "duplicates", K_ENUM, OFF(duplicates), "count=0,reject=1"},
+    {"report", "duplicates", K_ENUM, OFF(duplicates), "count=0,reject=1,off=2"},
     {"unit", "province_code", K_STR, OFF(unit.province_code), NULL},
     {"unit", "province_name", K_STR, OFF(unit.province_name), NULL},
     {"unit", "parent_agency", K_STR, OFF(unit.parent_agency), NULL},

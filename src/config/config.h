@@ -19,7 +19,7 @@ enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2 };
 typedef enum { DISB_PAYMENTS = 0, DISB_SNAPSHOT = 1 } disb_mode;
 typedef enum { REJECT_REPORT = 0, REJECT_FAIL = 1 } reject_policy;
 typedef enum { EMPTY_IS_ERROR = 0, EMPTY_IS_ZERO = 1 } empty_policy;
-typedef enum { DUP_COUNT = 0, DUP_REJECT = 1 } duplicate_policy;
+typedef enum { DUP_COUNT = 0, DUP_REJECT = 1, DUP_OFF = 2 } duplicate_policy;
 
 /* A [file.<name>] section: how to read the input files it names. */
 typedef struct config_input {

@@ -1,6 +1,7 @@
 /* dataset lifetime. */
 #include "dataset.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ void dataset_free(dataset *d)
     for (int i = 0; i < d->nfiles; i++) free(d->files[i].path);
     free(d->files);
     if (d->rejects) fclose(d->rejects);
+    for (int i = 0; i < d->nnotes; i++) free(d->notes[i]);
+    free(d->notes);
     memset(d, 0, sizeof *d);
 }
 
@@ -34,6 +37,17 @@ void dataset_release_aggregates(dataset *d)
     cube_free(&d->cube);
     indicators_free(&d->ind);
     contents_free(&d->items);
+}
+
+void dataset_note(dataset *d, const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    ALLOC_GROW(d->notes, d->nnotes + 1, d->notes_alloc);
+    d->notes[d->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
 const char *input_kind_name(input_kind k)

@@ -25,6 +25,7 @@ typedef struct file_stats {
     long skipped;     /* valid but dated after the as-of date */
     long rejected;    /* in the rejects file */
     long other_year;  /* accepted, but for another plan year than the report's */
+    long duplicates;  /* accepted rows repeating an earlier row of the file */
 } file_stats;
 
 typedef struct dataset {
@@ -37,6 +38,9 @@ typedef struct dataset {
     int nfiles;
     file_stats *files;
     long rejected_total;
+    long duplicates_total;
+    int nnotes, notes_alloc;
+    char **notes;          /* warnings about the inputs, for the log */
     FILE *rejects;         /* rejects CSV body (tmpfile), NULL when none */
 } dataset;
 
@@ -49,6 +53,8 @@ void dataset_free(dataset *d);
  * writers do not carry them; the per-file counts stay.
  */
 void dataset_release_aggregates(dataset *d);
+/** dataset_note - add a warning about the inputs (printf-style). */
+void dataset_note(dataset *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 

@@ -173,9 +173,43 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
     controls_compare(&ds->checks, &ds->cube, ds->cat);
 }
 
+/* Rows of a file's second half repeating a row of its first half. */
+static void cross_duplicates(read_task *a, read_task *b)
+{
+    for (size_t i = 0; i < b->seen.cap; i++) {
+        long first;
+        if (!b->seen.keys[i] || !dup_find(&a->seen, b->seen.keys[i], &first)) continue;
+        b->duplicates++;
+        if (b->ndup_examples < 8) {
+            b->dup_examples[2 * b->ndup_examples] = b->seen.rows[i];
+            b->dup_examples[2 * b->ndup_examples + 1] = first - a->read; /* relative to b */
+            b->ndup_examples++;
+        }
+    }
+}
+
+/* Duplicates counted (not rejected): said in the log with example rows. */
+static void note_duplicates(dataset *ds, plan *p)
+{
+    long before = 0;
+    for (int i = 0; i < p->ntasks; i++) {
+        read_task *t = &p->tasks[i];
+        if (i > 0 && p->tasks[i - 1].file == t->file) cross_duplicates(&p->tasks[i - 1], t);
+        else before = 0;
+        long base = t->in->format == FMT_CSV ? before + 2 : 1;
+        for (int k = 0; k < t->ndup_examples; k++)
+            dataset_note(ds, "%s: dòng %ld trùng hoàn toàn dòng %ld (vẫn được tính; đặt "
+                         "duplicates = reject để loại)", t->in->path,
+                         t->dup_examples[2 * k] + base, t->dup_examples[2 * k + 1] + base);
+        before += t->read;
+    }
+}
+
 static void count_task(dataset *ds, const read_task *t)
 {
     file_stats *fs = &ds->files[t->file];
+    fs->duplicates += t->duplicates;
+    ds->duplicates_total += t->duplicates;
     fs->read += t->read;
     fs->accepted += t->accepted;
     fs->skipped += t->skipped;
@@ -234,7 +268,9 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
     ingest_status st = inputs_find(&p.in, cfg, err);
     if (st == INGEST_OK) st = inputs_read_heads(&p.in, cfg, err);
     if (st == INGEST_OK) {
-        long split = opt->split_bytes > 0 ? opt->split_bytes : 8L << 20;
+        /* Rejecting a duplicate needs the whole file in one pass. */
+        long split = cfg->duplicates == DUP_REJECT ? LONG_MAX
+                   : opt->split_bytes > 0 ? opt->split_bytes : 8L << 20;
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         int threads = opt->threads > 0 ? opt->threads : (cores >= 2 ? 2 : 1);
         read_sink sinks[MAX_THREADS];
@@ -260,6 +296,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].path = xstrdup(p.in.files[i].path);
             ds->files[i].kind = p.in.files[i].kind;
         }
+        note_duplicates(ds, &p);
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         if (merge_rejects(ds, &p, err) < 0) st = INGEST_BAD_FILE;
     }

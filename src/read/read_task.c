@@ -45,6 +45,7 @@ void read_task_init(read_task *t)
     t->msg = (strbuf)STRBUF_INIT;
     t->fields = (strbuf)STRBUF_INIT;
     t->no_header = (strbuf)STRBUF_INIT;
+    dup_init(&t->seen);
 }
 
 void read_task_free(read_task *t)
@@ -55,6 +56,7 @@ void read_task_free(read_task *t)
     strbuf_release(&t->msg);
     strbuf_release(&t->fields);
     strbuf_release(&t->no_header);
+    dup_free(&t->seen);
 }
 
 /* A row being parsed: the record, the task, and each field's text as the
@@ -379,6 +381,31 @@ static void control_row(const row_view *v)
     accept(v->t, year);
 }
 
+/* A row repeating an earlier one: counted (and listed), or rejected. */
+static int is_duplicate(row_view *v)
+{
+    read_task *t = v->t;
+    if (t->cfg->duplicates == DUP_OFF) return 0;
+    long first;
+    uint64_t fp = dup_fingerprint(v->text, v->len, F_COUNT);
+    if (!dup_check(&t->seen, fp, v->r->index, &first)) return 0;
+    if (t->cfg->duplicates == DUP_REJECT) {
+        /* Streamed files count sheet rows from 0, a CSV range data rows. */
+        long row = first + (t->in->format == FMT_CSV ? 2 : 1);
+        char why[96];
+        snprintf(why, sizeof why, "dòng trùng hoàn toàn với dòng %ld", row);
+        reject(v, -1, why);
+        return 1;
+    }
+    if (t->ndup_examples < 8) {
+        t->dup_examples[2 * t->ndup_examples] = v->r->index;
+        t->dup_examples[2 * t->ndup_examples + 1] = first;
+        t->ndup_examples++;
+    }
+    t->duplicates++;
+    return 0;
+}
+
 static int row_is_empty(const record *r)
 {
     for (int i = 0; i < r->n; i++)
@@ -406,6 +433,7 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
+    if (is_duplicate(&v)) return 0;
     switch (t->in->lay.kind) {
     case KIND_PLAN: plan_row(&v); break;
     case KIND_DISB: disb_row(&v); break;

@@ -18,6 +18,7 @@
 
 #include "../config/config.h"
 #include "../model/dataset.h"
+#include "dupes.h"
 #include "inputs.h"
 #include "layout.h"
 #include "record.h"
@@ -47,6 +48,10 @@ typedef struct read_task {
     read_sink *sink;         /* where aggregates go: set by the worker */
     /* What it produced. */
     long read, accepted, skipped, rejected, other_year;
+    dup_set seen;            /* fingerprints of the rows read, for duplicates */
+    long duplicates;         /* rows that repeat an earlier row (counted) */
+    int ndup_examples;
+    long dup_examples[2 * 8]; /* (row, first row) pairs, relative, for the log */
     reject_spool rejects;
     int clean_end;           /* the range ended between records */
     int failed;              /* I/O or CSV syntax error: message in err */

@@ -292,6 +292,7 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     vars_setf(v, "so_dong_nhan", "%ld", accepted);
     vars_setf(v, "so_dong_bo_qua", "%ld", skipped);
     vars_setf(v, "so_dong_loai", "%ld", ds->rejected_total);
+    vars_setf(v, "so_dong_trung", "%ld", ds->duplicates_total);
     vars_set(v, "tep_loai", rejects_name ? rejects_name : "");
     strbuf_release(&sb);
 }
