@@ -123,7 +123,8 @@ static int count_mismatches(job *j)
     for (int i = 0; i < c->n; i++) {
         const control_line *l = &c->lines[i];
         int64_t d = l->allocated - l->assigned;
-        if (l->year != j->cfg->year || (d < 0 ? -d : d) <= j->cfg->tolerance) continue;
+        if (!year_span_has(config_years(j->cfg), l->year) || (d < 0 ? -d : d) <= j->cfg->tolerance)
+            continue;
         n++;
         strbuf sb = STRBUF_INIT;
         decimal_format(&sb, d, 6, 3, DECIMAL_TRIM_WHOLE);
@@ -170,7 +171,7 @@ static int build_tables(job *j, const vars *v)
 {
     int n = 0;
     for (int i = 0; i < j->nforms; i++) {
-        table *t = form_build(&j->forms[i], &j->ds, v, j->cfg->year, &j->err);
+        table *t = form_build(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err);
         if (!t) return -1;
         if (j->forms[i].rows == ROWS_CONTROL && t->nrows == 0) table_free(t);
         else j->tables[n++] = t;

@@ -274,6 +274,12 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
     return 0;
 }
 
+year_span config_years(const config *c)
+{
+    year_span s = {c->year_from && c->year_from < c->year ? c->year_from : c->year, c->year};
+    return s;
+}
+
 const config_input *config_input_for(const config *c, const char *file_name)
 {
     for (int i = 0; i < c->ninputs; i++)

@@ -12,6 +12,7 @@
 #ifndef MTQG_CONFIG_H
 #define MTQG_CONFIG_H
 
+#include "../model/dataset.h"
 #include "../util/decimal.h"
 #include "../util/strbuf.h"
 
@@ -54,6 +55,7 @@ typedef struct config_unit {
 typedef struct config {
     char *path;                   /* the file read, for messages */
     int year;
+    int year_from;                /* first plan year of a phase (lũy kế); 0: = year */
     int as_of;                    /* yyyymmdd */
     char *period_label;           /* "năm 2024" */
     char *input_dir, *output_dir, *templates_dir, *font_dir;
@@ -89,6 +91,8 @@ int config_load(config *c, const char *path, strbuf *err);
 void config_set(char **field, const char *value);
 /** config_template_path - templates_dir/name unless name is a path. */
 char *config_template_path(const config *c, const char *name);
+/** config_years - the plan years the report covers. */
+year_span config_years(const config *c);
 /** config_input_for - the [file.<name>] settings of a file name, or NULL. */
 const config_input *config_input_for(const config *c, const char *file_name);
 /** config_free - release every string. */

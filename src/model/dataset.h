@@ -15,6 +15,17 @@
 #include "indicators.h"
 #include "units.h"
 
+/* The plan years a report covers: one year, or a phase (lũy kế). Capital
+ * of a row's own plan year is "current"; of an earlier year, "extended". */
+typedef struct year_span {
+    int from, to;
+} year_span;
+
+static inline int year_span_has(year_span s, int y)
+{
+    return y >= s.from && y <= s.to;
+}
+
 typedef enum { KIND_PLAN = 0, KIND_DISB, KIND_INDICATOR, KIND_CONTROL, KIND_COUNT } input_kind;
 
 typedef struct file_stats {

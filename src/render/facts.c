@@ -89,7 +89,7 @@ typedef struct sums {
     pair *by_type_cap; /* [type * 2 + (extended ? 1 : 0)] */
 } sums;
 
-static void sums_collect(sums *s, const dataset *ds, int year)
+static void sums_collect(sums *s, const dataset *ds, year_span year)
 {
     const catalogue *cat = ds->cat;
     memset(s, 0, sizeof *s);
@@ -101,12 +101,12 @@ static void sums_collect(sums *s, const dataset *ds, int year)
     s->by_type_cap = xcalloc((size_t)cat->ntypes * 2 + 1, sizeof(pair));
     for (size_t i = 0; i < ds->cube.cap; i++) {
         const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || c->key.year != year) continue;
+        if (!c->used || !year_span_has(year, c->key.year)) continue;
         pair d = {c->plan, c->disbursed};
         const cat_source *src = &cat->sources[c->key.source];
         int top = c->key.project;
         while (cat->projects[top].parent >= 0) top = cat->projects[top].parent;
-        int ext = c->key.cap_year != year;
+        int ext = c->key.cap_year != c->key.year;
         pair *targets[] = {&s->total, ext ? &s->extended : &s->current,
                            src->type >= 0 ? &s->by_type[src->type] : NULL,
                            src->type >= 0 ? &s->by_type_cap[src->type * 2 + ext] : NULL,
@@ -214,7 +214,7 @@ static void commune_list(facts *f, const sums *s, const dataset *ds, int behind,
     free(r);
 }
 
-static void indicator_list(facts *f, const dataset *ds, int year)
+static void indicator_list(facts *f, const dataset *ds, year_span year)
 {
     fact_list *l = new_list(f, "chi_tieu");
     const indicators *in = &ds->ind;
@@ -224,7 +224,7 @@ static void indicator_list(facts *f, const dataset *ds, int year)
     char *seen = xcalloc((size_t)(in->nnames * in->nuoms) + 1, 1);
     for (int i = 0; i < in->ncells; i++) {
         const ind_cell *c = &in->cells[i];
-        if (c->year != year) continue;
+        if (!year_span_has(year, c->year)) continue;
         size_t k = (size_t)c->name * (size_t)in->nuoms + (size_t)c->uom;
         target[k] += c->target;
         done[k] += c->achieved;
@@ -304,14 +304,14 @@ typedef struct plan_sums {
     int64_t *total;  /* [project]: with its sub-projects */
 } plan_sums;
 
-static void plan_sums_collect(plan_sums *ps, const dataset *ds, int year)
+static void plan_sums_collect(plan_sums *ps, const dataset *ds, year_span year)
 {
     const catalogue *cat = ds->cat;
     ps->own = xcalloc((size_t)(cat->nprojects * cat->nsources) + 1, sizeof(int64_t));
     ps->total = xcalloc((size_t)cat->nprojects + 1, sizeof(int64_t));
     for (size_t i = 0; i < ds->cube.cap; i++) {
         const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || c->key.year != year) continue;
+        if (!c->used || !year_span_has(year, c->key.year)) continue;
         ps->own[c->key.project * cat->nsources + c->key.source] += c->plan;
         for (int p = c->key.project; p >= 0; p = cat->projects[p].parent) ps->total[p] += c->plan;
     }
@@ -334,7 +334,8 @@ static vars *structure_item(fact_list *l, const char *kind, int64_t amount)
 }
 
 /* "a) Nội dung" and "b) Vốn và cơ cấu nguồn vốn" of one project or sub-project. */
-static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, int p, int year)
+static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, int p,
+                          year_span year)
 {
     const catalogue *cat = ds->cat;
     const int64_t *own = &ps->own[p * cat->nsources];
@@ -343,7 +344,7 @@ static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, 
     int first = 1;
     for (int i = 0; i < ds->items.n; i++) {
         const content_item *ci = &ds->items.items[i];
-        if (ci->project != p || ci->year != year) continue;
+        if (ci->project != p || !year_span_has(year, ci->year)) continue;
         if (first) structure_item(l, "noi_dung_dau", sum), first = 0;
         vars_set(structure_item(l, "noi_dung", sum), "noi_dung", ci->text);
     }
@@ -388,7 +389,7 @@ static void project_heading(fact_list *l, const catalogue *cat, int p, const cha
 }
 
 /* Projects without capital are left out; item numbers stay consecutive. */
-static void capital_structure(facts *f, const dataset *ds, int year)
+static void capital_structure(facts *f, const dataset *ds, year_span year)
 {
     const catalogue *cat = ds->cat;
     fact_list *l = new_list(f, "von_du_an");
@@ -442,14 +443,14 @@ static void scope_words(strbuf *out, const vars *words, const catalogue *cat, in
     vars_free(&v);
 }
 
-static void control_lists(facts *f, const dataset *ds, int year, const vars *words)
+static void control_lists(facts *f, const dataset *ds, year_span year, const vars *words)
 {
     fact_list *off = new_list(f, "chenh_lech"), *round = new_list(f, "lam_tron");
     strbuf sb = STRBUF_INIT;
     for (int i = 0; i < ds->checks.n; i++) {
         const control_line *l = &ds->checks.lines[i];
         int64_t d = l->allocated - l->assigned;
-        if (l->year != year || d == 0) continue;
+        if (!year_span_has(year, l->year) || d == 0) continue;
         vars *it = new_item((d < 0 ? -d : d) <= ds->checks.tolerance ? round : off);
         scope_words(&sb, words, ds->cat, l->project);
         vars_set(it, "pham_vi", sb.buf);
@@ -462,7 +463,7 @@ static void control_lists(facts *f, const dataset *ds, int year, const vars *wor
     vars_setf(&f->scalars, "so_chenh_lech", "%d", off->n);
     vars_setf(&f->scalars, "so_lam_tron", "%d", round->n);
     int lines = 0;
-    for (int i = 0; i < ds->checks.n; i++) lines += ds->checks.lines[i].year == year;
+    for (int i = 0; i < ds->checks.n; i++) lines += year_span_has(year, ds->checks.lines[i].year);
     vars_setf(&f->scalars, "so_dong_giao", "%d", lines);
     strbuf_release(&sb);
 }
@@ -490,21 +491,22 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
 {
     memset(f, 0, sizeof *f);
     vars_init(&f->scalars);
+    year_span years = config_years(cfg), before = {cfg->year - 1, cfg->year - 1};
     sums s;
-    sums_collect(&s, ds, cfg->year);
+    sums_collect(&s, ds, years);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
     source_list(f, "nguon", &s, ds->cat);
     commune_list(f, &s, ds, behind_communes, &f->scalars);
-    indicator_list(f, ds, cfg->year);
+    indicator_list(f, ds, years);
     sums_free(&s);
-    sums_collect(&s, ds, cfg->year - 1);
+    sums_collect(&s, ds, before);
     scalar_figures(&f->scalars, &s, ds->cat, "_nt");
     source_list(f, "nguon_nt", &s, ds->cat);
     sums_free(&s);
-    capital_structure(f, ds, cfg->year);
-    control_lists(f, ds, cfg->year, words);
+    capital_structure(f, ds, years);
+    control_lists(f, ds, years, words);
     lead_list(f, ds, cfg);
 }
 

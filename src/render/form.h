@@ -60,12 +60,12 @@ int form_load(form *f, const char *path, const catalogue *cat, strbuf *err);
 /** form_free - release the form. */
 void form_free(form *f);
 /**
- * form_build - the table of form f for plan year `year` (plus the form's
- * year offset) from ds, with {placeholders} expanded from v. Returns the
+ * form_build - the table of form f for the plan years `years` (moved by
+ * the form's year offset) from ds, with {placeholders} expanded from v. Returns the
  * table, or NULL with err set. A control form with no assigned totals for
  * the year gives a table with no body rows.
  */
-table *form_build(const form *f, const dataset *ds, const vars *v, int year,
+table *form_build(const form *f, const dataset *ds, const vars *v, year_span years,
                   strbuf *err);
 
 #endif

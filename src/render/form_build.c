@@ -111,6 +111,7 @@ static int set_titles(table *t, const form *f, const vars *v, strbuf *err)
     return rc;
 }
 
+/* year: the cell's own plan year, against which capital is current. */
 static int cell_matches(const form_col *c, int source, int year, int cap_year)
 {
     if (!(c->sources & (1ull << source))) return 0;
@@ -125,18 +126,18 @@ static void add_up(int64_t *vals, int ncols, const row_tree *rt, int node, int c
 }
 
 static void accumulate_cube(int64_t *vals, const form *f, const row_tree *rt,
-                            const dataset *ds, int year)
+                            const dataset *ds, year_span years)
 {
     const cube *cb = &ds->cube;
     for (size_t i = 0; i < cb->cap; i++) {
         const cube_cell *cell = &cb->cells[i];
-        if (!cell->used || cell->key.year != year) continue;
+        if (!cell->used || !year_span_has(years, cell->key.year)) continue;
         int leaf = rt->leaf_of[f->rows == ROWS_PROJECT ? cell->key.project : (int)cell->key.unit];
         if (leaf < 0) continue;
         for (int c = 0; c < f->ncols; c++) {
             const form_col *col = &f->cols[c];
             if ((col->measure != M_PLAN && col->measure != M_DISBURSED) ||
-                !cell_matches(col, cell->key.source, year, cell->key.cap_year))
+                !cell_matches(col, cell->key.source, cell->key.year, cell->key.cap_year))
                 continue;
             add_up(vals, f->ncols, rt, leaf, c, col->measure == M_PLAN ? cell->plan : cell->disbursed);
         }
@@ -207,7 +208,7 @@ static void clear_empty_derived(table *t, const row_tree *rt, const form *f)
                 if (t->cols[c].kind != COL_TEXT) t->rows[i].cells[c].present = 0;
 }
 
-static int build_rows(const form *f, const dataset *ds, int year, row_tree *rt, strbuf *err)
+static int build_rows(const form *f, const dataset *ds, year_span year, row_tree *rt, strbuf *err)
 {
     switch (f->rows) {
     case ROWS_PROJECT: return row_tree_projects(rt, ds, &f->labels, year, err);
@@ -217,10 +218,11 @@ static int build_rows(const form *f, const dataset *ds, int year, row_tree *rt, 
     }
 }
 
-table *form_build(const form *f, const dataset *ds, const vars *v, int year,
+table *form_build(const form *f, const dataset *ds, const vars *v, year_span year,
                   strbuf *err)
 {
-    year += f->year_offset;
+    year.from += f->year_offset;
+    year.to += f->year_offset;
     table *t = table_new(f->ncols);
     row_tree rt;
     int rc = set_titles(t, f, v, err);

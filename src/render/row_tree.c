@@ -76,14 +76,14 @@ static void init_leaves(row_tree *t, int n)
 }
 
 /* Parents that received amounts directly in `year` (not via a sub-project). */
-static char *direct_parents(const dataset *ds, int year)
+static char *direct_parents(const dataset *ds, year_span year)
 {
     const catalogue *cat = ds->cat;
     char *direct = xcalloc((size_t)cat->nprojects + 1, 1);
     const cube *c = &ds->cube;
     for (size_t i = 0; i < c->cap; i++) {
         const cube_cell *cell = &c->cells[i];
-        if (cell->used && cell->key.year == year &&
+        if (cell->used && year_span_has(year, cell->key.year) &&
             cat->projects[cell->key.project].nchildren && (cell->plan || cell->disbursed))
             direct[cell->key.project] = 1;
     }
@@ -102,7 +102,7 @@ static int add_unassigned(row_tree *t, const vars *labels, const catalogue *cat,
 }
 
 int row_tree_projects(row_tree *t, const dataset *ds, const vars *labels,
-                      int year, strbuf *err)
+                      year_span year, strbuf *err)
 {
     const catalogue *cat = ds->cat;
     memset(t, 0, sizeof *t);
@@ -338,7 +338,7 @@ static int cmp_line(const void *a, const void *b)
 }
 
 int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
-                        int year, strbuf *err)
+                        year_span year, strbuf *err)
 {
     const indicators *in = &ds->ind;
     const catalogue *cat = ds->cat;
@@ -347,7 +347,7 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
     ind_line *lines = xcalloc((size_t)in->ncells + 1, sizeof(ind_line));
     int n = 0;
     for (int i = 0; i < in->ncells; i++)
-        if (in->cells[i].year == year)
+        if (year_span_has(year, in->cells[i].year))
             lines[n++] = (ind_line){in->cells[i].project, in->cells[i].name, in->cells[i].uom};
     qsort(lines, (size_t)n, sizeof *lines, cmp_line);
     strbuf lb = STRBUF_INIT;
@@ -376,7 +376,7 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
         t->nodes[section].sums = 0; /* hộ and km do not add up */
         for (int c = 0; c < in->ncells; c++) {
             const ind_cell *cell = &in->cells[c];
-            if (cell->year == year && cell->project == l->project && cell->name == l->name &&
+            if (year_span_has(year, cell->year) && cell->project == l->project && cell->name == l->name &&
                 cell->uom == l->uom)
                 t->leaf_of[c] = node;
         }
@@ -407,7 +407,7 @@ static int control_label(strbuf *lb, const vars *labels, const catalogue *cat,
 }
 
 int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
-                      int year, strbuf *err)
+                      year_span year, strbuf *err)
 {
     const controls *c = &ds->checks;
     memset(t, 0, sizeof *t);
@@ -416,9 +416,9 @@ int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
     int rc = 0, k = 0;
     for (int i = 0; rc == 0 && i < c->n; i++) {
         const control_line *l = &c->lines[i];
-        if (l->year != year) continue;
+        if (!year_span_has(year, l->year)) continue;
         if ((rc = control_label(&lb, labels, ds->cat, l, err))) break;
-        if (l->cap_year != year) {
+        if (l->cap_year != l->year) {
             char cy[16];
             snprintf(cy, sizeof cy, "%d", l->cap_year);
             strbuf ext = STRBUF_INIT;

@@ -38,7 +38,7 @@ void row_tree_free(row_tree *t);
  * leaf_of is indexed by project id. Labels from the form's [labels].
  */
 int row_tree_projects(row_tree *t, const dataset *ds, const vars *labels,
-                      int year, strbuf *err);
+                      year_span year, strbuf *err);
 /**
  * row_tree_units - total, [provinces], districts, communes, the district-
  * and province-level lines. leaf_of is indexed by unit id.
@@ -49,7 +49,7 @@ int row_tree_units(row_tree *t, const dataset *ds, const vars *labels, strbuf *e
  * a row per (project, indicator, unit). leaf_of is indexed by ind cell.
  */
 int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
-                        int year, strbuf *err);
+                        year_span year, strbuf *err);
 
 /**
  * row_tree_controls - one row per assigned total of `year` (in the order
@@ -58,7 +58,7 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
  * or differ. leaf_of is indexed by control line.
  */
 int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
-                      int year, strbuf *err);
+                      year_span year, strbuf *err);
 
 /* Numbering styles a form may ask for, one per row depth. */
 typedef enum {

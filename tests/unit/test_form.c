@@ -165,7 +165,7 @@ static table *build(fixture *f, const char *file, form *fm)
     char path[256];
     snprintf(path, sizeof path, "templates/forms/%s", file);
     if (form_load(fm, path, &f->cat, &err) < 0) fail_msg("%s", err.buf);
-    table *t = form_build(fm, &f->ds, &f->v, 2024, &err);
+    table *t = form_build(fm, &f->ds, &f->v, (year_span){2024, 2024}, &err);
     if (!t) fail_msg("form_build %s: %s", file, err.buf);
     assert_int_equal(err.len, 0);
     strbuf_release(&err);
@@ -220,7 +220,7 @@ static void test_shipped_forms_load_and_build(void **state)
         assert_non_null(fm.sheet);
         assert_non_null(fm.title);
         assert_true(fm.ncols > 0);
-        table *t = form_build(&fm, &f->ds, &f->v, 2024, &err);
+        table *t = form_build(&fm, &f->ds, &f->v, (year_span){2024, 2024}, &err);
         if (!t) fail_msg("%s: %s", g.gl_pathv[i], err.buf);
         assert_int_equal(t->ncols, fm.ncols);
         assert_int_equal(table_check_sums(t), 0);
@@ -450,7 +450,7 @@ static table *two_provinces_table(fixture *f, dataset *ds, form *fm)
     cube_add_plan(&ds->cube, &k2, 7000000);
     strbuf err = STRBUF_INIT;
     if (form_load(fm, "templates/forms/02_kh_xa.txt", &f->cat, &err) < 0) fail_msg("%s", err.buf);
-    table *t = form_build(fm, ds, &f->v, 2024, &err);
+    table *t = form_build(fm, ds, &f->v, (year_span){2024, 2024}, &err);
     strbuf_release(&err);
     return t;
 }
@@ -643,7 +643,7 @@ static void test_form_minimal_ok(void **state)
     assert_int_equal(fm.cols[3].nargs, 1);
     assert_int_equal(fm.cols[3].args[0], 2);
     assert_int_equal(fm.cols[2].sources, ~0ull); /* no filter: every source */
-    table *t = form_build(&fm, &f->ds, &f->v, 2024, &err);
+    table *t = form_build(&fm, &f->ds, &f->v, (year_span){2024, 2024}, &err);
     assert_non_null(t);
     assert_int_equal(t->rows[0].cells[3].value, TOTAL_2024);
     table_free(t);
@@ -789,7 +789,7 @@ static void test_form_unknown_placeholder(void **state)
                      0);
     form fm;
     assert_int_equal(form_load(&fm, path, &f->cat, &err), 0);
-    table *t = form_build(&fm, &f->ds, &f->v, 2024, &err);
+    table *t = form_build(&fm, &f->ds, &f->v, (year_span){2024, 2024}, &err);
     assert_null(t);
     assert_non_null(strstr(err.buf, "{so_bieu}"));
     assert_non_null(strstr(err.buf, path));

@@ -166,6 +166,12 @@ typedef struct oline {
     strbuf path, value;
 } oline;
 
+static void oline_release(oline *it)
+{
+    strbuf_release(&it->path);
+    strbuf_release(&it->value);
+}
+
 static int oracle_next(oline *it, const char *prefix)
 {
     size_t pl = strlen(prefix);
@@ -192,8 +198,7 @@ static int oracle_count(const char *prefix, const char *suffix)
     size_t sl = strlen(suffix);
     while (oracle_next(&it, prefix))
         n += it.path.len >= sl && !strcmp(it.path.buf + it.path.len - sl, suffix);
-    strbuf_release(&it.path);
-    strbuf_release(&it.value);
+    oline_release(&it);
     return n;
 }
 
@@ -207,8 +212,7 @@ static int oracle_code_for(const char *prefix, const char *name, char *code, siz
             snprintf(code, n, "%s", it.path.buf + strlen(prefix));
             found = 1;
         }
-    strbuf_release(&it.path);
-    strbuf_release(&it.value);
+    oline_release(&it);
     return found;
 }
 
@@ -220,8 +224,7 @@ static int64_t district_total(const char *measure, const char *district)
     while (oracle_next(&it, "district_of/"))
         if (!strcmp(it.value.buf, district))
             sum += O0("%s/by_commune/%s", measure, it.path.buf + strlen("district_of/"));
-    strbuf_release(&it.path);
-    strbuf_release(&it.value);
+    oline_release(&it);
     return sum;
 }
 
@@ -482,8 +485,7 @@ static void check_project_rows(const xlsx_sheet *s, int tot, const char *measure
     int subs = 0;
     oline it = {g_oracle.buf, STRBUF_INIT, STRBUF_INIT};
     while (oracle_next(&it, "plan/by_subproject/")) subs += strstr(it.path.buf, ".TDA") != NULL;
-    strbuf_release(&it.path);
-    strbuf_release(&it.value);
+    oline_release(&it);
     assert_int_equal(nsub, subs);
 }
 
@@ -908,8 +910,7 @@ static void test_pdf_text(void **state)
         indicators++;
     }
     assert_int_equal(indicators, 6);
-    strbuf_release(&it.path);
-    strbuf_release(&it.value);
+    oline_release(&it);
     strbuf_release(&needle);
     strbuf_release(&raw);
     strbuf_release(&text);
@@ -997,8 +998,7 @@ static void test_pdf_lowest_rates(void **state)
         at = p + 1;
         strbuf_release(&path);
     }
-    strbuf_release(&it.path);
-    strbuf_release(&it.value);
+    oline_release(&it);
     strbuf_release(&raw);
     strbuf_release(&text);
     strbuf_release(&needle);
