@@ -139,7 +139,8 @@ static int count_mismatches(job *j)
 static char *output_name(const config *cfg, const char *suffix)
 {
     strbuf sb = STRBUF_INIT;
-    strbuf_addf(&sb, "%s-%d%s", cfg->output_name, cfg->year, suffix);
+    if (cfg->period_tag[0]) strbuf_addf(&sb, "%s-%s%s", cfg->output_name, cfg->period_tag, suffix);
+    else strbuf_addf(&sb, "%s-%d%s", cfg->output_name, cfg->year, suffix);
     return strbuf_detach(&sb, NULL);
 }
 

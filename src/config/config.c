@@ -14,6 +14,7 @@
 
 #include "../util/date.h"
 #include "../util/linefile.h"
+#include "../util/period.h"
 
 void config_set(char **field, const char *value)
 {
@@ -40,9 +41,14 @@ void config_defaults(config *c)
     c->disbursement = DISB_PAYMENTS;
     c->on_reject = REJECT_REPORT;
     c->tolerance = 1000; /* 0,001 triệu: the last digit a table shows */
+    c->mail.timeout = 60;
+    c->mail.max_mb = 20;
+    config_set(&c->mail.outbox, "outbox");
+    config_set(&c->mail.subject, "Báo cáo Chương trình 1719 {ky_bao_cao} - {co_quan}");
+    config_set(&c->mail.body_template, "thu.txt");
 }
 
-typedef enum { K_STR, K_PATH, K_YEAR, K_DATE, K_ENUM, K_OUTPUTS, K_LIST, K_MONEY } key_kind;
+typedef enum { K_STR, K_PATH, K_YEAR, K_DATE, K_ENUM, K_OUTPUTS, K_LIST, K_MONEY, K_INT } key_kind;
 
 typedef struct key_spec {
     const char *section, *name;
@@ -85,6 +91,26 @@ static const key_spec keys[] = {
     {"unit", "signer", K_STR, OFF(unit.signer), NULL},
     {"unit", "recipients", K_LIST, OFF(unit.recipients), NULL},
     {"unit", "archive", K_STR, OFF(unit.archive), NULL},
+    {"report", "period", K_STR, OFF(period), NULL},
+    {"job", "period", K_STR, OFF(period), NULL},
+    {"job", "split", K_ENUM, OFF(split), "none=0,district=1,commune=2"},
+    {"job", "mail_to", K_STR, OFF(mail_to), NULL},
+    {"job", "mail_cc", K_STR, OFF(mail_cc), NULL},
+    {"job", "mail_xlsx", K_ENUM, OFF(mail_xlsx), "no=0,yes=1"},
+    {"job", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
+    {"report", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
+    {"mail", "server", K_STR, OFF(mail.server), NULL},
+    {"mail", "starttls", K_ENUM, OFF(mail.starttls), "no=0,yes=1"},
+    {"mail", "user", K_STR, OFF(mail.user), NULL},
+    {"mail", "password_file", K_PATH, OFF(mail.password_file), NULL},
+    {"mail", "password_env", K_STR, OFF(mail.password_env), NULL},
+    {"mail", "from", K_STR, OFF(mail.from), NULL},
+    {"mail", "timeout", K_INT, OFF(mail.timeout), NULL},
+    {"mail", "max_mb", K_INT, OFF(mail.max_mb), NULL},
+    {"mail", "outbox", K_PATH, OFF(mail.outbox), NULL},
+    {"mail", "subject", K_STR, OFF(mail.subject), NULL},
+    {"mail", "body_template", K_STR, OFF(mail.body_template), NULL},
+    {"mail", "ca_file", K_PATH, OFF(mail.ca_file), NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -194,6 +220,11 @@ static int apply_key(config *c, const key_spec *k, const char *v, const char *ba
         return 0;
     case K_LIST:
         set_list(field, &c->unit.nrecipients, v);
+        return 0;
+    case K_INT:
+        if (parse_int(v, 0, 100000, &iv) < 0)
+            return key_error(err, c, k, v, "cần một số nguyên");
+        *(int *)field = iv;
         return 0;
     case K_MONEY: {
         int64_t m;
@@ -312,6 +343,11 @@ static int load_section(config *c, dictionary *d, const char *sec,
             continue;
         }
         const key_spec *k = find_key(sec, name);
+        if (!k && !strncmp(sec, "job.", 4)) {
+            k = find_key("job", name);
+            if (!k) k = find_key("report", name);
+            if (!k) k = find_key("unit", name);
+        }
         if (!k) {
             strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ", c->path, sec, name);
             rc = -1;
@@ -329,7 +365,29 @@ static int ignore_ini_error(const char *fmt, ...)
     return 0;
 }
 
-int config_load(config *c, const char *path, strbuf *err)
+/* A period sets the plan years and, unless given, the as-of date and the
+ * words for titles; file names carry its tag. */
+static int apply_period(config *c, strbuf *err)
+{
+    if (!c->period) {
+        if (c->year) snprintf(c->period_tag, sizeof c->period_tag, "%d", c->year);
+        return 0;
+    }
+    period p;
+    if (period_parse(c->period, &p, err) < 0) return -1;
+    c->year = p.year;
+    c->year_from = p.year_from;
+    if (!c->as_of) c->as_of = p.end;
+    if (!c->period_label) {
+        strbuf sb = STRBUF_INIT;
+        period_label(&p, &sb);
+        c->period_label = strbuf_detach(&sb, NULL);
+    }
+    snprintf(c->period_tag, sizeof c->period_tag, "%s", p.tag);
+    return 0;
+}
+
+static int load_file(config *c, const char *path, const char *job, strbuf *err)
 {
     config_set(&c->path, path);
     if (prescan(path, err) < 0) return -1;
@@ -352,19 +410,62 @@ int config_load(config *c, const char *path, strbuf *err)
     }
     for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
         const char *sec = iniparser_getsecname(d, s);
+        if (!strncmp(sec, "job.", 4)) continue; /* only the job asked for, below */
         if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&
-            strncmp(sec, "map.", 4) && strncmp(sec, "file.", 5)) {
-            strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ "
-                        "(cần [report], [unit], [lead], [file.<tên tệp>] hoặc [map.<loại>])",
-                        path, sec);
+            strcmp(sec, "mail") && strncmp(sec, "map.", 4) && strncmp(sec, "file.", 5)) {
+            strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ (cần [report], [unit], [mail], "
+                        "[lead], [job.<tên>], [file.<tên tệp>] hoặc [map.<loại>])", path, sec);
             rc = -1;
         } else {
             rc = load_section(c, d, sec, base, err);
         }
     }
+    if (rc == 0 && job) {
+        strbuf sec = STRBUF_INIT;
+        strbuf_addf(&sec, "job.%s", job);
+        if (iniparser_find_entry(d, sec.buf)) {
+            config_set(&c->name, job);
+            rc = load_section(c, d, sec.buf, base, err);
+        } else {
+            strbuf_addf(err, "%s: không có công việc [job.%s]", path, job);
+            rc = -1;
+        }
+        strbuf_release(&sec);
+    }
+    if (rc == 0) rc = apply_period(c, err);
     free(base);
     iniparser_freedict(d);
     return rc;
+}
+
+int config_load(config *c, const char *path, strbuf *err)
+{
+    return load_file(c, path, NULL, err);
+}
+
+int config_load_job(config *c, const char *path, const char *name, strbuf *err)
+{
+    return load_file(c, path, name, err);
+}
+
+int config_job_names(const char *path, char ***names, int *n, strbuf *err)
+{
+    *names = NULL;
+    *n = 0;
+    iniparser_set_error_callback(ignore_ini_error);
+    dictionary *d = iniparser_load(path);
+    if (!d) {
+        strbuf_addf(err, "%s: không đọc được tệp cấu hình", path);
+        return -1;
+    }
+    for (int s = 0; s < iniparser_getnsec(d); s++) {
+        const char *sec = iniparser_getsecname(d, s);
+        if (strncmp(sec, "job.", 4) || !sec[4]) continue;
+        *names = xrealloc(*names, (size_t)(*n + 1) * sizeof(char *));
+        (*names)[(*n)++] = xstrdup(sec + 4);
+    }
+    iniparser_freedict(d);
+    return 0;
 }
 
 char *config_template_path(const config *c, const char *name)
@@ -377,7 +478,10 @@ char *config_template_path(const config *c, const char *name)
 
 void config_free(config *c)
 {
-    char **strs[] = {&c->path, &c->period_label, &c->input_dir, &c->output_dir,
+    char **strs[] = {&c->path, &c->name, &c->period, &c->mail_to, &c->mail_cc,
+                     &c->mail.server, &c->mail.user, &c->mail.password_file,
+                     &c->mail.password_env, &c->mail.from, &c->mail.outbox, &c->mail.subject,
+                     &c->mail.body_template, &c->mail.ca_file, &c->period_label, &c->input_dir, &c->output_dir,
                      &c->templates_dir, &c->font_dir, &c->catalogue,
                      &c->report_template, &c->forms, &c->output_name,
                      &c->unit.province_code, &c->unit.province_name,

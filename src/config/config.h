@@ -52,8 +52,32 @@ typedef struct config_unit {
     char *archive;
 } config_unit;
 
+typedef enum { SPLIT_NONE = 0, SPLIT_DISTRICT = 1, SPLIT_COMMUNE = 2 } split_mode;
+
+/* [mail]: how PDFs reach the leaders (shared by every job). */
+typedef struct config_mail {
+    char *server;                 /* smtp://host:587 or smtps://host:465; NULL: no mail */
+    int starttls;                 /* require STARTTLS on smtp:// */
+    char *user, *password_file, *password_env;
+    char *from;                   /* "Ban Dân tộc <bdt@example.vn>" */
+    int timeout;                  /* seconds */
+    int max_mb;                   /* largest message */
+    char *outbox;                 /* messages not yet sent; relative to the ini */
+    char *subject;                /* template with {placeholders} */
+    char *body_template;          /* wording file of the message body */
+    char *ca_file;                /* a CA to trust besides the system's */
+} config_mail;
+
 typedef struct config {
     char *path;                   /* the file read, for messages */
+    char *name;                   /* the job's name ([job.<name>]), or NULL */
+    char *period;                 /* "2024-Q3" ...; NULL: the year */
+    char period_tag[24];          /* in file names: "2024", "2024-Q3" */
+    split_mode split;             /* one set of outputs per district or commune */
+    char *mail_to, *mail_cc;      /* recipients, separated by , */
+    int mail_xlsx;                /* attach the workbook too */
+    int skip_unchanged;           /* inputs as in the last manifest: do nothing */
+    config_mail mail;
     int year;
     int year_from;                /* first plan year of a phase (lũy kế); 0: = year */
     int as_of;                    /* yyyymmdd */
@@ -87,6 +111,14 @@ void config_defaults(config *c);
  * message naming the file, section and key (or line) in err.
  */
 int config_load(config *c, const char *path, strbuf *err);
+/**
+ * config_load_job - read path, then the section [job.<name>] over it (any
+ * [report] or [unit] key, and period, split, mail_to, mail_cc, mail_xlsx,
+ * skip_unchanged). Returns 0, or -1 with the reason in err.
+ */
+int config_load_job(config *c, const char *path, const char *name, strbuf *err);
+/** config_job_names - the [job.<name>] sections of path, in file order. */
+int config_job_names(const char *path, char ***names, int *n, strbuf *err);
 /** config_set_path - replace a path field (copied). */
 void config_set(char **field, const char *value);
 /** config_template_path - templates_dir/name unless name is a path. */

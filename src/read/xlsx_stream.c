@@ -650,7 +650,7 @@ static int cmp_fmt(const void *a, const void *b)
 /* date_xf from the xfs; a custom format overrides a built-in id. */
 static void styles_resolve(styles *s)
 {
-    qsort(s->fmts, s->nfmts, sizeof *s->fmts, cmp_fmt);
+    if (s->nfmts) qsort(s->fmts, s->nfmts, sizeof *s->fmts, cmp_fmt);
     s->date_xf = xcalloc(s->nxf + 1, 1);
     for (size_t i = 0; i < s->nxf; i++) {
         numfmt key = {s->xf[i], 0};

@@ -494,7 +494,7 @@ static void check_project_rows(const xlsx_sheet *s, int tot, const char *measure
 static void check_commune_rows(const xlsx_sheet *s, int tot, const char *measure, const char *col)
 {
     char district[32] = "", key[64];
-    int units = 0, districts = 0;
+    int nunits = 0, districts = 0;
     for (int r = tot + 1; r <= xlsx_max_row(s); r++) {
         const char *stt = xlsx_text(s, r, 0), *name = xlsx_text(s, r, 1);
         if (!*name) continue;
@@ -514,9 +514,9 @@ static void check_commune_rows(const xlsx_sheet *s, int tot, const char *measure
             fail_msg("'%s' row %d: \"%s\" is no commune of the plan file", s->name, r, name);
         }
         check_dong(s, r, col, O0("%s/by_commune/%s", measure, key), name);
-        units++;
+        nunits++;
     }
-    assert_int_equal(units, oracle_count("plan/by_commune/", ""));
+    assert_int_equal(nunits, oracle_count("plan/by_commune/", ""));
     assert_int_equal(districts, oracle_count("district_name/", ""));
 }
 
@@ -891,7 +891,7 @@ static void test_pdf_text(void **state)
     }
     assert_int_equal(projects, 10);
     /* Indicators: "- Hỗ trợ nhà ở: thực hiện 296/400 hộ, đạt 74,0% kế hoạch;" */
-    int indicators = 0;
+    int nindicators = 0;
     it.cur = g_oracle.buf;
     while (oracle_next(&it, "indicators/by_project/")) {
         size_t pl = it.path.len;
@@ -907,9 +907,9 @@ static void test_pdf_text(void **state)
         strbuf_add(&path, it.path.buf, pl - 7);
         check_sentence(text.buf, needle.buf, O("%s/achieved", path.buf), O("%s/target", path.buf), 0);
         strbuf_release(&path);
-        indicators++;
+        nindicators++;
     }
-    assert_int_equal(indicators, 6);
+    assert_int_equal(nindicators, 6);
     oline_release(&it);
     strbuf_release(&needle);
     strbuf_release(&raw);

@@ -1,0 +1,33 @@
+/*
+ * lock: one run at a time per output folder. The lock is an flock() on
+ * <folder>/.mtqg-report.lock: the kernel drops it when the process ends,
+ * however it ends, so a crashed run never leaves a lock that blocks the
+ * next one (the file itself stays, holding the last holder's PID for
+ * people to read). Temporary outputs a crashed run left behind are removed
+ * once the lock is held.
+ */
+#ifndef MTQG_LOCK_H
+#define MTQG_LOCK_H
+
+#include "../util/strbuf.h"
+
+typedef struct run_lock {
+    int fd;
+    char *path;
+} run_lock;
+
+/**
+ * lock_acquire - take the lock of dir, waiting up to wait_s seconds.
+ * Returns 0; 1 when another run holds it (its PID in err); -1 on error.
+ */
+int lock_acquire(run_lock *l, const char *dir, int wait_s, strbuf *err);
+/** lock_release - drop the lock (closing the file). */
+void lock_release(run_lock *l);
+/**
+ * lock_clean_temporaries - remove ".<name>.tmp-<pid>" files of dir whose
+ * process no longer runs (what a crash in the middle of writing leaves).
+ * Returns how many were removed.
+ */
+int lock_clean_temporaries(const char *dir);
+
+#endif

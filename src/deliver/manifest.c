@@ -1,0 +1,185 @@
+/* Run manifests and SHA-256; see manifest.h. */
+#include "manifest.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void to_hex(const unsigned char *d, unsigned n, char hex[SHA256_HEX])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n && i < 32; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+int sha256_file(const char *path, char hex[SHA256_HEX], uint64_t *size, strbuf *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        strbuf_addf(err, "%s: không đọc được (%s)", path, strerror(errno));
+        return -1;
+    }
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    unsigned char buf[65536], d[EVP_MAX_MD_SIZE];
+    size_t n;
+    uint64_t total = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        EVP_DigestUpdate(ctx, buf, n);
+        total += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx, d, &len);
+    EVP_MD_CTX_free(ctx);
+    if (bad) {
+        strbuf_addf(err, "%s: lỗi đọc", path);
+        return -1;
+    }
+    to_hex(d, len, hex);
+    if (size) *size = total;
+    return 0;
+}
+
+void sha256_text(const void *data, size_t len, char hex[SHA256_HEX])
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
+    to_hex(d, n, hex);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(strbuf *sb, const char *s)
+{
+    strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') strbuf_addf(sb, "\\%c", c);
+        else if (c < 0x20) strbuf_addf(sb, "\\u%04x", c);
+        else strbuf_addch(sb, (char)c);
+    }
+    strbuf_addch(sb, '"');
+}
+
+void manifest_begin(manifest *m, const char *program, const char *job, const char *period,
+                    const char *as_of)
+{
+    m->head = m->inputs = m->outputs = m->warnings = m->digest_src = (strbuf)STRBUF_INIT;
+    strbuf_adds(&m->head, "  \"program\": ");
+    json_str(&m->head, program);
+    strbuf_adds(&m->head, ",\n  \"job\": ");
+    json_str(&m->head, job);
+    strbuf_adds(&m->head, ",\n  \"period\": ");
+    json_str(&m->head, period);
+    strbuf_adds(&m->head, ",\n  \"as_of\": ");
+    json_str(&m->head, as_of);
+    strbuf_addf(&m->digest_src, "%s\n%s\n%s\n%s\n", program, job, period, as_of);
+}
+
+int manifest_digest_file(manifest *m, const char *path, strbuf *err)
+{
+    char hex[SHA256_HEX];
+    if (sha256_file(path, hex, NULL, err) < 0) return -1;
+    strbuf_addf(&m->digest_src, "%s %s\n", hex, path);
+    return 0;
+}
+
+void manifest_inputs_digest(const manifest *m, char hex[SHA256_HEX])
+{
+    sha256_text(m->digest_src.buf, m->digest_src.len, hex);
+}
+
+/* One item of a list: ",\n" between items. */
+static void item(strbuf *list)
+{
+    strbuf_adds(list, list->len ? ",\n    " : "    ");
+}
+
+static int file_item(strbuf *list, const char *shown, const char *path, strbuf *err)
+{
+    char hex[SHA256_HEX];
+    uint64_t size;
+    if (sha256_file(path, hex, &size, err) < 0) return -1;
+    item(list);
+    strbuf_adds(list, "{\"path\": ");
+    json_str(list, shown);
+    strbuf_addf(list, ", \"bytes\": %llu, \"sha256\": \"%s\"", (unsigned long long)size, hex);
+    return 0;
+}
+
+int manifest_input(manifest *m, const char *path, long read, long accepted, long skipped,
+                   long rejected, long duplicates, strbuf *err)
+{
+    if (file_item(&m->inputs, path, path, err) < 0) return -1;
+    strbuf_addf(&m->inputs, ", \"read\": %ld, \"accepted\": %ld, \"skipped\": %ld, "
+                "\"rejected\": %ld, \"duplicates\": %ld}", read, accepted, skipped, rejected,
+                duplicates);
+    return 0;
+}
+
+int manifest_output(manifest *m, const char *final_path, const char *tmp, strbuf *err)
+{
+    if (file_item(&m->outputs, final_path, tmp, err) < 0) return -1;
+    strbuf_addch(&m->outputs, '}');
+    return 0;
+}
+
+void manifest_warning(manifest *m, const char *text)
+{
+    item(&m->warnings);
+    json_str(&m->warnings, text);
+}
+
+static void list(strbuf *out, const char *name, const strbuf *items)
+{
+    strbuf_addf(out, ",\n  \"%s\": [", name);
+    if (items->len) strbuf_addf(out, "\n%s\n  ", items->buf);
+    strbuf_addch(out, ']');
+}
+
+int manifest_finish(manifest *m, int status, FILE *fp)
+{
+    char digest[SHA256_HEX];
+    manifest_inputs_digest(m, digest);
+    strbuf out = STRBUF_INIT;
+    strbuf_addf(&out, "{\n%s,\n  \"inputs_digest\": \"%s\"", m->head.buf, digest);
+    list(&out, "inputs", &m->inputs);
+    list(&out, "outputs", &m->outputs);
+    list(&out, "warnings", &m->warnings);
+    strbuf_addf(&out, ",\n  \"status\": %d\n}\n", status);
+    int rc = fwrite(out.buf, 1, out.len, fp) == out.len ? 0 : -1;
+    strbuf_release(&out);
+    return rc;
+}
+
+void manifest_free(manifest *m)
+{
+    strbuf_release(&m->head);
+    strbuf_release(&m->inputs);
+    strbuf_release(&m->outputs);
+    strbuf_release(&m->warnings);
+    strbuf_release(&m->digest_src);
+}
+
+void manifest_previous_digest(const char *path, char hex[SHA256_HEX])
+{
+    hex[0] = '\0';
+    FILE *f = fopen(path, "rb");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        const char *k = strstr(line, "\"inputs_digest\": \"");
+        if (k && strlen(k + 18) >= 64) {
+            memcpy(hex, k + 18, 64);
+            hex[64] = '\0';
+            break;
+        }
+    }
+    fclose(f);
+}

@@ -1,0 +1,57 @@
+/*
+ * manifest: what a run read and wrote, as JSON beside the outputs: every
+ * input and output with its size and SHA-256, the row counts, the
+ * warnings, the program version and the exit status. Its inputs digest
+ * (one SHA-256 over the config, the templates and every input) lets a
+ * cron run that finds nothing new skip its work and its mail.
+ * Nothing time-dependent is written, so a manifest is reproducible too.
+ */
+#ifndef MTQG_MANIFEST_H
+#define MTQG_MANIFEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../util/strbuf.h"
+
+#define SHA256_HEX 65
+
+/** sha256_file - the hex SHA-256 and size of a file; -1 with err. */
+int sha256_file(const char *path, char hex[SHA256_HEX], uint64_t *size, strbuf *err);
+/** sha256_text - the hex SHA-256 of a byte string. */
+void sha256_text(const void *data, size_t len, char hex[SHA256_HEX]);
+
+typedef struct manifest {
+    strbuf head;               /* program, job, period, as-of */
+    strbuf inputs, outputs, warnings; /* the three lists' items */
+    strbuf digest_src;         /* what the inputs digest is taken over */
+} manifest;
+
+/** manifest_begin - start a manifest for a job and period. */
+void manifest_begin(manifest *m, const char *program, const char *job, const char *period,
+                    const char *as_of);
+/**
+ * manifest_digest_file - add a file (config, template or input) to what
+ * the inputs digest covers; -1 with err when it cannot be read.
+ */
+int manifest_digest_file(manifest *m, const char *path, strbuf *err);
+/** manifest_inputs_digest - the hex digest over every file added so far. */
+void manifest_inputs_digest(const manifest *m, char hex[SHA256_HEX]);
+/** manifest_input - list an input with its counts (hash computed here). */
+int manifest_input(manifest *m, const char *path, long read, long accepted, long skipped,
+                   long rejected, long duplicates, strbuf *err);
+/** manifest_output - list an output under its final name, hashing the file at tmp. */
+int manifest_output(manifest *m, const char *final_path, const char *tmp, strbuf *err);
+/** manifest_warning - list a warning. */
+void manifest_warning(manifest *m, const char *text);
+/** manifest_finish - close the JSON with the status; write it to fp. */
+int manifest_finish(manifest *m, int status, FILE *fp);
+/** manifest_free */
+void manifest_free(manifest *m);
+/**
+ * manifest_previous_digest - the inputs digest recorded in an existing
+ * manifest file, or "" when there is none.
+ */
+void manifest_previous_digest(const char *path, char hex[SHA256_HEX]);
+
+#endif
