@@ -7,7 +7,7 @@ CC      ?= cc
 STD      = -std=c17 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 INCS     = -I/usr/include/iniparser -Isrc
-LIBS     = -lxlsxwriter -lhpdf -lcsv -liniparser -lunistring -lfreexl -lminizip -lexpat -lz -lcrypto -lm -pthread
+LIBS     = -lxlsxwriter -lhpdf -lcsv -liniparser -lunistring -lfreexl -lminizip -lexpat -lz -lcrypto -lcurl -lm -pthread
 TEST_LIBS = -lcmocka
 REL_CFLAGS = -O2 -g $(STD) $(WARN) $(INCS) -pthread -MMD -MP
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -26,7 +26,9 @@ BIN      = build/rel/mtqg-report
 SAN_BIN  = build/san/mtqg-report
 CONFIG  ?= reports.ini
 
-.PHONY: all run test unit e2e bench deps clean install
+.PHONY: all run test bench deps clean install fuzz
+
+PREFIX  ?= /usr/local
 
 all: $(BIN)
 
@@ -73,6 +75,15 @@ bench:
 build/rel/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -o $@ $< $(LIBS)
+
+# The program, its man page, the shipped templates and the systemd units.
+install: $(BIN)
+	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mtqg-report
+	install -D -m 644 docs/mtqg-report.1 $(DESTDIR)$(PREFIX)/share/man/man1/mtqg-report.1
+	mkdir -p $(DESTDIR)$(PREFIX)/share/mtqg-report
+	cp -R templates $(DESTDIR)$(PREFIX)/share/mtqg-report/
+	install -D -m 644 contrib/systemd/mtqg-report.service $(DESTDIR)$(PREFIX)/lib/systemd/system/mtqg-report.service
+	install -D -m 644 contrib/systemd/mtqg-report.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/mtqg-report.timer
 
 clean:
 	rm -rf build

@@ -8,7 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "../deliver/lock.h"
+#include "../deliver/mailing.h"
+#include "../deliver/manifest.h"
 #include "../deliver/outset.h"
+#include "../read/inputs.h"
+#include "../util/date.h"
 #include "../util/decimal.h"
 #include "../util/linefile.h"
 #include "../model/dataset.h"
@@ -37,6 +42,11 @@ typedef struct job {
     table *tables[MAX_FORMS];
     outset out;
     strbuf err;
+    run_lock lock;
+    manifest man;
+    int skipped;                  /* nothing new since the last run */
+    int ntemplates;
+    char *templates[MAX_FORMS + 2]; /* catalogue, forms, wording: for the digest */
 } job;
 
 /* With --timing, one log line per stage: where a run spends its time. */
@@ -60,7 +70,7 @@ static int load_templates(job *j)
 {
     char *path = config_template_path(j->cfg, j->cfg->catalogue);
     int rc = catalogue_load(&j->cat, path, &j->err);
-    free(path);
+    j->templates[j->ntemplates++] = path;
     if (rc < 0) return -1;
     char *list = xstrdup(j->cfg->forms), *names[MAX_FORMS + 1];
     int n = split_fields(list, ',', names, MAX_FORMS + 1);
@@ -73,13 +83,13 @@ static int load_templates(job *j)
         rc = form_load(&j->forms[j->nforms], path, &j->cat, &j->err);
         j->nforms += rc == 0;
         if (rc < 0) form_free(&j->forms[j->nforms]);
-        free(path);
+        j->templates[j->ntemplates++] = path;
     }
     free(list);
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->report_template);
         rc = wording_load(&j->words, path, &j->err);
-        free(path);
+        j->templates[j->ntemplates++] = path;
     }
     return rc;
 }
@@ -134,6 +144,18 @@ static int count_mismatches(job *j)
         strbuf_release(&sb);
     }
     return n;
+}
+
+static char *output_name(const config *cfg, const char *suffix);
+
+/* The final path of an output: output_dir/name-period suffix. */
+static char *output_path(const config *cfg, const char *suffix)
+{
+    char *name = output_name(cfg, suffix);
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s/%s", cfg->output_dir, name);
+    free(name);
+    return strbuf_detach(&sb, NULL);
 }
 
 static char *output_name(const config *cfg, const char *suffix)
@@ -254,48 +276,201 @@ static void free_job(job *j)
     catalogue_free(&j->cat);
     outset_free(&j->out);
     strbuf_release(&j->err);
+    lock_release(&j->lock);
+    manifest_free(&j->man);
+    for (int i = 0; i < j->ntemplates; i++) free(j->templates[i]);
+}
+
+/* One run at a time per output folder; what a crashed run left, removed. */
+static int take_output_dir(job *j)
+{
+    const config *cfg = j->cfg;
+    if (outset_ensure_dir(cfg->output_dir, &j->err) < 0) return fail(j, EXIT_OUTPUT);
+    int rc = lock_acquire(&j->lock, cfg->output_dir, j->opt->lock_wait, &j->err);
+    if (rc) return fail(j, rc > 0 ? EXIT_BUSY : EXIT_OUTPUT);
+    int removed = lock_clean_temporaries(cfg->output_dir);
+    if (removed)
+        strbuf_addf(j->log, "mtqg-report: đã xóa %d tệp tạm của một lần chạy bị ngắt\n", removed);
+    return EXIT_OK;
+}
+
+/* The digest of everything the outputs depend on: config, templates and
+ * inputs. Equal to the last manifest's, and the job says so: skip. */
+static int digest_inputs(job *j, int *unchanged)
+{
+    const config *cfg = j->cfg;
+    char period[32];
+    snprintf(period, sizeof period, "%s", cfg->period_tag);
+    strbuf asof = STRBUF_INIT;
+    date_iso(&asof, cfg->as_of);
+    manifest_begin(&j->man, "mtqg-report " MTQG_VERSION, cfg->name ? cfg->name : cfg->output_name,
+                   period, asof.buf);
+    strbuf_release(&asof);
+    int rc = manifest_digest_file(&j->man, cfg->path, &j->err);
+    for (int i = 0; rc == 0 && i < j->ntemplates; i++)
+        rc = manifest_digest_file(&j->man, j->templates[i], &j->err);
+    input_list in;
+    if (rc == 0 && inputs_find(&in, cfg, &j->err) == INGEST_OK) {
+        for (int i = 0; rc == 0 && i < in.n; i++) rc = manifest_digest_file(&j->man, in.files[i].path, &j->err);
+        inputs_free(&in);
+    }
+    strbuf_reset(&j->err); /* a missing input is reported by the reading */
+    char now[SHA256_HEX], before[SHA256_HEX];
+    manifest_inputs_digest(&j->man, now);
+    char *mpath = output_path(cfg, ".manifest.json");
+    manifest_previous_digest(mpath, before);
+    free(mpath);
+    *unchanged = rc == 0 && !strcmp(now, before);
+    return rc;
+}
+
+/* The manifest goes out with the outputs, in the same commit. */
+static int add_manifest(job *j, int status)
+{
+    const dataset *ds = &j->ds;
+    for (int i = 0; i < ds->nfiles; i++) {
+        const file_stats *f = &ds->files[i];
+        if (manifest_input(&j->man, f->path, f->read, f->accepted, f->skipped, f->rejected,
+                           f->duplicates, &j->err) < 0)
+            return -1;
+    }
+    for (int i = 0; i < j->out.n; i++)
+        if (manifest_output(&j->man, outset_final(&j->out, i), j->out.tmp[i], &j->err) < 0) return -1;
+    for (int i = 0; i < ds->units.nwarnings; i++) manifest_warning(&j->man, ds->units.warnings[i]);
+    for (int i = 0; i < ds->nnotes; i++) manifest_warning(&j->man, ds->notes[i]);
+    char *name = output_name(j->cfg, ".manifest.json");
+    const char *tmp = outset_add(&j->out, j->cfg->output_dir, name);
+    free(name);
+    FILE *fp = tmp ? fopen(tmp, "wb") : NULL;
+    int rc = fp && manifest_finish(&j->man, status, fp) == 0 ? 0 : -1;
+    if (fp && fclose(fp) != 0) rc = -1;
+    if (rc < 0) strbuf_addf(&j->err, "%s: không ghi được bản kê (manifest)", j->cfg->output_dir);
+    return rc;
+}
+
+static int publish(job *j, int status)
+{
+    if (add_manifest(j, status) < 0 || outset_commit(&j->out, &j->err) < 0)
+        return fail(j, EXIT_OUTPUT);
+    for (int i = 0; i < j->out.n; i++)
+        strbuf_addf(j->log, "mtqg-report: đã ghi %s\n", outset_final(&j->out, i));
+    return status;
+}
+
+/* Tables, document and files from the dataset; the status so far in. */
+static int produce(job *j, facts *f, const char *rejects_name, int status)
+{
+    const config *cfg = j->cfg;
+    if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
+        strbuf_addf(j->log, "mtqg-report: có %ld dòng bị loại; on_reject = fail nên không lập báo cáo\n",
+                    j->ds.rejected_total);
+        return write_rejects(j, rejects_name) < 0 ? EXIT_OUTPUT : status;
+    }
+    if (build_tables(j, &f->scalars) < 0)
+        return fail(j, strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
+    if (j->opt->check) {
+        strbuf_addf(j->log, "mtqg-report: kiểm tra xong, không ghi tệp nào\n");
+        return status;
+    }
+    dataset_release_aggregates(&j->ds);
+    return write_outputs(j, f, rejects_name) < 0 ? fail(j, EXIT_OUTPUT) : status;
+}
+
+/* The mail body: the wording file, comment lines out, placeholders in. */
+static int mail_text(job *j, const vars *v, strbuf *subject, strbuf *body)
+{
+    const config_mail *m = &j->cfg->mail;
+    if (vars_expand(v, m->subject, subject, &j->err) < 0) return -1;
+    char *path = config_template_path(j->cfg, m->body_template);
+    FILE *f = fopen(path, "r");
+    if (!f) strbuf_addf(&j->err, "%s: không đọc được lời thư", path);
+    free(path);
+    if (!f) return -1;
+    char line[4096];
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f))
+        if (line[0] != '#') rc = vars_expand(v, line, body, &j->err);
+    fclose(f);
+    return rc;
+}
+
+/* The PDF (and the workbook if asked) to the job's recipients. */
+static int deliver(job *j, const facts *f)
+{
+    const config *cfg = j->cfg;
+    if (!cfg->mail_to || !*cfg->mail_to || !(cfg->outputs & OUTPUT_PDF)) return EXIT_OK;
+    strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
+    char *files[2] = {output_path(cfg, ".pdf"), NULL};
+    int nfiles = 1, rc = mail_text(j, &f->scalars, &subject, &body);
+    if (cfg->mail_xlsx && (cfg->outputs & OUTPUT_XLSX)) files[nfiles++] = output_path(cfg, ".xlsx");
+    strbuf who = STRBUF_INIT;
+    strbuf_addf(&who, "%s-%s", cfg->name ? cfg->name : cfg->output_name, cfg->period_tag);
+    mailing m = {&cfg->mail, cfg->mail_to, cfg->mail_cc, subject.buf, body.buf,
+                 (const char *const *)files, nfiles, who.buf, (long long)time(NULL), j->opt->dry_run};
+    if (rc == 0) rc = mailing_deliver(&m, j->log, &j->err);
+    int status = rc == 0 ? EXIT_OK : fail(j, EXIT_DELIVERY);
+    for (int i = 0; i < nfiles; i++) free(files[i]);
+    strbuf_release(&subject);
+    strbuf_release(&body);
+    strbuf_release(&who);
+    return status;
 }
 
 static int run(job *j, const job_options *opt)
 {
     const config *cfg = j->cfg;
+    int unchanged = 0, status;
     if (load_templates(j) < 0) return fail(j, EXIT_CONFIG);
     if ((cfg->outputs & OUTPUT_PDF) && pdf_layout_check_fonts(cfg->font_dir, &j->err) < 0)
         return fail(j, EXIT_CONFIG);
+    if (!opt->check && (status = take_output_dir(j)) != EXIT_OK) return status;
+    if (digest_inputs(j, &unchanged) == 0 && unchanged && cfg->skip_unchanged && !opt->check) {
+        strbuf_addf(j->log, "mtqg-report: dữ liệu và cấu hình không đổi từ lần chạy trước; bỏ qua\n");
+        j->skipped = 1;
+        return EXIT_OK;
+    }
     dataset_init(&j->ds, &j->cat);
     ingest_options io = {opt->threads, opt->split_bytes};
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
     stage_done(j, "đọc");
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);
-    if (outset_ensure_dir(cfg->output_dir, &j->err) < 0) return fail(j, EXIT_OUTPUT);
     char *rejects_name = output_name(cfg, "-dong-bi-loai.csv");
     int mismatches = count_mismatches(j);
-    int status = j->ds.rejected_total || mismatches ? EXIT_DATA : EXIT_OK;
+    status = j->ds.rejected_total || mismatches ? EXIT_DATA : EXIT_OK;
     facts f;
     j->ds.checks.tolerance = cfg->tolerance;
     facts_build(&f, &j->ds, cfg, &j->words.settings, wording_list_size(&j->words, "du_an_cham", 3),
                 wording_list_size(&j->words, "xa_cham", 5), rejects_name);
-    if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
-        strbuf_addf(j->log, "mtqg-report: có %ld dòng bị loại; on_reject = fail nên không lập báo cáo\n",
-                    j->ds.rejected_total);
-        if (write_rejects(j, rejects_name) < 0) status = EXIT_OUTPUT;
-    } else if (build_tables(j, &f.scalars) < 0) {
-        status = fail(j, j->err.len && strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
-    } else if (dataset_release_aggregates(&j->ds), write_outputs(j, &f, rejects_name) < 0) {
-        status = fail(j, EXIT_OUTPUT);
+    status = produce(j, &f, rejects_name, status);
+    if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) status = publish(j, status);
+    if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) {
+        int sent = deliver(j, &f);
+        if (sent != EXIT_OK) status = sent;
     }
     facts_free(&f);
-    if (status == EXIT_OK || status == EXIT_DATA) {
-        if (outset_commit(&j->out, &j->err) < 0) status = fail(j, EXIT_OUTPUT);
-        else
-            for (int i = 0; i < j->out.n; i++)
-                strbuf_addf(j->log, "mtqg-report: đã ghi %s\n", outset_final(&j->out, i));
-    }
     if (j->ds.rejected_total)
         strbuf_addf(j->log, "mtqg-report: %ld dòng bị loại, xem %s/%s\n", j->ds.rejected_total,
                     cfg->output_dir, rejects_name);
     free(rejects_name);
+    return status;
+}
+
+int job_send_outbox(const char *config_path, strbuf *log)
+{
+    config cfg;
+    config_defaults(&cfg);
+    strbuf err = STRBUF_INIT;
+    int status = EXIT_OK;
+    if (config_load(&cfg, config_path, &err) < 0) {
+        strbuf_addf(log, "mtqg-report: lỗi cấu hình: %s\n", err.buf);
+        status = EXIT_CONFIG;
+    } else if (mailing_send_outbox(&cfg.mail, log, &err) < 0) {
+        if (err.len) strbuf_addf(log, "mtqg-report: lỗi: %s\n", err.buf);
+        status = EXIT_DELIVERY;
+    }
+    strbuf_release(&err);
+    config_free(&cfg);
     return status;
 }
 
@@ -308,6 +483,7 @@ int job_run(const config *cfg, const job_options *opt, strbuf *log)
     j.log = log;
     clock_gettime(CLOCK_MONOTONIC, &j.t0);
     j.err = (strbuf)STRBUF_INIT;
+    j.lock.fd = -1;
     outset_init(&j.out);
     int status = run(&j, opt);
     free_job(&j);

@@ -17,16 +17,29 @@ enum {
     EXIT_CONFIG = 2,   /* config, catalogue or template error, bad flags */
     EXIT_DATA = 3,     /* rows rejected or an input file unreadable as a table */
     EXIT_INPUT = 4,    /* input folder or plan file missing */
-    EXIT_OUTPUT = 5    /* outputs could not be written */
+    EXIT_OUTPUT = 5,   /* outputs could not be written */
+    EXIT_DELIVERY = 6, /* outputs written, but the mail could not be sent */
+    EXIT_BUSY = 7      /* another run holds the output folder */
 };
+
+#define MTQG_VERSION "0.2.0"
 
 typedef struct job_options {
     int threads;       /* 0: one per core, at most 2 */
     long split_bytes;  /* 0: default */
     int timing;        /* 1: log the wall time of each stage */
+    int check;         /* 1: validate config and inputs, write nothing */
+    int lock_wait;     /* seconds to wait for another run's lock */
+    int dry_run;       /* 1: build the mail into the outbox, send nothing */
 } job_options;
 
 /** job_run - run the report described by cfg; summary and errors in log. */
 int job_run(const config *cfg, const job_options *opt, strbuf *log);
+/**
+ * job_send_outbox - send the messages waiting in the outbox of the config
+ * at path (kept there by runs whose sending failed). Returns EXIT_OK or
+ * EXIT_DELIVERY; what happened in log.
+ */
+int job_send_outbox(const char *config_path, strbuf *log);
 
 #endif

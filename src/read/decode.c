@@ -313,8 +313,10 @@ decode_vni *decode_vni_load(const char *path, strbuf *err)
         ALLOC_GROW(t->e, t->n + 1, t->cap);
         t->e[t->n++] = e;
     }
-    if (rc == 0 && t->n == 0)
-        rc = linefile_error(&lf, err, "bảng VNI không có dòng nào");
+    if (rc == 0 && t->n == 0) {
+        strbuf_addf(err, "%s: bảng VNI không có dòng nào", path);
+        rc = -1;
+    }
     if (rc == 0) {
         qsort(t->e, t->n, sizeof *t->e, entry_cmp);
         for (size_t i = 1; i < t->n && rc == 0; i++) {
@@ -875,7 +877,10 @@ static int rhyme_ok(const char *r, size_t n, ucs4_t tone)
     return 0;
 }
 
-/* 1 when the UTF-8 word s[0..n) is one well-formed Vietnamese syllable. */
+/*
+ * When the UTF-8 word s[0..n) is one well-formed Vietnamese syllable, its
+ * number of letters (đ, ơ ... count one); else 0.
+ */
 static int viet_syllable(const char *s, size_t n)
 {
     size_t dl = 0;
@@ -922,7 +927,7 @@ static int viet_syllable(const char *s, size_t n)
     for (size_t i = 0; i < sizeof initials / sizeof initials[0]; i++) {
         size_t il = strlen(initials[i]);
         if (il < nl && memcmp(L, initials[i], il) == 0 && rhyme_ok(L + il, nl - il, tone))
-            return 1;
+            return (int)nl;
     }
     return 0;
 }
@@ -980,7 +985,7 @@ text_encoding decode_guess_legacy(const char *s, size_t n)
             cd_tried = 1;
             cd = iconv_open("UTF-8", "TCVN5712-1");
         }
-        int t_ok = 0, v_ok = 0;
+        int t_len = 0, v_len = 0;
         if (cd != NO_ICONV) {
             strbuf_reset(&t);
             iconv(cd, NULL, NULL, NULL, NULL);
@@ -993,12 +998,15 @@ text_encoding decode_guess_legacy(const char *s, size_t n)
                 iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1) {
                 t.len = (size_t)(op - t.buf);
                 t.buf[t.len] = '\0';
-                t_ok = viet_syllable(t.buf, t.len);
+                t_len = viet_syllable(t.buf, t.len);
             }
         }
         strbuf_reset(&v);
         vni_rules_convert(p + w0, j - w0, &v);
-        v_ok = viet_syllable(v.buf, v.len);
+        v_len = viet_syllable(v.buf, v.len);
+        /* a lone vowel ("où" read as VNI ó) proves nothing */
+        if (t_len == 1 || v_len == 1) continue;
+        int t_ok = t_len > 0, v_ok = v_len > 0;
         if (t_ok && !v_ok) tcvn++;
         else if (v_ok && !t_ok) vni++;
         else if (!t_ok && !v_ok) neither++;

@@ -146,7 +146,8 @@ int decode_legacy_cell(text_encoding enc, const decode_vni *vni,
  *     when the result is a well-formed Vietnamese syllable (initial
  *     consonant, vowel cluster, final consonant, at most one tone, and only
  *     sắc/nặng before c, ch, p, t) and the other encoding's result is not;
- *     a word neither makes a syllable of counts against both;
+ *     a word neither makes a syllable of counts against both, and a word
+ *     that decodes to a lone vowel (French "où" is VNI "ó") counts for none;
  *  4. the encoding with the higher score wins if it beats both the other
  *     and the count of words that decode to nothing.
  * English, numbers and Vietnamese Unicode are never flagged. Callers should

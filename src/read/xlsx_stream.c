@@ -134,8 +134,9 @@ static int within_limits(pkg *k, const char *name, part_kind kind, uint64_t size
     }
     uint32_t r = k->lim.max_ratio;
     if (r && size / (packed ? packed : 1) > r) {
-        strbuf_addf(k->err, "%s: tệp nén bất thường (có thể là zip bomb): %s nén %llu byte "
-                    "thành %llu byte, tỉ lệ vượt giới hạn %u:1", k->path, name, sz, pk, r);
+        strbuf_addf(k->err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén từ "
+                    "%llu byte ra ít nhất %llu byte, tỉ lệ vượt giới hạn %u:1", k->path, name,
+                    pk, sz, r);
         return -1;
     }
     return 0;

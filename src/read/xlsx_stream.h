@@ -25,6 +25,7 @@
 #include "../util/strbuf.h"
 #include "record.h"
 
+/* Per-part limits; 0 in a field means no limit (for tests and tools only). */
 typedef struct xlsx_limits {
     uint64_t max_sheet_bytes;  /* uncompressed size of the sheet part */
     uint64_t max_sst_bytes;    /* uncompressed size of sharedStrings.xml

@@ -1,0 +1,165 @@
+/* Mailing reports through the outbox; see mailing.h. */
+#include "mailing.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/linefile.h"
+#include "manifest.h"
+#include "mime.h"
+#include "outbox.h"
+#include "smtp.h"
+
+/* "a@b.vn, Tên <c@d.vn>; e@f.vn" -> mailboxes (in place). */
+static int split_mailboxes(char *list, char **out, int max)
+{
+    for (char *p = list; *p; p++)
+        if (*p == ';') *p = ',';
+    int n = split_fields(list, ',', out, max), k = 0;
+    for (int i = 0; i < n; i++)
+        if (*out[i]) out[k++] = out[i];
+    return k;
+}
+
+/* The outbox key: job, and the attachments' SHA-256 (their content). */
+static int message_key(const mailing *m, strbuf *key, strbuf *err)
+{
+    strbuf all = STRBUF_INIT;
+    for (int i = 0; i < m->nfiles; i++) {
+        char hex[SHA256_HEX];
+        if (sha256_file(m->files[i], hex, NULL, err) < 0) {
+            strbuf_release(&all);
+            return -1;
+        }
+        strbuf_adds(&all, hex);
+    }
+    char digest[SHA256_HEX];
+    sha256_text(all.buf, all.len, digest);
+    strbuf_release(&all);
+    for (const char *p = m->job; *p; p++)
+        strbuf_addch(key, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                              (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ? *p : '_');
+    strbuf_addf(key, "-%.16s", digest);
+    return 0;
+}
+
+static void password(const config_mail *mail, strbuf *out, strbuf *err)
+{
+    if (mail->user && (mail->password_file || mail->password_env))
+        smtp_password_from(mail->password_file, mail->password_env, out, err);
+}
+
+static int send_stored(const config_mail *mail, const char *key, strbuf *log, strbuf *err)
+{
+    strbuf msg = STRBUF_INIT, from = STRBUF_INIT, pass = STRBUF_INIT;
+    char **rcpt = NULL;
+    int nrcpt = 0, rc = outbox_load(mail->outbox, key, &msg, &rcpt, &nrcpt, &from, err);
+    if (rc == 0) {
+        password(mail, &pass, err);
+        smtp_server s = {mail->server, mail->starttls, mail->user, pass.buf,
+                         mail->timeout, mail->ca_file, 0};
+        rc = err->len ? -1 : smtp_send(&s, from.buf, (const char *const *)rcpt, nrcpt, msg.buf,
+                                       msg.len, err);
+    }
+    if (rc == 0) rc = outbox_mark_sent(mail->outbox, key, err);
+    if (rc == 0) {
+        strbuf_addf(log, "mtqg-report: đã gửi thư %s tới", key);
+        for (int i = 0; i < nrcpt; i++) strbuf_addf(log, " %s", rcpt[i]);
+        strbuf_addch(log, '\n');
+    }
+    outbox_free_rcpt(rcpt, nrcpt);
+    strbuf_release(&msg);
+    strbuf_release(&from);
+    strbuf_release(&pass);
+    return rc;
+}
+
+/* The envelope: the sender's and every recipient's bare address. */
+static int envelope(const mailing *m, char **to, int nto, char **cc, int ncc, strbuf *from,
+                    strbuf *rcpt_buf, size_t *offs, strbuf *err)
+{
+    if (mime_addr_spec(m->mail->from, from, err) < 0) return -1;
+    for (int i = 0; i < nto + ncc; i++) {
+        offs[i] = rcpt_buf->len;
+        if (mime_addr_spec(i < nto ? to[i] : cc[i - nto], rcpt_buf, err) < 0) return -1;
+        strbuf_addch(rcpt_buf, '\0');
+    }
+    return 0;
+}
+
+static int build_and_store(const mailing *m, const char *key, strbuf *err)
+{
+    char *tolist = xstrdup(m->to), *cclist = xstrdup(m->cc ? m->cc : "");
+    char *to[64], *cc[64];
+    int nto = split_mailboxes(tolist, to, 64), ncc = split_mailboxes(cclist, cc, 64);
+    mime_attachment att[8];
+    for (int i = 0; i < m->nfiles && i < 8; i++) att[i] = (mime_attachment){m->files[i], NULL, NULL};
+    strbuf id = STRBUF_INIT, msg = STRBUF_INIT, from = STRBUF_INIT, rcpts = STRBUF_INIT;
+    strbuf_addf(&id, "<%s@mtqg-report>", key);
+    mime_message mm = {m->mail->from, (const char *const *)to, nto, (const char *const *)cc, ncc,
+                       m->subject, m->body, att, m->nfiles < 8 ? m->nfiles : 8, m->date, id.buf,
+                       (size_t)m->mail->max_mb << 20};
+    size_t offs[128];
+    int rc = !m->mail->from || nto == 0 ? -1 : 0;
+    if (rc < 0) strbuf_addf(err, "thiếu người gửi ([mail] from) hoặc người nhận (mail_to)");
+    if (rc == 0) rc = mime_build(&mm, &msg, err);
+    if (rc == 0) rc = envelope(m, to, nto, cc, ncc, &from, &rcpts, offs, err);
+    if (rc == 0) {
+        const char *rcpt[128];
+        for (int i = 0; i < nto + ncc; i++) rcpt[i] = rcpts.buf + offs[i];
+        rc = outbox_store(m->mail->outbox, key, from.buf, rcpt, nto + ncc, msg.buf, msg.len, err);
+    }
+    free(tolist);
+    free(cclist);
+    strbuf_release(&id);
+    strbuf_release(&msg);
+    strbuf_release(&from);
+    strbuf_release(&rcpts);
+    return rc;
+}
+
+int mailing_deliver(const mailing *m, strbuf *log, strbuf *err)
+{
+    strbuf key = STRBUF_INIT;
+    int rc = message_key(m, &key, err);
+    if (rc == 0 && outbox_already_sent(m->mail->outbox, key.buf) == 1) {
+        strbuf_addf(log, "mtqg-report: thư %s đã được gửi trước đây cho đúng các tệp này; "
+                    "không gửi lại\n", key.buf);
+    } else if (rc == 0 && (rc = build_and_store(m, key.buf, err)) == 0) {
+        if (m->dry_run || !m->mail->server)
+            strbuf_addf(log, "mtqg-report: thư được giữ trong %s/%s.eml (%s)\n", m->mail->outbox,
+                        key.buf, m->dry_run ? "chạy thử, không gửi" : "chưa cấu hình [mail] server");
+        else if ((rc = send_stored(m->mail, key.buf, log, err)) < 0)
+            strbuf_addf(log, "mtqg-report: chưa gửi được thư; thư được giữ trong %s để gửi lại\n",
+                        m->mail->outbox);
+    }
+    strbuf_release(&key);
+    return rc;
+}
+
+typedef struct retry {
+    const config_mail *mail;
+    strbuf *log, *err;
+    int failed;
+} retry;
+
+static int retry_one(void *ctx, const char *key, const char *eml_path)
+{
+    retry *r = ctx;
+    (void)eml_path;
+    strbuf err = STRBUF_INIT;
+    if (send_stored(r->mail, key, r->log, &err) < 0) {
+        strbuf_addf(r->log, "mtqg-report: chưa gửi lại được thư %s: %s\n", key, err.buf);
+        r->failed = 1;
+    }
+    strbuf_release(&err);
+    return 0;
+}
+
+int mailing_send_outbox(const config_mail *mail, strbuf *log, strbuf *err)
+{
+    if (!mail->server) return 0;
+    retry r = {mail, log, err, 0};
+    if (outbox_each_pending(mail->outbox, retry_one, &r, err) < 0) return -1;
+    return r.failed ? -1 : 0;
+}

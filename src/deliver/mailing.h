@@ -1,0 +1,39 @@
+/*
+ * mailing: getting a job's reports to the leaders, never twice. A message
+ * is identified by its key (the job, its period and the SHA-256 of the
+ * attached files): once the server accepted a key, the same outputs are
+ * not mailed again. Every message is first kept in the outbox, then sent;
+ * if sending fails it stays there and the next run (or send-outbox)
+ * retries it. --dry-run stops after the outbox.
+ */
+#ifndef MTQG_MAILING_H
+#define MTQG_MAILING_H
+
+#include "../config/config.h"
+#include "../util/strbuf.h"
+
+typedef struct mailing {
+    const config_mail *mail;
+    const char *to, *cc;         /* mailboxes separated by , or ; */
+    const char *subject, *body;  /* UTF-8, placeholders already filled */
+    const char *const *files;    /* the attachments (final paths) */
+    int nfiles;
+    const char *job;             /* for the key: job name and period */
+    long long date;              /* the Date header */
+    int dry_run;
+} mailing;
+
+/**
+ * mailing_deliver - send (or, dry-run, only keep) the message. Returns 0
+ * when sent, kept by a dry run, or sent before; -1 when it could not be
+ * sent (it stays in the outbox), with the reason in err. What happened is
+ * said in log.
+ */
+int mailing_deliver(const mailing *m, strbuf *log, strbuf *err);
+/**
+ * mailing_send_outbox - retry every message waiting in the outbox.
+ * Returns 0 when none is left waiting, -1 when some could not be sent.
+ */
+int mailing_send_outbox(const config_mail *mail, strbuf *log, strbuf *err);
+
+#endif

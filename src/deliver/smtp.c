@@ -1,0 +1,261 @@
+/*
+ * Sending through libcurl's SMTP client; see smtp.h. One easy handle per
+ * message, reading the message from memory; curl does the dot-stuffing,
+ * STARTTLS and AUTH (PLAIN or LOGIN, whatever the server offers).
+ */
+#include "smtp.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT_S 120L
+#define CONNECT_TIMEOUT_MAX_S 30L
+
+int smtp_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void smtp_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+/* The part of the message not yet handed to curl. */
+typedef struct upload {
+    const char *p;
+    size_t left;
+} upload;
+
+static size_t read_message(char *buf, size_t size, size_t nitems, void *ud)
+{
+    upload *u = ud;
+    size_t n = size * nitems < u->left ? size * nitems : u->left;
+    memcpy(buf, u->p, n);
+    u->p += n;
+    u->left -= n;
+    return n;
+}
+
+/* The server as messages show it: the URL without any user:password@. */
+static void add_server_name(strbuf *sb, const char *url)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    const char *at = memrchr(host, '@', strcspn(host, "/?#"));
+    strbuf_add(sb, url, (size_t)(host - url));
+    strbuf_adds(sb, at ? at + 1 : host);
+}
+
+/* Replace every occurrence of secret in sb by "***". */
+static void scrub(strbuf *sb, const char *secret)
+{
+    size_t n = secret ? strlen(secret) : 0;
+    if (n == 0 || !strstr(sb->buf, secret)) return;
+    strbuf clean = STRBUF_INIT;
+    const char *p = sb->buf, *hit;
+    while ((hit = strstr(p, secret))) {
+        strbuf_add(&clean, p, (size_t)(hit - p));
+        strbuf_adds(&clean, "***");
+        p = hit + n;
+    }
+    strbuf_adds(&clean, p);
+    strbuf_release(sb);
+    *sb = clean;
+}
+
+/* An envelope address: printable ASCII, no brackets or spaces. */
+static int envelope_addr_ok(const char *a)
+{
+    if (!a || !*a || strlen(a) > 254 || !strchr(a, '@')) return 0;
+    for (const char *p = a; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '<' || *p == '>')
+            return 0;
+    return 1;
+}
+
+static int check_args(const smtp_server *s, const char *from, const char *const *rcpt, int n,
+                      strbuf *err)
+{
+    if (!s->url || (strncmp(s->url, "smtp://", 7) && strncmp(s->url, "smtps://", 8))) {
+        strbuf_addf(err, "địa chỉ máy chủ thư \"%s\" phải bắt đầu bằng smtp:// hoặc smtps://",
+                    s->url ? s->url : "");
+        return -1;
+    }
+    if (!envelope_addr_ok(from)) {
+        strbuf_addf(err, "địa chỉ người gửi không hợp lệ: \"%s\"", from ? from : "");
+        return -1;
+    }
+    if (n < 1) {
+        strbuf_adds(err, "thư chưa có người nhận");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (!envelope_addr_ok(rcpt[i])) {
+            strbuf_addf(err, "địa chỉ người nhận không hợp lệ: \"%s\"", rcpt[i] ? rcpt[i] : "");
+            return -1;
+        }
+    return 0;
+}
+
+/* "<addr>" for each recipient; out of memory aborts, as everywhere. */
+static struct curl_slist *rcpt_list(const char *const *rcpt, int n)
+{
+    struct curl_slist *l = NULL;
+    strbuf a = STRBUF_INIT;
+    for (int i = 0; i < n; i++) {
+        strbuf_reset(&a);
+        strbuf_addf(&a, "<%s>", rcpt[i]);
+        struct curl_slist *t = curl_slist_append(l, a.buf);
+        if (!t) {
+            fputs("mtqg-report: hết bộ nhớ (curl_slist_append)\n", stderr);
+            abort();
+        }
+        l = t;
+    }
+    strbuf_release(&a);
+    return l;
+}
+
+/* Set opt unless an earlier option already failed. */
+#define SET(c, r, opt, val)                                   \
+    do {                                                      \
+        if ((r) == CURLE_OK) (r) = curl_easy_setopt(c, opt, val); \
+    } while (0)
+
+static CURLcode set_transfer(CURL *c, const smtp_server *s, const char *from,
+                             struct curl_slist *rcpt, upload *u, char *errbuf)
+{
+    long timeout = s->timeout_s > 0 ? s->timeout_s : DEFAULT_TIMEOUT_S;
+    CURLcode r = CURLE_OK;
+    SET(c, r, CURLOPT_ERRORBUFFER, errbuf);
+    SET(c, r, CURLOPT_URL, s->url);
+    SET(c, r, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    SET(c, r, CURLOPT_NOSIGNAL, 1L);
+    SET(c, r, CURLOPT_TIMEOUT, timeout);
+    SET(c, r, CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_MAX_S ? timeout : CONNECT_TIMEOUT_MAX_S);
+    SET(c, r, CURLOPT_MAIL_FROM, from);
+    SET(c, r, CURLOPT_MAIL_RCPT, rcpt);
+    SET(c, r, CURLOPT_UPLOAD, 1L);
+    SET(c, r, CURLOPT_READFUNCTION, read_message);
+    SET(c, r, CURLOPT_READDATA, u);
+    SET(c, r, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u->left);
+    return r;
+}
+
+static CURLcode set_security(CURL *c, const smtp_server *s)
+{
+    CURLcode r = CURLE_OK;
+    SET(c, r, CURLOPT_USE_SSL, (long)(s->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+    if (s->user && *s->user) {
+        SET(c, r, CURLOPT_USERNAME, s->user);
+        SET(c, r, CURLOPT_PASSWORD, s->password ? s->password : "");
+    }
+    if (s->ca_file && *s->ca_file) SET(c, r, CURLOPT_CAINFO, s->ca_file);
+    if (s->insecure) {
+        SET(c, r, CURLOPT_SSL_VERIFYPEER, 0L);
+        SET(c, r, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    return r;
+}
+
+/* What the usual failures mean for the person reading the cron mail. */
+static const char *hint(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST: return "không tìm thấy máy chủ";
+    case CURLE_COULDNT_CONNECT: return "không kết nối được";
+    case CURLE_OPERATION_TIMEDOUT: return "quá thời gian chờ";
+    case CURLE_LOGIN_DENIED: return "tên đăng nhập hoặc mật khẩu bị từ chối";
+    case CURLE_USE_SSL_FAILED: return "máy chủ không cho dùng STARTTLS";
+    case CURLE_PEER_FAILED_VERIFICATION: return "chứng chỉ của máy chủ không được tin cậy";
+    case CURLE_SSL_CONNECT_ERROR: return "lỗi bắt tay TLS";
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR: return "mất kết nối";
+    default: return NULL;
+    }
+}
+
+static void report_failure(CURL *c, const smtp_server *s, CURLcode rc, const char *errbuf,
+                           strbuf *err)
+{
+    strbuf msg = STRBUF_INIT;
+    const char *h = hint(rc);
+    long code = 0;
+    strbuf_adds(&msg, "không gửi được thư qua máy chủ ");
+    add_server_name(&msg, s->url);
+    strbuf_addf(&msg, ": %s%s(curl: %s", h ? h : "", h ? " " : "",
+                *errbuf ? errbuf : curl_easy_strerror(rc));
+    if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code > 0)
+        strbuf_addf(&msg, "; máy chủ trả lời %ld", code);
+    strbuf_addch(&msg, ')');
+    scrub(&msg, s->password);
+    strbuf_add(err, msg.buf, msg.len);
+    strbuf_release(&msg);
+}
+
+int smtp_send(const smtp_server *s, const char *from_addr, const char *const *rcpt, int nrcpt,
+              const char *message, size_t len, strbuf *err)
+{
+    if (check_args(s, from_addr, rcpt, nrcpt, err)) return -1;
+    CURL *c = curl_easy_init();
+    if (!c) {
+        strbuf_adds(err, "không khởi tạo được libcurl (đã gọi smtp_global_init chưa?)");
+        return -1;
+    }
+    char errbuf[CURL_ERROR_SIZE] = "";
+    strbuf from = STRBUF_INIT;
+    strbuf_addf(&from, "<%s>", from_addr);
+    struct curl_slist *l = rcpt_list(rcpt, nrcpt);
+    upload u = {message, len};
+    CURLcode rc = set_transfer(c, s, from.buf, l, &u, errbuf);
+    if (rc == CURLE_OK) rc = set_security(c, s);
+    if (rc == CURLE_OK) rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) report_failure(c, s, rc, errbuf, err);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(l);
+    strbuf_release(&from);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+/* ---- the password ------------------------------------------------------ */
+
+static int password_file(const char *file, strbuf *out, strbuf *err)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        strbuf_addf(err, "%s: không đọc được tệp mật khẩu máy chủ thư (%s)", file, strerror(errno));
+        return -1;
+    }
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') strbuf_addch(out, (char)c);
+    int bad = ferror(f);
+    fclose(f);
+    if (out->len && out->buf[out->len - 1] == '\r') strbuf_setlen(out, out->len - 1);
+    if (bad || out->len == 0) {
+        strbuf_addf(err, "%s: %s", file, bad ? "lỗi khi đọc tệp mật khẩu" : "tệp mật khẩu rỗng");
+        strbuf_reset(out);
+        return -1;
+    }
+    return 0;
+}
+
+int smtp_password_from(const char *file, const char *env_name, strbuf *out, strbuf *err)
+{
+    strbuf_reset(out);
+    if (file && *file) return password_file(file, out, err);
+    if (!env_name || !*env_name) {
+        strbuf_adds(err, "chưa cấu hình mật khẩu máy chủ thư (tệp mật khẩu hoặc biến môi trường)");
+        return -1;
+    }
+    const char *v = getenv(env_name);
+    if (!v || !*v) {
+        strbuf_addf(err, "biến môi trường %s (mật khẩu máy chủ thư) chưa đặt hoặc rỗng", env_name);
+        return -1;
+    }
+    strbuf_adds(out, v);
+    return 0;
+}
