@@ -310,10 +310,9 @@ static int digest_inputs(job *j, int *unchanged)
     for (int i = 0; rc == 0 && i < j->ntemplates; i++)
         rc = manifest_digest_file(&j->man, j->templates[i], &j->err);
     input_list in;
-    if (rc == 0 && inputs_find(&in, cfg, &j->err) == INGEST_OK) {
+    if (rc == 0 && inputs_find(&in, cfg, &j->err) == INGEST_OK)
         for (int i = 0; rc == 0 && i < in.n; i++) rc = manifest_digest_file(&j->man, in.files[i].path, &j->err);
-        inputs_free(&in);
-    }
+    inputs_free(&in);
     strbuf_reset(&j->err); /* a missing input is reported by the reading */
     char now[SHA256_HEX], before[SHA256_HEX];
     manifest_inputs_digest(&j->man, now);

@@ -12,49 +12,32 @@
 #include <time.h>
 #include <unistd.h>
 
-static void holder(int fd, strbuf *err)
-{
-    char buf[32] = {0};
-    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-    if (n > 0) strbuf_addf(err, " (PID %ld)", strtol(buf, NULL, 10));
-}
-
 int lock_acquire(run_lock *l, const char *dir, int wait_s, strbuf *err)
 {
-    strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "%s/.mtqg-report.lock", dir);
-    l->path = strbuf_detach(&path, NULL);
-    l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    l->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (l->fd < 0) {
-        strbuf_addf(err, "%s: không tạo được tệp khóa (%s)", l->path, strerror(errno));
+        strbuf_addf(err, "%s: không mở được thư mục kết quả (%s)", dir, strerror(errno));
         return -1;
     }
     for (int waited = 0;; waited++) {
-        if (flock(l->fd, LOCK_EX | LOCK_NB) == 0) break;
-        if (errno != EWOULDBLOCK || waited >= wait_s * 10) {
-            strbuf_addf(err, "%s: một lần chạy khác đang ghi vào thư mục này", dir);
-            holder(l->fd, err);
+        if (flock(l->fd, LOCK_EX | LOCK_NB) == 0) return 0;
+        int busy = errno == EWOULDBLOCK;
+        if (!busy || waited >= wait_s * 10) {
+            if (busy) strbuf_addf(err, "%s: một lần chạy khác đang ghi vào thư mục này", dir);
+            else strbuf_addf(err, "%s: không khóa được thư mục (%s)", dir, strerror(errno));
             close(l->fd);
             l->fd = -1;
-            return errno == EWOULDBLOCK ? 1 : -1;
+            return busy ? 1 : -1;
         }
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    char pid[32];
-    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-    if (ftruncate(l->fd, 0) == 0 && pwrite(l->fd, pid, (size_t)n, 0) != n) {
-        /* only informative: the lock itself is the flock */
-    }
-    return 0;
 }
 
 void lock_release(run_lock *l)
 {
     if (l->fd >= 0) close(l->fd);
     l->fd = -1;
-    free(l->path);
-    l->path = NULL;
 }
 
 /* ".name.tmp-1234" -> 1234, or 0. */

@@ -1,10 +1,10 @@
 /*
  * lock: one run at a time per output folder. The lock is an flock() on
- * <folder>/.mtqg-report.lock: the kernel drops it when the process ends,
- * however it ends, so a crashed run never leaves a lock that blocks the
- * next one (the file itself stays, holding the last holder's PID for
- * people to read). Temporary outputs a crashed run left behind are removed
- * once the lock is held.
+ * the folder itself (Linux allows it on a directory descriptor): the
+ * kernel drops it when the process ends, however it ends, so a crashed run
+ * never leaves a stale lock, and no lock file litters the outputs.
+ * Temporary outputs a crashed run left behind are removed once the lock
+ * is held.
  */
 #ifndef MTQG_LOCK_H
 #define MTQG_LOCK_H
@@ -12,13 +12,12 @@
 #include "../util/strbuf.h"
 
 typedef struct run_lock {
-    int fd;
-    char *path;
+    int fd;   /* the folder, open; -1: not held */
 } run_lock;
 
 /**
  * lock_acquire - take the lock of dir, waiting up to wait_s seconds.
- * Returns 0; 1 when another run holds it (its PID in err); -1 on error.
+ * Returns 0; 1 when another run holds it; -1 on error (err says why).
  */
 int lock_acquire(run_lock *l, const char *dir, int wait_s, strbuf *err);
 /** lock_release - drop the lock (closing the file). */

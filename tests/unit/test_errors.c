@@ -26,6 +26,7 @@
 #define XLSX BASE ".xlsx"
 #define PDF BASE ".pdf"
 #define REJECTS BASE "-dong-bi-loai.csv"
+#define MANIFEST BASE ".manifest.json"
 
 typedef struct fixture {
     char *dir;   /* scratch: configs, inputs */
@@ -298,16 +299,18 @@ static void test_output_is_a_file(void **state)
 
 /* ---- atomicity: a failed run leaves the previous outputs alone -------- */
 
+#define NOUTPUTS 4
+
 typedef struct snapshot {
-    char *data[3];
-    size_t len[3];
+    char *data[NOUTPUTS];
+    size_t len[NOUTPUTS];
 } snapshot;
 
-static const char *const OUTPUTS[3] = {XLSX, PDF, REJECTS};
+static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, REJECTS, MANIFEST};
 
 static void take(const char *dir, snapshot *s)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NOUTPUTS; i++) {
         char *p = tu_path(dir, OUTPUTS[i]);
         s->data[i] = tu_read_file(p, &s->len[i]);
         if (!s->data[i]) fail_msg("%s not written by the first run", p);
@@ -319,18 +322,18 @@ static void expect_unchanged(const char *dir, const snapshot *before)
 {
     snapshot now;
     take(dir, &now);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NOUTPUTS; i++) {
         if (now.len[i] != before->len[i] || memcmp(now.data[i], before->data[i], now.len[i]))
             fail_msg("%s changed by a failed run", OUTPUTS[i]);
         free(now.data[i]);
     }
-    assert_int_equal(tu_dir_entries(dir, 0, NULL), 3);
+    assert_int_equal(tu_dir_entries(dir, 0, NULL), NOUTPUTS);
     expect_no_temps(dir);
 }
 
 static void release(snapshot *s)
 {
-    for (int i = 0; i < 3; i++) free(s->data[i]);
+    for (int i = 0; i < NOUTPUTS; i++) free(s->data[i]);
 }
 
 /* The sample into f->out, then a snapshot of what it wrote. */

@@ -41,7 +41,7 @@ static void run_on(const char *input, outputs *o)
     config_set(&cfg.input_dir, input);
     config_set(&cfg.output_dir, out);
     o->log = (strbuf)STRBUF_INIT;
-    job_options opt = {0, 0, 0};
+    job_options opt = {.threads = 0};
     o->status = job_run(&cfg, &opt, &o->log);
     char *x = tu_path(out, "bao-cao-1719-2024.xlsx"), *p = tu_path(out, "bao-cao-1719-2024.pdf");
     o->xlsx = tu_read_file(x, &o->xlsx_len);
