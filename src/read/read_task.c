@@ -12,6 +12,7 @@
 #include "../util/decimal.h"
 #include "csv_stream.h"
 #include "xls_stream.h"
+#include "xlsx_stream.h"
 
 void read_sink_init(read_sink *s)
 {
@@ -460,9 +461,14 @@ void read_task_run(read_task *t)
     const char *sheet = in->settings ? in->settings->sheet : NULL;
     long bad;
     int rc;
+    xlsx_limits lim;
     switch (in->format) {
     case FMT_XLS:
         rc = xls_stream_read(in->path, sheet, stream_row, t, &t->err);
+        break;
+    case FMT_XLSX:
+        xlsx_limits_default(&lim);
+        rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
         break;
     default:
         rc = csv_stream_range(in->path, in->head.delim, t->begin, t->end, read_task_row, t,
