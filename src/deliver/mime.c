@@ -384,11 +384,14 @@ static int check_size(const build *b, size_t size, const char *what, strbuf *err
 {
     size_t max = b->m->max_bytes;
     if (max == 0 || size <= max) return 0;
-    strbuf_adds(err, "thư vượt giới hạn ");
-    add_mb(err, max);
-    strbuf_adds(err, " MB: cần ");
-    add_mb(err, size);
-    strbuf_adds(err, " MB sau khi mã hóa");
+    strbuf lim = STRBUF_INIT, need = STRBUF_INIT;
+    add_mb(&lim, max);
+    add_mb(&need, size);
+    strbuf_addf(err, "thư vượt giới hạn %s MB: cần %s MB", lim.buf, need.buf);
+    if (!strcmp(lim.buf, need.buf)) strbuf_addf(err, " (%zu byte, giới hạn %zu byte)", size, max);
+    strbuf_adds(err, " sau khi mã hóa");
+    strbuf_release(&lim);
+    strbuf_release(&need);
     if (what) strbuf_addf(err, ", tính đến tệp đính kèm %s", what);
     return -1;
 }

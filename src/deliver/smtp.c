@@ -162,9 +162,20 @@ static CURLcode set_security(CURL *c, const smtp_server *s)
     return r;
 }
 
-/* What the usual failures mean for the person reading the cron mail. */
-static const char *hint(CURLcode rc)
+/* What the server's refusal (reply code) means. */
+static const char *reply_hint(long code)
 {
+    if (code == 530) return "máy chủ đòi đăng nhập hoặc STARTTLS";
+    if (code == 535) return "tên đăng nhập hoặc mật khẩu bị từ chối";
+    if (code == 552) return "thư lớn hơn giới hạn của máy chủ";
+    if (code >= 500) return "máy chủ từ chối thư";
+    return "máy chủ tạm từ chối, sẽ thử lại lần sau";
+}
+
+/* What the usual failures mean for the person reading the cron mail. */
+static const char *hint(CURLcode rc, long code)
+{
+    if (code >= 400) return reply_hint(code);
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST: return "không tìm thấy máy chủ";
     case CURLE_COULDNT_CONNECT: return "không kết nối được";
@@ -175,7 +186,7 @@ static const char *hint(CURLcode rc)
     case CURLE_SSL_CONNECT_ERROR: return "lỗi bắt tay TLS";
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR: return "mất kết nối";
-    default: return NULL;
+    default: return "lỗi khi gửi";
     }
 }
 
@@ -183,14 +194,12 @@ static void report_failure(CURL *c, const smtp_server *s, CURLcode rc, const cha
                            strbuf *err)
 {
     strbuf msg = STRBUF_INIT;
-    const char *h = hint(rc);
     long code = 0;
+    if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK) code = 0;
     strbuf_adds(&msg, "không gửi được thư qua máy chủ ");
     add_server_name(&msg, s->url);
-    strbuf_addf(&msg, ": %s%s(curl: %s", h ? h : "", h ? " " : "",
-                *errbuf ? errbuf : curl_easy_strerror(rc));
-    if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code > 0)
-        strbuf_addf(&msg, "; máy chủ trả lời %ld", code);
+    strbuf_addf(&msg, ": %s (curl: %s", hint(rc, code), *errbuf ? errbuf : curl_easy_strerror(rc));
+    if (code >= 400) strbuf_addf(&msg, "; máy chủ trả lời %ld", code);
     strbuf_addch(&msg, ')');
     scrub(&msg, s->password);
     strbuf_add(err, msg.buf, msg.len);

@@ -1,5 +1,6 @@
 /* libcsv driven over a byte range, block by block; see csv_stream.h. */
 #include "csv_stream.h"
+#include "decode.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -233,6 +234,70 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
     }
     if (bad_index) *bad_index = a->index;
     if (rc == 0 && a->stop) rc = 1;
+    csv_free(&p);
+    close(fd);
+    strbuf_release(&a->data);
+    free(a);
+    return rc;
+}
+
+/* One decoded block to the parser; the delimiter is set on the first. */
+static int parse_decoded(struct csv_parser *p, strbuf *text, char *delim, row_acc *a,
+                         const char *path, strbuf *err)
+{
+    if (!*delim && text->len) {
+        *delim = sniff_delim(text->buf, text->len);
+        csv_set_delim(p, (unsigned char)*delim);
+    }
+    if (csv_parse(p, text->buf, text->len, on_field, on_row, a) != text->len) {
+        strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s)", path, a->index + 1,
+                    csv_strerror(csv_error(p)));
+        return -1;
+    }
+    strbuf_reset(text);
+    return 0;
+}
+
+int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record_fn fn,
+                       void *ctx, strbuf *err)
+{
+    off_t size;
+    int fd = open_file(path, &size, err);
+    if (fd < 0) return -1;
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+    if (delim) csv_set_delim(&p, (unsigned char)delim);
+    row_acc *a = xcalloc(1, sizeof *a);
+    a->data = (strbuf)STRBUF_INIT;
+    a->fn = fn;
+    a->ctx = ctx;
+    strbuf text = STRBUF_INIT;
+    char *buf = xmalloc(BLOCK);
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && !a->stop && (n = read(fd, buf, BLOCK)) > 0) {
+        if (decode_feed(dec, buf, (size_t)n, &text) < 0) {
+            strbuf_addf(err, "%s: %s", path, decode_error(dec));
+            rc = -1;
+        } else {
+            rc = parse_decoded(&p, &text, &delim, a, path, err);
+        }
+    }
+    if (rc == 0 && !a->stop) {
+        strbuf why = STRBUF_INIT;
+        if (decode_finish(dec, &text, &why) < 0) {
+            strbuf_addf(err, "%s: %s", path, why.buf);
+            rc = -1;
+        } else if ((rc = parse_decoded(&p, &text, &delim, a, path, err)) == 0 &&
+                   csv_fini(&p, on_field, on_row, a) != 0) {
+            strbuf_addf(err, "%s: lỗi cú pháp CSV ở cuối tệp", path);
+            rc = -1;
+        }
+        strbuf_release(&why);
+    }
+    if (rc == 0 && a->stop) rc = 1;
+    free(buf);
+    strbuf_release(&text);
     csv_free(&p);
     close(fd);
     strbuf_release(&a->data);

@@ -55,4 +55,15 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
                      record_fn fn, void *ctx, int *clean_end, long *bad_index,
                      strbuf *err);
 
+struct decoder;
+
+/**
+ * csv_stream_decoded - parse the whole of path through dec (a file in
+ * UTF-16, Windows-1258 or a legacy Vietnamese encoding), header included:
+ * record index 0 is the file's first row. delim 0: detected in the first
+ * decoded line. Returns like csv_stream_range.
+ */
+int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record_fn fn,
+                       void *ctx, strbuf *err);
+
 #endif

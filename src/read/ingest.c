@@ -207,6 +207,12 @@ static void note_duplicates(dataset *ds, plan *p)
 
 static void count_task(dataset *ds, const read_task *t)
 {
+    for (const char *p = t->notes.buf; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        dataset_note(ds, "%.*s", (int)n, p);
+        p += n + (nl ? 1 : 0);
+    }
     file_stats *fs = &ds->files[t->file];
     fs->duplicates += t->duplicates;
     ds->duplicates_total += t->duplicates;

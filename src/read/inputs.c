@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/linefile.h"
 #include "../util/text.h"
+#include "decode.h"
 
 static const char *const kind_prefix[KIND_COUNT] = {"ke_hoach", "giai_ngan", "chi_tieu", "giao_von"};
 
@@ -69,6 +71,50 @@ static int delim_of(const config_input *in, const char *path, char *out, strbuf 
     return 0;
 }
 
+/* Columns that hold words (legacy fonts only touch text, never numbers). */
+static const field_id text_fields[] = {F_MA_TINH, F_TEN_TINH, F_MA_HUYEN, F_TEN_HUYEN, F_MA_XA,
+                                       F_TEN_XA, F_MA_DU_AN, F_NGUON_VON, F_NOI_DUNG,
+                                       F_CHI_TIEU, F_DON_VI};
+
+static int legacy_of(input_file *f, const config_input *in, strbuf *err)
+{
+    f->encoding = f->legacy = ENC_UTF8;
+    text_encoding e;
+    if (in && in->encoding && decode_encoding_by_name(in->encoding, &e) < 0) {
+        strbuf_addf(err, "[file.%s] encoding = \"%s\": cần utf-8, utf-16, windows-1258, tcvn3, "
+                    "vni hoặc viscii", in->pattern, in->encoding);
+        return -1;
+    }
+    if (in && in->encoding) f->encoding = (int)e;
+    if (!in || !in->legacy) return 0;
+    if (decode_encoding_by_name(in->legacy, &e) < 0 || e == ENC_UTF16) {
+        strbuf_addf(err, "[file.%s] legacy = \"%s\": cần tcvn3, vni, viscii hoặc windows-1258",
+                    in->pattern, in->legacy);
+        return -1;
+    }
+    f->legacy = (int)e;
+    if (!in->legacy_columns) {
+        for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
+            f->legacy_fields |= 1u << text_fields[i];
+        return 0;
+    }
+    char *copy = xstrdup(in->legacy_columns), *cols[F_COUNT + 1];
+    int n = split_fields(copy, ',', cols, F_COUNT + 1), rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        int k = F_COUNT;
+        for (int fld = 0; fld < F_COUNT; fld++)
+            if (!strcmp(cols[i], field_name((field_id)fld))) k = fld;
+        if (k == F_COUNT) {
+            strbuf_addf(err, "[file.%s] legacy_columns: \"%s\" không phải tên cột", in->pattern,
+                        cols[i]);
+            rc = -1;
+        }
+        f->legacy_fields |= 1u << k;
+    }
+    free(copy);
+    return rc;
+}
+
 static int add_file(input_list *l, const config *cfg, const char *name, strbuf *err)
 {
     const config_input *in = config_input_for(cfg, name);
@@ -83,6 +129,7 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
     f->kind = (input_kind)kind;
     f->format = (input_format)format;
     f->settings = in;
+    if (legacy_of(f, in, err) < 0) return -1;
     return delim_of(in, f->path, &f->delim, err);
 }
 

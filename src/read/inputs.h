@@ -32,6 +32,9 @@ typedef struct input_file {
     input_format format;
     const config_input *settings; /* [file.<name>], or NULL */
     char delim;                   /* configured delimiter, or 0: detect */
+    int encoding;                 /* text_encoding of the whole file (CSV) */
+    int legacy;                   /* text_encoding of its text columns; ENC_UTF8: none */
+    unsigned legacy_fields;       /* bit per field_id converted from `legacy` */
     csv_head head;                /* FMT_CSV only */
     layout lay;
     int have_layout;              /* set once the header row is known */

@@ -11,6 +11,7 @@
 #include "../util/date.h"
 #include "../util/decimal.h"
 #include "csv_stream.h"
+#include "decode.h"
 #include "xls_stream.h"
 #include "xlsx_stream.h"
 
@@ -46,6 +47,7 @@ void read_task_init(read_task *t)
     t->msg = (strbuf)STRBUF_INIT;
     t->fields = (strbuf)STRBUF_INIT;
     t->no_header = (strbuf)STRBUF_INIT;
+    t->notes = (strbuf)STRBUF_INIT;
     dup_init(&t->seen);
 }
 
@@ -57,6 +59,8 @@ void read_task_free(read_task *t)
     strbuf_release(&t->msg);
     strbuf_release(&t->fields);
     strbuf_release(&t->no_header);
+    strbuf_release(&t->notes);
+    decode_vni_free(t->vni);
     dup_free(&t->seen);
 }
 
@@ -103,6 +107,26 @@ static int stored_code(strbuf *sb, field_id f, const char *s, size_t n)
     return 0;
 }
 
+/* The first rows of a file whose text columns are not declared legacy: a
+ * column that looks like TCVN3 or VNI through a 1252 font is said once. */
+static void guess_legacy(row_view *v)
+{
+    static const field_id words[] = {F_TEN_TINH, F_TEN_HUYEN, F_TEN_XA, F_NOI_DUNG, F_CHI_TIEU};
+    read_task *t = v->t;
+    if (t->in->legacy != ENC_UTF8 || v->r->index > 200) return;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        field_id f = words[i];
+        if (t->warned >> f & 1 || !v->len[f]) continue;
+        text_encoding g = decode_guess_legacy(v->text[f], v->len[f]);
+        if (g == ENC_UTF8) continue;
+        t->warned |= 1u << f;
+        strbuf_addf(&t->notes, "%s, cột %s: chữ có vẻ gõ bằng phông %s (\"%.*s\"); thêm "
+                    "[file.<tên tệp>] legacy = %s để đổi sang Unicode\n", t->in->path,
+                    field_name(f), g == ENC_TCVN3 ? "TCVN3" : "VNI", (int)(v->len[f] > 40 ? 40 : v->len[f]),
+                    v->text[f], g == ENC_TCVN3 ? "tcvn3" : "vni");
+    }
+}
+
 static void view_fields(row_view *v)
 {
     read_task *t = v->t;
@@ -118,6 +142,14 @@ static void view_fields(row_view *v)
         if (v->type[f] == CELL_NUMBER && (code_width((field_id)f) || f == F_MA_DU_AN)) {
             off[f] = t->fields.len;
             if (stored_code(&t->fields, (field_id)f, v->text[f], v->len[f]) < 0)
+                off[f] = (size_t)-1;
+            else
+                v->len[f] = t->fields.len - off[f], strbuf_addch(&t->fields, '\0');
+        } else if (v->type[f] == CELL_TEXT && (t->in->legacy_fields >> f & 1)) {
+            /* Text typed in a legacy font: back to Unicode; a value that
+             * already is real Unicode stays as it is. */
+            off[f] = t->fields.len;
+            if (decode_legacy_cell(t->in->legacy, t->vni, v->text[f], v->len[f], &t->fields) < 0)
                 off[f] = (size_t)-1;
             else
                 v->len[f] = t->fields.len - off[f], strbuf_addch(&t->fields, '\0');
@@ -419,6 +451,7 @@ int read_task_row(void *task, const record *r)
     read_task *t = task;
     row_view v = {.t = t, .r = r};
     view_fields(&v);
+    guess_legacy(&v);
     t->read++;
     if (r->n >= 0 && row_is_empty(r)) {
         t->skipped++;
@@ -455,8 +488,31 @@ static int stream_row(void *task, const record *r)
     return r->index + 1 >= INPUTS_HEADER_SEARCH; /* give up: no header */
 }
 
+/* The VNI table, from templates/encodings, when the file needs it. */
+static int load_vni(read_task *t)
+{
+    if (t->in->encoding != ENC_VNI && t->in->legacy != ENC_VNI) return 0;
+    char *path = config_template_path(t->cfg, "encodings/vni.txt");
+    t->vni = decode_vni_load(path, &t->err);
+    free(path);
+    return t->vni ? 0 : -1;
+}
+
+static int read_decoded(read_task *t)
+{
+    decoder *d = decode_new_vni((text_encoding)t->in->encoding, t->vni, &t->err);
+    if (!d) return -1;
+    int rc = csv_stream_decoded(t->in->path, t->in->delim, d, stream_row, t, &t->err);
+    decode_free(d);
+    return rc;
+}
+
 void read_task_run(read_task *t)
 {
+    if (load_vni(t) < 0) {
+        t->failed = 1;
+        return;
+    }
     const input_file *in = t->in;
     const char *sheet = in->settings ? in->settings->sheet : NULL;
     long bad;
@@ -469,6 +525,9 @@ void read_task_run(read_task *t)
     case FMT_XLSX:
         xlsx_limits_default(&lim);
         rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+        break;
+    case FMT_CSV_DECODED:
+        rc = read_decoded(t);
         break;
     default:
         rc = csv_stream_range(in->path, in->head.delim, t->begin, t->end, read_task_row, t,

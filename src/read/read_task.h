@@ -59,6 +59,9 @@ typedef struct read_task {
     /* Scratch, reused for every row. */
     strbuf key, msg, fields;
     strbuf no_header;        /* why the first rows of a stream were no header */
+    struct decode_vni *vni;  /* the VNI table, when the file needs it */
+    unsigned warned;         /* fields already said to look like a legacy font */
+    strbuf notes;            /* warnings for the run's log, one a line */
 } read_task;
 
 /** read_task_init - set up an empty task (the "what" fields by caller). */

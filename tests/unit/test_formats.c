@@ -30,8 +30,13 @@ typedef struct outputs {
     strbuf log;
 } outputs;
 
+/* [file.<pattern>] settings for one file, as reports.ini would give. */
+typedef struct file_setting {
+    const char *pattern, *encoding, *legacy;
+} file_setting;
+
 /* Run the shipped config on one input folder, keep the outputs' bytes. */
-static void run_on(const char *input, outputs *o)
+static void run_with(const char *input, int year, const file_setting *fs, outputs *o)
 {
     config cfg;
     config_defaults(&cfg);
@@ -40,10 +45,27 @@ static void run_on(const char *input, outputs *o)
     char *out = tu_tmpdir("formats-out");
     config_set(&cfg.input_dir, input);
     config_set(&cfg.output_dir, out);
+    if (year) {
+        cfg.year = cfg.year_from = year;
+        cfg.as_of = year * 10000 + 1231;
+        snprintf(cfg.period_tag, sizeof cfg.period_tag, "%d", year);
+    }
+    if (fs) {
+        cfg.inputs = calloc(1, sizeof(config_input));
+        cfg.ninputs = 1;
+        config_set(&cfg.inputs[0].pattern, fs->pattern);
+        config_set(&cfg.inputs[0].encoding, fs->encoding);
+        config_set(&cfg.inputs[0].legacy, fs->legacy);
+    }
     o->log = (strbuf)STRBUF_INIT;
     job_options opt = {.threads = 0};
     o->status = job_run(&cfg, &opt, &o->log);
-    char *x = tu_path(out, "bao-cao-1719-2024.xlsx"), *p = tu_path(out, "bao-cao-1719-2024.pdf");
+    strbuf xn = STRBUF_INIT, pn = STRBUF_INIT;
+    strbuf_addf(&xn, "bao-cao-1719-%s.xlsx", cfg.period_tag);
+    strbuf_addf(&pn, "bao-cao-1719-%s.pdf", cfg.period_tag);
+    char *x = tu_path(out, xn.buf), *p = tu_path(out, pn.buf);
+    strbuf_release(&xn);
+    strbuf_release(&pn);
     o->xlsx = tu_read_file(x, &o->xlsx_len);
     o->pdf = tu_read_file(p, &o->pdf_len);
     free(x);
@@ -52,6 +74,11 @@ static void run_on(const char *input, outputs *o)
     free(out);
     strbuf_release(&err);
     config_free(&cfg);
+}
+
+static void run_on(const char *input, outputs *o)
+{
+    run_with(input, 0, NULL, o);
 }
 
 static void outputs_free(outputs *o)
@@ -199,11 +226,61 @@ static void test_xlsx_gives_the_same_report(void **state)
     free(dir);
 }
 
+/* ---- encodings: tests/fixtures/encodings, the same three 2025 rows ---- */
+
+static void encoded_run(const char *file, const file_setting *fs, outputs *o)
+{
+    strbuf src = STRBUF_INIT;
+    strbuf_addf(&src, "tests/fixtures/encodings/%s", file);
+    char *dir = folder_with(src.buf, file);
+    run_with(dir, 2025, fs, o);
+    tu_rmtree(dir);
+    free(dir);
+    strbuf_release(&src);
+}
+
+static void test_encodings_give_the_same_report(void **state)
+{
+    (void)state;
+    outputs want;
+    encoded_run("ke_hoach_utf8.csv", NULL, &want);
+    if (want.status != 0) fail_msg("UTF-8 reference: status %d\n%s", want.status, want.log.buf);
+    static const file_setting cases[] = {
+        {"ke_hoach_utf16.csv", "utf-16", NULL},
+        {"ke_hoach_1258.csv", "windows-1258", NULL},
+        {"ke_hoach_tcvn3.csv", "tcvn3", NULL},
+        {"ke_hoach_vni.csv", "vni", NULL},
+        {"ke_hoach_tcvn3_in_utf8.csv", NULL, "tcvn3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        outputs o;
+        encoded_run(cases[i].pattern, &cases[i], &o);
+        expect_same(&want, &o, cases[i].pattern);
+        outputs_free(&o);
+    }
+    outputs_free(&want);
+}
+
+/* Not declared legacy: the run still works, and says what the text
+ * looks like and how to convert it. */
+static void test_legacy_text_is_pointed_out(void **state)
+{
+    (void)state;
+    outputs o;
+    encoded_run("ke_hoach_tcvn3_in_utf8.csv", NULL, &o);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.log.buf, "cột ten_xa: chữ có vẻ gõ bằng phông TCVN3"));
+    assert_non_null(strstr(o.log.buf, "legacy = tcvn3"));
+    outputs_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xls_gives_the_same_report),
         cmocka_unit_test(test_xlsx_gives_the_same_report),
+        cmocka_unit_test(test_encodings_give_the_same_report),
+        cmocka_unit_test(test_legacy_text_is_pointed_out),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
