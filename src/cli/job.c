@@ -28,6 +28,13 @@
 
 #define MAX_FORMS 16
 
+/* A mail to send once the outputs are published: one per output set. */
+typedef struct mail_text {
+    char unit[24];           /* "" for the whole, else the unit's code */
+    char *to;                /* recipients */
+    strbuf subject, body;
+} mail_text;
+
 typedef struct job {
     const config *cfg;
     const job_options *opt;
@@ -45,6 +52,9 @@ typedef struct job {
     run_lock lock;
     manifest man;
     int skipped;                  /* nothing new since the last run */
+    const char *unit;             /* the unit code of a split output, or NULL */
+    int nmails;
+    mail_text *mails;             /* the subject and body of each output to mail */
     int ntemplates;
     char *templates[MAX_FORMS + 2]; /* catalogue, forms, wording: for the digest */
 } job;
@@ -146,23 +156,24 @@ static int count_mismatches(job *j)
     return n;
 }
 
-static char *output_name(const config *cfg, const char *suffix);
+static char *output_name(const config *cfg, const char *unit, const char *suffix);
 
-/* The final path of an output: output_dir/name-period suffix. */
-static char *output_path(const config *cfg, const char *suffix)
+/* The final path of an output: output_dir/name-period[-unit]suffix. */
+static char *output_path(const config *cfg, const char *unit, const char *suffix)
 {
-    char *name = output_name(cfg, suffix);
+    char *name = output_name(cfg, unit, suffix);
     strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb, "%s/%s", cfg->output_dir, name);
     free(name);
     return strbuf_detach(&sb, NULL);
 }
 
-static char *output_name(const config *cfg, const char *suffix)
+/* name-period[-unit]suffix: "bao-cao-1719-2024-Q3-991.pdf". */
+static char *output_name(const config *cfg, const char *unit, const char *suffix)
 {
     strbuf sb = STRBUF_INIT;
-    if (cfg->period_tag[0]) strbuf_addf(&sb, "%s-%s%s", cfg->output_name, cfg->period_tag, suffix);
-    else strbuf_addf(&sb, "%s-%d%s", cfg->output_name, cfg->year, suffix);
+    strbuf_addf(&sb, "%s-%s%s%s%s", cfg->output_name, cfg->period_tag, unit && *unit ? "-" : "",
+                unit ? unit : "", suffix);
     return strbuf_detach(&sb, NULL);
 }
 
@@ -232,14 +243,14 @@ static void *write_xlsx(void *arg)
  * writer changes, so they are written at the same time on the two cores:
  * the workbook on a second thread while this one lays out the document.
  */
-static int write_outputs(job *j, facts *f, const char *rejects_name)
+static int write_outputs(job *j, facts *f)
 {
     const config *cfg = j->cfg;
     xlsx_work xw = {j, NULL, vars_get(&f->scalars, "ky_bao_cao"), 0, STRBUF_INIT};
     pthread_t tid;
     int threaded = 0, rc = 0;
     if (cfg->outputs & OUTPUT_XLSX) {
-        char *name = output_name(cfg, ".xlsx");
+        char *name = output_name(cfg, j->unit, ".xlsx");
         xw.path = outset_add(&j->out, cfg->output_dir, name);
         free(name);
         threaded = (cfg->outputs & OUTPUT_PDF) && pthread_create(&tid, NULL, write_xlsx, &xw) == 0;
@@ -249,7 +260,7 @@ static int write_outputs(job *j, facts *f, const char *rejects_name)
     if (cfg->outputs & OUTPUT_PDF) {
         /* The document takes the tables; they live until document_free. */
         d = report_doc_build(&j->words, f, cfg, j->tables, j->ntables, &j->err);
-        char *name = output_name(cfg, ".pdf");
+        char *name = output_name(cfg, j->unit, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
         rc = d ? pdf_report_write(d, cfg->font_dir, tmp, &j->err) : -1;
         free(name);
@@ -263,7 +274,6 @@ static int write_outputs(job *j, facts *f, const char *rejects_name)
     }
     strbuf_release(&xw.err);
     stage_done(j, "xlsx+pdf");
-    if (rc == 0) rc = write_rejects(j, rejects_name);
     return rc;
 }
 
@@ -278,6 +288,12 @@ static void free_job(job *j)
     strbuf_release(&j->err);
     lock_release(&j->lock);
     manifest_free(&j->man);
+    for (int i = 0; i < j->nmails; i++) {
+        free(j->mails[i].to);
+        strbuf_release(&j->mails[i].subject);
+        strbuf_release(&j->mails[i].body);
+    }
+    free(j->mails);
     for (int i = 0; i < j->ntemplates; i++) free(j->templates[i]);
 }
 
@@ -316,7 +332,7 @@ static int digest_inputs(job *j, int *unchanged)
     strbuf_reset(&j->err); /* a missing input is reported by the reading */
     char now[SHA256_HEX], before[SHA256_HEX];
     manifest_inputs_digest(&j->man, now);
-    char *mpath = output_path(cfg, ".manifest.json");
+    char *mpath = output_path(cfg, NULL, ".manifest.json");
     manifest_previous_digest(mpath, before);
     free(mpath);
     *unchanged = rc == 0 && !strcmp(now, before);
@@ -337,7 +353,7 @@ static int add_manifest(job *j, int status)
         if (manifest_output(&j->man, outset_final(&j->out, i), j->out.tmp[i], &j->err) < 0) return -1;
     for (int i = 0; i < ds->units.nwarnings; i++) manifest_warning(&j->man, ds->units.warnings[i]);
     for (int i = 0; i < ds->nnotes; i++) manifest_warning(&j->man, ds->notes[i]);
-    char *name = output_name(j->cfg, ".manifest.json");
+    char *name = output_name(j->cfg, NULL, ".manifest.json");
     const char *tmp = outset_add(&j->out, j->cfg->output_dir, name);
     free(name);
     FILE *fp = tmp ? fopen(tmp, "wb") : NULL;
@@ -356,27 +372,8 @@ static int publish(job *j, int status)
     return status;
 }
 
-/* Tables, document and files from the dataset; the status so far in. */
-static int produce(job *j, facts *f, const char *rejects_name, int status)
-{
-    const config *cfg = j->cfg;
-    if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
-        strbuf_addf(j->log, "mtqg-report: có %ld dòng bị loại; on_reject = fail nên không lập báo cáo\n",
-                    j->ds.rejected_total);
-        return write_rejects(j, rejects_name) < 0 ? EXIT_OUTPUT : status;
-    }
-    if (build_tables(j, &f->scalars) < 0)
-        return fail(j, strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
-    if (j->opt->check) {
-        strbuf_addf(j->log, "mtqg-report: kiểm tra xong, không ghi tệp nào\n");
-        return status;
-    }
-    dataset_release_aggregates(&j->ds);
-    return write_outputs(j, f, rejects_name) < 0 ? fail(j, EXIT_OUTPUT) : status;
-}
-
 /* The mail body: the wording file, comment lines out, placeholders in. */
-static int mail_text(job *j, const vars *v, strbuf *subject, strbuf *body)
+static int mail_words(job *j, const vars *v, strbuf *subject, strbuf *body)
 {
     const config_mail *m = &j->cfg->mail;
     if (vars_expand(v, m->subject, subject, &j->err) < 0) return -1;
@@ -393,25 +390,83 @@ static int mail_text(job *j, const vars *v, strbuf *subject, strbuf *body)
     return rc;
 }
 
-/* The PDF (and the workbook if asked) to the job's recipients. */
-static int deliver(job *j, const facts *f)
+/* Remember the mail of the outputs just written (if they go to anyone). */
+static int queue_mail(job *j, const facts *f, const char *to)
+{
+    if (!to || !*to || !(j->cfg->outputs & OUTPUT_PDF) || j->opt->check) return 0;
+    j->mails = xrealloc(j->mails, (size_t)(j->nmails + 1) * sizeof(mail_text));
+    mail_text *m = &j->mails[j->nmails++];
+    snprintf(m->unit, sizeof m->unit, "%s", j->unit ? j->unit : "");
+    m->to = xstrdup(to);
+    m->subject = m->body = (strbuf)STRBUF_INIT;
+    return mail_words(j, &f->scalars, &m->subject, &m->body);
+}
+
+/* The published PDF (and the workbook if asked) of each queued mail. */
+static int deliver(job *j)
 {
     const config *cfg = j->cfg;
-    if (!cfg->mail_to || !*cfg->mail_to || !(cfg->outputs & OUTPUT_PDF)) return EXIT_OK;
-    strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
-    char *files[2] = {output_path(cfg, ".pdf"), NULL};
-    int nfiles = 1, rc = mail_text(j, &f->scalars, &subject, &body);
-    if (cfg->mail_xlsx && (cfg->outputs & OUTPUT_XLSX)) files[nfiles++] = output_path(cfg, ".xlsx");
-    strbuf who = STRBUF_INIT;
-    strbuf_addf(&who, "%s-%s", cfg->name ? cfg->name : cfg->output_name, cfg->period_tag);
-    mailing m = {&cfg->mail, cfg->mail_to, cfg->mail_cc, subject.buf, body.buf,
-                 (const char *const *)files, nfiles, who.buf, (long long)time(NULL), j->opt->dry_run};
-    if (rc == 0) rc = mailing_deliver(&m, j->log, &j->err);
-    int status = rc == 0 ? EXIT_OK : fail(j, EXIT_DELIVERY);
-    for (int i = 0; i < nfiles; i++) free(files[i]);
-    strbuf_release(&subject);
-    strbuf_release(&body);
-    strbuf_release(&who);
+    int status = EXIT_OK;
+    for (int i = 0; i < j->nmails; i++) {
+        mail_text *mt = &j->mails[i];
+        char *files[2] = {output_path(cfg, mt->unit, ".pdf"), NULL};
+        int nfiles = 1;
+        if (cfg->mail_xlsx && (cfg->outputs & OUTPUT_XLSX)) files[nfiles++] = output_path(cfg, mt->unit, ".xlsx");
+        strbuf who = STRBUF_INIT;
+        strbuf_addf(&who, "%s-%s%s%s", cfg->name ? cfg->name : cfg->output_name, cfg->period_tag,
+                    *mt->unit ? "-" : "", mt->unit);
+        mailing m = {&cfg->mail, mt->to, mt->unit[0] ? NULL : cfg->mail_cc, mt->subject.buf,
+                     mt->body.buf, (const char *const *)files, nfiles, who.buf,
+                     (long long)time(NULL), j->opt->dry_run};
+        if (mailing_deliver(&m, j->log, &j->err) < 0) status = fail(j, EXIT_DELIVERY);
+        strbuf_reset(&j->err);
+        for (int k = 0; k < nfiles; k++) free(files[k]);
+        strbuf_release(&who);
+    }
+    return status;
+}
+
+/* Tables, document and files from the current dataset. */
+static int produce(job *j, facts *f, const char *to, int status)
+{
+    if (build_tables(j, &f->scalars) < 0)
+        return fail(j, strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
+    if (j->opt->check) return status;
+    if (queue_mail(j, f, to) < 0) return fail(j, EXIT_CONFIG);
+    if (!j->unit) dataset_release_aggregates(&j->ds);
+    return write_outputs(j, f) < 0 ? fail(j, EXIT_OUTPUT) : status;
+}
+
+static facts *build_facts(job *j, facts *f, const char *rejects_name)
+{
+    j->ds.checks.tolerance = j->cfg->tolerance;
+    facts_build(f, &j->ds, j->cfg, &j->words.settings, wording_list_size(&j->words, "du_an_cham", 3),
+                wording_list_size(&j->words, "xa_cham", 5), rejects_name);
+    return f;
+}
+
+/* One output set per district or commune: the dataset of each in turn. */
+static int produce_split(job *j, const char *rejects_name, int status)
+{
+    dataset whole = j->ds; /* j->ds holds each unit's subset in turn */
+    const units *u = &whole.units;
+    int ngroups = j->cfg->split == SPLIT_DISTRICT ? u->ndistricts : u->nunits;
+    unsigned char *keep = xcalloc((size_t)u->nunits + 1, 1);
+    for (int g = 0; g < ngroups && (status == EXIT_OK || status == EXIT_DATA); g++) {
+        const char *code = j->cfg->split == SPLIT_DISTRICT ? u->districts[g].code : u->units[g].code;
+        if (j->cfg->split == SPLIT_COMMUNE && u->units[g].kind != UNIT_COMMUNE) continue;
+        for (int i = 0; i < u->nunits; i++)
+            keep[i] = j->cfg->split == SPLIT_DISTRICT ? u->units[i].district == g : i == g;
+        dataset_subset(&j->ds, &whole, keep);
+        j->unit = code && *code ? code : "khong-ma";
+        facts f;
+        status = produce(j, build_facts(j, &f, rejects_name), config_recipients_of(j->cfg, j->unit), status);
+        facts_free(&f);
+        dataset_free(&j->ds);
+    }
+    j->ds = whole;
+    j->unit = NULL;
+    free(keep);
     return status;
 }
 
@@ -434,20 +489,26 @@ static int run(job *j, const job_options *opt)
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
     stage_done(j, "đọc");
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);
-    char *rejects_name = output_name(cfg, "-dong-bi-loai.csv");
-    int mismatches = count_mismatches(j);
-    status = j->ds.rejected_total || mismatches ? EXIT_DATA : EXIT_OK;
-    facts f;
-    j->ds.checks.tolerance = cfg->tolerance;
-    facts_build(&f, &j->ds, cfg, &j->words.settings, wording_list_size(&j->words, "du_an_cham", 3),
-                wording_list_size(&j->words, "xa_cham", 5), rejects_name);
-    status = produce(j, &f, rejects_name, status);
+    char *rejects_name = output_name(cfg, NULL, "-dong-bi-loai.csv");
+    status = j->ds.rejected_total || count_mismatches(j) ? EXIT_DATA : EXIT_OK;
+    if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
+        strbuf_addf(j->log, "mtqg-report: có %ld dòng bị loại; on_reject = fail nên không lập báo cáo\n",
+                    j->ds.rejected_total);
+    } else if (cfg->split != SPLIT_NONE) {
+        status = produce_split(j, rejects_name, status);
+    } else {
+        facts f;
+        status = produce(j, build_facts(j, &f, rejects_name), cfg->mail_to, status);
+        facts_free(&f);
+    }
+    int ok = status == EXIT_OK || status == EXIT_DATA;
+    if (opt->check && ok) strbuf_addf(j->log, "mtqg-report: kiểm tra xong, không ghi tệp nào\n");
+    if (!opt->check && ok && write_rejects(j, rejects_name) < 0) status = fail(j, EXIT_OUTPUT);
     if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) status = publish(j, status);
     if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) {
-        int sent = deliver(j, &f);
+        int sent = deliver(j);
         if (sent != EXIT_OK) status = sent;
     }
-    facts_free(&f);
     if (j->ds.rejected_total)
         strbuf_addf(j->log, "mtqg-report: %ld dòng bị loại, xem %s/%s\n", j->ds.rejected_total,
                     cfg->output_dir, rejects_name);

@@ -305,6 +305,13 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
     return 0;
 }
 
+const char *config_recipients_of(const config *c, const char *unit_code)
+{
+    for (int i = 0; i < c->nunit_mail; i++)
+        if (!strcmp(c->unit_mail[i].field, unit_code)) return c->unit_mail[i].header;
+    return NULL;
+}
+
 year_span config_years(const config *c)
 {
     year_span s = {c->year_from && c->year_from < c->year ? c->year_from : c->year, c->year};
@@ -340,6 +347,10 @@ static int load_section(config *c, dictionary *d, const char *sec,
         }
         if (!strcmp(sec, "lead")) {
             add_mapping(&c->leads, &c->nleads, "lead", name, v);
+            continue;
+        }
+        if (!strcmp(sec, "recipients")) {
+            add_mapping(&c->unit_mail, &c->nunit_mail, "recipients", name, v);
             continue;
         }
         const key_spec *k = find_key(sec, name);
@@ -412,9 +423,11 @@ static int load_file(config *c, const char *path, const char *job, strbuf *err)
         const char *sec = iniparser_getsecname(d, s);
         if (!strncmp(sec, "job.", 4)) continue; /* only the job asked for, below */
         if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&
-            strcmp(sec, "mail") && strncmp(sec, "map.", 4) && strncmp(sec, "file.", 5)) {
+            strcmp(sec, "mail") && strcmp(sec, "recipients") && strncmp(sec, "map.", 4) &&
+            strncmp(sec, "file.", 5)) {
             strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ (cần [report], [unit], [mail], "
-                        "[lead], [job.<tên>], [file.<tên tệp>] hoặc [map.<loại>])", path, sec);
+                        "[recipients], [lead], [job.<tên>], [file.<tên tệp>] hoặc [map.<loại>])",
+                        path, sec);
             rc = -1;
         } else {
             rc = load_section(c, d, sec, base, err);
@@ -498,9 +511,9 @@ void config_free(config *c)
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
     }
     free(c->inputs);
-    config_mapping *lists[2] = {c->mappings, c->leads};
-    int counts[2] = {c->nmappings, c->nleads};
-    for (int l = 0; l < 2; l++) {
+    config_mapping *lists[3] = {c->mappings, c->leads, c->unit_mail};
+    int counts[3] = {c->nmappings, c->nleads, c->nunit_mail};
+    for (int l = 0; l < 3; l++) {
         for (int i = 0; i < counts[l]; i++) {
             free(lists[l][i].kind);
             free(lists[l][i].field);

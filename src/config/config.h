@@ -102,6 +102,8 @@ typedef struct config {
     config_mapping *leads;        /* [lead]: field = project code, header = agency */
     int ninputs;
     config_input *inputs;         /* [file.<name>] sections, in file order */
+    int nunit_mail;
+    config_mapping *unit_mail;    /* [recipients]: field = unit code, header = mailboxes */
 } config;
 
 /** config_defaults - fill every field with its default value. */
@@ -123,6 +125,8 @@ int config_job_names(const char *path, char ***names, int *n, strbuf *err);
 void config_set(char **field, const char *value);
 /** config_template_path - templates_dir/name unless name is a path. */
 char *config_template_path(const config *c, const char *name);
+/** config_recipients_of - the [recipients] mailboxes of a unit code, or NULL. */
+const char *config_recipients_of(const config *c, const char *unit_code);
 /** config_years - the plan years the report covers. */
 year_span config_years(const config *c);
 /** config_input_for - the [file.<name>] settings of a file name, or NULL. */

@@ -10,15 +10,28 @@
 #include "outbox.h"
 #include "smtp.h"
 
-/* "a@b.vn, Tên <c@d.vn>; e@f.vn" -> mailboxes (in place). */
+#define MAX_RCPT 64
+
+/* "a@b.vn, \"Phòng A, UBND\" <c@d.vn>; e@f.vn" -> mailboxes (in place):
+ * split at , or ; outside quotes. Returns the count, or -1 past max. */
 static int split_mailboxes(char *list, char **out, int max)
 {
-    for (char *p = list; *p; p++)
-        if (*p == ';') *p = ',';
-    int n = split_fields(list, ',', out, max), k = 0;
-    for (int i = 0; i < n; i++)
-        if (*out[i]) out[k++] = out[i];
-    return k;
+    int quoted = 0;
+    for (char *p = list; *p; p++) {
+        if (*p == '"') quoted = !quoted;
+        else if (!quoted && *p == ';') *p = ',';
+        else if (quoted && *p == ',') *p = '\x1f'; /* restored below */
+    }
+    char *parts[MAX_RCPT + 1];
+    int n = split_fields(list, ',', parts, MAX_RCPT + 1), k = 0;
+    for (int i = 0; i < n; i++) {
+        for (char *p = parts[i]; *p; p++)
+            if (*p == '\x1f') *p = ',';
+        if (!*parts[i]) continue;
+        if (k == max) return -1;
+        out[k++] = parts[i];
+    }
+    return n > MAX_RCPT ? -1 : k;
 }
 
 /* The outbox key: job, and the attachments' SHA-256 (their content). */
@@ -36,17 +49,18 @@ static int message_key(const mailing *m, strbuf *key, strbuf *err)
     char digest[SHA256_HEX];
     sha256_text(all.buf, all.len, digest);
     strbuf_release(&all);
-    for (const char *p = m->job; *p; p++)
+    /* Letters, digits and '-' only: always a safe outbox file name. */
+    for (const char *p = m->job; *p && key->len < 120; p++)
         strbuf_addch(key, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                              (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ? *p : '_');
+                              (*p >= '0' && *p <= '9') || *p == '-' ? *p : '_');
     strbuf_addf(key, "-%.16s", digest);
     return 0;
 }
 
-static void password(const config_mail *mail, strbuf *out, strbuf *err)
+static int password(const config_mail *mail, strbuf *out, strbuf *err)
 {
-    if (mail->user && (mail->password_file || mail->password_env))
-        smtp_password_from(mail->password_file, mail->password_env, out, err);
+    if (!mail->user || (!mail->password_file && !mail->password_env)) return 0;
+    return smtp_password_from(mail->password_file, mail->password_env, out, err);
 }
 
 static int send_stored(const config_mail *mail, const char *key, strbuf *log, strbuf *err)
@@ -54,12 +68,10 @@ static int send_stored(const config_mail *mail, const char *key, strbuf *log, st
     strbuf msg = STRBUF_INIT, from = STRBUF_INIT, pass = STRBUF_INIT;
     char **rcpt = NULL;
     int nrcpt = 0, rc = outbox_load(mail->outbox, key, &msg, &rcpt, &nrcpt, &from, err);
-    if (rc == 0) {
-        password(mail, &pass, err);
+    if (rc == 0 && (rc = password(mail, &pass, err)) == 0) {
         smtp_server s = {mail->server, mail->starttls, mail->user, pass.buf,
                          mail->timeout, mail->ca_file, 0};
-        rc = err->len ? -1 : smtp_send(&s, from.buf, (const char *const *)rcpt, nrcpt, msg.buf,
-                                       msg.len, err);
+        rc = smtp_send(&s, from.buf, (const char *const *)rcpt, nrcpt, msg.buf, msg.len, err);
     }
     if (rc == 0) rc = outbox_mark_sent(mail->outbox, key, err);
     if (rc == 0) {
@@ -90,22 +102,28 @@ static int envelope(const mailing *m, char **to, int nto, char **cc, int ncc, st
 static int build_and_store(const mailing *m, const char *key, strbuf *err)
 {
     char *tolist = xstrdup(m->to), *cclist = xstrdup(m->cc ? m->cc : "");
-    char *to[64], *cc[64];
-    int nto = split_mailboxes(tolist, to, 64), ncc = split_mailboxes(cclist, cc, 64);
+    char *to[MAX_RCPT], *cc[MAX_RCPT];
+    int nto = split_mailboxes(tolist, to, MAX_RCPT), ncc = split_mailboxes(cclist, cc, MAX_RCPT);
     mime_attachment att[8];
     for (int i = 0; i < m->nfiles && i < 8; i++) att[i] = (mime_attachment){m->files[i], NULL, NULL};
+    if (nto < 0 || ncc < 0 || m->nfiles > 8) {
+        strbuf_addf(err, "thư có quá %d người nhận hoặc quá 8 tệp đính kèm", MAX_RCPT);
+        free(tolist);
+        free(cclist);
+        return -1;
+    }
     strbuf id = STRBUF_INIT, msg = STRBUF_INIT, from = STRBUF_INIT, rcpts = STRBUF_INIT;
     strbuf_addf(&id, "<%s@mtqg-report>", key);
     mime_message mm = {m->mail->from, (const char *const *)to, nto, (const char *const *)cc, ncc,
                        m->subject, m->body, att, m->nfiles < 8 ? m->nfiles : 8, m->date, id.buf,
                        (size_t)m->mail->max_mb << 20};
-    size_t offs[128];
+    size_t offs[2 * MAX_RCPT];
     int rc = !m->mail->from || nto == 0 ? -1 : 0;
     if (rc < 0) strbuf_addf(err, "thiếu người gửi ([mail] from) hoặc người nhận (mail_to)");
     if (rc == 0) rc = mime_build(&mm, &msg, err);
     if (rc == 0) rc = envelope(m, to, nto, cc, ncc, &from, &rcpts, offs, err);
     if (rc == 0) {
-        const char *rcpt[128];
+        const char *rcpt[2 * MAX_RCPT];
         for (int i = 0; i < nto + ncc; i++) rcpt[i] = rcpts.buf + offs[i];
         rc = outbox_store(m->mail->outbox, key, from.buf, rcpt, nto + ncc, msg.buf, msg.len, err);
     }

@@ -66,6 +66,13 @@ void dataset_free(dataset *d);
 void dataset_release_aggregates(dataset *d);
 /** dataset_note - add a warning about the inputs (printf-style). */
 void dataset_note(dataset *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/**
+ * dataset_subset - dst (initialised here) gets the units of src marked in
+ * keep, their aggregates and indicators, src's content items, and src's
+ * file counts and notes (they describe the whole run). Assigned totals
+ * are left out: they are given for the whole.
+ */
+void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep);
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 

@@ -196,30 +196,45 @@ int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
     return id;
 }
 
-void units_merge(units *dst, const units *src, int *remap)
+/* The province and district of src unit e in dst, interned on first use. */
+static void intern_parents(units *dst, const units *src, const unit_entry *e, int *prov, int *dist)
 {
-    int *prov = xcalloc((size_t)src->nprovinces + 1, sizeof(int));
-    int *dist = xcalloc((size_t)src->ndistricts + 1, sizeof(int));
-    for (int i = 0; i < src->nprovinces; i++) {
-        const unit_province *p = &src->provinces[i];
-        prov[i] = intern_province(dst, p->code, p->name ? p->name : "", p->name_pos);
+    if (prov[e->province] < 0) {
+        const unit_province *p = &src->provinces[e->province];
+        prov[e->province] = intern_province(dst, p->code, p->name ? p->name : "", p->name_pos);
     }
-    for (int i = 0; i < src->ndistricts; i++) {
-        const unit_district *d = &src->districts[i];
-        dist[i] = intern_district(dst, prov[d->province], d->code,
-                                  d->name ? d->name : "", d->name_pos);
+    if (e->district >= 0 && dist[e->district] < 0) {
+        const unit_district *d = &src->districts[e->district];
+        dist[e->district] = intern_district(dst, prov[d->province], d->code,
+                                            d->name ? d->name : "", d->name_pos);
     }
+}
+
+void units_merge_some(units *dst, const units *src, const unsigned char *keep, int *remap)
+{
+    int *prov = xmalloc(((size_t)src->nprovinces + 1) * sizeof(int));
+    int *dist = xmalloc(((size_t)src->ndistricts + 1) * sizeof(int));
+    for (int i = 0; i < src->nprovinces; i++) prov[i] = -1;
+    for (int i = 0; i < src->ndistricts; i++) dist[i] = -1;
     for (int i = 0; i < src->nunits; i++) {
         const unit_entry *e = &src->units[i];
+        remap[i] = -1;
+        if (keep && !keep[i]) continue;
+        intern_parents(dst, src, e, prov, dist);
         remap[i] = intern_unit(dst, e->kind, prov[e->province],
                                e->district >= 0 ? dist[e->district] : -1,
                                e->code ? e->code : "", e->name ? e->name : "",
                                e->name_pos, e->district_pos);
     }
-    for (int i = 0; i < src->nwarnings; i++)
+    for (int i = 0; !keep && i < src->nwarnings; i++)
         warn(dst, "%s%s%s", src->warnings[i], "", "");
     free(prov);
     free(dist);
+}
+
+void units_merge(units *dst, const units *src, int *remap)
+{
+    units_merge_some(dst, src, NULL, remap);
 }
 
 const char *units_name(const units *u, int id)

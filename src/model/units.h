@@ -75,6 +75,12 @@ int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
  * id of src unit i (caller allocates src->nunits ints).
  */
 void units_merge(units *dst, const units *src, int *remap);
+/**
+ * units_merge_some - units_merge of the units i with keep[i] set (all when
+ * keep is NULL), with only their provinces and districts; remap[i] is -1
+ * for a unit left out.
+ */
+void units_merge_some(units *dst, const units *src, const unsigned char *keep, int *remap);
 /** units_sort_warnings - sort the warnings, so their order never depends
  * on which thread read what. */
 void units_sort_warnings(units *u);
