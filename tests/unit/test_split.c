@@ -1,0 +1,110 @@
+/*
+ * A job split per district: one workbook and PDF per district, each with
+ * only that district's figures. The expected totals come from the
+ * independent oracle (tests/fixtures/expected_totals.py): a district's plan
+ * is its communes' plus its own district-level capital.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#define ORACLE "python3 tests/fixtures/expected_totals.py input/ke_hoach_2024.csv " \
+               "input/giai_ngan_2024.csv input/chi_tieu_2024.csv 2024 2024-12-31"
+
+/* A district's plan in đồng: its communes (codes 99Dxx) and "huyen:99D". */
+static long long oracle_district(const char *code)
+{
+    strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
+    strbuf_addf(&cmd, ORACLE " | python3 -c \"import json,sys; d=json.load(sys.stdin)['plan']"
+                      "['by_commune']; print(sum(v for k, v in d.items() if k.startswith('%s') "
+                      "or k == 'huyen:%s'))\"", code, code);
+    assert_int_equal(tu_run(cmd.buf, &out), 0);
+    long long v = atoll(out.buf);
+    strbuf_release(&cmd);
+    strbuf_release(&out);
+    return v;
+}
+
+/* "63.464,956" in a PDF's text -> đồng, read by hand (no code under test). */
+static long long pdf_plan_total(const char *pdf)
+{
+    strbuf text = STRBUF_INIT;
+    assert_int_equal(tu_pdf_text(pdf, 0, 0, TU_PDF_FLOW, &text), 0);
+    for (char *p = text.buf; *p; p++)
+        if (*p == '\n') *p = ' ';
+    const char *key = "năm 2024 là ";
+    const char *at = strstr(text.buf, "Tổng kế hoạch vốn thực hiện Chương trình");
+    assert_non_null(at);
+    at = strstr(at, key);
+    assert_non_null(at);
+    at += strlen(key);
+    long long ip = 0, frac = 0;
+    int nfrac = -1;
+    for (; *at && *at != ' '; at++) {
+        if (*at >= '0' && *at <= '9') {
+            if (nfrac >= 0) frac = frac * 10 + (*at - '0'), nfrac++;
+            else ip = ip * 10 + (*at - '0');
+        } else if (*at == ',') {
+            nfrac = 0;
+        }
+    }
+    while (nfrac >= 0 && nfrac < 6) frac *= 10, nfrac++;
+    strbuf_release(&text);
+    return ip * 1000000 + (nfrac < 0 ? 0 : frac);
+}
+
+static void test_split_per_district(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("split");
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    strbuf ini = STRBUF_INIT, log = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/input\n"
+                      "output_dir = %s/out\ntemplates_dir = %s/templates\n"
+                      "[unit]\nagency = Ban Dân tộc\nprovince_name = Hòa Sơn\n"
+                      "[job.huyen]\nsplit = district\n", cwd, dir, cwd);
+    char *path = tu_path(dir, "split.ini");
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", path);
+    if (rc != 0) fail_msg("status %d\n%s", rc, log.buf);
+    static const char *const districts[] = {"991", "992", "993"};
+    for (int i = 0; i < 3; i++) {
+        strbuf pdf = STRBUF_INIT, xlsx = STRBUF_INIT;
+        strbuf_addf(&pdf, "%s/out/bao-cao-1719-2024-%s.pdf", dir, districts[i]);
+        strbuf_addf(&xlsx, "%s/out/bao-cao-1719-2024-%s.xlsx", dir, districts[i]);
+        size_t len = 0;
+        char *bytes = tu_read_file(xlsx.buf, &len);
+        if (!bytes) fail_msg("%s not written", xlsx.buf);
+        free(bytes);
+        assert_int_equal(pdf_plan_total(pdf.buf), oracle_district(districts[i]));
+        strbuf_release(&pdf);
+        strbuf_release(&xlsx);
+    }
+    /* No whole-province report in a split job, but one rejects file and manifest. */
+    strbuf whole = STRBUF_INIT;
+    strbuf_addf(&whole, "%s/out/bao-cao-1719-2024.pdf", dir);
+    assert_null(tu_read_file(whole.buf, NULL));
+    strbuf_release(&whole);
+    strbuf_release(&ini);
+    strbuf_release(&log);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_split_per_district),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
