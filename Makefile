@@ -85,6 +85,30 @@ install: $(BIN)
 	install -D -m 644 contrib/systemd/mtqg-report.service $(DESTDIR)$(PREFIX)/lib/systemd/system/mtqg-report.service
 	install -D -m 644 contrib/systemd/mtqg-report.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/mtqg-report.timer
 
+# libFuzzer targets (clang), each run for FUZZ_SECONDS from its seed corpus
+# in fuzz/corpus/<name>; new inputs go to a scratch folder, crashes to
+# build/fuzz/ (keep the minimised ones in the corpus once fixed).
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+              $(STD) -I/usr/include/iniparser -Isrc
+FUZZ_TARGETS = csv xlsx decode
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
+
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz cần clang: apt-get install clang libclang-rt-14-dev"; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz/work-$$t; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ \
+	        build/fuzz/work-$$t fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1; st=$$?; \
+	    tail -1 build/fuzz/$$t.log; \
+	    [ $$st -eq 0 ] || { echo "fuzz_$$t found a failure: build/fuzz/$$t.log"; exit 1; }; \
+	done
+
 clean:
 	rm -rf build
 

@@ -5,7 +5,8 @@
  * reader runs exactly as on disk, minizip included, with no temp files
  * left behind. Small limits keep each run fast while still reaching the
  * limit checks. The callback touches every cell and checks the record
- * contract (row order, NUL-terminated cells, no trailing empty cell), so
+ * contract (row order, NUL-terminated valid UTF-8 cells, no trailing
+ * empty cell), so
  * a broken invariant is a crash the fuzzer reports, not a silent miss.
  *
  * Build (see the project README or Makefile for the full list):
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "read/xlsx_stream.h"
+#include "util/text.h"
 
 typedef struct seen {
     long next_index;
@@ -36,7 +38,7 @@ static int touch(void *ctx, const record *r)
     if (r->index != s->next_index++ || r->n < 0 || r->n > 16384) __builtin_trap();
     for (int i = 0; i < r->n; i++) {
         if (r->cell[i][r->len[i]] != '\0' || strlen(r->cell[i]) != r->len[i]) __builtin_trap();
-        if (r->type[i] > CELL_ERROR) __builtin_trap();
+        if (r->type[i] > CELL_ERROR || !text_valid_utf8(r->cell[i], r->len[i])) __builtin_trap();
         s->bytes += r->len[i];
     }
     if (r->n > 0 && r->len[r->n - 1] == 0) __builtin_trap();

@@ -340,6 +340,37 @@ static void test_prefixes_relative_targets(void **state)
     free(p);
 }
 
+/* A chart sheet first: the default is the first data sheet; naming the
+ * chart is an error. Targets with ".." resolve against xl/. */
+static void test_chartsheet_skipped(void **state)
+{
+    fixture *f = *state;
+    char *p = tu_path(f->dir, "chart.xlsx");
+    part parts[] = {
+        {"xl/workbook.xml",
+         "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
+         "<sheet name=\"Biểu đồ\" sheetId=\"1\" r:id=\"rId1\"/>"
+         "<sheet name=\"Số liệu\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>"},
+        {"xl/_rels/workbook.xml.rels",
+         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+         "<Relationship Id=\"rId1\" Type=\"" RELTYPE "chartsheet\" Target=\"chartsheets/sheet1.xml\"/>"
+         "<Relationship Id=\"rId2\" Type=\"" RELTYPE "worksheet\" Target=\"../xl/worksheets/../w/s.xml\"/>"
+         "</Relationships>"},
+        {"xl/chartsheets/sheet1.xml", "<chartsheet/>"},
+        {"xl/w/s.xml", SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>dữ liệu</t></is></c></row>")},
+        {NULL, NULL},
+    };
+    make_zip(p, parts, Z_DEFLATED);
+    expect_rows(p, NULL, "0:T=dữ liệu\n");
+    collect c = {STRBUF_INIT, 0, 0};
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(read_lim(p, "Biểu đồ", NULL, &c, &err), -1);
+    has(err.buf, "trang tính \"Biểu đồ\" là biểu đồ hoặc macro, không phải bảng dữ liệu");
+    strbuf_release(&c.out);
+    strbuf_release(&err);
+    free(p);
+}
+
 static void test_dates_libxlsxwriter(void **state)
 {
     fixture *f = *state;
@@ -771,6 +802,10 @@ static void test_malformed_parts(void **state)
     p = hand_book(f->dir, "bad7.xlsx", NULL, SHEET("<row r=\"1048577\"/>"), NULL);
     expect_error(p, NULL, "số hiệu dòng không hợp lệ", NULL);
     free(p);
+    p = hand_book(f->dir, "bad8.xlsx", NULL,
+                  SHEET("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c><c><v>2</v></c></row>"), NULL);
+    expect_error(p, NULL, "dòng 1 có ô vượt quá cột XFD", NULL);
+    free(p);
 }
 
 static double now(void)
@@ -843,6 +878,7 @@ int main(void)
         T(test_formulas_booleans),
         T(test_hand_cell_types),
         T(test_prefixes_relative_targets),
+        T(test_chartsheet_skipped),
         T(test_dates_libxlsxwriter),
         T(test_dates_1904_and_custom_formats),
         T(test_sheet_by_name),
