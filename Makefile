@@ -69,7 +69,7 @@ test:
 
 bench:
 	@sh scripts/install-deps.sh --quiet
-	@$(MAKE) --no-print-directory $(BIN) build/rel/bench/gen-bench build/rel/bench/peak
+	@$(MAKE) --no-print-directory $(BIN) build/rel/bench/gen-bench build/rel/bench/peak build/rel/bench/csv2xlsx
 	sh bench/run.sh
 
 build/rel/bench/%: bench/%.c

@@ -148,4 +148,24 @@ if [ -n "$best_wall" ]; then
         printf "bench: best wall %.3f s vs target %.1f s (%s); peak RSS %.1f MB vs target %d MB (%s)\n",
                w, tw, (w <= tw ? "met" : "MISSED"), r, tr, (r <= tr ? "met" : "MISSED") }'
 fi
+
+# Read rates: the reading stage alone (--timing), on CSV and on the same
+# data as .xlsx (converted once, kept beside the CSV data).
+read_rate() { # NAME DIR CONFIG
+    secs=$("$BIN" --config "$3" --timing 2>&1 | sed -n 's/.*thời gian: đọc *\([0-9.]*\) s.*/\1/p')
+    mb=$(du -cb "$2"/ke_hoach_bench.* "$2"/giai_ngan_bench.* "$2"/chi_tieu_bench.* 2>/dev/null | tail -1 | cut -f1)
+    awk -v n="$1" -v s="$secs" -v b="$mb" 'BEGIN {
+        printf "read rate %s: %.1f MB in %.3f s = %.0f MB/s\n", n, b / 1048576, s, (s > 0 ? b / 1048576 / s : 0) }'
+}
+read_rate CSV "$DATA" "$INI"
+XDATA=$DATA/xlsx
+if [ -x build/rel/bench/csv2xlsx ]; then
+    mkdir -p "$XDATA"
+    for f in ke_hoach_bench giai_ngan_bench chi_tieu_bench; do
+        [ -f "$XDATA/$f.xlsx" ] && [ "$XDATA/$f.xlsx" -nt "$DATA/$f.csv" ] && continue
+        build/rel/bench/csv2xlsx "$DATA/$f.csv" "$XDATA/$f.xlsx" || exit 1
+    done
+    sed "s#^input_dir .*#input_dir       = $PWD/$XDATA#" "$INI" > "$XDATA/bench.ini"
+    read_rate XLSX "$XDATA" "$XDATA/bench.ini"
+fi
 exit "$status"
