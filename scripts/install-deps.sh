@@ -4,9 +4,9 @@
 # --quiet: say nothing when everything is already there.
 set -eu
 PKGS="build-essential pkg-config libxlsxwriter-dev libhpdf-dev libcsv-dev \
-libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev zlib1g-dev \
+libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev zlib1g-dev libcurl4-openssl-dev libssl-dev \
 fonts-liberation2 libcmocka-dev poppler-utils valgrind \
-libreoffice-calc-nogui python3"
+libreoffice-calc-nogui python3 python3-aiosmtpd openssl"
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 
