@@ -311,7 +311,8 @@ static int take_output_dir(job *j)
 }
 
 /* The digest of everything the outputs depend on: config, templates and
- * inputs. Equal to the last manifest's, and the job says so: skip. */
+ * inputs. Equal to the last manifest's, with its outputs untouched, and
+ * the job says so: skip. */
 static int digest_inputs(job *j, int *unchanged)
 {
     const config *cfg = j->cfg;
@@ -330,12 +331,11 @@ static int digest_inputs(job *j, int *unchanged)
         for (int i = 0; rc == 0 && i < in.n; i++) rc = manifest_digest_file(&j->man, in.files[i].path, &j->err);
     inputs_free(&in);
     strbuf_reset(&j->err); /* a missing input is reported by the reading */
-    char now[SHA256_HEX], before[SHA256_HEX];
+    char now[SHA256_HEX];
     manifest_inputs_digest(&j->man, now);
     char *mpath = output_path(cfg, NULL, ".manifest.json");
-    manifest_previous_digest(mpath, before);
+    *unchanged = rc == 0 && manifest_still_current(mpath, now);
     free(mpath);
-    *unchanged = rc == 0 && !strcmp(now, before);
     return rc;
 }
 
@@ -470,6 +470,12 @@ static int produce_split(job *j, const char *rejects_name, int status)
     return status;
 }
 
+int job_worse_status(int a, int b)
+{
+    static const int rank[] = {0, 7, 6, 3, 5, 4, 2, 1}; /* by status 0..7 */
+    return rank[b] > rank[a] ? b : a;
+}
+
 static int run(job *j, const job_options *opt)
 {
     const config *cfg = j->cfg;
@@ -507,7 +513,7 @@ static int run(job *j, const job_options *opt)
     if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) status = publish(j, status);
     if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) {
         int sent = deliver(j);
-        if (sent != EXIT_OK) status = sent;
+        status = job_worse_status(status, sent);
     }
     if (j->ds.rejected_total)
         strbuf_addf(j->log, "mtqg-report: %ld dòng bị loại, xem %s/%s\n", j->ds.rejected_total,

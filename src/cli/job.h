@@ -33,6 +33,11 @@ typedef struct job_options {
     int dry_run;       /* 1: build the mail into the outbox, send nothing */
 } job_options;
 
+/**
+ * job_worse_status - of two exit statuses, the one to report: a bug, then
+ * config, input, output and data errors, then a failed mail, then busy.
+ */
+int job_worse_status(int a, int b);
 /** job_run - run the report described by cfg; summary and errors in log. */
 int job_run(const config *cfg, const job_options *opt, strbuf *log);
 /**

@@ -145,8 +145,11 @@ static int apply_overrides(config *cfg, const cli *a, strbuf *err)
             strbuf_addf(err, "mtqg-report: --year \"%s\": cần một năm, ví dụ 2024", a->year);
             return -1;
         }
-        cfg->year = cfg->year_from = (int)y;
-        snprintf(cfg->period_tag, sizeof cfg->period_tag, "%d", cfg->year);
+        strbuf why = STRBUF_INIT;
+        int rc = config_set_year(cfg, (int)y, &why);
+        if (rc < 0) strbuf_addf(err, "mtqg-report: %s", why.buf);
+        strbuf_release(&why);
+        if (rc < 0) return -1;
     }
     if (a->as_of && date_parse(a->as_of, strlen(a->as_of), &cfg->as_of) < 0) {
         strbuf_addf(err, "mtqg-report: --as-of \"%s\": cần ngày dạng 2024-12-31", a->as_of);
@@ -165,13 +168,6 @@ static int apply_overrides(config *cfg, const cli *a, strbuf *err)
         cfg->period_label = strbuf_detach(&sb, NULL);
     }
     return 0;
-}
-
-/* Exit statuses by how bad they are, for a run of several jobs. */
-static int worse(int a, int b)
-{
-    static const int rank[] = {0, 7, 6, 3, 5, 4, 2, 1}; /* by status 0..7 */
-    return rank[b] > rank[a] ? b : a;
 }
 
 /* One job: its config, the overrides, the run. */
@@ -244,7 +240,7 @@ static int run_jobs(const cli *a)
         for (int i = 0; i < (n ? n : 1); i++) {
             if (a->only && strcmp(names[i], a->only)) continue;
             strbuf log = STRBUF_INIT;
-            status = worse(status, run_one(a, n ? names[i] : NULL, &log));
+            status = job_worse_status(status, run_one(a, n ? names[i] : NULL, &log));
             print_log(a, log.buf);
             strbuf_release(&log);
             ran++;

@@ -398,6 +398,28 @@ static int apply_period(config *c, strbuf *err)
     return 0;
 }
 
+int config_set_year(config *c, int year, strbuf *err)
+{
+    if (c->period) {
+        period p;
+        if (period_parse(c->period, &p, err) < 0) return -1;
+        if (p.kind == PERIOD_PHASE) {
+            strbuf_addf(err, "--year không dùng được với giai đoạn %s", c->period);
+            return -1;
+        }
+        /* Every other form starts with its four-digit year. */
+        strbuf sb = STRBUF_INIT;
+        strbuf_addf(&sb, "%04d%s", year, c->period + 4);
+        free(c->period);
+        c->period = strbuf_detach(&sb, NULL);
+    }
+    free(c->period_label);
+    c->period_label = NULL;
+    c->as_of = 0;
+    c->year = c->year_from = year;
+    return apply_period(c, err);
+}
+
 static int load_file(config *c, const char *path, const char *job, strbuf *err)
 {
     config_set(&c->path, path);

@@ -121,8 +121,15 @@ int config_load(config *c, const char *path, strbuf *err);
 int config_load_job(config *c, const char *path, const char *name, strbuf *err);
 /** config_job_names - the [job.<name>] sections of path, in file order. */
 int config_job_names(const char *path, char ***names, int *n, strbuf *err);
-/** config_set_path - replace a path field (copied). */
+/** config_set - replace a string field (copied). */
 void config_set(char **field, const char *value);
+/**
+ * config_set_year - report on another year (--year): the period keeps its
+ * kind (2024-Q3 -> 2023-Q3), and the as-of date and the title words are
+ * derived again for the new year. 0, or -1 in err for a phase (2021-2025),
+ * which --year cannot move.
+ */
+int config_set_year(config *c, int year, strbuf *err);
 /** config_template_path - templates_dir/name unless name is a path. */
 char *config_template_path(const config *c, const char *name);
 /** config_recipients_of - the [recipients] mailboxes of a unit code, or NULL. */

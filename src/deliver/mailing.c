@@ -125,7 +125,7 @@ static int build_and_store(const mailing *m, const char *key, strbuf *err)
     if (rc == 0) {
         const char *rcpt[2 * MAX_RCPT];
         for (int i = 0; i < nto + ncc; i++) rcpt[i] = rcpts.buf + offs[i];
-        rc = outbox_store(m->mail->outbox, key, from.buf, rcpt, nto + ncc, msg.buf, msg.len, err);
+        rc = outbox_store(m->mail->outbox, key, m->dry_run, from.buf, rcpt, nto + ncc, msg.buf, msg.len, err);
     }
     free(tolist);
     free(cclist);
@@ -136,6 +136,45 @@ static int build_and_store(const mailing *m, const char *key, strbuf *err)
     return rc;
 }
 
+/* Pending messages of the same job but other files: a failed send of
+ * outputs this run has just replaced. Sending them would mail stale
+ * reports, so they are dropped. */
+typedef struct superseded {
+    const char *outbox, *key;
+    size_t stem; /* the key up to and including its last '-' */
+    strbuf *log, *err;
+} superseded;
+
+static int drop_superseded(void *ctx, const char *key, const char *eml_path)
+{
+    superseded *s = ctx;
+    (void)eml_path;
+    if (strlen(key) != strlen(s->key) || strncmp(key, s->key, s->stem) || !strcmp(key, s->key))
+        return 0;
+    strbuf_addf(s->log, "mtqg-report: bỏ thư %s chưa gửi được trước đây (đã có báo cáo mới)\n", key);
+    return outbox_discard(s->outbox, key, s->err);
+}
+
+static int drop_older(const mailing *m, const char *key, strbuf *log, strbuf *err)
+{
+    superseded s = {m->mail->outbox, key, (size_t)(strrchr(key, '-') - key) + 1, log, err};
+    return outbox_each_pending(m->mail->outbox, drop_superseded, &s, err);
+}
+
+/* A stored message: sent now, or left waiting when there is no server. */
+static int send_or_keep(const mailing *m, const char *key, strbuf *log, strbuf *err)
+{
+    if (!m->mail->server) {
+        strbuf_addf(log, "mtqg-report: thư được giữ trong %s/%s.eml (chưa cấu hình [mail] server)\n",
+                    m->mail->outbox, key);
+        return 0;
+    }
+    if (send_stored(m->mail, key, log, err) == 0) return 0;
+    strbuf_addf(log, "mtqg-report: chưa gửi được thư; thư được giữ trong %s để gửi lại\n",
+                m->mail->outbox);
+    return -1;
+}
+
 int mailing_deliver(const mailing *m, strbuf *log, strbuf *err)
 {
     strbuf key = STRBUF_INIT;
@@ -144,12 +183,11 @@ int mailing_deliver(const mailing *m, strbuf *log, strbuf *err)
         strbuf_addf(log, "mtqg-report: thư %s đã được gửi trước đây cho đúng các tệp này; "
                     "không gửi lại\n", key.buf);
     } else if (rc == 0 && (rc = build_and_store(m, key.buf, err)) == 0) {
-        if (m->dry_run || !m->mail->server)
-            strbuf_addf(log, "mtqg-report: thư được giữ trong %s/%s.eml (%s)\n", m->mail->outbox,
-                        key.buf, m->dry_run ? "chạy thử, không gửi" : "chưa cấu hình [mail] server");
-        else if ((rc = send_stored(m->mail, key.buf, log, err)) < 0)
-            strbuf_addf(log, "mtqg-report: chưa gửi được thư; thư được giữ trong %s để gửi lại\n",
-                        m->mail->outbox);
+        if (m->dry_run)
+            strbuf_addf(log, "mtqg-report: thư chạy thử được giữ trong %s/drafts/%s.eml (không gửi)\n",
+                        m->mail->outbox, key.buf);
+        else if ((rc = drop_older(m, key.buf, log, err)) == 0)
+            rc = send_or_keep(m, key.buf, log, err);
     }
     strbuf_release(&key);
     return rc;

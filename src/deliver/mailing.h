@@ -4,7 +4,8 @@
  * attached files): once the server accepted a key, the same outputs are
  * not mailed again. Every message is first kept in the outbox, then sent;
  * if sending fails it stays there and the next run (or send-outbox)
- * retries it. --dry-run stops after the outbox.
+ * retries it; a newer message for the same job replaces one still waiting.
+ * --dry-run keeps its message in the outbox's drafts/ and never sends it.
  */
 #ifndef MTQG_MAILING_H
 #define MTQG_MAILING_H

@@ -167,19 +167,39 @@ void manifest_free(manifest *m)
     strbuf_release(&m->digest_src);
 }
 
-void manifest_previous_digest(const char *path, char hex[SHA256_HEX])
+/* An output line of a manifest, {"path": "...", ..., "sha256": "..."}:
+ * 1 when that file still has that SHA-256. A path with an escape is
+ * taken as changed: making the outputs again is always safe. */
+static int output_unchanged(const char *line)
 {
-    hex[0] = '\0';
+    const char *p = strstr(line, "{\"path\": \""), *h = strstr(line, "\"sha256\": \"");
+    if (!p || !h) return 0;
+    p += 10;
+    const char *end = strchr(p, '"');
+    if (!end || memchr(p, '\\', (size_t)(end - p)) || strlen(h + 11) < 64) return 0;
+    char *file = xstrndup(p, (size_t)(end - p)), hex[SHA256_HEX];
+    strbuf err = STRBUF_INIT;
+    int same = sha256_file(file, hex, NULL, &err) == 0 && !strncmp(hex, h + 11, 64);
+    strbuf_release(&err);
+    free(file);
+    return same;
+}
+
+int manifest_still_current(const char *path, const char digest[SHA256_HEX])
+{
     FILE *f = fopen(path, "rb");
-    if (!f) return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
+    if (!f) return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int same_digest = 0, in_outputs = 0, outputs_ok = 1;
+    while (outputs_ok && getline(&line, &cap, f) > 0) {
         const char *k = strstr(line, "\"inputs_digest\": \"");
-        if (k && strlen(k + 18) >= 64) {
-            memcpy(hex, k + 18, 64);
-            hex[64] = '\0';
-            break;
-        }
+        if (k) same_digest = strlen(k + 18) >= 64 && !strncmp(k + 18, digest, 64);
+        else if (strstr(line, "\"outputs\": [")) in_outputs = !strchr(line, ']');
+        else if (in_outputs && !strchr(line, '{')) in_outputs = 0;
+        else if (in_outputs) outputs_ok = output_unchanged(line);
     }
+    free(line);
     fclose(f);
+    return same_digest && outputs_ok;
 }

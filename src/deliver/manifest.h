@@ -49,9 +49,11 @@ int manifest_finish(manifest *m, int status, FILE *fp);
 /** manifest_free */
 void manifest_free(manifest *m);
 /**
- * manifest_previous_digest - the inputs digest recorded in an existing
- * manifest file, or "" when there is none.
+ * manifest_still_current - 1 when the manifest file at path records the
+ * inputs digest digest and every output it lists is still there with the
+ * recorded SHA-256; 0 otherwise (no manifest, other inputs, an output
+ * deleted or changed), so the outputs must be made again.
  */
-void manifest_previous_digest(const char *path, char hex[SHA256_HEX]);
+int manifest_still_current(const char *path, const char digest[SHA256_HEX]);
 
 #endif

@@ -52,11 +52,12 @@ static int ensure_dir(const char *dir, strbuf *err)
     return -1;
 }
 
-static int ensure_dirs(const char *outbox, strbuf *err)
+/* The outbox and its subfolder sub ("sent" or "drafts"). */
+static int ensure_dirs(const char *outbox, const char *sub, strbuf *err)
 {
-    char *sent = path_of(outbox, NULL, "sent", "");
-    int rc = ensure_dir(outbox, err) || ensure_dir(sent, err) ? -1 : 0;
-    free(sent);
+    char *dir = path_of(outbox, NULL, sub, "");
+    int rc = ensure_dir(outbox, err) || ensure_dir(dir, err) ? -1 : 0;
+    free(dir);
     return rc;
 }
 
@@ -138,20 +139,22 @@ static int envelope_text(strbuf *env, const char *from, const char *const *rcpt,
     return 0;
 }
 
-int outbox_store(const char *outbox, const char *key, const char *from, const char *const *rcpt,
-                 int nrcpt, const char *msg, size_t len, strbuf *err)
+int outbox_store(const char *outbox, const char *key, int draft, const char *from,
+                 const char *const *rcpt, int nrcpt, const char *msg, size_t len, strbuf *err)
 {
     if (check_key(key, err)) return -1;
     strbuf env = STRBUF_INIT, name = STRBUF_INIT;
+    char *dir = draft ? path_of(outbox, NULL, "drafts", "") : xstrdup(outbox);
     int rc = envelope_text(&env, from, rcpt, nrcpt, err);
-    if (rc == 0) rc = ensure_dirs(outbox, err);
+    if (rc == 0) rc = ensure_dirs(outbox, draft ? "drafts" : "sent", err);
     strbuf_addf(&name, "%s.env", key);
-    if (rc == 0) rc = write_atomic(outbox, name.buf, env.buf, env.len, err);
+    if (rc == 0) rc = write_atomic(dir, name.buf, env.buf, env.len, err);
     strbuf_reset(&name);
     strbuf_addf(&name, "%s.eml", key);
-    if (rc == 0) rc = write_atomic(outbox, name.buf, msg, len, err);
+    if (rc == 0) rc = write_atomic(dir, name.buf, msg, len, err);
     strbuf_release(&env);
     strbuf_release(&name);
+    free(dir);
     return rc;
 }
 
@@ -172,9 +175,14 @@ static int remove_stored(const char *outbox, const char *key, strbuf *err)
     return rc;
 }
 
+int outbox_discard(const char *outbox, const char *key, strbuf *err)
+{
+    return check_key(key, err) ? -1 : remove_stored(outbox, key, err);
+}
+
 int outbox_mark_sent(const char *outbox, const char *key, strbuf *err)
 {
-    if (check_key(key, err) || ensure_dirs(outbox, err)) return -1;
+    if (check_key(key, err) || ensure_dirs(outbox, "sent", err)) return -1;
     char *sent = path_of(outbox, NULL, "sent", "");
     strbuf rec = STRBUF_INIT;
     strbuf_addf(&rec, "sent %lld\n", (long long)time(NULL));

@@ -8,6 +8,8 @@
  *   <key>.env    the envelope: "from <addr>", then one "to <addr>" a line
  *   <key>.eml    the complete message, exactly as it goes to the server
  *   sent/<key>   written once the server has accepted the message
+ *   drafts/<key>.env, drafts/<key>.eml   a dry run's message: for review,
+ *                never sent (a later real run builds its own)
  *
  * Every file is written under a hidden temporary name and renamed into
  * place (the .env before the .eml), so a crash never leaves a half message
@@ -32,11 +34,18 @@ int outbox_already_sent(const char *outbox, const char *key);
 /**
  * outbox_store - keep a message for a later retry: <key>.env with from and
  * the nrcpt bare addresses rcpt, then <key>.eml with msg[0..len); both
- * atomically, creating the outbox folder (one level) if missing. Storing
- * a key again replaces it. 0, or -1 with the reason in err.
+ * atomically, creating the outbox folder (one level) if missing. With
+ * draft set the pair goes to drafts/ instead, where nothing is ever sent.
+ * Storing a key again replaces it. 0, or -1 with the reason in err.
  */
-int outbox_store(const char *outbox, const char *key, const char *from, const char *const *rcpt,
-                 int nrcpt, const char *msg, size_t len, strbuf *err);
+int outbox_store(const char *outbox, const char *key, int draft, const char *from,
+                 const char *const *rcpt, int nrcpt, const char *msg, size_t len, strbuf *err);
+
+/**
+ * outbox_discard - drop a pending message (<key>.eml and <key>.env) that
+ * will not be sent, e.g. one a newer message replaces. 0, or -1 with err.
+ */
+int outbox_discard(const char *outbox, const char *key, strbuf *err);
 
 /**
  * outbox_mark_sent - record that key was accepted by the server: write

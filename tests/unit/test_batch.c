@@ -11,23 +11,19 @@
  *     Python's email package (subject, To/Cc, attachments' names and
  *     SHA-256), a reader independent of ours;
  *   - outbox (.eml/.env kept when the server is down, sent/<key> once
- *     accepted), --dry-run, send-outbox, never the same outputs twice;
+ *     accepted, a newer message replacing a waiting one), --dry-run
+ *     (drafts/, never sent), send-outbox, never the same outputs twice;
  *   - periods (2024-Q3, 2024-H1): file names, period words and as-of date
  *     in the PDF (pdftotext), the disbursed total as of the period's end
  *     from the independent oracle (tests/fixtures/run/oracle_flat.py);
  *   - --list, --only, --check;
  *   - the manifest (read with Python's json module by
  *     tests/fixtures/batch/manifest_list.py) against sha256sum and stat,
- *     and skip_unchanged;
+ *     and skip_unchanged (also with an output deleted);
+ *   - --year on a job with a period (the period moved to that year);
  *   - the output folder's lock (flock on the folder, held by the test),
  *     --wait;
  *   - a run killed (SIGKILL) in the middle of writing its outputs.
- *
- * Three tests check behaviour the program gets wrong today and skip
- * themselves, with a BUG comment, when they see exactly that wrong
- * result: skip_unchanged with an output deleted, a --dry-run message
- * sent by the next run after the data was corrected, --year on a job
- * with a period.
  *
  * Run from the repository root after `make build/san/mtqg-report`.
  */
@@ -699,14 +695,17 @@ static void test_dry_run(void **state)
 
     expect_status(f, prog(f, "run --dry-run --config '%s'", f->ini), EXIT_OK);
     expect_file(f->out, BASE ".pdf");
-    int neml = count_suffix(f->outbox, ".eml", &names);
-    if (neml != 1 || count_suffix(f->outbox, ".env", NULL) != 1)
-        fail_msg("--dry-run: the outbox should hold the message (.eml, .env): %d .eml (%s); log:\n%s",
+    char *drafts = tu_path(f->outbox, "drafts");
+    int neml = count_suffix(drafts, ".eml", &names);
+    if (neml != 1 || count_suffix(drafts, ".env", NULL) != 1)
+        fail_msg("--dry-run: drafts/ should hold the message (.eml, .env): %d .eml (%s); log:\n%s",
                  neml, names.buf, f->log.buf);
+    if (count_suffix(f->outbox, ".eml", NULL) != 0)
+        fail_msg("--dry-run left a message waiting to be sent in %s", f->outbox);
     if (received(f) != 0) fail_msg("--dry-run sent %d messages", received(f));
     /* The kept message is the one a real run sends: decode it. */
     strbuf d = STRBUF_INIT;
-    char *eml = tu_path(f->outbox, names.buf);
+    char *eml = tu_path(drafts, names.buf);
     decode(eml, &d);
     expect_line(&d, "subject: " SUBJECT, eml);
     if (tu_count(d.buf, "\nattachment: ") != 2) fail_msg("%s: want 2 attachments:\n%s", eml, d.buf);
@@ -717,6 +716,7 @@ static void test_dry_run(void **state)
                                    received(f), f->log.buf);
     check_received_message(f, 1);
     free(eml);
+    free(drafts);
     strbuf_release(&d);
     strbuf_release(&mail);
     strbuf_release(&names);
@@ -971,31 +971,70 @@ static void test_manifest_and_skip_unchanged(void **state)
     free(in);
 }
 
+/* ---- corrections and overrides ------------------------------------------ */
+
+/* One amount of the copied plan corrected: 405,53 becomes 405,54. */
+static void correct_one_amount(const char *in)
+{
+    char *plan = tu_path(in, "ke_hoach_2024.csv");
+    char *data = tu_read_file(plan, NULL);
+    assert_non_null(data);
+    char *s = strstr(data, "\"405,53\"");
+    if (!s) fail_msg("%s: no amount \"405,53\" to correct", plan);
+    s[6] = '4';
+    assert_int_equal(tu_write_file(plan, data), 0);
+    free(data);
+    free(plan);
+}
+
+/* skip_unchanged, but an output was deleted since: everything is made again. */
 static void test_skip_unchanged_output_deleted(void **state)
 {
     fixture *f = *state;
     write_ini(f, NULL, NULL, NULL, "[job.nam]\nperiod = 2024\nskip_unchanged = yes\n");
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
-    expect_file(f->out, BASE ".pdf");
     char *pdf = tu_path(f->out, BASE ".pdf");
     assert_int_equal(unlink(pdf), 0);
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
-    if (access(pdf, F_OK) != 0 && strstr(f->log.buf, "không đổi")) {
-        /* BUG: src/cli/job.c run()/digest_inputs(): skip_unchanged compares
-         * only the inputs digest with the last manifest's. Input: a job
-         * with skip_unchanged = yes run once, then its PDF deleted from
-         * the output folder, then run again with nothing changed.
-         * Expected: the run notices that an output the manifest lists is
-         * gone (or differs from its recorded SHA-256) and writes the
-         * outputs again. Actual: "dữ liệu và cấu hình không đổi từ lần
-         * chạy trước; bỏ qua", exit 0, and the folder stays without its
-         * PDF (nothing is mailed either). */
-        free(pdf);
-        skip();
-    }
+    if (strstr(f->log.buf, "không đổi")) fail_msg("skipped with its PDF gone; log:\n%s", f->log.buf);
     expect_file(f->out, BASE ".pdf");
-    expect_says(f, "đã ghi");
+    /* And now, with every output in place, the next run skips again. */
+    expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
+    expect_says(f, "không đổi");
     free(pdf);
+}
+
+/* The server down twice, the data corrected between: only the newer waits. */
+static void test_newer_message_replaces_waiting(void **state)
+{
+    fixture *f = *state;
+    strbuf mail = STRBUF_INIT, first = STRBUF_INIT, second = STRBUF_INIT;
+    char *in = copy_inputs(f, "input");
+    int port = free_port();
+    mail_section(&mail, port, 3);
+    write_ini(f, in, NULL, mail.buf, JOB_MAIL);
+    expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_DELIVERY);
+    assert_int_equal(count_suffix(f->outbox, ".eml", &first), 1);
+
+    correct_one_amount(in);
+    expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_DELIVERY);
+    if (count_suffix(f->outbox, ".eml", &second) != 1 || !strcmp(first.buf, second.buf))
+        fail_msg("want only the corrected message waiting; was %s, now %s; log:\n%s", first.buf,
+                 second.buf, f->log.buf);
+    expect_says(f, "đã có báo cáo mới");
+
+    server_start(f, port);
+    if (f->srv.port != port) {
+        mail_section(&mail, f->srv.port, 3);
+        write_ini(f, in, NULL, mail.buf, JOB_MAIL);
+    }
+    expect_status(f, prog(f, "send-outbox --config '%s'", f->ini), EXIT_OK);
+    if (received(f) != 1) fail_msg("send-outbox: %d messages, want 1; log:\n%s", received(f), f->log.buf);
+    check_received_message(f, 1); /* the corrected outputs */
+    free(in);
+    strbuf_release(&mail);
+    strbuf_release(&first);
+    strbuf_release(&second);
 }
 
 /* A dry run reviewed, the data corrected, the real run: one message, the right one. */
@@ -1010,72 +1049,22 @@ static void test_dry_run_then_corrected_inputs(void **state)
     expect_status(f, prog(f, "run --dry-run --config '%s'", f->ini), EXIT_OK);
     assert_int_equal(received(f), 0);
 
-    /* The reviewer finds a wrong amount: 405,53 becomes 405,54. */
-    char *plan = tu_path(in, "ke_hoach_2024.csv");
-    char *data = tu_read_file(plan, NULL);
-    assert_non_null(data);
-    char *s = strstr(data, "\"405,53\"");
-    if (!s) fail_msg("%s: no amount \"405,53\" to correct", plan);
-    s[6] = '4';
-    assert_int_equal(tu_write_file(plan, data), 0);
+    correct_one_amount(in); /* the reviewer finds a wrong amount */
 
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
-    if (received(f) == 2) {
-        /* BUG: src/deliver/mailing.c mailing_deliver() keeps a --dry-run
-         * message in the outbox as a pending message, and the next run's
-         * retry (src/cli/main.c retry_outbox -> mailing_send_outbox)
-         * sends it. Input: `run --dry-run` (message kept, "chạy thử,
-         * không gửi"), then one amount of ke_hoach_2024.csv corrected,
-         * then `run`. Expected: the leaders get one message, with the
-         * corrected outputs (--dry-run: "nhưng không gửi"). Actual: two
-         * messages: first the dry run's, with the superseded PDF and
-         * workbook, then the corrected one. */
-        free(data);
-        free(plan);
-        free(in);
-        strbuf_release(&mail);
-        skip();
-    }
     if (received(f) != 1) fail_msg("want exactly one message, got %d; log:\n%s", received(f), f->log.buf);
     check_received_message(f, 1); /* the attachments are the current outputs */
-    free(data);
-    free(plan);
     free(in);
     strbuf_release(&mail);
 }
 
-/* --year on a job with a period: refused, or the period moved to that year. */
+/* --year on a job with a period: the period moved to that year. */
 static void test_year_flag_with_period(void **state)
 {
     fixture *f = *state;
-    write_ini(f, NULL, NULL, NULL, "[job.quy3]\nperiod = 2024-Q3\n");
+    write_ini(f, NULL, NULL, NULL, "[job.quy3]\nperiod = 2024-Q3\n[job.giai-doan]\nperiod = 2021-2025\n");
     int rc = prog(f, "run --only quy3 --year 2023 --config '%s'", f->ini);
-    if (rc == EXIT_CONFIG) { /* refused: say why, write nothing */
-        expect_says(f, "--year");
-        expect_empty_dir(f->out);
-        return;
-    }
-    char *wrong = tu_path(f->out, "bao-cao-1719-2023.pdf");
     strbuf words = STRBUF_INIT;
-    if (rc == EXIT_OK && access(wrong, F_OK) == 0) {
-        pdf_words(wrong, &words);
-        if (strstr(words.buf, "quý III năm 2024")) {
-            /* BUG: src/cli/main.c apply_overrides(): --year replaces the
-             * plan year and the file tag of a job whose period is set, but
-             * keeps the period's words and as-of date. Input: [job.quy3]
-             * period = 2024-Q3, `run --only quy3 --year 2023`. Expected:
-             * either exit 2 (--year conflicts with period) or the 2023-Q3
-             * report: bao-cao-1719-2023-Q3.*, "quý III năm 2023", figures
-             * as of 30/9/2023. Actual: exit 0, files named
-             * bao-cao-1719-2023.* (the quarter's tag lost: they take the
-             * names of the 2023 yearly report's files), titled "quý III
-             * năm 2024", "số liệu đến ngày 30 tháng 9 năm 2024", with the
-             * plan of 2023 (0 triệu đồng on the sample). */
-            strbuf_release(&words);
-            free(wrong);
-            skip();
-        }
-    }
     expect_status(f, rc, EXIT_OK);
     expect_file(f->out, "bao-cao-1719-2023-Q3.pdf");
     expect_no_file(f->out, "bao-cao-1719-2023.pdf");
@@ -1087,7 +1076,10 @@ static void test_year_flag_with_period(void **state)
         fail_msg("%s still speaks of 2024:\n%.2000s", pdf, words.buf);
     strbuf_release(&words);
     free(pdf);
-    free(wrong);
+
+    /* A phase cannot move: refused, nothing written. */
+    expect_status(f, prog(f, "run --only giai-doan --year 2023 --config '%s'", f->ini), EXIT_CONFIG);
+    expect_says(f, "--year");
 }
 
 /* ---- 7. the output folder's lock --------------------------------------- */
@@ -1234,6 +1226,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_only_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_and_skip_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skip_unchanged_output_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_message_replaces_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_then_corrected_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_flag_with_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_busy_and_wait, setup, teardown),

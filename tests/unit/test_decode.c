@@ -248,6 +248,18 @@ static void test_utf16(void **state)
     /* only the first BOM is dropped; a later U+FEFF stays */
     expect_decode(ENC_UTF16, "\xFF\xFE\xFF\xFE" "A\0", 6, "\xEF\xBB\xBF" "A");
     expect_decode(ENC_UTF16, "", 0, "");
+    /* a decoder used for a big-endian file reads the next one afresh */
+    strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+    decoder *d = decode_new(ENC_UTF16, NULL, &err);
+    assert_non_null(d);
+    assert_int_equal(decode_feed(d, LIT("\xFE\xFF\x00" "A"), &out), 0);
+    assert_int_equal(decode_finish(d, &out, &err), 0);
+    assert_int_equal(decode_feed(d, LIT("B\0"), &out), 0);
+    assert_int_equal(decode_finish(d, &out, &err), 0);
+    assert_string_equal(out.buf, "AB");
+    decode_free(d);
+    strbuf_release(&err);
+    strbuf_release(&out);
     expect_decode(ENC_UTF16, "\xFF\xFE", 2, "");
     /* cross-check against iconv */
     strbuf ref = STRBUF_INIT;
@@ -708,6 +720,7 @@ static void test_guess(void **state)
         "© 2024", "Nº 5", "100 €", "25°C", "5 µm", "3½ km", "1.234.567",
         "2.149,287", "12,5%", "2024-03-05", "DA3.TDA2", "NSTW_DTPT",
         "Thị trấn Mường Khoa", "đồng", "“quoted” – dash…", "don’t",
+        "où est la gare", /* "où" is VNI "ó", but a lone vowel proves nothing */
     };
     for (size_t i = 0; i < sizeof tcvn / sizeof tcvn[0]; i++)
         if (guess(tcvn[i]) != ENC_TCVN3) fail_msg("\"%s\" not seen as TCVN3", tcvn[i]);

@@ -491,7 +491,7 @@ static void test_server_down_then_retry(void **state)
     expect_err_has(f, url);
     expect_err_has(f, "không kết nối được");
 
-    assert_int_equal(outbox_store(f->outbox, key, "bdt@example.vn", RCPT, 3, f->msg.buf,
+    assert_int_equal(outbox_store(f->outbox, key, 0, "bdt@example.vn", RCPT, 3, f->msg.buf,
                                   f->msg.len, &f->err), 0);
     assert_int_equal(outbox_already_sent(f->outbox, key), 0);
     strbuf names = STRBUF_INIT, want = STRBUF_INIT;
@@ -527,9 +527,9 @@ static void test_pending_skips_sent(void **state)
     fixture *f = *state;
     server_start(f, 0, NULL);
     build_report(f);
-    assert_int_equal(outbox_store(f->outbox, "a.1", "bdt@example.vn", RCPT, 3, f->msg.buf,
+    assert_int_equal(outbox_store(f->outbox, "a.1", 0, "bdt@example.vn", RCPT, 3, f->msg.buf,
                                   f->msg.len, &f->err), 0);
-    assert_int_equal(outbox_store(f->outbox, "b.2", "bdt@example.vn", RCPT, 1, f->msg.buf,
+    assert_int_equal(outbox_store(f->outbox, "b.2", 0, "bdt@example.vn", RCPT, 1, f->msg.buf,
                                   f->msg.len, &f->err), 0);
     char *sent = tu_path(f->outbox, "sent/a.1");
     assert_int_equal(tu_write_file(sent, "sent 0\n"), 0);
@@ -851,7 +851,7 @@ static void test_bad_keys_refused(void **state)
     int n;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         strbuf_reset(&f->err);
-        assert_int_equal(outbox_store(f->outbox, bad[i], "a@b.vn", RCPT, 1, "x", 1, &f->err), -1);
+        assert_int_equal(outbox_store(f->outbox, bad[i], 0, "a@b.vn", RCPT, 1, "x", 1, &f->err), -1);
         expect_err_has(f, "khóa thư");
         assert_int_equal(outbox_already_sent(f->outbox, bad[i]), -1);
         assert_int_equal(outbox_mark_sent(f->outbox, bad[i], &f->err), -1);
@@ -859,7 +859,7 @@ static void test_bad_keys_refused(void **state)
         assert_int_equal(n, 0);
     }
     assert_int_equal(access(f->outbox, F_OK), -1); /* nothing was created */
-    assert_int_equal(outbox_store(f->outbox, "Bao_cao-1719.2024", "a@b.vn", RCPT, 2, "x\r\n", 3, &f->err), 0);
+    assert_int_equal(outbox_store(f->outbox, "Bao_cao-1719.2024", 0, "a@b.vn", RCPT, 2, "x\r\n", 3, &f->err), 0);
     assert_int_equal(outbox_load(f->outbox, "Bao_cao-1719.2024", &msg, &rcpt, &n, &from, &f->err), 0);
     assert_string_equal(msg.buf, "x\r\n");
     assert_string_equal(from.buf, "a@b.vn");
