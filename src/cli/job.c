@@ -269,6 +269,7 @@ static int write_outputs(job *j, facts *f)
     if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
     document_free(d);
     if (xw.rc < 0) {
+        if (j->err.len) strbuf_adds(&j->err, "; ");
         strbuf_add(&j->err, xw.err.buf, xw.err.len);
         rc = -1;
     }

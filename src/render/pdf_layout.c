@@ -5,6 +5,7 @@
  */
 #include "pdf_layout.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,9 +126,11 @@ int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
         return -1;
     }
     int existed = access(path, F_OK) == 0;
+    errno = 0;
     if (HPDF_SaveToFile(L->doc, path) == HPDF_OK && !L->error) return 0;
-    strbuf_addf(err, "không ghi được tệp PDF %s (lỗi libharu 0x%04X)", path,
-                (unsigned)L->error);
+    int why = errno; /* a file error: disk full, file too large ... */
+    strbuf_addf(err, "không ghi được tệp PDF %s (lỗi libharu 0x%04X", path, (unsigned)L->error);
+    strbuf_addf(err, why ? ": %s)" : ")", strerror(why));
     /* A half-written file is worse than none; never remove one we did
      * not create. */
     if (!existed) unlink(path);

@@ -1,6 +1,7 @@
 /* Tables to workbook sheets with libxlsxwriter; see xlsx_writer.h. */
 #include "xlsx_writer.h"
 
+#include <errno.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
@@ -301,9 +302,12 @@ int xlsx_write(const char *path, table *const *tables, int ntables,
     make_formats(wb, &sf);
     lxw_error e = LXW_NO_ERROR;
     for (int i = 0; i < ntables && !e; i++) e = write_sheet(wb, &sf, tables[i]);
+    errno = 0;
     lxw_error ce = workbook_close(wb);
+    int why = errno; /* a file error: disk full, file too large ... */
     if (e || ce) {
-        strbuf_addf(err, "%s: lỗi ghi tệp Excel (%s)", path, lxw_strerror(e ? e : ce));
+        strbuf_addf(err, "%s: lỗi ghi tệp Excel (%s", path, lxw_strerror(e ? e : ce));
+        strbuf_addf(err, why && !e ? ": %s)" : ")", strerror(why));
         return -1;
     }
     return 0;

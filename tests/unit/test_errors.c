@@ -370,6 +370,24 @@ static void test_atomic_broken_form(void **state)
     free(tpl);
 }
 
+/* A full disk, as the writer sees it: a file size limit (ulimit -f, with
+ * SIGXFSZ ignored) makes every write past 20 KiB fail with EFBIG, in the
+ * middle of the workbook and of the PDF. */
+static void test_atomic_full_disk(void **state)
+{
+    fixture *f = *state;
+    snapshot before;
+    first_run(f, &before);
+    strbuf_reset(&f->log);
+    int rc = tu_runf(&f->log, "sh -c \"trap '' XFSZ; ulimit -f 40; exec " SAN_BIN
+                     " --config " CONFIG " --output '%s'\" 2>&1", f->out);
+    expect_status(f, rc, EXIT_OUTPUT);
+    expect_says(f, "không ghi được tệp PDF");
+    expect_says(f, "lỗi ghi tệp Excel");
+    expect_unchanged(f->out, &before);
+    release(&before);
+}
+
 /* No font: the PDF fails after the workbook's temporary file is written. */
 static char *no_font_config(fixture *f)
 {
@@ -426,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_output_is_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atomic_broken_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atomic_missing_font, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_atomic_full_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_font_is_config_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
