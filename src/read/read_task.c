@@ -108,7 +108,9 @@ static int stored_code(strbuf *sb, field_id f, const char *s, size_t n)
 }
 
 /* The first rows of a file whose text columns are not declared legacy: a
- * column that looks like TCVN3 or VNI through a 1252 font is said once. */
+ * column that looks like TCVN3 or VNI through a 1252 font is said once.
+ * One odd value ("µm" alone reads as TCVN3 "àm") is not enough: a column
+ * typed in a legacy font has such words in every row, so two are asked. */
 static void guess_legacy(row_view *v)
 {
     static const field_id words[] = {F_TEN_TINH, F_TEN_HUYEN, F_TEN_XA, F_NOI_DUNG, F_CHI_TIEU};
@@ -118,7 +120,7 @@ static void guess_legacy(row_view *v)
         field_id f = words[i];
         if (t->warned >> f & 1 || !v->len[f]) continue;
         text_encoding g = decode_guess_legacy(v->text[f], v->len[f]);
-        if (g == ENC_UTF8) continue;
+        if (g == ENC_UTF8 || ++t->legacy_hits[f] < 2) continue;
         t->warned |= 1u << f;
         strbuf_addf(&t->notes, "%s, cột %s: chữ có vẻ gõ bằng phông %s (\"%.*s\"); thêm "
                     "[file.<tên tệp>] legacy = %s để đổi sang Unicode\n", t->in->path,

@@ -61,6 +61,7 @@ typedef struct read_task {
     strbuf no_header;        /* why the first rows of a stream were no header */
     struct decode_vni *vni;  /* the VNI table, when the file needs it */
     unsigned warned;         /* fields already said to look like a legacy font */
+    unsigned char legacy_hits[F_COUNT]; /* values of a field that looked so */
     strbuf notes;            /* warnings for the run's log, one a line */
 } read_task;
 

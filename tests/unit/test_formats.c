@@ -274,6 +274,50 @@ static void test_legacy_text_is_pointed_out(void **state)
     outputs_free(&o);
 }
 
+/* The UTF-8 plan with the first n contents replaced by "µm", a word that
+ * reads as TCVN3 ("àm"): one such value is chance, two make a column. */
+static void run_with_odd_words(int n, outputs *o)
+{
+    char *dir = folder_with("tests/fixtures/encodings/ke_hoach_utf8.csv", "ke_hoach_utf8.csv");
+    char *path = tu_path(dir, "ke_hoach_utf8.csv");
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(text);
+    static const char *const originals[] = {"Công trình nước sinh hoạt tập trung thôn Nậm Ẳn",
+                                           "Hỗ trợ nhà ở cho hộ nghèo"};
+    strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, text);
+    for (int i = 0; i < n; i++) {
+        char *at = strstr(sb.buf, originals[i]);
+        assert_non_null(at);
+        size_t off = (size_t)(at - sb.buf), len = strlen(originals[i]);
+        strbuf rest = STRBUF_INIT;
+        strbuf_adds(&rest, at + len);
+        strbuf_setlen(&sb, off);
+        strbuf_addf(&sb, "µm%s", rest.buf);
+        strbuf_release(&rest);
+    }
+    assert_int_equal(tu_write_file(path, sb.buf), 0);
+    run_with(dir, 2025, NULL, o);
+    tu_rmtree(dir);
+    strbuf_release(&sb);
+    free(text);
+    free(path);
+    free(dir);
+}
+
+static void test_one_odd_word_is_not_a_legacy_column(void **state)
+{
+    (void)state;
+    outputs o;
+    run_with_odd_words(1, &o);
+    if (strstr(o.log.buf, "có vẻ gõ bằng phông")) fail_msg("one value flagged a column:\n%s", o.log.buf);
+    outputs_free(&o);
+    run_with_odd_words(2, &o);
+    if (!strstr(o.log.buf, "cột noi_dung: chữ có vẻ gõ bằng phông TCVN3"))
+        fail_msg("two values should flag noi_dung:\n%s", o.log.buf);
+    outputs_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_gives_the_same_report),
         cmocka_unit_test(test_encodings_give_the_same_report),
         cmocka_unit_test(test_legacy_text_is_pointed_out),
+        cmocka_unit_test(test_one_odd_word_is_not_a_legacy_column),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
