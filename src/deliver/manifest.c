@@ -71,6 +71,8 @@ void manifest_begin(manifest *m, const char *program, const char *job, const cha
                     const char *as_of)
 {
     m->head = m->inputs = m->outputs = m->warnings = m->digest_src = (strbuf)STRBUF_INIT;
+    m->hashed = NULL;
+    m->nhashed = m->alloc_hashed = 0;
     strbuf_adds(&m->head, "  \"program\": ");
     json_str(&m->head, program);
     strbuf_adds(&m->head, ",\n  \"job\": ");
@@ -84,10 +86,26 @@ void manifest_begin(manifest *m, const char *program, const char *job, const cha
 
 int manifest_digest_file(manifest *m, const char *path, strbuf *err)
 {
-    char hex[SHA256_HEX];
-    if (sha256_file(path, hex, NULL, err) < 0) return -1;
-    strbuf_addf(&m->digest_src, "%s %s\n", hex, path);
+    manifest_hash h = {NULL, "", 0};
+    if (sha256_file(path, h.hex, &h.size, err) < 0) return -1;
+    strbuf_addf(&m->digest_src, "%s %s\n", h.hex, path);
+    h.path = xstrdup(path);
+    ALLOC_GROW(m->hashed, m->nhashed + 1, m->alloc_hashed);
+    m->hashed[m->nhashed++] = h;
     return 0;
+}
+
+/* The hash and size of path: from the digest if it was hashed there. */
+static int hash_of(const manifest *m, const char *path, char hex[SHA256_HEX], uint64_t *size,
+                   strbuf *err)
+{
+    for (int i = 0; i < m->nhashed; i++)
+        if (!strcmp(m->hashed[i].path, path)) {
+            memcpy(hex, m->hashed[i].hex, SHA256_HEX);
+            *size = m->hashed[i].size;
+            return 0;
+        }
+    return sha256_file(path, hex, size, err);
 }
 
 void manifest_inputs_digest(const manifest *m, char hex[SHA256_HEX])
@@ -101,11 +119,12 @@ static void item(strbuf *list)
     strbuf_adds(list, list->len ? ",\n    " : "    ");
 }
 
-static int file_item(strbuf *list, const char *shown, const char *path, strbuf *err)
+static int file_item(const manifest *m, strbuf *list, const char *shown, const char *path,
+                     strbuf *err)
 {
     char hex[SHA256_HEX];
     uint64_t size;
-    if (sha256_file(path, hex, &size, err) < 0) return -1;
+    if (hash_of(m, path, hex, &size, err) < 0) return -1;
     item(list);
     strbuf_adds(list, "{\"path\": ");
     json_str(list, shown);
@@ -116,7 +135,7 @@ static int file_item(strbuf *list, const char *shown, const char *path, strbuf *
 int manifest_input(manifest *m, const char *path, long read, long accepted, long skipped,
                    long rejected, long duplicates, strbuf *err)
 {
-    if (file_item(&m->inputs, path, path, err) < 0) return -1;
+    if (file_item(m, &m->inputs, path, path, err) < 0) return -1;
     strbuf_addf(&m->inputs, ", \"read\": %ld, \"accepted\": %ld, \"skipped\": %ld, "
                 "\"rejected\": %ld, \"duplicates\": %ld}", read, accepted, skipped, rejected,
                 duplicates);
@@ -125,7 +144,7 @@ int manifest_input(manifest *m, const char *path, long read, long accepted, long
 
 int manifest_output(manifest *m, const char *final_path, const char *tmp, strbuf *err)
 {
-    if (file_item(&m->outputs, final_path, tmp, err) < 0) return -1;
+    if (file_item(m, &m->outputs, final_path, tmp, err) < 0) return -1;
     strbuf_addch(&m->outputs, '}');
     return 0;
 }
@@ -165,6 +184,10 @@ void manifest_free(manifest *m)
     strbuf_release(&m->outputs);
     strbuf_release(&m->warnings);
     strbuf_release(&m->digest_src);
+    for (int i = 0; i < m->nhashed; i++) free(m->hashed[i].path);
+    free(m->hashed);
+    m->hashed = NULL;
+    m->nhashed = m->alloc_hashed = 0;
 }
 
 /* An output line of a manifest, {"path": "...", ..., "sha256": "..."}:

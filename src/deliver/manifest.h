@@ -21,10 +21,20 @@ int sha256_file(const char *path, char hex[SHA256_HEX], uint64_t *size, strbuf *
 /** sha256_text - the hex SHA-256 of a byte string. */
 void sha256_text(const void *data, size_t len, char hex[SHA256_HEX]);
 
+/* A file hashed for the digest, kept so listing it does not hash it again
+ * (the inputs can be hundreds of megabytes). */
+typedef struct manifest_hash {
+    char *path;
+    char hex[SHA256_HEX];
+    uint64_t size;
+} manifest_hash;
+
 typedef struct manifest {
     strbuf head;               /* program, job, period, as-of */
     strbuf inputs, outputs, warnings; /* the three lists' items */
     strbuf digest_src;         /* what the inputs digest is taken over */
+    manifest_hash *hashed;
+    int nhashed, alloc_hashed;
 } manifest;
 
 /** manifest_begin - start a manifest for a job and period. */
@@ -37,7 +47,7 @@ void manifest_begin(manifest *m, const char *program, const char *job, const cha
 int manifest_digest_file(manifest *m, const char *path, strbuf *err);
 /** manifest_inputs_digest - the hex digest over every file added so far. */
 void manifest_inputs_digest(const manifest *m, char hex[SHA256_HEX]);
-/** manifest_input - list an input with its counts (hash computed here). */
+/** manifest_input - list an input with its counts (hashed unless digested). */
 int manifest_input(manifest *m, const char *path, long read, long accepted, long skipped,
                    long rejected, long duplicates, strbuf *err);
 /** manifest_output - list an output under its final name, hashing the file at tmp. */

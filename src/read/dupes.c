@@ -13,8 +13,7 @@ void dup_init(dup_set *s)
 
 void dup_free(dup_set *s)
 {
-    free(s->keys);
-    free(s->rows);
+    free(s->slots);
     memset(s, 0, sizeof *s);
 }
 
@@ -27,6 +26,24 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 33);
 }
 
+/* Eight bytes at a time: the check runs on every row of every file. */
+static uint64_t absorb(uint64_t h, const unsigned char *p, size_t l)
+{
+    uint64_t w;
+    for (; l >= 8; p += 8, l -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    if (l) {
+        w = 0;
+        memcpy(&w, p, l);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
 uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull;
@@ -35,8 +52,7 @@ uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n)
         size_t l = len[i];
         while (l && (*p == ' ' || *p == '\t')) p++, l--;
         while (l && (p[l - 1] == ' ' || p[l - 1] == '\t')) l--;
-        for (size_t k = 0; k < l; k++) h = (h ^ p[k]) * 0x100000001B3ull;
-        h = mix(h ^ (l + 0x51ull * (uint64_t)i)); /* field boundary */
+        h = mix(absorb(h, p, l) ^ (l + 0x51ull * (uint64_t)i)); /* field boundary */
     }
     return h ? h : 1;
 }
@@ -44,7 +60,7 @@ uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n)
 static size_t slot_of(const dup_set *s, uint64_t fp)
 {
     size_t mask = s->cap - 1, i = (size_t)fp & mask;
-    while (s->keys[i] && s->keys[i] != fp) i = (i + 1) & mask;
+    for (uint64_t k; (k = dup_slot_fp(&s->slots[i])) && k != fp;) i = (i + 1) & mask;
     return i;
 }
 
@@ -52,24 +68,18 @@ static void grow(dup_set *s)
 {
     dup_set old = *s;
     s->cap = old.cap ? old.cap * 2 : 1024;
-    s->keys = xcalloc(s->cap, sizeof(uint64_t));
-    s->rows = xcalloc(s->cap, sizeof(int32_t));
+    s->slots = xcalloc(s->cap, sizeof *s->slots);
     for (size_t i = 0; i < old.cap; i++)
-        if (old.keys[i]) {
-            size_t j = slot_of(s, old.keys[i]);
-            s->keys[j] = old.keys[i];
-            s->rows[j] = old.rows[i];
-        }
-    free(old.keys);
-    free(old.rows);
+        if (dup_slot_fp(&old.slots[i])) s->slots[slot_of(s, dup_slot_fp(&old.slots[i]))] = old.slots[i];
+    free(old.slots);
 }
 
 int dup_find(const dup_set *s, uint64_t fp, long *first)
 {
     if (!s->cap) return 0;
-    size_t i = slot_of(s, fp);
-    if (!s->keys[i]) return 0;
-    *first = s->rows[i];
+    const dup_slot *slot = &s->slots[slot_of(s, fp)];
+    if (!dup_slot_fp(slot)) return 0;
+    *first = slot->row;
     return 1;
 }
 
@@ -77,9 +87,7 @@ int dup_check(dup_set *s, uint64_t fp, long row, long *first)
 {
     if (dup_find(s, fp, first)) return 1;
     if ((s->count + 1) * 4 > s->cap * 3) grow(s);
-    size_t i = slot_of(s, fp);
-    s->keys[i] = fp;
-    s->rows[i] = (int32_t)row;
+    s->slots[slot_of(s, fp)] = (dup_slot){(uint32_t)fp, (uint32_t)(fp >> 32), (int32_t)row};
     s->count++;
     return 0;
 }

@@ -177,11 +177,12 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
 static void cross_duplicates(read_task *a, read_task *b)
 {
     for (size_t i = 0; i < b->seen.cap; i++) {
+        const dup_slot *slot = &b->seen.slots[i];
         long first;
-        if (!b->seen.keys[i] || !dup_find(&a->seen, b->seen.keys[i], &first)) continue;
+        if (!dup_slot_fp(slot) || !dup_find(&a->seen, dup_slot_fp(slot), &first)) continue;
         b->duplicates++;
         if (b->ndup_examples < 8) {
-            b->dup_examples[2 * b->ndup_examples] = b->seen.rows[i];
+            b->dup_examples[2 * b->ndup_examples] = slot->row;
             b->dup_examples[2 * b->ndup_examples + 1] = first - a->read; /* relative to b */
             b->ndup_examples++;
         }
