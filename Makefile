@@ -49,7 +49,8 @@ build/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-SUPPORT_OBJ = build/san/tests/support/testutil.o build/san/tests/support/xlsx_read.o
+SUPPORT_OBJ = build/san/tests/support/testutil.o build/san/tests/support/xlsx_read.o \
+              build/san/tests/support/smtp_harness.o
 
 build/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(SUPPORT_OBJ)
 	@mkdir -p $(dir $@)

@@ -50,12 +50,13 @@
 #include <unistd.h>
 
 #include "cli/job.h"
+#include "smtp_harness.h"
 #include "testutil.h"
 
 #define SAN_BIN "build/san/mtqg-report"
 #define CONFIG "reports.ini"
-#define PY "/usr/bin/python3"
-#define SERVER_PY "tests/support/smtp_server.py"
+#define PY SMTP_HARNESS_PYTHON
+#define SERVER_PY SMTP_HARNESS_SCRIPT
 #define MANIFEST_PY "tests/fixtures/batch/manifest_list.py"
 #define ORACLE "tests/fixtures/run/oracle_flat.py"
 #define PLAN "input/ke_hoach_2024.csv"
@@ -79,18 +80,13 @@
 #define JOB_MAIL "[job.bao-cao-nam]\nperiod = 2024\nmail_to = " TO "\nmail_cc = " CC \
                  "\nmail_xlsx = yes\n"
 
-typedef struct server {
-    pid_t pid; /* 0: not running */
-    int port;
-} server;
-
 typedef struct fixture {
     char *dir;    /* scratch: config, inputs, templates, logs */
     char *out;    /* the output folder, empty at the start */
     char *recv;   /* what the SMTP server stores */
     char *outbox; /* dir/outbox: [mail] outbox (the default, relative to the ini) */
     char *ini;    /* dir/batch.ini */
-    server srv;
+    smtp_harness srv;
     strbuf log;   /* the last run's stdout + stderr */
 } fixture;
 
@@ -141,22 +137,6 @@ static void expect_not_says(fixture *f, const char *text)
 {
     if (strstr(f->log.buf, text))
         fail_msg("the log should not say \"%s\"; output:\n%s", text, f->log.buf);
-}
-
-/* Start argv with stdout and stderr appended to log; the child's pid. */
-static pid_t spawn(char *const *argv, const char *log)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    return pid;
 }
 
 /* ---- helpers: files ---------------------------------------------------- */
@@ -348,71 +328,15 @@ static char *copy_inputs(fixture *f, const char *name)
 
 /* ---- helpers: the SMTP server ------------------------------------------ */
 
-static int free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int port = -1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
-}
-
-static int can_connect(int port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    if (fd >= 0) close(fd);
-    return ok;
-}
-
-static void server_stop(server *s)
-{
-    if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        waitpid(s->pid, NULL, 0);
-    }
-    s->pid = 0;
-}
-
-/* Poll connect() for up to 10 s; -1 when the server died or never listened. */
-static int wait_ready(server *s)
-{
-    for (int i = 0; i < 200; i++) {
-        int st;
-        if (can_connect(s->port)) return 0;
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-            s->pid = 0;
-            return -1;
-        }
-        sleep_ms(50);
-    }
-    return -1;
-}
-
 /* smtp_server.py on port (0: a free one; retried elsewhere if it cannot listen). */
 static void server_start(fixture *f, int port)
 {
     char *log = tu_path(f->dir, "server.log");
-    for (int attempt = 0; attempt < 5; attempt++) {
-        server *s = &f->srv;
-        char portbuf[16];
-        s->port = attempt == 0 && port > 0 ? port : free_port();
-        snprintf(portbuf, sizeof portbuf, "%d", s->port);
-        const char *argv[] = {PY, SERVER_PY, "serve", "--port", portbuf, "--dir", f->recv, NULL};
-        s->pid = spawn((char *const *)argv, log);
-        if (s->pid > 0 && wait_ready(s) == 0) {
-            free(log);
-            return;
-        }
-        server_stop(s);
+    if (smtp_harness_start(&f->srv, port, f->recv, log, NULL) < 0) {
+        char *text = tu_read_file(log, NULL);
+        fail_msg("the test SMTP server did not start; its log:\n%s", text ? text : "(none)");
     }
-    char *text = tu_read_file(log, NULL);
-    fail_msg("the test SMTP server did not start; its log:\n%s", text ? text : "(none)");
+    free(log);
 }
 
 /* How many messages the server has stored (msg-0001.eml ...). */
@@ -574,7 +498,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    server_stop(&f->srv);
+    smtp_harness_stop(&f->srv);
     tu_rmtree(f->dir);
     tu_rmtree(f->out);
     free(f->dir);
@@ -633,7 +557,7 @@ static void test_server_down_then_send_outbox(void **state)
 {
     fixture *f = *state;
     strbuf mail = STRBUF_INIT, names = STRBUF_INIT;
-    int port = free_port(); /* nothing listens there yet */
+    int port = smtp_harness_free_port(); /* nothing listens there yet */
     mail_section(&mail, port, 3);
     write_ini(f, NULL, NULL, mail.buf, JOB_MAIL);
 
@@ -1010,7 +934,7 @@ static void test_newer_message_replaces_waiting(void **state)
     fixture *f = *state;
     strbuf mail = STRBUF_INIT, first = STRBUF_INIT, second = STRBUF_INIT;
     char *in = copy_inputs(f, "input");
-    int port = free_port();
+    int port = smtp_harness_free_port();
     mail_section(&mail, port, 3);
     write_ini(f, in, NULL, mail.buf, JOB_MAIL);
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_DELIVERY);
@@ -1170,7 +1094,7 @@ static void test_killed_while_writing(void **state)
     char *log = tu_path(f->dir, "killed.log");
     const char *argv[] = {SAN_BIN, "run", "--config", f->ini, "--input", big, NULL};
     double t0 = now_s();
-    pid_t pid = spawn((char *const *)argv, log);
+    pid_t pid = smtp_harness_spawn((char *const *)argv, log);
     assert_true(pid > 0);
     int seen = 0, st = 0, ended = 0;
     while (!seen && now_s() - t0 < 60) {

@@ -31,11 +31,12 @@
 #include "deliver/mime.h"
 #include "deliver/outbox.h"
 #include "deliver/smtp.h"
+#include "smtp_harness.h"
 #include "testutil.h"
 #include "util/text.h"
 
-#define PY "/usr/bin/python3"
-#define SERVER_PY "tests/support/smtp_server.py"
+#define PY SMTP_HARNESS_PYTHON
+#define SERVER_PY SMTP_HARNESS_SCRIPT
 
 static const char SUBJECT[] = "Báo cáo kết quả thực hiện Chương trình 1719 năm 2024 - Hòa Sơn";
 static const char BODY[] = "Kính gửi lãnh đạo UBND xã Hòa Sơn,\n\n"
@@ -62,18 +63,12 @@ static const char *const RCPT[] = {"lanhdao@hoason.example.vn", "vanthu@hoason.e
 #define XLSX_NAME "bao-cao-1719-2024.xlsx"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-typedef struct server {
-    pid_t pid; /* 0: not running */
-    int port;
-    char url[64];
-} server;
-
 typedef struct fixture {
     char *dir;     /* scratch: attachments, certificates, logs */
     char *recv;    /* where the server stores what it receives */
     char *outbox;  /* dir/outbox (not created here) */
     char *pdf, *xlsx;
-    server srv;
+    smtp_harness srv;
     strbuf msg, err, out;
 } fixture;
 
@@ -113,68 +108,6 @@ static double now_s(void)
 
 /* ---- helpers: the server ----------------------------------------------- */
 
-static int free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int port = -1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
-}
-
-static int can_connect(int port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    if (fd >= 0) close(fd);
-    return ok;
-}
-
-/* Start argv with stdout and stderr appended to log; the child's pid. */
-static pid_t spawn(char *const *argv, const char *log)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* Poll connect() for up to 10 s; -1 when the server died or never listened. */
-static int wait_ready(server *s)
-{
-    for (int i = 0; i < 200; i++) {
-        int st;
-        if (can_connect(s->port)) return 0;
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-            s->pid = 0;
-            return -1;
-        }
-        usleep(50000);
-    }
-    return -1;
-}
-
-static void server_stop(server *s)
-{
-    if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        waitpid(s->pid, NULL, 0);
-    }
-    s->pid = 0;
-}
-
 /*
  * Start smtp_server.py serve with the extra options (NULL-terminated) on
  * port (0: any free one), retrying on other ports if it cannot listen.
@@ -182,24 +115,11 @@ static void server_stop(server *s)
 static void server_start(fixture *f, int port, const char *const *extra)
 {
     char *log = tu_path(f->dir, "server.log");
-    for (int attempt = 0; attempt < 5; attempt++) {
-        server *s = &f->srv;
-        char portbuf[16];
-        const char *argv[24] = {PY, SERVER_PY, "serve", "--port", portbuf, "--dir", f->recv};
-        int n = 7;
-        for (int i = 0; extra && extra[i] && n < 23; i++) argv[n++] = extra[i];
-        s->port = attempt == 0 && port > 0 ? port : free_port();
-        snprintf(portbuf, sizeof portbuf, "%d", s->port);
-        snprintf(s->url, sizeof s->url, "smtp://127.0.0.1:%d", s->port);
-        s->pid = spawn((char *const *)argv, log);
-        if (s->pid > 0 && wait_ready(s) == 0) {
-            free(log);
-            return;
-        }
-        server_stop(s);
+    if (smtp_harness_start(&f->srv, port, f->recv, log, extra) < 0) {
+        char *text = tu_read_file(log, NULL);
+        fail_msg("the test SMTP server did not start; its log:\n%s", text ? text : "(none)");
     }
-    char *text = tu_read_file(log, NULL);
-    fail_msg("the test SMTP server did not start; its log:\n%s", text ? text : "(none)");
+    free(log);
 }
 
 /* How many messages the server has stored. */
@@ -324,7 +244,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    server_stop(&f->srv);
+    smtp_harness_stop(&f->srv);
     tu_rmtree(f->dir);
     free(f->dir);
     free(f->recv);
@@ -480,7 +400,7 @@ static void test_server_down_then_retry(void **state)
 {
     fixture *f = *state;
     const char *key = "bao-cao-1719-2024.5f2c9e";
-    int port = free_port(); /* nothing listens there */
+    int port = smtp_harness_free_port(); /* nothing listens there */
     char url[64];
     snprintf(url, sizeof url, "smtp://127.0.0.1:%d", port);
     smtp_server down = {.url = url, .timeout_s = 3};
