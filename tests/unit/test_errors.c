@@ -427,6 +427,22 @@ static void test_missing_font_is_config_error(void **state)
     free(ini);
 }
 
+/* Several problems in one run: the status says the worst. Rows rejected
+ * and a mail that failed is a data error first (3, not 6). */
+static void test_worse_status(void **state)
+{
+    (void)state;
+    assert_int_equal(job_worse_status(EXIT_DATA, EXIT_DELIVERY), EXIT_DATA);
+    assert_int_equal(job_worse_status(EXIT_DELIVERY, EXIT_DATA), EXIT_DATA);
+    assert_int_equal(job_worse_status(EXIT_OK, EXIT_BUSY), EXIT_BUSY);
+    assert_int_equal(job_worse_status(EXIT_BUSY, EXIT_DELIVERY), EXIT_DELIVERY);
+    assert_int_equal(job_worse_status(EXIT_OUTPUT, EXIT_DATA), EXIT_OUTPUT);
+    assert_int_equal(job_worse_status(EXIT_INPUT, EXIT_OUTPUT), EXIT_INPUT);
+    assert_int_equal(job_worse_status(EXIT_CONFIG, EXIT_INPUT), EXIT_CONFIG);
+    assert_int_equal(job_worse_status(EXIT_CONFIG, EXIT_INTERNAL), EXIT_INTERNAL);
+    assert_int_equal(job_worse_status(EXIT_OK, EXIT_OK), EXIT_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +461,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_broken_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atomic_missing_font, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atomic_full_disk, setup, teardown),
+        cmocka_unit_test(test_worse_status),
         cmocka_unit_test_setup_teardown(test_missing_font_is_config_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
