@@ -209,7 +209,7 @@ static void list_jobs(const cli *a, char **names, int n)
     }
 }
 
-/* Messages a previous run could not send go first. */
+/* Messages a previous run could not send, and still waiting. */
 static int retry_outbox(const cli *a)
 {
     if (a->list || a->check || a->dry_run) return EXIT_OK;
@@ -223,7 +223,7 @@ static int retry_outbox(const cli *a)
 static int run_jobs(const cli *a)
 {
     char **names = NULL;
-    int n = 0, status = retry_outbox(a);
+    int n = 0, status = EXIT_OK;
     strbuf err = STRBUF_INIT;
     if (config_job_names(a->config, &names, &n, &err) < 0) {
         fprintf(stderr, "mtqg-report: lỗi cấu hình: %s\n", err.buf);
@@ -249,6 +249,8 @@ static int run_jobs(const cli *a)
             fprintf(stderr, "mtqg-report: --only %s: không có [job.%s]\n", a->only, a->only);
             status = EXIT_CONFIG;
         }
+        /* After the jobs: a message a job has just replaced is not sent. */
+        status = job_worse_status(status, retry_outbox(a));
     }
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);

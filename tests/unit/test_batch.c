@@ -961,6 +961,31 @@ static void test_newer_message_replaces_waiting(void **state)
     strbuf_release(&second);
 }
 
+/* The server down, the data corrected, the server back: the next run
+ * sends the corrected reports only, not the stale message first. */
+static void test_corrected_run_sends_only_new(void **state)
+{
+    fixture *f = *state;
+    strbuf mail = STRBUF_INIT;
+    char *in = copy_inputs(f, "input");
+    int port = smtp_harness_free_port();
+    mail_section(&mail, port, 3);
+    write_ini(f, in, NULL, mail.buf, JOB_MAIL);
+    expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_DELIVERY);
+    correct_one_amount(in);
+    server_start(f, port);
+    if (f->srv.port != port) {
+        mail_section(&mail, f->srv.port, 3);
+        write_ini(f, in, NULL, mail.buf, JOB_MAIL);
+    }
+    expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
+    if (received(f) != 1) fail_msg("want the corrected message only, got %d; log:\n%s", received(f), f->log.buf);
+    check_received_message(f, 1);
+    if (count_suffix(f->outbox, ".eml", NULL) != 0) fail_msg("a message is still waiting in %s", f->outbox);
+    free(in);
+    strbuf_release(&mail);
+}
+
 /* A dry run reviewed, the data corrected, the real run: one message, the right one. */
 static void test_dry_run_then_corrected_inputs(void **state)
 {
@@ -1151,6 +1176,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_manifest_and_skip_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skip_unchanged_output_deleted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_message_replaces_waiting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrected_run_sends_only_new, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_then_corrected_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_flag_with_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_busy_and_wait, setup, teardown),
