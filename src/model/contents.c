@@ -23,12 +23,12 @@ void contents_free(contents *c)
     memset(c, 0, sizeof *c);
 }
 
-int contents_add(contents *c, int project, int year, const char *text, size_t len,
-                 uint64_t pos)
+int contents_add(contents *c, uint32_t unit, int project, int year, const char *text,
+                 size_t len, uint64_t pos)
 {
     strbuf key = STRBUF_INIT;
     text_trim(&text, &len);
-    strbuf_addf(&key, "%d:%d:", project, year);
+    strbuf_addf(&key, "%u:%d:%d:", unit, project, year);
     size_t prefix = key.len;
     strbuf_add(&key, text, len);
     int seen = strmap_get(&c->raw, key.buf, key.len);
@@ -48,7 +48,7 @@ int contents_add(contents *c, int project, int year, const char *text, size_t le
         text_nfc(&shown, text, len);
         ALLOC_GROW(c->items, c->n + 1, c->alloc);
         id = c->n++;
-        c->items[id] = (content_item){project, year, strbuf_detach(&shown, NULL), pos};
+        c->items[id] = (content_item){unit, project, year, strbuf_detach(&shown, NULL), pos};
         strmap_put(&c->keys, key.buf, key.len, id);
     } else if (pos < c->items[id].pos) {
         c->items[id].pos = pos;
@@ -60,11 +60,14 @@ int contents_add(contents *c, int project, int year, const char *text, size_t le
     return 0;
 }
 
-void contents_merge(contents *dst, const contents *src)
+void contents_merge(contents *dst, const contents *src, const int *remap)
 {
     for (int i = 0; i < src->n; i++) {
         const content_item *it = &src->items[i];
-        contents_add(dst, it->project, it->year, it->text, strlen(it->text), it->pos);
+        int unit = remap ? remap[it->unit] : (int)it->unit;
+        if (unit >= 0)
+            contents_add(dst, (uint32_t)unit, it->project, it->year, it->text, strlen(it->text),
+                         it->pos);
     }
 }
 
@@ -84,7 +87,7 @@ void contents_sort(contents *c)
     strbuf key = STRBUF_INIT;
     for (int i = 0; i < c->n; i++) {
         strbuf_reset(&key);
-        strbuf_addf(&key, "%d:%d:", c->items[i].project, c->items[i].year);
+        strbuf_addf(&key, "%u:%d:%d:", c->items[i].unit, c->items[i].project, c->items[i].year);
         text_key(&key, c->items[i].text, strlen(c->items[i].text));
         strmap_put(&c->keys, key.buf, key.len, i);
     }

@@ -1,7 +1,8 @@
 /*
  * contents: the distinct content items (nội dung thực hiện) written on plan
- * rows, per project and plan year, for the plan document's "a) Nội dung
- * thực hiện". Texts are matched after NFC and case folding; each keeps the
+ * rows, per unit (commune), project and plan year, for the plan document's
+ * "a) Nội dung thực hiện". The unit lets a report split per district list
+ * only its own communes' items; a document lists each text once. Texts are matched after NFC and case folding; each keeps the
  * position it was first seen at, and contents_sort orders them by it, so
  * the list reads in file order whatever thread read which row.
  */
@@ -13,6 +14,7 @@
 #include "../util/strmap.h"
 
 typedef struct content_item {
+    uint32_t unit;   /* as in cube_key */
     int project, year;
     char *text;
     uint64_t pos;
@@ -28,11 +30,15 @@ typedef struct contents {
 /** contents_init / contents_free */
 void contents_init(contents *c);
 void contents_free(contents *c);
-/** contents_add - record text for (project, year), seen at pos. -1: bad UTF-8. */
-int contents_add(contents *c, int project, int year, const char *text, size_t len,
-                 uint64_t pos);
-/** contents_merge - fold src into dst. */
-void contents_merge(contents *dst, const contents *src);
+/** contents_add - record text for (unit, project, year), seen at pos. -1: bad UTF-8. */
+int contents_add(contents *c, uint32_t unit, int project, int year, const char *text,
+                 size_t len, uint64_t pos);
+/**
+ * contents_merge - fold src into dst, its units renumbered by remap (as
+ * units_merge gives it; NULL: the same numbers); an item whose unit maps
+ * to -1 is left out.
+ */
+void contents_merge(contents *dst, const contents *src, const int *remap);
 /** contents_sort - order items by first-seen position. */
 void contents_sort(contents *c);
 

@@ -82,7 +82,7 @@ void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
     units_merge_some(&dst->units, &src->units, keep, remap);
     subset_aggregates(dst, src, remap);
     indicators_sort(&dst->ind);
-    contents_merge(&dst->items, &src->items);
+    contents_merge(&dst->items, &src->items, remap);
     contents_sort(&dst->items);
     dst->nfiles = src->nfiles;
     dst->files = xcalloc((size_t)src->nfiles + 1, sizeof(file_stats));

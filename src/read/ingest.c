@@ -162,7 +162,7 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
         units_merge(&ds->units, &s->units, remap);
         cube_merge(&ds->cube, &s->cube, remap, snapshots);
         indicators_merge(&ds->ind, &s->ind, remap);
-        contents_merge(&ds->items, &s->items);
+        contents_merge(&ds->items, &s->items, remap);
         controls_merge(&ds->checks, &s->checks);
         free(remap);
     }

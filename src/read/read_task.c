@@ -344,7 +344,7 @@ static void plan_row(const row_view *v)
     size_t n;
     const char *what = cell(v, F_NOI_DUNG, &n);
     if (!is_blank(what, n) &&
-        contents_add(&v->t->sink->items, k.project, k.year, what, n, row_pos(v)) < 0) {
+        contents_add(&v->t->sink->items, k.unit, k.project, k.year, what, n, row_pos(v)) < 0) {
         reject(v, F_NOI_DUNG, "không phải UTF-8 hợp lệ");
         return;
     }

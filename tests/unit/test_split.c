@@ -101,10 +101,81 @@ static void test_split_per_district(void **state)
     free(dir);
 }
 
+/* Whitespace runs as one space: a PDF line break is a space. */
+static void squeeze(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        int space = *r == ' ' || *r == '\n' || *r == '\t' || *r == '\r' || *r == '\f';
+        if (space && (w == s || w[-1] == ' ')) continue;
+        *w++ = space ? ' ' : *r;
+    }
+    *w = '\0';
+}
+
+/*
+ * The plan split per district: "a) Nội dung thực hiện" of a district's plan
+ * lists its own communes' content items and none of another district's.
+ * Which texts belong to one district only is read from the plan file by
+ * Python's csv module.
+ */
+static void test_plan_items_per_district(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("split-kh");
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    strbuf ini = STRBUF_INIT, log = STRBUF_INIT, only = STRBUF_INIT;
+    assert_int_equal(tu_runf(NULL, "sed -e 's|^input_dir .*|input_dir = %s/input|' "
+                                   "-e 's|^output_dir .*|output_dir = %s/out|' "
+                                   "-e 's|^templates_dir .*|templates_dir = %s/templates|' "
+                                   "ke-hoach.ini > '%s/kh.ini' && printf '[job.huyen]\\nsplit = district\\n' >> '%s/kh.ini'",
+                             cwd, dir, cwd, dir, dir), 0);
+    strbuf_addf(&ini, "%s/kh.ini", dir);
+    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", ini.buf);
+    if (rc != 0 && rc != 3) fail_msg("status %d\n%s", rc, log.buf); /* 3: the sample's control mismatch */
+    assert_int_equal(tu_run("python3 -c \"import csv,collections\n"
+                            "d=collections.defaultdict(set)\n"
+                            "for r in csv.DictReader(open('input/ke_hoach_2025.csv',encoding='utf-8-sig')):\n"
+                            "    t=' '.join(r['noi_dung'].split())\n"
+                            "    if r['nam']=='2025' and t: d[t].add(r['ma_huyen'])\n"
+                            "for t,s in sorted(d.items()):\n"
+                            "    if len(s)==1: print(min(s)+'\\t'+t)\"", &only), 0);
+    static const char *const districts[] = {"991", "992", "993"};
+    int checked = 0;
+    for (int i = 0; i < 3; i++) {
+        strbuf pdf = STRBUF_INIT, text = STRBUF_INIT;
+        strbuf_addf(&pdf, "%s/out/ke-hoach-1719-2025-%s.pdf", dir, districts[i]);
+        assert_int_equal(tu_pdf_text(pdf.buf, 0, 0, TU_PDF_FLOW, &text), 0);
+        squeeze(text.buf);
+        char *lines = xstrdup(only.buf), *save = NULL;
+        for (char *l = strtok_r(lines, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+            char *item = strchr(l, '\t');
+            assert_non_null(item);
+            *item++ = '\0';
+            int own = !strcmp(l, districts[i]), shown = strstr(text.buf, item) != NULL;
+            if (own != shown)
+                fail_msg("%s: \"%s\" (district %s only) %s", pdf.buf, item, l,
+                         own ? "is missing" : "is listed");
+            checked++;
+        }
+        free(lines);
+        strbuf_release(&pdf);
+        strbuf_release(&text);
+    }
+    if (checked < 30) fail_msg("only %d checks: the sample should have district-only items", checked);
+    strbuf_release(&ini);
+    strbuf_release(&log);
+    strbuf_release(&only);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_per_district),
+        cmocka_unit_test(test_plan_items_per_district),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
