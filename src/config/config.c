@@ -487,6 +487,7 @@ int config_job_names(const char *path, char ***names, int *n, strbuf *err)
 {
     *names = NULL;
     *n = 0;
+    if (prescan(path, err) < 0) return -1; /* says the line */
     iniparser_set_error_callback(ignore_ini_error);
     dictionary *d = iniparser_load(path);
     if (!d) {
