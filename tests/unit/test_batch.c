@@ -339,6 +339,19 @@ static void server_start(fixture *f, int port)
     free(log);
 }
 
+/* The server comes back on port (the config names it); if that port was
+ * taken meanwhile, it starts elsewhere and the config (input folder
+ * input, NULL: the shipped one) is rewritten for it. */
+static void server_back(fixture *f, int port, const char *input)
+{
+    server_start(f, port);
+    if (f->srv.port == port) return;
+    strbuf mail = STRBUF_INIT;
+    mail_section(&mail, f->srv.port, 3);
+    write_ini(f, input, NULL, mail.buf, JOB_MAIL);
+    strbuf_release(&mail);
+}
+
 /* How many messages the server has stored (msg-0001.eml ...). */
 static int received(fixture *f)
 {
@@ -582,11 +595,7 @@ static void test_server_down_then_send_outbox(void **state)
     if (count_suffix(f->outbox, ".eml", NULL) != 1) fail_msg("a failed send-outbox lost the message");
 
     /* The server comes up (on that port: the config says so). */
-    server_start(f, port);
-    if (f->srv.port != port) {
-        mail_section(&mail, f->srv.port, 3);
-        write_ini(f, NULL, NULL, mail.buf, JOB_MAIL);
-    }
+    server_back(f, port, NULL);
     expect_status(f, prog(f, "send-outbox --config '%s'", f->ini), EXIT_OK);
     if (received(f) != 1) fail_msg("send-outbox: the server received %d messages, want 1; log:\n%s",
                                    received(f), f->log.buf);
@@ -947,11 +956,7 @@ static void test_newer_message_replaces_waiting(void **state)
                  second.buf, f->log.buf);
     expect_says(f, "đã có báo cáo mới");
 
-    server_start(f, port);
-    if (f->srv.port != port) {
-        mail_section(&mail, f->srv.port, 3);
-        write_ini(f, in, NULL, mail.buf, JOB_MAIL);
-    }
+    server_back(f, port, in);
     expect_status(f, prog(f, "send-outbox --config '%s'", f->ini), EXIT_OK);
     if (received(f) != 1) fail_msg("send-outbox: %d messages, want 1; log:\n%s", received(f), f->log.buf);
     check_received_message(f, 1); /* the corrected outputs */
@@ -973,11 +978,7 @@ static void test_corrected_run_sends_only_new(void **state)
     write_ini(f, in, NULL, mail.buf, JOB_MAIL);
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_DELIVERY);
     correct_one_amount(in);
-    server_start(f, port);
-    if (f->srv.port != port) {
-        mail_section(&mail, f->srv.port, 3);
-        write_ini(f, in, NULL, mail.buf, JOB_MAIL);
-    }
+    server_back(f, port, in);
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
     if (received(f) != 1) fail_msg("want the corrected message only, got %d; log:\n%s", received(f), f->log.buf);
     check_received_message(f, 1);
