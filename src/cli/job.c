@@ -51,7 +51,6 @@ typedef struct job {
     strbuf err;
     run_lock lock;
     manifest man;
-    int skipped;                  /* nothing new since the last run */
     const char *unit;             /* the unit code of a split output, or NULL */
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
@@ -312,17 +311,14 @@ static int take_output_dir(job *j)
 }
 
 /* The digest of everything the outputs depend on: config, templates and
- * inputs. Equal to the last manifest's, with its outputs untouched, and
- * the job says so: skip. */
-static int digest_inputs(job *j, int *unchanged)
+ * inputs, for the manifest. */
+static int digest_inputs(job *j)
 {
     const config *cfg = j->cfg;
-    char period[32];
-    snprintf(period, sizeof period, "%s", cfg->period_tag);
     strbuf asof = STRBUF_INIT;
     date_iso(&asof, cfg->as_of);
     manifest_begin(&j->man, "mtqg-report " MTQG_VERSION, cfg->name ? cfg->name : cfg->output_name,
-                   period, asof.buf);
+                   cfg->period_tag, asof.buf);
     strbuf_release(&asof);
     int rc = manifest_digest_file(&j->man, cfg->path, &j->err);
     for (int i = 0; rc == 0 && i < j->ntemplates; i++)
@@ -332,12 +328,18 @@ static int digest_inputs(job *j, int *unchanged)
         for (int i = 0; rc == 0 && i < in.n; i++) rc = manifest_digest_file(&j->man, in.files[i].path, &j->err);
     inputs_free(&in);
     strbuf_reset(&j->err); /* a missing input is reported by the reading */
+    return rc;
+}
+
+/* The digest equal to the last manifest's, with its outputs untouched. */
+static int nothing_new(job *j)
+{
     char now[SHA256_HEX];
     manifest_inputs_digest(&j->man, now);
-    char *mpath = output_path(cfg, NULL, ".manifest.json");
-    *unchanged = rc == 0 && manifest_still_current(mpath, now);
+    char *mpath = output_path(j->cfg, NULL, ".manifest.json");
+    int same = manifest_still_current(mpath, now);
     free(mpath);
-    return rc;
+    return same;
 }
 
 /* The manifest goes out with the outputs, in the same commit. */
@@ -480,14 +482,13 @@ int job_worse_status(int a, int b)
 static int run(job *j, const job_options *opt)
 {
     const config *cfg = j->cfg;
-    int unchanged = 0, status;
+    int status;
     if (load_templates(j) < 0) return fail(j, EXIT_CONFIG);
     if ((cfg->outputs & OUTPUT_PDF) && pdf_layout_check_fonts(cfg->font_dir, &j->err) < 0)
         return fail(j, EXIT_CONFIG);
     if (!opt->check && (status = take_output_dir(j)) != EXIT_OK) return status;
-    if (digest_inputs(j, &unchanged) == 0 && unchanged && cfg->skip_unchanged && !opt->check) {
+    if (!opt->check && digest_inputs(j) == 0 && cfg->skip_unchanged && nothing_new(j)) {
         strbuf_addf(j->log, "mtqg-report: dữ liệu và cấu hình không đổi từ lần chạy trước; bỏ qua\n");
-        j->skipped = 1;
         return EXIT_OK;
     }
     dataset_init(&j->ds, &j->cat);

@@ -285,7 +285,6 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                          strbuf *err)
 {
     config_input *in = input_section(c, sec + 5);
-    static const char *const kinds = "ke_hoach giai_ngan chi_tieu giao_von";
     char **field = !strcmp(key, "kind") ? &in->kind : !strcmp(key, "sheet") ? &in->sheet
                  : !strcmp(key, "encoding") ? &in->encoding
                  : !strcmp(key, "delimiter") ? &in->delimiter
@@ -296,7 +295,9 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                     "delimiter, legacy, legacy_columns)", c->path, sec, key);
         return -1;
     }
-    if (field == &in->kind && (!*v || !strstr(kinds, v) || strchr(v, ' '))) {
+    int kind = 0;
+    while (field == &in->kind && kind < KIND_COUNT && strcmp(v, input_kind_name(kind))) kind++;
+    if (field == &in->kind && kind == KIND_COUNT) {
         strbuf_addf(err, "%s: [%s] kind = \"%s\": cần ke_hoach, giai_ngan, chi_tieu hoặc giao_von",
                     c->path, sec, v);
         return -1;

@@ -70,7 +70,7 @@ static int send_stored(const config_mail *mail, const char *key, strbuf *log, st
     int nrcpt = 0, rc = outbox_load(mail->outbox, key, &msg, &rcpt, &nrcpt, &from, err);
     if (rc == 0 && (rc = password(mail, &pass, err)) == 0) {
         smtp_server s = {mail->server, mail->starttls, mail->user, pass.buf,
-                         mail->timeout, mail->ca_file, 0};
+                         mail->timeout, mail->ca_file};
         rc = smtp_send(&s, from.buf, (const char *const *)rcpt, nrcpt, msg.buf, msg.len, err);
     }
     if (rc == 0) rc = outbox_mark_sent(mail->outbox, key, err);

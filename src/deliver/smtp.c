@@ -155,10 +155,6 @@ static CURLcode set_security(CURL *c, const smtp_server *s)
         SET(c, r, CURLOPT_PASSWORD, s->password ? s->password : "");
     }
     if (s->ca_file && *s->ca_file) SET(c, r, CURLOPT_CAINFO, s->ca_file);
-    if (s->insecure) {
-        SET(c, r, CURLOPT_SSL_VERIFYPEER, 0L);
-        SET(c, r, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
     return r;
 }
 

@@ -22,7 +22,6 @@ typedef struct smtp_server {
     const char *password; /* never logged */
     long timeout_s;       /* whole transfer; 0: 120 s. Connecting: at most 30 s */
     const char *ca_file;  /* optional: a CA bundle/certificate to trust */
-    int insecure;         /* tests only: skip certificate verification */
 } smtp_server;
 
 /** smtp_global_init - curl_global_init once per process; 0, or -1. */

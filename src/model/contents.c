@@ -80,16 +80,10 @@ static int by_pos(const void *a, const void *b)
 void contents_sort(contents *c)
 {
     if (c->n > 1) qsort(c->items, (size_t)c->n, sizeof *c->items, by_pos);
+    /* The ids changed, and the maps only serve adding: a sorted list is
+     * read, not added to. */
     strmap_free(&c->keys);
     strmap_init(&c->keys);
-    strmap_free(&c->raw); /* ids changed; the raw cache only serves reading */
+    strmap_free(&c->raw);
     strmap_init(&c->raw);
-    strbuf key = STRBUF_INIT;
-    for (int i = 0; i < c->n; i++) {
-        strbuf_reset(&key);
-        strbuf_addf(&key, "%u:%d:%d:", c->items[i].unit, c->items[i].project, c->items[i].year);
-        text_key(&key, c->items[i].text, strlen(c->items[i].text));
-        strmap_put(&c->keys, key.buf, key.len, i);
-    }
-    strbuf_release(&key);
 }

@@ -39,7 +39,7 @@ int contents_add(contents *c, uint32_t unit, int project, int year, const char *
  * to -1 is left out.
  */
 void contents_merge(contents *dst, const contents *src, const int *remap);
-/** contents_sort - order items by first-seen position. */
+/** contents_sort - order items by first-seen position; add nothing after. */
 void contents_sort(contents *c);
 
 #endif

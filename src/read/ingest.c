@@ -1,17 +1,14 @@
 /* Planning, running and merging read tasks; see ingest.h. */
 #include "ingest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
-#include "../util/text.h"
 #include "csv_stream.h"
 #include "inputs.h"
 #include "read_task.h"
@@ -197,7 +194,7 @@ static void note_duplicates(dataset *ds, plan *p)
         read_task *t = &p->tasks[i];
         if (i > 0 && p->tasks[i - 1].file == t->file) cross_duplicates(&p->tasks[i - 1], t);
         else before = 0;
-        long base = t->in->format == FMT_CSV ? before + 2 : 1;
+        long base = before + inputs_first_row(t->in); /* before: 0 but in a CSV's 2nd range */
         for (int k = 0; k < t->ndup_examples; k++)
             dataset_note(ds, "%s: dòng %ld trùng hoàn toàn dòng %ld (vẫn được tính; đặt "
                          "duplicates = reject để loại)", t->in->path,
@@ -238,10 +235,7 @@ static int merge_rejects(dataset *ds, plan *p, strbuf *err)
     for (int i = 0; i < p->ntasks; i++) {
         read_task *t = &p->tasks[i];
         if (i > 0 && p->tasks[i - 1].file != t->file) before = 0;
-        /* A UTF-8 CSV range counts data records from 0 below the header
-         * (row 1), so record k is row k + 2; a streamed file counts sheet
-         * rows from 0, so record k is row k + 1. */
-        long base = t->in->format == FMT_CSV ? before + 2 : 1;
+        long base = before + inputs_first_row(t->in); /* before: 0 but in a CSV's 2nd range */
         if (rejects_csv_append(ds->rejects, &t->rejects, t->in->path, base) < 0) {
             strbuf_addf(err, "không ghi được danh sách dòng bị loại");
             return -1;

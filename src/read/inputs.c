@@ -11,8 +11,6 @@
 #include "../util/text.h"
 #include "decode.h"
 
-static const char *const kind_prefix[KIND_COUNT] = {"ke_hoach", "giai_ngan", "chi_tieu", "giao_von"};
-
 static int name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -25,7 +23,7 @@ static int kind_of_name(const char *name)
     int kind = -1;
     if (text_ident_key(&k, name, strlen(name)) == 0)
         for (int i = 0; i < KIND_COUNT; i++)
-            if (!strncmp(k.buf, kind_prefix[i], strlen(kind_prefix[i]))) kind = i;
+            if (!strncmp(k.buf, input_kind_name(i), strlen(input_kind_name(i)))) kind = i;
     strbuf_release(&k);
     return kind;
 }
@@ -34,7 +32,7 @@ static int kind_of(const char *name, const config_input *in)
 {
     if (in && in->kind)
         for (int i = 0; i < KIND_COUNT; i++)
-            if (!strcmp(in->kind, kind_prefix[i])) return i;
+            if (!strcmp(in->kind, input_kind_name(i))) return i;
     return kind_of_name(name);
 }
 
@@ -202,4 +200,9 @@ void inputs_free(input_list *l)
     }
     free(l->files);
     memset(l, 0, sizeof *l);
+}
+
+int inputs_first_row(const input_file *in)
+{
+    return in->format == FMT_CSV ? 2 : 1;
 }

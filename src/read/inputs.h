@@ -65,4 +65,11 @@ void inputs_free(input_list *l);
 /* Rows searched for a header below title rows, in a spreadsheet. */
 #define INPUTS_HEADER_SEARCH 20
 
+/**
+ * inputs_first_row - the file row of a task's record 0: a UTF-8 CSV range
+ * counts data records from 0 below the header (row 1), so record k is row
+ * k + 2; a streamed file counts its rows from 0, so record k is row k + 1.
+ */
+int inputs_first_row(const input_file *in);
+
 #endif

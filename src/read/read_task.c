@@ -115,7 +115,9 @@ static void guess_legacy(row_view *v)
 {
     static const field_id words[] = {F_TEN_TINH, F_TEN_HUYEN, F_TEN_XA, F_NOI_DUNG, F_CHI_TIEU};
     read_task *t = v->t;
-    if (t->in->legacy != ENC_UTF8 || v->r->index > 200) return;
+    /* The first rows of the file: a CSV's second range starts at row 0 too. */
+    int first_range = t->in->format != FMT_CSV || t->begin == t->in->head.body_start;
+    if (t->in->legacy != ENC_UTF8 || v->r->index > 200 || !first_range) return;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         field_id f = words[i];
         if (t->warned >> f & 1 || !v->len[f]) continue;
@@ -425,8 +427,7 @@ static int is_duplicate(row_view *v)
     uint64_t fp = dup_fingerprint(v->text, v->len, F_COUNT);
     if (!dup_check(&t->seen, fp, v->r->index, &first)) return 0;
     if (t->cfg->duplicates == DUP_REJECT) {
-        /* Streamed files count sheet rows from 0, a CSV range data rows. */
-        long row = first + (t->in->format == FMT_CSV ? 2 : 1);
+        long row = first + inputs_first_row(t->in);
         char why[96];
         snprintf(why, sizeof why, "dòng trùng hoàn toàn với dòng %ld", row);
         reject(v, -1, why);
@@ -517,7 +518,6 @@ void read_task_run(read_task *t)
     }
     const input_file *in = t->in;
     const char *sheet = in->settings ? in->settings->sheet : NULL;
-    long bad;
     int rc;
     xlsx_limits lim;
     switch (in->format) {
@@ -533,8 +533,7 @@ void read_task_run(read_task *t)
         break;
     default:
         rc = csv_stream_range(in->path, in->head.delim, t->begin, t->end, read_task_row, t,
-                              &t->clean_end, &bad, &t->err);
-        t->clean_end |= in->format != FMT_CSV;
+                              &t->clean_end, NULL, &t->err);
         break;
     }
     if (rc < 0) {
