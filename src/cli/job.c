@@ -141,9 +141,10 @@ static int count_mismatches(job *j)
     const controls *c = &j->ds.checks;
     for (int i = 0; i < c->n; i++) {
         const control_line *l = &c->lines[i];
-        int64_t d = l->allocated - l->assigned;
-        if (!year_span_has(config_years(j->cfg), l->year) || (d < 0 ? -d : d) <= j->cfg->tolerance)
+        if (!year_span_has(config_years(j->cfg), l->year) ||
+            control_line_state(l, c->tolerance) != CONTROL_MISMATCH)
             continue;
+        int64_t d = l->allocated - l->assigned;
         n++;
         strbuf sb = STRBUF_INIT;
         decimal_format(&sb, d, 6, 3, DECIMAL_TRIM_WHOLE);
@@ -442,7 +443,6 @@ static int produce(job *j, facts *f, const char *to, int status)
 
 static facts *build_facts(job *j, facts *f, const char *rejects_name)
 {
-    j->ds.checks.tolerance = j->cfg->tolerance;
     facts_build(f, &j->ds, j->cfg, &j->words.settings, wording_list_size(&j->words, "du_an_cham", 3),
                 wording_list_size(&j->words, "xa_cham", 5), rejects_name);
     return f;

@@ -73,3 +73,10 @@ void controls_compare(controls *c, const cube *cb, const catalogue *cat)
         strmap_put(&c->keys, (const char *)key, sizeof key, i);
     }
 }
+
+control_state control_line_state(const control_line *l, int64_t tolerance)
+{
+    int64_t d = l->allocated - l->assigned;
+    if (d == 0) return CONTROL_MATCH;
+    return (d < 0 ? -d : d) <= tolerance ? CONTROL_ROUNDING : CONTROL_MISMATCH;
+}

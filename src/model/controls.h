@@ -27,6 +27,14 @@ typedef struct controls {
     control_line *lines;
 } controls;
 
+typedef enum { CONTROL_MATCH, CONTROL_ROUNDING, CONTROL_MISMATCH } control_state;
+
+/**
+ * control_line_state - how a line's allocation rows compare with its
+ * assigned total: equal, within tolerance (đồng: rounding), or not.
+ */
+control_state control_line_state(const control_line *l, int64_t tolerance);
+
 /** controls_init / controls_free */
 void controls_init(controls *c);
 void controls_free(controls *c);

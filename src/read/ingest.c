@@ -288,6 +288,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
         } else {
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
+            ds->checks.tolerance = cfg->tolerance;
         }
     }
     if (st == INGEST_OK) {

@@ -457,23 +457,24 @@ static void control_lists(facts *f, const dataset *ds, year_span year, const var
 {
     fact_list *off = new_list(f, "chenh_lech"), *round = new_list(f, "lam_tron");
     strbuf sb = STRBUF_INIT;
+    int lines = 0;
     for (int i = 0; i < ds->checks.n; i++) {
         const control_line *l = &ds->checks.lines[i];
-        int64_t d = l->allocated - l->assigned;
-        if (!year_span_has(year, l->year) || d == 0) continue;
-        vars *it = new_item((d < 0 ? -d : d) <= ds->checks.tolerance ? round : off);
+        if (!year_span_has(year, l->year)) continue;
+        lines++;
+        control_state state = control_line_state(l, ds->checks.tolerance);
+        if (state == CONTROL_MATCH) continue;
+        vars *it = new_item(state == CONTROL_ROUNDING ? round : off);
         scope_words(&sb, words, ds->cat, l->project);
         vars_set(it, "pham_vi", sb.buf);
         vars_set(it, "nguon", ds->cat->sources[l->source].name);
         vars_setf(it, "nam_von", "%d", l->cap_year);
         set_money(it, "giao", l->assigned);
         set_money(it, "phan_bo", l->allocated);
-        set_money(it, "chenh", d);
+        set_money(it, "chenh", l->allocated - l->assigned);
     }
     vars_setf(&f->scalars, "so_chenh_lech", "%d", off->n);
     vars_setf(&f->scalars, "so_lam_tron", "%d", round->n);
-    int lines = 0;
-    for (int i = 0; i < ds->checks.n; i++) lines += year_span_has(year, ds->checks.lines[i].year);
     vars_setf(&f->scalars, "so_dong_giao", "%d", lines);
     strbuf_release(&sb);
 }

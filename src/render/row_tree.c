@@ -390,9 +390,8 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
 
 static const char *control_note(const control_line *l, int64_t tolerance)
 {
-    int64_t d = l->allocated - l->assigned;
-    if (d == 0) return "match";
-    return (d < 0 ? -d : d) <= tolerance ? "rounding" : "mismatch";
+    static const char *const notes[] = {"match", "rounding", "mismatch"};
+    return notes[control_line_state(l, tolerance)];
 }
 
 static int control_label(strbuf *lb, const vars *labels, const catalogue *cat,
