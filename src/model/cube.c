@@ -97,7 +97,7 @@ void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots
 {
     for (size_t i = 0; i < src->cap; i++) {
         const cube_cell *s = &src->cells[i];
-        if (!s->used) continue;
+        if (!s->used || unit_remap[s->key.unit] < 0) continue;
         cube_key k = s->key;
         k.unit = (uint32_t)unit_remap[k.unit];
         cube_cell *d = cube_cell_get(dst, &k);

@@ -55,7 +55,8 @@ void cube_put_snapshot(cube *c, const cube_key *key, int date, uint64_t pos,
                        int64_t amount);
 /**
  * cube_merge - fold src into dst, with src unit ids mapped through
- * unit_remap. snapshots: 1 when disbursed values are snapshots.
+ * unit_remap (a unit mapped to -1 is left out). snapshots: 1 when
+ * disbursed values are snapshots.
  */
 void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots);
 

@@ -50,37 +50,13 @@ void dataset_note(dataset *d, const char *fmt, ...)
     d->notes[d->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
-static void subset_aggregates(dataset *dst, const dataset *src, const int *remap)
-{
-    for (size_t i = 0; i < src->cube.cap; i++) {
-        const cube_cell *c = &src->cube.cells[i];
-        if (!c->used || remap[c->key.unit] < 0) continue;
-        cube_key k = c->key;
-        k.unit = (uint32_t)remap[k.unit];
-        cube_cell *d = cube_cell_get(&dst->cube, &k);
-        d->plan = c->plan;
-        d->disbursed = c->disbursed;
-        d->snap_date = c->snap_date;
-        d->snap_pos = c->snap_pos;
-    }
-    const indicators *in = &src->ind;
-    for (int i = 0; i < in->ncells; i++) {
-        const ind_cell *c = &in->cells[i];
-        if (remap[c->unit] < 0) continue;
-        const char *nm = in->names[c->name], *um = in->uoms[c->uom];
-        int name = indicators_intern_name(&dst->ind, nm, strlen(nm), in->names_pos[c->name]);
-        int uom = indicators_intern_uom(&dst->ind, um, strlen(um), in->uoms_pos[c->uom]);
-        indicators_add(&dst->ind, (uint32_t)remap[c->unit], c->project, c->year, name, uom,
-                       c->target, c->achieved);
-    }
-}
-
 void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
 {
     dataset_init(dst, src->cat);
     int *remap = xcalloc((size_t)src->units.nunits + 1, sizeof(int));
     units_merge_some(&dst->units, &src->units, keep, remap);
-    subset_aggregates(dst, src, remap);
+    cube_merge(&dst->cube, &src->cube, remap, 0);
+    indicators_merge(&dst->ind, &src->ind, remap);
     indicators_sort(&dst->ind);
     contents_merge(&dst->items, &src->items, remap);
     contents_sort(&dst->items);

@@ -102,6 +102,7 @@ void indicators_merge(indicators *dst, const indicators *src, const int *unit_re
 {
     for (int i = 0; i < src->ncells; i++) {
         const ind_cell *c = &src->cells[i];
+        if (unit_remap[c->unit] < 0) continue;
         const char *nm = src->names[c->name], *um = src->uoms[c->uom];
         int name = indicators_intern_name(dst, nm, strlen(nm), src->names_pos[c->name]);
         int uom = indicators_intern_uom(dst, um, strlen(um), src->uoms_pos[c->uom]);

@@ -37,7 +37,7 @@ int indicators_intern_uom(indicators *in, const char *s, size_t len, uint64_t po
 /** indicators_add - add target and achieved to the cell of the key. */
 void indicators_add(indicators *in, uint32_t unit, int project, int year,
                     int name, int uom, int64_t target, int64_t achieved);
-/** indicators_merge - fold src into dst (units mapped through unit_remap). */
+/** indicators_merge - fold src into dst (units mapped through unit_remap; -1: left out). */
 void indicators_merge(indicators *dst, const indicators *src, const int *unit_remap);
 
 /**
