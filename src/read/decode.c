@@ -728,19 +728,12 @@ int decode_finish(decoder *d, strbuf *out, strbuf *err)
 
 /* ---- single cells -------------------------------------------------------- */
 
-/* Legacy bytes -> UTF-8 (not yet NFC) in one go; -1 if invalid. */
-static int bytes_to_utf8(text_encoding enc, const decode_vni *vni, const char *b,
-                         size_t n, strbuf *out)
+/* b[0..n) through cd (reset first), appended to out; -1 if invalid. */
+static int iconv_all(iconv_t cd, const char *b, size_t n, strbuf *out)
 {
-    if (enc == ENC_VNI) {
-        vni_convert(vni, (const unsigned char *)b, n, 1, out);
-        return 0;
-    }
-    iconv_t cd = iconv_open("UTF-8", iconv_name[enc]);
-    if (cd == NO_ICONV) return -1;
+    iconv(cd, NULL, NULL, NULL, NULL);
     char *ip = (char *)b;
     size_t il = n;
-    int rc = 0;
     for (int flushing = 0;;) {
         strbuf_grow(out, il * 3 + 16);
         char *op = out->buf + out->len;
@@ -750,30 +743,69 @@ static int bytes_to_utf8(text_encoding enc, const decode_vni *vni, const char *b
         out->len = (size_t)(op - out->buf);
         out->buf[out->len] = '\0';
         if (r == (size_t)-1 && e == E2BIG) continue;
-        if (r == (size_t)-1) {
-            rc = -1;
-            break;
-        }
-        if (flushing) break;
+        if (r == (size_t)-1) return -1;
+        if (flushing) return 0;
         flushing = 1;
     }
-    iconv_close(cd);
+}
+
+/* One converter for many cells: iconv is opened once, not per cell, and
+ * the scratch buffers are reused (a legacy column is converted on every
+ * row of a file). */
+struct decode_cells {
+    text_encoding enc;
+    const decode_vni *vni;
+    iconv_t cd;      /* NO_ICONV for UTF-8 and VNI */
+    strbuf bytes, u; /* scratch */
+};
+
+decode_cells *decode_cells_new(text_encoding enc, const decode_vni *vni, strbuf *err)
+{
+    if ((unsigned)enc >= N_ENC || enc == ENC_UTF16 || (enc == ENC_VNI && !vni)) {
+        strbuf_addf(err, "bảng mã %d không dùng được cho từng ô", (int)enc);
+        return NULL;
+    }
+    decode_cells *c = xcalloc(1, sizeof *c);
+    *c = (decode_cells){enc, vni, NO_ICONV, STRBUF_INIT, STRBUF_INIT};
+    if (enc != ENC_UTF8 && enc != ENC_VNI && (c->cd = open_iconv(iconv_name[enc], err)) == NO_ICONV) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int decode_cells_convert(decode_cells *c, const char *s, size_t n, strbuf *out)
+{
+    if (!text_valid_utf8(s, n)) return -1;
+    if (c->enc == ENC_UTF8) return text_nfc(out, s, n);
+    strbuf_reset(&c->bytes);
+    strbuf_reset(&c->u);
+    int rc = utf8_to_cp1252(s, n, &c->bytes);
+    if (rc == 0 && c->enc == ENC_VNI)
+        vni_convert(c->vni, (const unsigned char *)c->bytes.buf, c->bytes.len, 1, &c->u);
+    else if (rc == 0)
+        rc = iconv_all(c->cd, c->bytes.buf, c->bytes.len, &c->u);
+    if (rc == 0) emit_nfc(out, c->u.buf, c->u.len);
     return rc;
+}
+
+void decode_cells_free(decode_cells *c)
+{
+    if (!c) return;
+    if (c->cd != NO_ICONV) iconv_close(c->cd);
+    strbuf_release(&c->bytes);
+    strbuf_release(&c->u);
+    free(c);
 }
 
 int decode_legacy_cell(text_encoding enc, const decode_vni *vni,
                        const char *s, size_t n, strbuf *out)
 {
-    if (!text_valid_utf8(s, n)) return -1;
-    if (enc == ENC_UTF8) return text_nfc(out, s, n);
-    if ((unsigned)enc >= N_ENC || enc == ENC_UTF16 || (enc == ENC_VNI && !vni))
-        return -1;
-    strbuf bytes = STRBUF_INIT, u = STRBUF_INIT;
-    int rc = utf8_to_cp1252(s, n, &bytes);
-    if (rc == 0) rc = bytes_to_utf8(enc, vni, bytes.buf, bytes.len, &u);
-    if (rc == 0) emit_nfc(out, u.buf, u.len);
-    strbuf_release(&bytes);
-    strbuf_release(&u);
+    strbuf ignored = STRBUF_INIT;
+    decode_cells *c = decode_cells_new(enc, vni, &ignored);
+    int rc = c ? decode_cells_convert(c, s, n, out) : -1;
+    decode_cells_free(c);
+    strbuf_release(&ignored);
     return rc;
 }
 
@@ -988,18 +1020,7 @@ text_encoding decode_guess_legacy(const char *s, size_t n)
         int t_len = 0, v_len = 0;
         if (cd != NO_ICONV) {
             strbuf_reset(&t);
-            iconv(cd, NULL, NULL, NULL, NULL);
-            char *ip = (char *)p + w0;
-            size_t il = j - w0;
-            strbuf_grow(&t, il * 4 + 16);
-            char *op = t.buf;
-            size_t ol = t.alloc - 1;
-            if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 &&
-                iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1) {
-                t.len = (size_t)(op - t.buf);
-                t.buf[t.len] = '\0';
-                t_len = viet_syllable(t.buf, t.len);
-            }
+            if (iconv_all(cd, (const char *)p + w0, j - w0, &t) == 0) t_len = viet_syllable(t.buf, t.len);
         }
         strbuf_reset(&v);
         vni_rules_convert(p + w0, j - w0, &v);

@@ -132,6 +132,19 @@ void decode_free(decoder *d);
 int decode_legacy_cell(text_encoding enc, const decode_vni *vni,
                        const char *s, size_t n, strbuf *out);
 
+/*
+ * The same for many cells: a reader converting a column on every row
+ * opens one converter (iconv opened once, buffers reused) and calls
+ * decode_cells_convert, which behaves exactly as decode_legacy_cell.
+ */
+typedef struct decode_cells decode_cells;
+/** decode_cells_new - a converter for enc (as decode_legacy_cell); NULL with err. */
+decode_cells *decode_cells_new(text_encoding enc, const decode_vni *vni, strbuf *err);
+/** decode_cells_convert - decode_legacy_cell with c's encoding. */
+int decode_cells_convert(decode_cells *c, const char *s, size_t n, strbuf *out);
+/** decode_cells_free - free a converter (NULL is fine). */
+void decode_cells_free(decode_cells *c);
+
 /**
  * decode_guess_legacy - ENC_TCVN3 or ENC_VNI when the UTF-8 value s looks
  * like text typed with a TCVN3 or VNI font and shown through Windows-1252

@@ -60,6 +60,7 @@ void read_task_free(read_task *t)
     strbuf_release(&t->fields);
     strbuf_release(&t->no_header);
     strbuf_release(&t->notes);
+    decode_cells_free(t->cells);
     decode_vni_free(t->vni);
     dup_free(&t->seen);
 }
@@ -153,7 +154,7 @@ static void view_fields(row_view *v)
             /* Text typed in a legacy font: back to Unicode; a value that
              * already is real Unicode stays as it is. */
             off[f] = t->fields.len;
-            if (decode_legacy_cell(t->in->legacy, t->vni, v->text[f], v->len[f], &t->fields) < 0)
+            if (decode_cells_convert(t->cells, v->text[f], v->len[f], &t->fields) < 0)
                 off[f] = (size_t)-1;
             else
                 v->len[f] = t->fields.len - off[f], strbuf_addch(&t->fields, '\0');
@@ -491,14 +492,20 @@ static int stream_row(void *task, const record *r)
     return r->index + 1 >= INPUTS_HEADER_SEARCH; /* give up: no header */
 }
 
-/* The VNI table, from templates/encodings, when the file needs it. */
-static int load_vni(read_task *t)
+/* The VNI table, from templates/encodings, when the file needs it, and
+ * the converter of its legacy-font columns. */
+static int load_converters(read_task *t)
 {
-    if (t->in->encoding != ENC_VNI && t->in->legacy != ENC_VNI) return 0;
-    char *path = config_template_path(t->cfg, "encodings/vni.txt");
-    t->vni = decode_vni_load(path, &t->err);
-    free(path);
-    return t->vni ? 0 : -1;
+    if (t->in->encoding == ENC_VNI || t->in->legacy == ENC_VNI) {
+        char *path = config_template_path(t->cfg, "encodings/vni.txt");
+        t->vni = decode_vni_load(path, &t->err);
+        free(path);
+        if (!t->vni) return -1;
+    }
+    if (t->in->legacy_fields &&
+        !(t->cells = decode_cells_new((text_encoding)t->in->legacy, t->vni, &t->err)))
+        return -1;
+    return 0;
 }
 
 static int read_decoded(read_task *t)
@@ -512,7 +519,7 @@ static int read_decoded(read_task *t)
 
 void read_task_run(read_task *t)
 {
-    if (load_vni(t) < 0) {
+    if (load_converters(t) < 0) {
         t->failed = 1;
         return;
     }

@@ -60,6 +60,7 @@ typedef struct read_task {
     strbuf key, msg, fields;
     strbuf no_header;        /* why the first rows of a stream were no header */
     struct decode_vni *vni;  /* the VNI table, when the file needs it */
+    struct decode_cells *cells; /* converter of legacy-font columns, or NULL */
     unsigned warned;         /* fields already said to look like a legacy font */
     unsigned char legacy_hits[F_COUNT]; /* values of a field that looked so */
     strbuf notes;            /* warnings for the run's log, one a line */
