@@ -99,15 +99,14 @@ static int legacy_of(input_file *f, const config_input *in, strbuf *err)
     char *copy = xstrdup(in->legacy_columns), *cols[F_COUNT + 1];
     int n = split_fields(copy, ',', cols, F_COUNT + 1), rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
-        int k = F_COUNT;
-        for (int fld = 0; fld < F_COUNT; fld++)
-            if (!strcmp(cols[i], field_name((field_id)fld))) k = fld;
-        if (k == F_COUNT) {
+        int k = field_by_name(cols[i]);
+        if (k < 0) {
             strbuf_addf(err, "[file.%s] legacy_columns: \"%s\" không phải tên cột", in->pattern,
                         cols[i]);
             rc = -1;
+        } else {
+            f->legacy_fields |= 1u << k;
         }
-        f->legacy_fields |= 1u << k;
     }
     free(copy);
     return rc;

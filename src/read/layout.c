@@ -25,7 +25,7 @@ const char *field_name(field_id f)
     return f < F_COUNT ? field_names[f] : "?";
 }
 
-static int field_by_name(const char *name)
+int field_by_name(const char *name)
 {
     for (int f = 0; f < F_COUNT; f++)
         if (!strcmp(field_names[f], name)) return f;

@@ -27,6 +27,8 @@ typedef struct layout {
 
 /** field_name - our column name of a field ("ma_xa"). */
 const char *field_name(field_id f);
+/** field_by_name - the field our column name names, or -1. */
+int field_by_name(const char *name);
 /**
  * layout_build - map a header row. cells/lens hold the n header cells.
  * Returns 0, or -1 with "file: why" in err.
