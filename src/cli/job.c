@@ -524,7 +524,7 @@ static int run(job *j, const job_options *opt)
     return status;
 }
 
-int job_send_outbox(const char *config_path, strbuf *log)
+int job_send_outbox(const char *config_path, long long stored_before, strbuf *log)
 {
     config cfg;
     config_defaults(&cfg);
@@ -533,7 +533,7 @@ int job_send_outbox(const char *config_path, strbuf *log)
     if (config_load(&cfg, config_path, &err) < 0) {
         strbuf_addf(log, "mtqg-report: lỗi cấu hình: %s\n", err.buf);
         status = EXIT_CONFIG;
-    } else if (mailing_send_outbox(&cfg.mail, log, &err) < 0) {
+    } else if (mailing_send_outbox(&cfg.mail, stored_before, log, &err) < 0) {
         if (err.len) strbuf_addf(log, "mtqg-report: lỗi: %s\n", err.buf);
         status = EXIT_DELIVERY;
     }

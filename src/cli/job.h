@@ -42,9 +42,10 @@ int job_worse_status(int a, int b);
 int job_run(const config *cfg, const job_options *opt, strbuf *log);
 /**
  * job_send_outbox - send the messages waiting in the outbox of the config
- * at path (kept there by runs whose sending failed). Returns EXIT_OK or
+ * at path (kept there by runs whose sending failed), but those stored at
+ * or after stored_before (0: none skipped). Returns EXIT_OK or
  * EXIT_DELIVERY; what happened in log.
  */
-int job_send_outbox(const char *config_path, strbuf *log);
+int job_send_outbox(const char *config_path, long long stored_before, strbuf *log);
 
 #endif

@@ -209,12 +209,12 @@ static void list_jobs(const cli *a, char **names, int n)
     }
 }
 
-/* Messages a previous run could not send, and still waiting. */
-static int retry_outbox(const cli *a)
+/* Messages a previous run (stored before start) could not send. */
+static int retry_outbox(const cli *a, long long start)
 {
     if (a->list || a->check || a->dry_run) return EXIT_OK;
     strbuf log = STRBUF_INIT;
-    int status = job_send_outbox(a->config, &log);
+    int status = job_send_outbox(a->config, start, &log);
     if (log.len) print_log(a, log.buf);
     strbuf_release(&log);
     return status == EXIT_CONFIG ? EXIT_OK : status; /* config errors: said by the jobs */
@@ -224,6 +224,7 @@ static int run_jobs(const cli *a)
 {
     char **names = NULL;
     int n = 0, status = EXIT_OK;
+    long long start = (long long)time(NULL);
     strbuf err = STRBUF_INIT;
     if (config_job_names(a->config, &names, &n, &err) < 0) {
         fprintf(stderr, "mtqg-report: lỗi cấu hình: %s\n", err.buf);
@@ -250,7 +251,7 @@ static int run_jobs(const cli *a)
             status = EXIT_CONFIG;
         }
         /* After the jobs: a message a job has just replaced is not sent. */
-        status = job_worse_status(status, retry_outbox(a));
+        status = job_worse_status(status, retry_outbox(a, start));
     }
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);
@@ -271,7 +272,7 @@ int main(int argc, char **argv)
     int status;
     if (a.command && !strcmp(a.command, "send-outbox")) {
         strbuf log = STRBUF_INIT;
-        status = job_send_outbox(a.config, &log);
+        status = job_send_outbox(a.config, 0, &log);
         print_log(&a, log.buf);
         strbuf_release(&log);
     } else {

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../util/linefile.h"
 #include "manifest.h"
@@ -195,6 +196,7 @@ int mailing_deliver(const mailing *m, strbuf *log, strbuf *err)
 
 typedef struct retry {
     const config_mail *mail;
+    long long stored_before;
     strbuf *log, *err;
     int failed;
 } retry;
@@ -202,7 +204,10 @@ typedef struct retry {
 static int retry_one(void *ctx, const char *key, const char *eml_path)
 {
     retry *r = ctx;
-    (void)eml_path;
+    struct stat st;
+    /* Stored by this run: its job has just tried it; not twice a run. */
+    if (r->stored_before && stat(eml_path, &st) == 0 && st.st_mtime >= r->stored_before)
+        return 0;
     strbuf err = STRBUF_INIT;
     if (send_stored(r->mail, key, r->log, &err) < 0) {
         strbuf_addf(r->log, "mtqg-report: chưa gửi lại được thư %s: %s\n", key, err.buf);
@@ -212,10 +217,11 @@ static int retry_one(void *ctx, const char *key, const char *eml_path)
     return 0;
 }
 
-int mailing_send_outbox(const config_mail *mail, strbuf *log, strbuf *err)
+int mailing_send_outbox(const config_mail *mail, long long stored_before, strbuf *log,
+                        strbuf *err)
 {
     if (!mail->server) return 0;
-    retry r = {mail, log, err, 0};
+    retry r = {mail, stored_before, log, err, 0};
     if (outbox_each_pending(mail->outbox, retry_one, &r, err) < 0) return -1;
     return r.failed ? -1 : 0;
 }

@@ -32,9 +32,11 @@ typedef struct mailing {
  */
 int mailing_deliver(const mailing *m, strbuf *log, strbuf *err);
 /**
- * mailing_send_outbox - retry every message waiting in the outbox.
- * Returns 0 when none is left waiting, -1 when some could not be sent.
+ * mailing_send_outbox - retry every message waiting in the outbox, but
+ * those stored at or after stored_before (a time_t; 0: none skipped).
+ * Returns 0 when none of those retried is left waiting, -1 otherwise.
  */
-int mailing_send_outbox(const config_mail *mail, strbuf *log, strbuf *err);
+int mailing_send_outbox(const config_mail *mail, long long stored_before, strbuf *log,
+                        strbuf *err);
 
 #endif
