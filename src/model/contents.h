@@ -16,13 +16,16 @@
 typedef struct content_item {
     uint32_t unit;   /* as in cube_key */
     int project, year;
-    char *text;
+    int text;        /* id in texts: one text, however often it was written */
     uint64_t pos;
 } content_item;
 
 typedef struct contents {
-    strmap keys;
-    strmap raw;      /* exact bytes -> id: repeated texts skip normalising */
+    strmap keys;     /* text_key -> text id */
+    strmap raw;      /* exact bytes -> text id: repeated texts skip normalising */
+    strmap cells;    /* (unit, project, year, text id) as bytes -> item id */
+    int ntexts, texts_alloc;
+    char **texts;    /* NFC, as first written */
     int n, alloc;
     content_item *items;
 } contents;
@@ -41,5 +44,7 @@ int contents_add(contents *c, uint32_t unit, int project, int year, const char *
 void contents_merge(contents *dst, const contents *src, const int *remap);
 /** contents_sort - order items by first-seen position; add nothing after. */
 void contents_sort(contents *c);
+/** contents_text - the text of an item. */
+const char *contents_text(const contents *c, const content_item *it);
 
 #endif

@@ -10,7 +10,6 @@
 
 #include "../util/date.h"
 #include "../util/decimal.h"
-#include "../util/strmap.h"
 #include "../util/text.h"
 
 typedef struct pair {
@@ -343,21 +342,16 @@ static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, 
     int64_t sum = 0;
     for (int s = 0; s < cat->nsources; s++) sum += own[s];
     int first = 1;
-    strmap said; /* a text several communes wrote is one item */
-    strmap_init(&said);
-    strbuf key = STRBUF_INIT;
+    /* A text several communes wrote is one item. */
+    unsigned char *said = xcalloc((size_t)ds->items.ntexts + 1, 1);
     for (int i = 0; i < ds->items.n; i++) {
         const content_item *ci = &ds->items.items[i];
-        if (ci->project != p || !year_span_has(year, ci->year)) continue;
-        strbuf_reset(&key);
-        text_key(&key, ci->text, strlen(ci->text));
-        if (strmap_get(&said, key.buf, key.len) >= 0) continue;
-        strmap_put(&said, key.buf, key.len, i);
+        if (ci->project != p || !year_span_has(year, ci->year) || said[ci->text]) continue;
+        said[ci->text] = 1;
         if (first) structure_item(l, "noi_dung_dau", sum), first = 0;
-        vars_set(structure_item(l, "noi_dung", sum), "noi_dung", ci->text);
+        vars_set(structure_item(l, "noi_dung", sum), "noi_dung", contents_text(&ds->items, ci));
     }
-    strbuf_release(&key);
-    strmap_free(&said);
+    free(said);
     structure_item(l, "von_dau", sum);
     strbuf lb = STRBUF_INIT;
     for (int t = 0; t < cat->ntypes; t++) {
