@@ -2,33 +2,47 @@
 # Install the Debian packages mtqg-report needs, only those missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 # --quiet: say nothing when everything is already there.
+#
+# The list of packages is a list of words, and the missing ones are chosen
+# word by word from what dpkg-query says of each: no string surgery on the
+# list (a `sed 's/ python3//'` once cut "python3-aiosmtpd" into "-aiosmtpd").
+# tests/install/test-install-deps.sh runs this script against a simulated
+# fresh machine (PATH shims for dpkg-query, apt-get and id).
 set -eu
-PKGS="build-essential pkg-config libxlsxwriter-dev libhpdf-dev libcsv-dev \
-libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev zlib1g-dev libcurl4-openssl-dev libssl-dev \
-fonts-liberation2 libcmocka-dev poppler-utils valgrind \
-libreoffice-calc-nogui python3 python3-aiosmtpd openssl"
+
+# build: compiler, libraries and fonts the program needs to build and run.
+# test:  what `make test` uses besides (cmocka, pdftotext, valgrind,
+#        LibreOffice for files made by another tool, Debian's python3 with
+#        aiosmtpd for the SMTP test server, openssl for its certificate,
+#        systemd's analyzer for the installed units, util-linux's `script`).
+PKGS_BUILD="build-essential pkg-config libxlsxwriter-dev libhpdf-dev libcsv-dev
+libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev
+zlib1g-dev libcurl4-openssl-dev libssl-dev fonts-liberation2"
+PKGS_TEST="libcmocka-dev poppler-utils valgrind libreoffice-calc-nogui
+python3 python3-aiosmtpd python3-openpyxl openssl strace systemd bsdutils"
+
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 
-missing=""
-for p in $PKGS; do
-    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    case "$st" in
-        *"install ok installed"*) ;;
-        *) missing="$missing $p" ;;
+installed() {
+    case "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" in
+        *"install ok installed"*) return 0 ;;
+        *) return 1 ;;
     esac
+}
+
+missing=""
+for p in $PKGS_BUILD $PKGS_TEST; do
+    installed "$p" || missing="$missing $p"
 done
-# python3 may come from elsewhere (pyenv); what matters is that it runs.
-case "$missing" in *python3*) command -v python3 >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ python3//') ;; esac
 
 if [ -z "$missing" ]; then
     [ $quiet -eq 1 ] || echo "install-deps: mọi gói cần thiết đã có."
     exit 0
 fi
-cmd="apt-get install -y --no-install-recommends$missing"
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: thiếu các gói:$missing" >&2
-    echo "Chạy với quyền root:  apt-get update && $cmd" >&2
+    echo "Chạy với quyền root:  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
     exit 1
 fi
 echo "install-deps: cài các gói còn thiếu:$missing"
