@@ -77,14 +77,26 @@ build/rel/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -o $@ $< $(LIBS)
 
-# The program, its man page, the shipped templates and the systemd units.
+# The program, its man pages, the shipped templates (found by the program
+# as PREFIX/share/mtqg-report/templates, relative to its own bin/), the
+# docs and a working example (config and sample inputs), the systemd units.
+DOCDIR   = $(DESTDIR)$(PREFIX)/share/doc/mtqg-report
+UNITDIR  = $(DESTDIR)$(PREFIX)/lib/systemd/system
+
 install: $(BIN)
 	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mtqg-report
 	install -D -m 644 docs/mtqg-report.1 $(DESTDIR)$(PREFIX)/share/man/man1/mtqg-report.1
-	mkdir -p $(DESTDIR)$(PREFIX)/share/mtqg-report
+	install -D -m 644 docs/mtqg-report.ini.5 $(DESTDIR)$(PREFIX)/share/man/man5/mtqg-report.ini.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/mtqg-report/templates
+	mkdir -p $(DESTDIR)$(PREFIX)/share/mtqg-report $(DOCDIR)/examples
 	cp -R templates $(DESTDIR)$(PREFIX)/share/mtqg-report/
-	install -D -m 644 contrib/systemd/mtqg-report.service $(DESTDIR)$(PREFIX)/lib/systemd/system/mtqg-report.service
-	install -D -m 644 contrib/systemd/mtqg-report.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/mtqg-report.timer
+	install -m 644 README.md $(DOCDIR)/
+	cp -R docs/. $(DOCDIR)/
+	install -m 644 reports.ini ke-hoach.ini $(DOCDIR)/examples/
+	rm -rf $(DOCDIR)/examples/input && cp -R input $(DOCDIR)/examples/
+	mkdir -p $(UNITDIR)
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' contrib/systemd/mtqg-report.service.in > $(UNITDIR)/mtqg-report.service
+	install -m 644 contrib/systemd/mtqg-report.timer $(UNITDIR)/mtqg-report.timer
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from its seed corpus
 # in fuzz/corpus/<name>; new inputs go to a scratch folder, crashes to

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../deliver/lock.h"
 #include "../deliver/mailing.h"
@@ -16,6 +17,7 @@
 #include "../util/date.h"
 #include "../util/decimal.h"
 #include "../util/linefile.h"
+#include "../util/progress.h"
 #include "../model/dataset.h"
 #include "../read/ingest.h"
 #include "../read/rejects.h"
@@ -25,6 +27,7 @@
 #include "../render/pdf_report.h"
 #include "../render/report_doc.h"
 #include "../render/xlsx_writer.h"
+#include "../util/syserr.h"
 
 #define MAX_FORMS 16
 
@@ -39,7 +42,8 @@ typedef struct job {
     const config *cfg;
     const job_options *opt;
     struct timespec t0;
-    strbuf *log;
+    const mlog *log;
+    job_summary *sum;             /* what the run did, added up; may be NULL */
     catalogue cat;
     int nforms;
     form forms[MAX_FORMS];
@@ -65,13 +69,13 @@ static void stage_done(job *j, const char *stage)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     double s = (double)(t.tv_sec - j->t0.tv_sec) + (double)(t.tv_nsec - j->t0.tv_nsec) / 1e9;
-    strbuf_addf(j->log, "mtqg-report: thời gian: %-10s %.3f s\n", stage, s);
+    mlog_say(j->log, MLOG_INFO, "thời gian: %-10s %.3f s", stage, s);
     j->t0 = t;
 }
 
 static int fail(job *j, int status)
 {
-    strbuf_addf(j->log, "mtqg-report: lỗi: %s\n", j->err.buf);
+    mlog_say(j->log, MLOG_ERROR, "lỗi: %s", j->err.buf);
     return status;
 }
 
@@ -80,6 +84,13 @@ static int load_templates(job *j)
     char *path = config_template_path(j->cfg, j->cfg->catalogue);
     int rc = catalogue_load(&j->cat, path, &j->err);
     j->templates[j->ntemplates++] = path;
+    if (rc < 0 && access(j->cfg->templates_dir, F_OK) != 0) {
+        char *inst = config_installed_templates();
+        strbuf_addf(&j->err, "; không có thư mục mẫu biểu %s: đặt [report] templates_dir "
+                    "(bản cài đặt có mẫu biểu ở %s)", j->cfg->templates_dir,
+                    inst ? inst : "PREFIX/share/mtqg-report/templates");
+        free(inst);
+    }
     if (rc < 0) return -1;
     char *list = xstrdup(j->cfg->forms), *names[MAX_FORMS + 1];
     int n = split_fields(list, ',', names, MAX_FORMS + 1);
@@ -112,24 +123,30 @@ static int summarize_inputs(job *j)
     long read = 0, acc = 0, skip = 0, rej = 0;
     for (int i = 0; i < ds->nfiles; i++) {
         const file_stats *f = &ds->files[i];
-        strbuf_addf(j->log, "mtqg-report: %s (%s): đọc %ld dòng = %ld nhận + %ld bỏ qua + %ld loại",
+        strbuf line = STRBUF_INIT;
+        strbuf_addf(&line, "%s (%s): đọc %ld dòng = %ld nhận + %ld bỏ qua + %ld loại",
                     f->path, kind_label[f->kind], f->read, f->accepted, f->skipped, f->rejected);
-        if (f->other_year) strbuf_addf(j->log, " (%ld dòng thuộc năm khác %d)", f->other_year, j->cfg->year);
-        if (f->duplicates) strbuf_addf(j->log, " (%ld dòng trùng)", f->duplicates);
-        strbuf_addch(j->log, '\n');
+        if (f->other_year) strbuf_addf(&line, " (%ld dòng thuộc năm khác %d)", f->other_year, j->cfg->year);
+        if (f->duplicates) strbuf_addf(&line, " (%ld dòng trùng)", f->duplicates);
+        mlog_say(j->log, f->rejected || f->duplicates ? MLOG_WARN : MLOG_INFO, "%s", line.buf);
+        strbuf_release(&line);
         read += f->read, acc += f->accepted, skip += f->skipped, rej += f->rejected;
         if (f->read != f->accepted + f->skipped + f->rejected) {
             strbuf_addf(&j->err, "%s: số dòng không khớp (lỗi chương trình)", f->path);
             return -1;
         }
     }
-    strbuf_addf(j->log, "mtqg-report: tổng cộng %ld dòng = %ld nhận + %ld bỏ qua (dòng trống "
-                "hoặc sau ngày %d/%d/%d) + %ld loại\n", read, acc, skip,
+    if (j->sum) {
+        j->sum->read += read, j->sum->accepted += acc;
+        j->sum->skipped += skip, j->sum->rejected += rej;
+    }
+    mlog_say(j->log, MLOG_INFO, "tổng cộng %ld dòng = %ld nhận + %ld bỏ qua (dòng trống "
+                "hoặc sau ngày %d/%d/%d) + %ld loại", read, acc, skip,
                 j->cfg->as_of % 100, j->cfg->as_of / 100 % 100, j->cfg->as_of / 10000, rej);
     for (int i = 0; i < ds->units.nwarnings; i++)
-        strbuf_addf(j->log, "mtqg-report: cảnh báo: %s\n", ds->units.warnings[i]);
+        mlog_say(j->log, MLOG_WARN, "cảnh báo: %s", ds->units.warnings[i]);
     for (int i = 0; i < ds->nnotes; i++)
-        strbuf_addf(j->log, "mtqg-report: cảnh báo: %s\n", ds->notes[i]);
+        mlog_say(j->log, MLOG_WARN, "cảnh báo: %s", ds->notes[i]);
     return 0;
 }
 
@@ -148,7 +165,7 @@ static int count_mismatches(job *j)
         n++;
         strbuf sb = STRBUF_INIT;
         decimal_format(&sb, d, 6, 3, DECIMAL_TRIM_WHOLE);
-        strbuf_addf(j->log, "mtqg-report: kiểm tra: %s%s%s: tổng phân bổ khác số được giao %s triệu đồng\n",
+        mlog_say(j->log, MLOG_WARN, "kiểm tra: %s%s%s: tổng phân bổ khác số được giao %s triệu đồng",
                     j->cat.sources[l->source].code, l->project >= 0 ? ", " : "",
                     l->project >= 0 ? j->cat.projects[l->project].code : "", sb.buf);
         strbuf_release(&sb);
@@ -182,7 +199,7 @@ static int write_rejects(job *j, const char *name)
     const char *tmp = outset_add(&j->out, j->cfg->output_dir, name);
     FILE *fp = tmp ? fopen(tmp, "wb") : NULL;
     if (!fp) {
-        strbuf_addf(&j->err, "%s/%s: không ghi được (%s)", j->cfg->output_dir, name, strerror(errno));
+        strbuf_addf(&j->err, "%s/%s: không ghi được (%s)", j->cfg->output_dir, name, sys_error(errno));
         return -1;
     }
     int rc = rejects_csv_begin(fp);
@@ -204,6 +221,7 @@ static int write_rejects(job *j, const char *name)
 static int build_tables(job *j, const vars *v)
 {
     int n = 0;
+    progress_stage("lập bảng");
     for (int i = 0; i < j->nforms; i++) {
         table *t = form_build(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err);
         if (!t) return -1;
@@ -249,6 +267,7 @@ static int write_outputs(job *j, facts *f)
     xlsx_work xw = {j, NULL, vars_get(&f->scalars, "ky_bao_cao"), 0, STRBUF_INIT};
     pthread_t tid;
     int threaded = 0, rc = 0;
+    progress_stage("ghi tệp");
     if (cfg->outputs & OUTPUT_XLSX) {
         char *name = output_name(cfg, j->unit, ".xlsx");
         xw.path = outset_add(&j->out, cfg->output_dir, name);
@@ -307,7 +326,7 @@ static int take_output_dir(job *j)
     if (rc) return fail(j, rc > 0 ? EXIT_BUSY : EXIT_OUTPUT);
     int removed = lock_clean_temporaries(cfg->output_dir);
     if (removed)
-        strbuf_addf(j->log, "mtqg-report: đã xóa %d tệp tạm của một lần chạy bị ngắt\n", removed);
+        mlog_say(j->log, MLOG_INFO, "đã xóa %d tệp tạm của một lần chạy bị ngắt", removed);
     return EXIT_OK;
 }
 
@@ -372,7 +391,8 @@ static int publish(job *j, int status)
     if (add_manifest(j, status) < 0 || outset_commit(&j->out, &j->err) < 0)
         return fail(j, EXIT_OUTPUT);
     for (int i = 0; i < j->out.n; i++)
-        strbuf_addf(j->log, "mtqg-report: đã ghi %s\n", outset_final(&j->out, i));
+        mlog_say(j->log, MLOG_INFO, "đã ghi %s", outset_final(&j->out, i));
+    if (j->sum) j->sum->written += j->out.n;
     return status;
 }
 
@@ -411,6 +431,7 @@ static int deliver(job *j)
 {
     const config *cfg = j->cfg;
     int status = EXIT_OK;
+    if (j->nmails) progress_stage("gửi thư");
     for (int i = 0; i < j->nmails; i++) {
         mail_text *mt = &j->mails[i];
         char *files[2] = {output_path(cfg, mt->unit, ".pdf"), NULL};
@@ -473,6 +494,15 @@ static int produce_split(job *j, const char *rejects_name, int status)
     return status;
 }
 
+const char *job_status_text(int status)
+{
+    static const char *const text[] = {
+        "thành công", "lỗi nội bộ của chương trình", "lỗi cấu hình, mẫu biểu hoặc tham số",
+        "lỗi dữ liệu", "thiếu dữ liệu vào", "không ghi được kết quả",
+        "đã lập báo cáo nhưng chưa gửi được thư", "một lần chạy khác đang ghi vào thư mục kết quả"};
+    return status >= 0 && status <= EXIT_BUSY ? text[status] : "không rõ";
+}
+
 int job_worse_status(int a, int b)
 {
     static const int rank[] = {0, 7, 6, 3, 5, 4, 2, 1}; /* by status 0..7 */
@@ -488,11 +518,12 @@ static int run(job *j, const job_options *opt)
         return fail(j, EXIT_CONFIG);
     if (!opt->check && (status = take_output_dir(j)) != EXIT_OK) return status;
     if (!opt->check && digest_inputs(j) == 0 && cfg->skip_unchanged && nothing_new(j)) {
-        strbuf_addf(j->log, "mtqg-report: dữ liệu và cấu hình không đổi từ lần chạy trước; bỏ qua\n");
+        mlog_say(j->log, MLOG_INFO, "dữ liệu và cấu hình không đổi từ lần chạy trước; bỏ qua");
         return EXIT_OK;
     }
     dataset_init(&j->ds, &j->cat);
     ingest_options io = {opt->threads, opt->split_bytes};
+    progress_stage("đọc");
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
     stage_done(j, "đọc");
@@ -500,7 +531,7 @@ static int run(job *j, const job_options *opt)
     char *rejects_name = output_name(cfg, NULL, "-dong-bi-loai.csv");
     status = j->ds.rejected_total || count_mismatches(j) ? EXIT_DATA : EXIT_OK;
     if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
-        strbuf_addf(j->log, "mtqg-report: có %ld dòng bị loại; on_reject = fail nên không lập báo cáo\n",
+        mlog_say(j->log, MLOG_ERROR, "có %ld dòng bị loại; on_reject = fail nên không lập báo cáo",
                     j->ds.rejected_total);
     } else if (cfg->split != SPLIT_NONE) {
         status = produce_split(j, rejects_name, status);
@@ -510,7 +541,7 @@ static int run(job *j, const job_options *opt)
         facts_free(&f);
     }
     int ok = status == EXIT_OK || status == EXIT_DATA;
-    if (opt->check && ok) strbuf_addf(j->log, "mtqg-report: kiểm tra xong, không ghi tệp nào\n");
+    if (opt->check && ok) mlog_say(j->log, MLOG_INFO, "kiểm tra xong, không ghi tệp nào");
     if (!opt->check && ok && write_rejects(j, rejects_name) < 0) status = fail(j, EXIT_OUTPUT);
     if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) status = publish(j, status);
     if (!opt->check && (status == EXIT_OK || status == EXIT_DATA)) {
@@ -518,23 +549,23 @@ static int run(job *j, const job_options *opt)
         status = job_worse_status(status, sent);
     }
     if (j->ds.rejected_total)
-        strbuf_addf(j->log, "mtqg-report: %ld dòng bị loại, xem %s/%s\n", j->ds.rejected_total,
+        mlog_say(j->log, MLOG_WARN, "%ld dòng bị loại, xem %s/%s", j->ds.rejected_total,
                     cfg->output_dir, rejects_name);
     free(rejects_name);
     return status;
 }
 
-int job_send_outbox(const char *config_path, long long stored_before, strbuf *log)
+int job_send_outbox(const char *config_path, long long stored_before, const mlog *log)
 {
     config cfg;
     config_defaults(&cfg);
     strbuf err = STRBUF_INIT;
     int status = EXIT_OK;
     if (config_load(&cfg, config_path, &err) < 0) {
-        strbuf_addf(log, "mtqg-report: lỗi cấu hình: %s\n", err.buf);
+        mlog_say(log, MLOG_ERROR, "lỗi cấu hình: %s", err.buf);
         status = EXIT_CONFIG;
     } else if (mailing_send_outbox(&cfg.mail, stored_before, log, &err) < 0) {
-        if (err.len) strbuf_addf(log, "mtqg-report: lỗi: %s\n", err.buf);
+        if (err.len) mlog_say(log, MLOG_ERROR, "lỗi: %s", err.buf);
         status = EXIT_DELIVERY;
     }
     strbuf_release(&err);
@@ -542,13 +573,15 @@ int job_send_outbox(const char *config_path, long long stored_before, strbuf *lo
     return status;
 }
 
-int job_run(const config *cfg, const job_options *opt, strbuf *log)
+int job_run(const config *cfg, const job_options *opt, const mlog *log, job_summary *sum)
 {
     job j;
     memset(&j, 0, sizeof j);
     j.cfg = cfg;
     j.opt = opt;
     j.log = log;
+    j.sum = sum;
+    progress_reset();
     clock_gettime(CLOCK_MONOTONIC, &j.t0);
     j.err = (strbuf)STRBUF_INIT;
     j.lock.fd = -1;

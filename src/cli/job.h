@@ -1,14 +1,15 @@
 /*
  * job: one report run from a loaded config to published outputs: catalogue
  * and templates, ingest, tables, workbook, document, rejects file, atomic
- * commit. It never prints or exits: the summary and any error go into a
- * log the caller prints, and the result is an exit status (documented in
- * README.md and --help), so main and the whole-run tests share one path.
+ * commit. It never prints or exits: what happens goes to the caller's log
+ * callback when it happens, and the result is an exit status (documented
+ * in README.md and --help), so main and the whole-run tests share one path.
  */
 #ifndef MTQG_JOB_H
 #define MTQG_JOB_H
 
 #include "../config/config.h"
+#include "../util/log.h"
 #include "../util/strbuf.h"
 
 enum {
@@ -38,14 +39,26 @@ typedef struct job_options {
  * config, input, output and data errors, then a failed mail, then busy.
  */
 int job_worse_status(int a, int b);
-/** job_run - run the report described by cfg; summary and errors in log. */
-int job_run(const config *cfg, const job_options *opt, strbuf *log);
+/** What runs did, added up for the closing line of the command. */
+typedef struct job_summary {
+    int written;                          /* output files published */
+    long read, accepted, skipped, rejected; /* input rows */
+} job_summary;
+
+/**
+ * job_run - run the report described by cfg. What happens is said in log
+ * as it happens; the outputs written and rows read are added to *sum
+ * (which may be NULL). Returns an exit status.
+ */
+int job_run(const config *cfg, const job_options *opt, const mlog *log, job_summary *sum);
+/** job_status_text - what an exit status means, in a few Vietnamese words. */
+const char *job_status_text(int status);
 /**
  * job_send_outbox - send the messages waiting in the outbox of the config
  * at path (kept there by runs whose sending failed), but those stored at
  * or after stored_before (0: none skipped). Returns EXIT_OK or
  * EXIT_DELIVERY; what happened in log.
  */
-int job_send_outbox(const char *config_path, long long stored_before, strbuf *log);
+int job_send_outbox(const char *config_path, long long stored_before, const mlog *log);
 
 #endif

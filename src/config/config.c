@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/date.h"
 #include "../util/linefile.h"
@@ -99,6 +102,8 @@ static const key_spec keys[] = {
     {"job", "mail_xlsx", K_ENUM, OFF(mail_xlsx), "no=0,yes=1"},
     {"job", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
     {"report", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
+    {"report", "quiet", K_ENUM, OFF(quiet), "no=0,yes=1"},
+    {"job", "quiet", K_ENUM, OFF(quiet), "no=0,yes=1"},
     {"mail", "server", K_STR, OFF(mail.server), NULL},
     {"mail", "starttls", K_ENUM, OFF(mail.starttls), "no=0,yes=1"},
     {"mail", "user", K_STR, OFF(mail.user), NULL},
@@ -113,6 +118,14 @@ static const key_spec keys[] = {
     {"mail", "ca_file", K_PATH, OFF(mail.ca_file), NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+int config_key_at(size_t i, const char **section, const char **name)
+{
+    if (i >= NKEYS) return -1;
+    *section = keys[i].section;
+    *name = keys[i].name;
+    return 0;
+}
 
 static int key_error(strbuf *err, const config *c, const key_spec *k,
                      const char *value, const char *why)
@@ -421,6 +434,39 @@ int config_set_year(config *c, int year, strbuf *err)
     return apply_period(c, err);
 }
 
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *config_installed_templates(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/'); /* PREFIX/bin/mtqg-report -> PREFIX/bin */
+    if (!slash) return NULL;
+    *slash = '\0';
+    if (!(slash = strrchr(exe, '/'))) return NULL; /* -> PREFIX */
+    *slash = '\0';
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s/share/mtqg-report/templates", exe);
+    return strbuf_detach(&sb, NULL);
+}
+
+/* No templates_dir in the file: templates/ beside the config (a working
+ * copy, or an office's own forms) or else the installed ones, so an
+ * installed program needs no config line to find its own templates. */
+static void use_installed_templates(config *c)
+{
+    if (is_dir(c->templates_dir)) return;
+    char *inst = config_installed_templates();
+    if (inst && is_dir(inst)) config_set(&c->templates_dir, inst);
+    free(inst);
+}
+
 static int load_file(config *c, const char *path, const char *job, strbuf *err)
 {
     config_set(&c->path, path);
@@ -469,6 +515,7 @@ static int load_file(config *c, const char *path, const char *job, strbuf *err)
         strbuf_release(&sec);
     }
     if (rc == 0) rc = apply_period(c, err);
+    if (rc == 0 && !iniparser_find_entry(d, "report:templates_dir")) use_installed_templates(c);
     free(base);
     iniparser_freedict(d);
     return rc;

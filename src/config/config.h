@@ -77,6 +77,7 @@ typedef struct config {
     char *mail_to, *mail_cc;      /* recipients, separated by , */
     int mail_xlsx;                /* attach the workbook too */
     int skip_unchanged;           /* inputs as in the last manifest: do nothing */
+    int quiet;                    /* log only warnings and errors (cron) */
     config_mail mail;
     int year;
     int year_from;                /* first plan year of a phase (lũy kế); 0: = year */
@@ -130,6 +131,20 @@ void config_set(char **field, const char *value);
  * which --year cannot move.
  */
 int config_set_year(config *c, int year, strbuf *err);
+/**
+ * config_installed_templates - PREFIX/share/mtqg-report/templates, PREFIX
+ * being the folder above the running program's bin/ (so a copy installed
+ * under any PREFIX or DESTDIR finds its own); NULL if unknown. Used when
+ * the config names no templates_dir and has no templates/ beside it.
+ * The caller frees it.
+ */
+char *config_installed_templates(void);
+/**
+ * config_key_at - the i-th key of the fixed sections ([report], [unit],
+ * [job.*] as "job", [mail]): 0 with its section and name, -1 past the end.
+ * For documentation checks: the man page must list every one.
+ */
+int config_key_at(size_t i, const char **section, const char **name);
 /** config_template_path - templates_dir/name unless name is a path. */
 char *config_template_path(const config *c, const char *name);
 /** config_recipients_of - the [recipients] mailboxes of a unit code, or NULL. */

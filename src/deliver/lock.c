@@ -1,5 +1,6 @@
 /* Per-folder run lock; see lock.h. */
 #include "lock.h"
+#include "../util/syserr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +17,7 @@ int lock_acquire(run_lock *l, const char *dir, int wait_s, strbuf *err)
 {
     l->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (l->fd < 0) {
-        strbuf_addf(err, "%s: không mở được thư mục kết quả (%s)", dir, strerror(errno));
+        strbuf_addf(err, "%s: không mở được thư mục kết quả (%s)", dir, sys_error(errno));
         return -1;
     }
     for (int waited = 0;; waited++) {
@@ -24,7 +25,7 @@ int lock_acquire(run_lock *l, const char *dir, int wait_s, strbuf *err)
         int busy = errno == EWOULDBLOCK;
         if (!busy || waited >= wait_s * 10) {
             if (busy) strbuf_addf(err, "%s: một lần chạy khác đang ghi vào thư mục này", dir);
-            else strbuf_addf(err, "%s: không khóa được thư mục (%s)", dir, strerror(errno));
+            else strbuf_addf(err, "%s: không khóa được thư mục (%s)", dir, sys_error(errno));
             close(l->fd);
             l->fd = -1;
             return busy ? 1 : -1;

@@ -64,7 +64,7 @@ static int password(const config_mail *mail, strbuf *out, strbuf *err)
     return smtp_password_from(mail->password_file, mail->password_env, out, err);
 }
 
-static int send_stored(const config_mail *mail, const char *key, strbuf *log, strbuf *err)
+static int send_stored(const config_mail *mail, const char *key, const mlog *log, strbuf *err)
 {
     strbuf msg = STRBUF_INIT, from = STRBUF_INIT, pass = STRBUF_INIT;
     char **rcpt = NULL;
@@ -76,9 +76,11 @@ static int send_stored(const config_mail *mail, const char *key, strbuf *log, st
     }
     if (rc == 0) rc = outbox_mark_sent(mail->outbox, key, err);
     if (rc == 0) {
-        strbuf_addf(log, "mtqg-report: đã gửi thư %s tới", key);
-        for (int i = 0; i < nrcpt; i++) strbuf_addf(log, " %s", rcpt[i]);
-        strbuf_addch(log, '\n');
+        strbuf line = STRBUF_INIT;
+        strbuf_addf(&line, "đã gửi thư %s tới", key);
+        for (int i = 0; i < nrcpt; i++) strbuf_addf(&line, " %s", rcpt[i]);
+        mlog_say(log, MLOG_INFO, "%s", line.buf);
+        strbuf_release(&line);
     }
     outbox_free_rcpt(rcpt, nrcpt);
     strbuf_release(&msg);
@@ -143,7 +145,8 @@ static int build_and_store(const mailing *m, const char *key, strbuf *err)
 typedef struct superseded {
     const char *outbox, *key;
     size_t stem; /* the key up to and including its last '-' */
-    strbuf *log, *err;
+    const mlog *log;
+    strbuf *err;
 } superseded;
 
 static int drop_superseded(void *ctx, const char *key, const char *eml_path)
@@ -152,40 +155,40 @@ static int drop_superseded(void *ctx, const char *key, const char *eml_path)
     (void)eml_path;
     if (strlen(key) != strlen(s->key) || strncmp(key, s->key, s->stem) || !strcmp(key, s->key))
         return 0;
-    strbuf_addf(s->log, "mtqg-report: bỏ thư %s chưa gửi được trước đây (đã có báo cáo mới)\n", key);
+    mlog_say(s->log, MLOG_INFO, "bỏ thư %s chưa gửi được trước đây (đã có báo cáo mới)", key);
     return outbox_discard(s->outbox, key, s->err);
 }
 
-static int drop_older(const mailing *m, const char *key, strbuf *log, strbuf *err)
+static int drop_older(const mailing *m, const char *key, const mlog *log, strbuf *err)
 {
     superseded s = {m->mail->outbox, key, (size_t)(strrchr(key, '-') - key) + 1, log, err};
     return outbox_each_pending(m->mail->outbox, drop_superseded, &s, err);
 }
 
 /* A stored message: sent now, or left waiting when there is no server. */
-static int send_or_keep(const mailing *m, const char *key, strbuf *log, strbuf *err)
+static int send_or_keep(const mailing *m, const char *key, const mlog *log, strbuf *err)
 {
     if (!m->mail->server) {
-        strbuf_addf(log, "mtqg-report: thư được giữ trong %s/%s.eml (chưa cấu hình [mail] server)\n",
+        mlog_say(log, MLOG_WARN, "thư được giữ trong %s/%s.eml (chưa cấu hình [mail] server)",
                     m->mail->outbox, key);
         return 0;
     }
     if (send_stored(m->mail, key, log, err) == 0) return 0;
-    strbuf_addf(log, "mtqg-report: chưa gửi được thư; thư được giữ trong %s để gửi lại\n",
+    mlog_say(log, MLOG_WARN, "chưa gửi được thư; thư được giữ trong %s để gửi lại",
                 m->mail->outbox);
     return -1;
 }
 
-int mailing_deliver(const mailing *m, strbuf *log, strbuf *err)
+int mailing_deliver(const mailing *m, const mlog *log, strbuf *err)
 {
     strbuf key = STRBUF_INIT;
     int rc = message_key(m, &key, err);
     if (rc == 0 && outbox_already_sent(m->mail->outbox, key.buf) == 1) {
-        strbuf_addf(log, "mtqg-report: thư %s đã được gửi trước đây cho đúng các tệp này; "
-                    "không gửi lại\n", key.buf);
+        mlog_say(log, MLOG_INFO, "thư %s đã được gửi trước đây cho đúng các tệp này; "
+                    "không gửi lại", key.buf);
     } else if (rc == 0 && (rc = build_and_store(m, key.buf, err)) == 0) {
         if (m->dry_run)
-            strbuf_addf(log, "mtqg-report: thư chạy thử được giữ trong %s/drafts/%s.eml (không gửi)\n",
+            mlog_say(log, MLOG_INFO, "thư chạy thử được giữ trong %s/drafts/%s.eml (không gửi)",
                         m->mail->outbox, key.buf);
         else if ((rc = drop_older(m, key.buf, log, err)) == 0)
             rc = send_or_keep(m, key.buf, log, err);
@@ -197,7 +200,8 @@ int mailing_deliver(const mailing *m, strbuf *log, strbuf *err)
 typedef struct retry {
     const config_mail *mail;
     long long stored_before;
-    strbuf *log, *err;
+    const mlog *log;
+    strbuf *err;
     int failed;
 } retry;
 
@@ -210,14 +214,14 @@ static int retry_one(void *ctx, const char *key, const char *eml_path)
         return 0;
     strbuf err = STRBUF_INIT;
     if (send_stored(r->mail, key, r->log, &err) < 0) {
-        strbuf_addf(r->log, "mtqg-report: chưa gửi lại được thư %s: %s\n", key, err.buf);
+        mlog_say(r->log, MLOG_WARN, "chưa gửi lại được thư %s: %s", key, err.buf);
         r->failed = 1;
     }
     strbuf_release(&err);
     return 0;
 }
 
-int mailing_send_outbox(const config_mail *mail, long long stored_before, strbuf *log,
+int mailing_send_outbox(const config_mail *mail, long long stored_before, const mlog *log,
                         strbuf *err)
 {
     if (!mail->server) return 0;

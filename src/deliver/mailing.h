@@ -11,6 +11,7 @@
 #define MTQG_MAILING_H
 
 #include "../config/config.h"
+#include "../util/log.h"
 #include "../util/strbuf.h"
 
 typedef struct mailing {
@@ -30,13 +31,13 @@ typedef struct mailing {
  * sent (it stays in the outbox), with the reason in err. What happened is
  * said in log.
  */
-int mailing_deliver(const mailing *m, strbuf *log, strbuf *err);
+int mailing_deliver(const mailing *m, const mlog *log, strbuf *err);
 /**
  * mailing_send_outbox - retry every message waiting in the outbox, but
  * those stored at or after stored_before (a time_t; 0: none skipped).
  * Returns 0 when none of those retried is left waiting, -1 otherwise.
  */
-int mailing_send_outbox(const config_mail *mail, long long stored_before, strbuf *log,
+int mailing_send_outbox(const config_mail *mail, long long stored_before, const mlog *log,
                         strbuf *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* Run manifests and SHA-256; see manifest.h. */
 #include "manifest.h"
+#include "../util/syserr.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -20,7 +21,7 @@ int sha256_file(const char *path, char hex[SHA256_HEX], uint64_t *size, strbuf *
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        strbuf_addf(err, "%s: không đọc được (%s)", path, strerror(errno));
+        strbuf_addf(err, "%s: không đọc được (%s)", path, sys_error(errno));
         return -1;
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();

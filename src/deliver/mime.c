@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "../util/text.h"
+#include "../util/syserr.h"
 
 #define LINE_COLS 76          /* longest line written (RFC 2045, 2047) */
 #define WORD_MAX 75           /* longest RFC 2047 encoded-word */
@@ -582,7 +583,7 @@ static int copy_base64(strbuf *out, FILE *f, const char *path, strbuf *err)
     /* fread only comes back short at the end, so blocks stay whole lines. */
     while ((n = fread(buf, 1, READ_BLOCK, f)) > 0) b64_lines(out, buf, n);
     if (ferror(f)) {
-        strbuf_addf(err, "%s: lỗi khi đọc tệp đính kèm (%s)", path, strerror(errno));
+        strbuf_addf(err, "%s: lỗi khi đọc tệp đính kèm (%s)", path, sys_error(errno));
         rc = -1;
     }
     free(buf);
@@ -595,7 +596,7 @@ static int add_attachment(build *b, const mime_attachment *a, strbuf *err)
     FILE *f = a->path ? fopen(a->path, "rb") : NULL;
     if (!f) {
         strbuf_addf(err, "%s: không mở được tệp đính kèm (%s)", a->path ? a->path : "(null)",
-                    a->path ? strerror(errno) : "thiếu đường dẫn");
+                    a->path ? sys_error(errno) : "thiếu đường dẫn");
         return -1;
     }
     int rc = 0;

@@ -1,5 +1,6 @@
 /* The outbox of unsent messages and the record of sent ones; see outbox.h. */
 #include "outbox.h"
+#include "../util/syserr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +49,7 @@ static int ensure_dir(const char *dir, strbuf *err)
     if (mkdir(dir, 0700) == 0 || (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
         return 0;
     strbuf_addf(err, "%s: không tạo được thư mục hộp thư đi (%s)", dir,
-                errno == EEXIST ? "đã có một tệp trùng tên" : strerror(errno));
+                errno == EEXIST ? "đã có một tệp trùng tên" : sys_error(errno));
     return -1;
 }
 
@@ -96,7 +97,7 @@ static int write_atomic(const char *dir, const char *name, const char *data, siz
     if (ok) {
         sync_dir(dir);
     } else {
-        strbuf_addf(err, "%s: không ghi được (%s)", fin.buf, strerror(errno));
+        strbuf_addf(err, "%s: không ghi được (%s)", fin.buf, sys_error(errno));
         unlink(tmp.buf);
     }
     strbuf_release(&tmp);
@@ -166,7 +167,7 @@ static int remove_stored(const char *outbox, const char *key, strbuf *err)
     for (int i = 0; i < 2 && rc == 0; i++) {
         char *p = path_of(outbox, NULL, key, ext[i]);
         if (unlink(p) != 0 && errno != ENOENT) {
-            strbuf_addf(err, "%s: không xóa được khỏi hộp thư đi (%s)", p, strerror(errno));
+            strbuf_addf(err, "%s: không xóa được khỏi hộp thư đi (%s)", p, sys_error(errno));
             rc = -1;
         }
         free(p);
@@ -209,7 +210,7 @@ static int list_keys(const char *outbox, char ***keys, size_t *n, strbuf *err)
     *n = 0;
     if (!d) {
         if (errno == ENOENT) return 0;
-        strbuf_addf(err, "%s: không đọc được hộp thư đi (%s)", outbox, strerror(errno));
+        strbuf_addf(err, "%s: không đọc được hộp thư đi (%s)", outbox, sys_error(errno));
         return -1;
     }
     for (struct dirent *e; (e = readdir(d));) {
@@ -255,7 +256,7 @@ static int read_all(const char *path, strbuf *out, strbuf *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        strbuf_addf(err, "%s: không đọc được (%s)", path, strerror(errno));
+        strbuf_addf(err, "%s: không đọc được (%s)", path, sys_error(errno));
         return -1;
     }
     char buf[65536];

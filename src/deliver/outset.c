@@ -1,5 +1,6 @@
 /* Atomic publication of a run's outputs; see outset.h. */
 #include "outset.h"
+#include "../util/syserr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,13 +57,13 @@ int outset_commit(outset *o, strbuf *err)
 {
     for (int i = 0; i < o->n; i++)
         if (sync_file(o->tmp[i]) < 0) {
-            strbuf_addf(err, "%s: không ghi được xuống đĩa (%s)", o->final[i], strerror(errno));
+            strbuf_addf(err, "%s: không ghi được xuống đĩa (%s)", o->final[i], sys_error(errno));
             outset_abort(o);
             return -1;
         }
     for (int i = 0; i < o->n; i++)
         if (rename(o->tmp[i], o->final[i]) < 0) {
-            strbuf_addf(err, "%s: không thay được tệp (%s)", o->final[i], strerror(errno));
+            strbuf_addf(err, "%s: không thay được tệp (%s)", o->final[i], sys_error(errno));
             outset_abort(o);
             return -1;
         }
@@ -94,6 +95,6 @@ int outset_ensure_dir(const char *dir, strbuf *err)
         return -1;
     }
     if (mkdir(dir, 0777) == 0) return 0;
-    strbuf_addf(err, "%s: không tạo được thư mục kết quả (%s)", dir, strerror(errno));
+    strbuf_addf(err, "%s: không tạo được thư mục kết quả (%s)", dir, sys_error(errno));
     return -1;
 }

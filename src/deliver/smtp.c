@@ -4,6 +4,7 @@
  * STARTTLS and AUTH (PLAIN or LOGIN, whatever the server offers).
  */
 #include "smtp.h"
+#include "../util/syserr.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -232,7 +233,7 @@ static int password_file(const char *file, strbuf *out, strbuf *err)
 {
     FILE *f = fopen(file, "r");
     if (!f) {
-        strbuf_addf(err, "%s: không đọc được tệp mật khẩu máy chủ thư (%s)", file, strerror(errno));
+        strbuf_addf(err, "%s: không đọc được tệp mật khẩu máy chủ thư (%s)", file, sys_error(errno));
         return -1;
     }
     int c;

@@ -1,6 +1,8 @@
 /* libcsv driven over a byte range, block by block; see csv_stream.h. */
 #include "csv_stream.h"
 #include "decode.h"
+#include "../util/syserr.h"
+#include "../util/progress.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -9,6 +11,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* libcsv's error, in the user's language. */
+static const char *csv_error_text(int e)
+{
+    switch (e) {
+    case CSV_EPARSE: return "dấu ngoặc kép đặt sai chỗ hoặc không đóng";
+    case CSV_ENOMEM: return "không đủ bộ nhớ";
+    case CSV_ETOOBIG: return "một ô quá lớn";
+    default: return "lỗi không rõ của bộ đọc CSV";
+    }
+}
 
 #define BLOCK (256 * 1024)
 #define MAX_CELLS 4096
@@ -68,7 +81,7 @@ static int open_file(const char *path, off_t *size, strbuf *err)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) {
-        strbuf_addf(err, "%s: không mở được tệp (%s)", path, strerror(errno));
+        strbuf_addf(err, "%s: không mở được tệp (%s)", path, sys_error(errno));
         if (fd >= 0) close(fd);
         return -1;
     }
@@ -193,14 +206,15 @@ static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
     for (off_t pos = begin; pos < end && !a->stop;) {
         size_t want = (size_t)(end - pos) < BLOCK ? (size_t)(end - pos) : BLOCK;
         ssize_t n = pread(fd, buf, want, pos);
+        if (n > 0) progress_add(0, n);
         if (n <= 0) {
-            strbuf_addf(err, "%s: lỗi đọc tệp (%s)", path, n < 0 ? strerror(errno) : "hết tệp sớm");
+            strbuf_addf(err, "%s: lỗi đọc tệp (%s)", path, n < 0 ? sys_error(errno) : "hết tệp sớm");
             rc = -1;
             break;
         }
         if (csv_parse(p, buf, (size_t)n, on_field, on_row, a) != (size_t)n) {
             strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s); phần sau của tệp không đọc được",
-                        path, a->index + 2, csv_strerror(csv_error(p)));
+                        path, a->index + 2, csv_error_text(csv_error(p)));
             rc = -1;
             break;
         }
@@ -229,7 +243,7 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
     if (rc == 0 && end >= size && !a->stop &&
         csv_fini(&p, on_field, on_row, a) != 0) {
         strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV ở cuối tệp (%s)", path,
-                    a->index + 2, csv_strerror(csv_error(&p)));
+                    a->index + 2, csv_error_text(csv_error(&p)));
         rc = -1;
     }
     if (bad_index) *bad_index = a->index;
@@ -251,7 +265,7 @@ static int parse_decoded(struct csv_parser *p, strbuf *text, char *delim, row_ac
     }
     if (csv_parse(p, text->buf, text->len, on_field, on_row, a) != text->len) {
         strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s)", path, a->index + 1,
-                    csv_strerror(csv_error(p)));
+                    csv_error_text(csv_error(p)));
         return -1;
     }
     strbuf_reset(text);
@@ -276,6 +290,7 @@ int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record
     ssize_t n;
     int rc = 0;
     while (rc == 0 && !a->stop && (n = read(fd, buf, BLOCK)) > 0) {
+        progress_add(0, n);
         if (decode_feed(dec, buf, (size_t)n, &text) < 0) {
             strbuf_addf(err, "%s: %s", path, decode_error(dec));
             rc = -1;

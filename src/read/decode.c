@@ -19,6 +19,7 @@
 
 #include "util/linefile.h"
 #include "util/text.h"
+#include "../util/syserr.h"
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -163,7 +164,7 @@ static void emit_nfc(strbuf *out, const char *s, size_t n)
     size_t rl = out->alloc - out->len - 1;
     uint8_t *r = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, dst, &rl);
     if (!r) {
-        fprintf(stderr, "mtqg-report: u8_normalize: %s\n", strerror(errno));
+        fprintf(stderr, "mtqg-report: u8_normalize: %s\n", sys_error(errno));
         abort();
     }
     if (r == dst) {
@@ -425,7 +426,7 @@ static iconv_t open_iconv(const char *from, strbuf *err)
 {
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == NO_ICONV)
-        strbuf_addf(err, "iconv không có bảng mã %s: %s", from, strerror(errno));
+        strbuf_addf(err, "iconv không có bảng mã %s: %s", from, sys_error(errno));
     return cd;
 }
 

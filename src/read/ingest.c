@@ -12,6 +12,7 @@
 #include "csv_stream.h"
 #include "inputs.h"
 #include "read_task.h"
+#include "../util/syserr.h"
 
 typedef struct plan {
     input_list in;
@@ -228,7 +229,7 @@ static int merge_rejects(dataset *ds, plan *p, strbuf *err)
     if (ds->rejected_total == 0) return 0;
     if (!(ds->rejects = tmpfile())) {
         strbuf_addf(err, "không tạo được tệp tạm cho danh sách dòng bị loại (%s)",
-                    strerror(errno));
+                    sys_error(errno));
         return -1;
     }
     long before = 0;

@@ -10,6 +10,7 @@
 #include "../util/linefile.h"
 #include "../util/text.h"
 #include "decode.h"
+#include "../util/syserr.h"
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -136,7 +137,7 @@ ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err)
     DIR *d = opendir(cfg->input_dir);
     if (!d) {
         strbuf_addf(err, "%s: không mở được thư mục dữ liệu vào (%s)", cfg->input_dir,
-                    strerror(errno));
+                    sys_error(errno));
         return INGEST_INPUT_MISSING;
     }
     char **names = NULL;

@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "xls_stream.h"
 #include "xlsx_stream.h"
+#include "../util/progress.h"
 
 void read_sink_init(read_sink *s)
 {
@@ -456,7 +457,7 @@ int read_task_row(void *task, const record *r)
     row_view v = {.t = t, .r = r};
     view_fields(&v);
     guess_legacy(&v);
-    t->read++;
+    if ((++t->read & 4095) == 0) progress_add(4096, 0); /* for the progress line */
     if (r->n >= 0 && row_is_empty(r)) {
         t->skipped++;
         return 0;
@@ -543,6 +544,7 @@ void read_task_run(read_task *t)
                               &t->clean_end, NULL, &t->err);
         break;
     }
+    progress_add(t->read & 4095, 0); /* the rows not yet counted in a batch */
     if (rc < 0) {
         t->failed = 1;
     } else if (!in->have_layout) {

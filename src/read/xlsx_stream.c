@@ -28,6 +28,8 @@
 #include <sys/stat.h>
 
 #include "../util/text.h"
+#include "../util/syserr.h"
+#include "../util/progress.h"
 
 #define BLOCK (64 * 1024)     /* inflate/parse unit: memory does not grow with the sheet */
 #define MAX_ROW 1048576L      /* Excel's sheet size: anything beyond is a corrupt file */
@@ -83,7 +85,7 @@ static int pkg_open(pkg *k, const char *path, const xlsx_limits *lim, strbuf *er
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) < 0) {
-        strbuf_addf(err, "%s: không mở được tệp (%s)", path, strerror(errno));
+        strbuf_addf(err, "%s: không mở được tệp (%s)", path, sys_error(errno));
         if (f) fclose(f);
         return -1;
     }
@@ -151,6 +153,7 @@ static int inflate_blocks(pkg *k, const char *name, part_kind kind, uint64_t pac
     uint64_t total = 0;
     for (;;) {
         int n = unzReadCurrentFile(k->zf, k->block, BLOCK);
+        if (n > 0) progress_add(0, n);
         if (n < 0) {
             strbuf_addf(k->err, "%s: tệp hỏng: không giải nén được %s (mã lỗi %d)",
                         k->path, name, n);

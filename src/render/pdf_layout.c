@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../util/text.h"
+#include "../util/syserr.h"
 
 /* Liberation Serif vertical metrics (units of the em), used to centre the
  * glyphs in the line pitch: ascender 0.891, descender 0.216. */
@@ -130,7 +131,7 @@ int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
     if (HPDF_SaveToFile(L->doc, path) == HPDF_OK && !L->error) return 0;
     int why = errno; /* a file error: disk full, file too large ... */
     strbuf_addf(err, "không ghi được tệp PDF %s (lỗi libharu 0x%04X", path, (unsigned)L->error);
-    strbuf_addf(err, why ? ": %s)" : ")", strerror(why));
+    strbuf_addf(err, why ? ": %s)" : ")", sys_error(why));
     /* A half-written file is worse than none; never remove one we did
      * not create. */
     if (!existed) unlink(path);

@@ -7,6 +7,7 @@
 
 #include "../util/decimal.h"
 #include "../util/text.h"
+#include "../util/syserr.h"
 
 enum { FMT_TEXT, FMT_CENTER, FMT_MONEY_INT, FMT_MONEY_DEC, FMT_QTY_INT,
        FMT_QTY_DEC, FMT_RATE, FMT_KINDS };
@@ -306,8 +307,10 @@ int xlsx_write(const char *path, table *const *tables, int ntables,
     lxw_error ce = workbook_close(wb);
     int why = errno; /* a file error: disk full, file too large ... */
     if (e || ce) {
-        strbuf_addf(err, "%s: lỗi ghi tệp Excel (%s", path, lxw_strerror(e ? e : ce));
-        strbuf_addf(err, why && !e ? ": %s)" : ")", strerror(why));
+        /* A system reason when there is one; libxlsxwriter's own texts
+         * are English, so only its code otherwise. */
+        if (why && !e) strbuf_addf(err, "%s: lỗi ghi tệp Excel (%s)", path, sys_error(why));
+        else strbuf_addf(err, "%s: lỗi ghi tệp Excel (mã lỗi libxlsxwriter %d)", path, (int)(e ? e : ce));
         return -1;
     }
     return 0;

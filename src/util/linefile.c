@@ -1,5 +1,6 @@
 /* Line-oriented reading of the template and catalogue files. */
 #include "linefile.h"
+#include "syserr.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -13,7 +14,7 @@ int linefile_open(linefile *lf, const char *path, strbuf *err)
     lf->section = (strbuf)STRBUF_INIT;
     lf->fp = fopen(path, "r");
     if (!lf->fp) {
-        strbuf_addf(err, "%s: không mở được tệp (%s)", path, strerror(errno));
+        strbuf_addf(err, "%s: không mở được tệp (%s)", path, sys_error(errno));
         return -1;
     }
     lf->path = xstrdup(path);

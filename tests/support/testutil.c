@@ -131,6 +131,14 @@ char *tu_config_copy(const char *from, const char *dir, const char *name,
             strbuf_add(&out, line, len);
             strbuf_addch(&out, '\n');
         }
+        /* templates_dir is left out of the samples (templates/ beside them
+         * is found): a copy elsewhere gets it right under [report]. */
+        if (len == 8 && !strncmp(line, "[report]", 8))
+            for (int i = 0; i < n; i++)
+                if (!strcmp(kv[i][0], "templates_dir") && !strstr(src, "\ntemplates_dir")) {
+                    strbuf_addf(&out, "templates_dir = %s\n", kv[i][1]);
+                    done[i] = 1;
+                }
         line = end ? end + 1 : line + len;
     }
     char *path = NULL;

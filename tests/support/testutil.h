@@ -46,7 +46,8 @@ int tu_dir_entries(const char *dir, int hidden_only, strbuf *names);
 /**
  * tu_config_copy - write dir/name: a copy of the ini file from with the
  * line of each key kv[i][0] ("key = ..." or "key=...") replaced by
- * "key = kv[i][1]". Every key must occur in from. Paths in a config are
+ * "key = kv[i][1]". Every key must occur in from, but templates_dir, which
+ * is added under [report] when from has none. Paths in a config are
  * relative to its own folder, so callers pass absolute values. Returns
  * the path written (caller frees), or NULL with the reason in err.
  */

@@ -208,7 +208,7 @@ static void test_bad_flags(void **state)
 {
     fixture *f = *state;
     expect_status(f, prog(f, "--khong-co-co --output '%s'", f->out), EXIT_CONFIG);
-    expect_says(f, "Cách dùng");
+    expect_says(f, "không có tùy chọn \"--khong-co-co\"; xem mtqg-report --help");
     expect_status(f, prog(f, "--output '%s' thua", f->out), EXIT_CONFIG);
     expect_says(f, "thua");
     expect_nothing_written(f);

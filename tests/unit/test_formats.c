@@ -59,7 +59,8 @@ static void run_with(const char *input, int year, const file_setting *fs, output
     }
     o->log = (strbuf)STRBUF_INIT;
     job_options opt = {.threads = 0};
-    o->status = job_run(&cfg, &opt, &o->log);
+    mlog lg = mlog_to_strbuf(&o->log);
+    o->status = job_run(&cfg, &opt, &lg, NULL);
     strbuf xn = STRBUF_INIT, pn = STRBUF_INIT;
     strbuf_addf(&xn, "bao-cao-1719-%s.xlsx", cfg.period_tag);
     strbuf_addf(&pn, "bao-cao-1719-%s.pdf", cfg.period_tag);

@@ -102,7 +102,8 @@ static int run_job(const char *out_dir, const char *in_dir, int threads, long sp
     config_set(&cfg.output_dir, out_dir);
     if (in_dir) config_set(&cfg.input_dir, in_dir);
     job_options opt = {.threads = threads, .split_bytes = split};
-    int rc = job_run(&cfg, &opt, log);
+    mlog lg = mlog_to_strbuf(log);
+    int rc = job_run(&cfg, &opt, &lg, NULL);
     strbuf_release(&err);
     config_free(&cfg);
     return rc;

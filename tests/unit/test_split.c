@@ -128,7 +128,7 @@ static void test_plan_items_per_district(void **state)
     strbuf ini = STRBUF_INIT, log = STRBUF_INIT, only = STRBUF_INIT;
     assert_int_equal(tu_runf(NULL, "sed -e 's|^input_dir .*|input_dir = %s/input|' "
                                    "-e 's|^output_dir .*|output_dir = %s/out|' "
-                                   "-e 's|^templates_dir .*|templates_dir = %s/templates|' "
+                                   "-e '/^\\[report\\]/a templates_dir = %s/templates' "
                                    "ke-hoach.ini > '%s/kh.ini' && printf '[job.huyen]\\nsplit = district\\n' >> '%s/kh.ini'",
                              cwd, dir, cwd, dir, dir), 0);
     strbuf_addf(&ini, "%s/kh.ini", dir);
