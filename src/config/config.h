@@ -4,7 +4,7 @@
  * Relative paths in the file are taken from the file's own folder, so a
  * cron job can run from anywhere.
  *
- * iniparser 4.1 traps handled here (library-notes.md): lines over 1024
+ * iniparser 4.1 traps handled here (docs/library-notes.md): lines over 1024
  * bytes and bad lines are found by our own pre-scan with a line number;
  * integers are read base 10 by us (iniparser reads "08" as octal); only
  * "section:key" lookups are made (CVE-2023-33461).

@@ -6,7 +6,7 @@
  * records (and not inside a quoted field with an embedded newline), which
  * is the one case where a split at a newline is wrong.
  *
- * libcsv traps handled here (library-notes.md): a UTF-8 byte-order mark is
+ * libcsv traps handled here (docs/library-notes.md): a UTF-8 byte-order mark is
  * skipped, csv_fini flushes a last row without a newline, CSV_STRICT turns
  * malformed quoting into an error with a row number. Blank lines are rows
  * too (a spreadsheet numbers them, and reject row numbers must match), so

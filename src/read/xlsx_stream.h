@@ -5,7 +5,7 @@
  * ingest stage reads a CSV export and an Excel file the same way.
  *
  * Built on minizip (the zip package) and expat (the XML parts), since no
- * Debian library reads .xlsx (library-notes.md, "Reading XLSX"). The sheet
+ * Debian library reads .xlsx (docs/library-notes.md, "Reading XLSX"). The sheet
  * is inflated in 64 KiB blocks and fed to expat as it comes: memory is the
  * shared-string table plus one row, whatever the number of rows. The
  * package is untrusted input: declared and actual uncompressed sizes and

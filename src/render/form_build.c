@@ -80,7 +80,7 @@ static void setup_columns(table *t, const form *f)
     }
 }
 
-/* Sheet names: at most 31 characters, none of []:*?/\ (library-notes.md). */
+/* Sheet names: at most 31 characters, none of []:*?/\ (docs/library-notes.md). */
 static void sheet_name(strbuf *out, const char *s)
 {
     for (; *s && out->len < 31;) {

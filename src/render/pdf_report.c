@@ -1,5 +1,5 @@
 /*
- * pdf_report: the Nghị định 30/2020 page layout of a document (domain.md
+ * pdf_report: the Nghị định 30/2020 page layout of a document (docs/domain.md
  * §6) on top of pdf_layout and pdf_table. Sizes and positions follow the
  * decree's Phụ lục I; everything printed comes from the document, except
  * the national motto and "Nơi nhận:".

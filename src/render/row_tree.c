@@ -1,5 +1,5 @@
 /*
- * The three row groupings. Numbering follows domain.md §8: TỔNG SỐ first,
+ * The three row groupings. Numbering follows docs/domain.md §8: TỔNG SỐ first,
  * sections with Roman numerals, items with Arabic numbers; projects keep
  * their own numbers (Dự án 3, 3.1) so a table reads like the catalogue.
  */

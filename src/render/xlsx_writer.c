@@ -159,7 +159,7 @@ static lxw_error write_title_block(lxw_worksheet *ws, const sheet_formats *sf, c
     lxw_error e = worksheet_write_string(ws, 0, last, t->form_name ? t->form_name : "", sf->form_name);
     worksheet_set_row(ws, 1, 36, NULL);
     if (!e && t->title) {
-        strbuf up = STRBUF_INIT; /* titles are upper case (domain.md §8) */
+        strbuf up = STRBUF_INIT; /* titles are upper case (docs/domain.md §8) */
         if (text_upper(&up, t->title, strlen(t->title)) < 0) strbuf_adds(&up, t->title);
         e = worksheet_merge_range(ws, 1, 0, 1, last, up.buf, sf->title);
         strbuf_release(&up);

@@ -1,9 +1,9 @@
 /*
  * xlsx_writer: the workbook back end. One sheet per table, in the official
- * table practice (domain.md §8): title block, unit line, merged multi-level
+ * table practice (docs/domain.md §8): title block, unit line, merged multi-level
  * header, column-number row, TỔNG SỐ first, bold subtotals; subtotals and
  * derived columns are formulas whose cached values are the exact figures
- * the project computed (library-notes.md: viewers show the cached value);
+ * the project computed (docs/library-notes.md: viewers show the cached value);
  * A4 landscape fitted to the page width, header rows repeated on every
  * printed page, frozen panes.
  *

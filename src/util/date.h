@@ -1,7 +1,7 @@
 /*
  * date: calendar dates as integers yyyymmdd, so that comparing two dates is
  * comparing two ints. Parsing accepts the forms exports use (25/5/2023,
- * 05/03/2024, 2024-03-05); formatting writes the forms domain.md §7 and
+ * 05/03/2024, 2024-03-05); formatting writes the forms docs/domain.md §7 and
  * Nghị định 30 ask for.
  */
 #ifndef MTQG_DATE_H

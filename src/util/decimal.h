@@ -6,7 +6,7 @@
  * the path from input text to output figure goes through binary floating
  * point, so sums of a million rows are exact to the đồng.
  *
- * Parsing follows a configured convention (domain.md §7): the Vietnamese
+ * Parsing follows a configured convention (docs/domain.md §7): the Vietnamese
  * one (1.473.139,5) also accepts plain numbers (1473139.5: at most one '.',
  * no ',', and 1-2 or 4+ digits after the '.'); the English one reads
  * 1,473,139.5. A value that does not fit the convention is an error, never a
