@@ -12,14 +12,16 @@ set -eu
 
 # build: compiler, libraries and fonts the program needs to build and run.
 # test:  what `make test` uses besides (cmocka, pdftotext, valgrind,
-#        LibreOffice for files made by another tool, Debian's python3 with
+#        LibreOffice Calc and Writer for files made by or opened in another
+#        tool, Debian's python3 with openpyxl and python-docx,
 #        aiosmtpd for the SMTP test server, openssl for its certificate,
-#        systemd's analyzer for the installed units, util-linux's `script`).
+#        strace to kill the program at a chosen call, systemd's analyzer for
+#        the installed units, bsdutils' `script` for a pseudo-terminal).
 PKGS_BUILD="build-essential pkg-config libxlsxwriter-dev libhpdf-dev libcsv-dev
 libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev
 zlib1g-dev libcurl4-openssl-dev libssl-dev fonts-liberation2"
-PKGS_TEST="libcmocka-dev poppler-utils valgrind libreoffice-calc-nogui
-python3 python3-aiosmtpd python3-openpyxl openssl strace systemd bsdutils"
+PKGS_TEST="libcmocka-dev poppler-utils valgrind libreoffice-calc-nogui libreoffice-writer-nogui
+python3 python3-aiosmtpd python3-openpyxl python3-docx openssl strace systemd bsdutils"
 
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1

@@ -21,6 +21,7 @@
 #include "../model/dataset.h"
 #include "../read/ingest.h"
 #include "../read/rejects.h"
+#include "../render/docx_writer.h"
 #include "../render/facts.h"
 #include "../render/form.h"
 #include "../render/pdf_layout.h"
@@ -276,12 +277,21 @@ static int write_outputs(job *j, facts *f)
         if (!threaded) write_xlsx(&xw);
     }
     document *d = NULL;
-    if (cfg->outputs & OUTPUT_PDF) {
+    if (cfg->outputs & (OUTPUT_PDF | OUTPUT_DOCX)) {
         /* The document takes the tables; they live until document_free. */
         d = report_doc_build(&j->words, f, cfg, j->tables, j->ntables, &j->err);
+        rc = d ? 0 : -1;
+    }
+    if (rc == 0 && (cfg->outputs & OUTPUT_PDF)) {
         char *name = output_name(cfg, j->unit, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        rc = d ? pdf_report_write(d, cfg->font_dir, tmp, &j->err) : -1;
+        rc = pdf_report_write(d, cfg->font_dir, tmp, &j->err);
+        free(name);
+    }
+    if (rc == 0 && (cfg->outputs & OUTPUT_DOCX)) {
+        char *name = output_name(cfg, j->unit, ".docx");
+        const char *tmp = outset_add(&j->out, cfg->output_dir, name);
+        rc = docx_write(d, tmp, &j->err);
         free(name);
     }
     if (threaded) pthread_join(tid, NULL);

@@ -38,7 +38,7 @@ void config_defaults(config *c)
                           "forms/03_gn_du_an.txt, forms/04_gn_xa.txt, "
                           "forms/05_chi_tieu.txt, forms/06_kiem_tra.txt");
     config_set(&c->output_name, "bao-cao-1719");
-    c->outputs = OUTPUT_XLSX | OUTPUT_PDF;
+    c->outputs = OUTPUT_XLSX | OUTPUT_PDF | OUTPUT_DOCX;
     c->numconv = NUMCONV_VI;
     c->amount_scale = 6;
     c->disbursement = DISB_PAYMENTS;
@@ -168,6 +168,7 @@ static int parse_outputs(const char *value, int *out)
     for (int i = 0; i < n; i++) {
         if (!strcmp(f[i], "xlsx")) bits |= OUTPUT_XLSX;
         else if (!strcmp(f[i], "pdf")) bits |= OUTPUT_PDF;
+        else if (!strcmp(f[i], "docx")) bits |= OUTPUT_DOCX;
         else if (*f[i]) rc = -1;
     }
     free(copy);
@@ -228,7 +229,7 @@ static int apply_key(config *c, const key_spec *k, const char *v, const char *ba
         return 0;
     case K_OUTPUTS:
         if (parse_outputs(v, &iv) < 0)
-            return key_error(err, c, k, v, "cần xlsx, pdf hoặc cả hai");
+            return key_error(err, c, k, v, "cần một hay nhiều trong xlsx, pdf, docx");
         *(int *)field = iv;
         return 0;
     case K_LIST:

@@ -16,7 +16,7 @@
 #include "../util/decimal.h"
 #include "../util/strbuf.h"
 
-enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2 };
+enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2, OUTPUT_DOCX = 4 };
 typedef enum { DISB_PAYMENTS = 0, DISB_SNAPSHOT = 1 } disb_mode;
 typedef enum { REJECT_REPORT = 0, REJECT_FAIL = 1 } reject_policy;
 typedef enum { EMPTY_IS_ERROR = 0, EMPTY_IS_ZERO = 1 } empty_policy;
