@@ -84,7 +84,7 @@ static void test_shipped_config(void **state)
     assert_string_equal(c.templates_dir, "templates");
     assert_string_equal(c.font_dir, "/usr/share/fonts/truetype/liberation2");
     assert_string_equal(c.output_name, "bao-cao-1719");
-    assert_int_equal(c.outputs, OUTPUT_XLSX | OUTPUT_PDF);
+    assert_int_equal(c.outputs, OUTPUT_XLSX | OUTPUT_PDF | OUTPUT_DOCX);
     assert_int_equal(c.numconv, NUMCONV_VI);
     assert_int_equal(c.amount_scale, 6);
     assert_int_equal(c.disbursement, DISB_PAYMENTS);
@@ -121,7 +121,7 @@ static void test_defaults(void **state)
     config_defaults(&c);
     assert_string_equal(c.input_dir, "input");
     assert_string_equal(c.templates_dir, "templates");
-    assert_int_equal(c.outputs, OUTPUT_XLSX | OUTPUT_PDF);
+    assert_int_equal(c.outputs, OUTPUT_XLSX | OUTPUT_PDF | OUTPUT_DOCX);
     assert_int_equal(c.amount_scale, 6);
     assert_int_equal(c.numconv, NUMCONV_VI);
     assert_int_equal(c.year, 0);
@@ -245,7 +245,7 @@ static void test_enums(void **state)
     err_has(f, "fr");
     assert_int_equal(load_text(f, "[report]\namount_unit = trie\n"), -1);
     err_has(f, "amount_unit");
-    assert_int_equal(load_text(f, "[report]\noutputs = xlsx, docx\n"), -1);
+    assert_int_equal(load_text(f, "[report]\noutputs = xlsx, odt\n"), -1);
     err_has(f, "outputs");
 }
 
