@@ -291,7 +291,9 @@ static int write_outputs(job *j, facts *f)
     if (rc == 0 && (cfg->outputs & OUTPUT_DOCX)) {
         char *name = output_name(cfg, j->unit, ".docx");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        rc = docx_write(d, tmp, &j->err);
+        char *styles = config_template_path(cfg, "word/styles.xml");
+        rc = docx_write(d, styles, tmp, &j->err);
+        free(styles);
         free(name);
     }
     if (threaded) pthread_join(tid, NULL);

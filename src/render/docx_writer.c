@@ -485,65 +485,6 @@ static const char HEADER_EMPTY[] =
     "<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
     "<w:p><w:pPr><w:pStyle w:val=\"Header\"/></w:pPr></w:p></w:hdr>";
 
-/* One named paragraph style: id, name, then pPr and rPr contents. */
-static void style(strbuf *x, const char *id, const char *name, const char *ppr, const char *rpr)
-{
-    strbuf_addf(x, "<w:style w:type=\"paragraph\" w:customStyle=\"%d\" w:styleId=\"%s\">"
-                   "<w:name w:val=\"%s\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/>"
-                   "<w:pPr>%s</w:pPr><w:rPr>%s</w:rPr></w:style>",
-                strncmp(id, "Heading", 7) != 0, id, name, ppr, rpr);
-}
-
-static void styles(strbuf *x)
-{
-    strbuf_adds(x, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-                   "<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-                   "<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Times New Roman\" "
-                   "w:hAnsi=\"Times New Roman\" w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/>"
-                   "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault>"
-                   "<w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>"
-                   "</w:pPr></w:pPrDefault></w:docDefaults>"
-                   /* Body text: justified, first-line indent 1,27 cm, 6 pt after, spacing 1,2. */
-                   "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/>"
-                   "<w:qFormat/><w:pPr><w:spacing w:after=\"120\" w:line=\"288\" w:lineRule=\"auto\"/>"
-                   "<w:ind w:firstLine=\"720\"/><w:jc w:val=\"both\"/></w:pPr></w:style>");
-    style(x, "Heading1", "heading 1", "<w:keepNext/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"left\"/><w:outlineLvl w:val=\"0\"/>",
-          "<w:b/><w:bCs/>");
-    style(x, "Heading2", "heading 2", "<w:keepNext/><w:outlineLvl w:val=\"1\"/>", "<w:b/><w:bCs/>");
-    style(x, "Heading3", "heading 3", "<w:keepNext/><w:outlineLvl w:val=\"2\"/>", "<w:i/><w:iCs/>");
-    style(x, "Bullet", "Gạch đầu dòng", "", "");
-    style(x, "Notice", "Ghi chú khung",
-          "<w:pBdr><w:top w:val=\"single\" w:sz=\"4\" w:space=\"4\" w:color=\"000000\"/><w:left w:val=\"single\" "
-          "w:sz=\"4\" w:space=\"4\" w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"4\" "
-          "w:color=\"000000\"/><w:right w:val=\"single\" w:sz=\"4\" w:space=\"4\" w:color=\"000000\"/></w:pBdr>"
-          "<w:ind w:firstLine=\"0\"/>",
-          "<w:sz w:val=\"26\"/><w:szCs w:val=\"26\"/>");
-    style(x, "Header", "Tiêu đề văn bản", "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>", "");
-    style(x, "Rule", "Đường kẻ", "<w:spacing w:after=\"0\" w:line=\"120\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/>",
-          "<w:sz w:val=\"8\"/>");
-    style(x, "DocType", "Tên loại văn bản", "<w:spacing w:before=\"360\" w:after=\"0\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>",
-          "<w:b/><w:bCs/>");
-    style(x, "DocTitle", "Trích yếu", "<w:spacing w:after=\"0\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>", "<w:b/><w:bCs/>");
-    style(x, "RecipientsTitle", "Nơi nhận", "<w:spacing w:before=\"240\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\"/>",
-          "<w:b/><w:i/><w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
-    style(x, "Recipient", "Người nhận", "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:left=\"170\" w:hanging=\"170\" w:firstLine=\"0\"/>",
-          "<w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/>");
-    style(x, "Signature", "Chữ ký", "<w:spacing w:before=\"240\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>",
-          "<w:b/><w:bCs/><w:sz w:val=\"26\"/><w:szCs w:val=\"26\"/>");
-    style(x, "AppendixLabel", "Phụ lục", "<w:spacing w:after=\"60\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>", "<w:b/><w:bCs/>");
-    style(x, "TableTitle", "Tên biểu", "<w:spacing w:after=\"0\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>", "<w:b/><w:bCs/>");
-    style(x, "TableSubtitle", "Phạm vi biểu", "<w:spacing w:after=\"0\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>", "<w:i/><w:iCs/>");
-    style(x, "TableUnit", "Đơn vị tính", "<w:spacing w:after=\"60\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"right\"/>",
-          "<w:i/><w:iCs/><w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
-    style(x, "TableHead", "Tiêu đề cột", "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>",
-          "<w:b/><w:bCs/><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>");
-    style(x, "TableNumber", "Số thứ tự cột", "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>",
-          "<w:i/><w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>");
-    style(x, "TableText", "Nội dung bảng", "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\"/>",
-          "<w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/>");
-    strbuf_adds(x, "</w:styles>");
-}
-
 /* ---- the package ------------------------------------------------------- */
 
 /* One part, deflated, with a fixed date (1/1/2020) for identical bytes. */
@@ -560,11 +501,15 @@ static int add_part(zipFile zf, const char *name, const char *data, size_t len)
     return rc;
 }
 
-int docx_write(const document *d, const char *path, strbuf *err)
+int docx_write(const document *d, const char *styles_path, const char *path, strbuf *err)
 {
     strbuf doc = STRBUF_INIT, sty = STRBUF_INIT;
+    if (strbuf_read_file(&sty, styles_path, 1 << 20) < 0) {
+        strbuf_addf(err, "%s: không đọc được kiểu văn bản Word (%s)", styles_path, sys_error(errno));
+        strbuf_release(&sty);
+        return -1;
+    }
     body(&doc, d);
-    styles(&sty);
     errno = 0;
     zipFile zf = zipOpen64(path, APPEND_STATUS_CREATE);
     int rc = zf ? 0 : -1;

@@ -26,9 +26,11 @@
 #include "document.h"
 
 /**
- * docx_write - write document d as a .docx file at path. Returns 0, or -1
- * with a Vietnamese message naming path appended to err.
+ * docx_write - write document d as a .docx file at path, with the named
+ * styles of the XML file styles_path (templates/word/styles.xml: the
+ * style ids this writer uses). Returns 0, or -1 with a Vietnamese message
+ * naming the file appended to err.
  */
-int docx_write(const document *d, const char *path, strbuf *err);
+int docx_write(const document *d, const char *styles_path, const char *path, strbuf *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include "strbuf.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,4 +152,26 @@ void strbuf_trim(strbuf *sb)
     if (!sb->alloc) return;
     memmove(sb->buf, sb->buf + b, e - b);
     strbuf_setlen(sb, e - b);
+}
+
+int strbuf_read_file(strbuf *sb, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    char buf[8192];
+    size_t n, total = 0;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if ((total += n) > max) {
+            errno = EFBIG;
+            rc = -1;
+            break;
+        }
+        strbuf_add(sb, buf, n);
+    }
+    if (rc == 0 && ferror(f)) rc = -1;
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    return rc;
 }

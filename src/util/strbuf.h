@@ -41,6 +41,11 @@ char *strbuf_detach(strbuf *sb, size_t *len);
 void strbuf_release(strbuf *sb);
 /** Remove leading and trailing ASCII white space. */
 void strbuf_trim(strbuf *sb);
+/**
+ * strbuf_read_file - append the whole file at path (at most max bytes).
+ * Returns 0, or -1 with errno set (EFBIG when the file is larger than max).
+ */
+int strbuf_read_file(strbuf *sb, const char *path, size_t max);
 
 /** strdup that aborts on out-of-memory, like every allocator here. */
 char *xstrdup(const char *s);

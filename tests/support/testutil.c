@@ -219,3 +219,26 @@ long tu_grey_dark(const tu_grey *g, int x0, int y0, int x1, int y1)
             n += g->px[(size_t)y * (size_t)g->w + (size_t)x] < 128;
     return n;
 }
+
+int tu_scratch_setup(void **state, const char *tag, const char *need)
+{
+    tu_scratch *f = calloc(1, sizeof *f);
+    f->dir = tu_tmpdir(tag);
+    f->out = (strbuf)STRBUF_INIT;
+    *state = f;
+    if (!getcwd(f->cwd, sizeof f->cwd) || access(need, F_OK)) {
+        fprintf(stderr, "%s: run from the repository root after `make %s`\n", tag, need);
+        return -1;
+    }
+    return f->dir ? 0 : -1;
+}
+
+int tu_scratch_teardown(void **state)
+{
+    tu_scratch *f = *state;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    strbuf_release(&f->out);
+    free(f);
+    return 0;
+}

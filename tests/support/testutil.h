@@ -54,6 +54,25 @@ int tu_dir_entries(const char *dir, int hidden_only, strbuf *names);
 char *tu_config_copy(const char *from, const char *dir, const char *name,
                      const char *const (*kv)[2], int n, strbuf *err);
 
+/**
+ * A scratch fixture for tests that run the program as a process from the
+ * repository root: a fresh folder, the root, and a buffer for output.
+ */
+typedef struct tu_scratch {
+    char *dir;
+    char cwd[4096];
+    strbuf out;
+} tu_scratch;
+
+/**
+ * tu_scratch_setup - a cmocka setup: *state becomes a new tu_scratch whose
+ * folder is tagged tag; fails (with a line on stderr) unless the file need
+ * is there, i.e. the test runs from the root after the build it needs.
+ */
+int tu_scratch_setup(void **state, const char *tag, const char *need);
+/** tu_scratch_teardown - a cmocka teardown for tu_scratch_setup. */
+int tu_scratch_teardown(void **state);
+
 /** tu_pdf_pages - the page count pdfinfo reports for pdf; -1 when it fails. */
 int tu_pdf_pages(const char *pdf);
 /** tu_pdf_text's layout: pdftotext's reading order, or its -layout mode. */

@@ -32,33 +32,16 @@
 #define MAN1 "docs/mtqg-report.1"
 #define MAN5 "docs/mtqg-report.ini.5"
 
-typedef struct fixture {
-    char *dir;
-    char cwd[4096];
-    strbuf out;
-} fixture;
+typedef tu_scratch fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_tmpdir("cli");
-    f->out = (strbuf)STRBUF_INIT;
-    *state = f;
-    if (!getcwd(f->cwd, sizeof f->cwd) || access(SAN_BIN, X_OK) || access(MAN1, R_OK)) {
-        fprintf(stderr, "test_cli: run from the repository root after `make %s`\n", SAN_BIN);
-        return -1;
-    }
-    return f->dir ? 0 : -1;
+    return tu_scratch_setup(state, "cli", SAN_BIN);
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    strbuf_release(&f->out);
-    free(f);
-    return 0;
+    return tu_scratch_teardown(state);
 }
 
 /* Every "--name" that starts an entry: in --help a line "  --name ...", in

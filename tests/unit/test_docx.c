@@ -26,33 +26,16 @@
 #define PY "/usr/bin/python3"
 #define BASE "bao-cao-1719-2024"
 
-typedef struct fixture {
-    char *dir;
-    char cwd[4096];
-    strbuf out;
-} fixture;
+typedef tu_scratch fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_tmpdir("docx");
-    f->out = (strbuf)STRBUF_INIT;
-    *state = f;
-    if (!getcwd(f->cwd, sizeof f->cwd) || access(SAN_BIN, X_OK)) {
-        fprintf(stderr, "test_docx: run from the repository root after `make %s`\n", SAN_BIN);
-        return -1;
-    }
-    return f->dir ? 0 : -1;
+    return tu_scratch_setup(state, "docx", SAN_BIN);
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    strbuf_release(&f->out);
-    free(f);
-    return 0;
+    return tu_scratch_teardown(state);
 }
 
 /* The sample into dir/sub; fails the test unless it exits 0. */

@@ -28,33 +28,16 @@
 #define SHIMS "tests/support/fresh-debian"
 #define SCRIPT "scripts/install-deps.sh"
 
-typedef struct fixture {
-    char *dir;
-    char cwd[4096];
-    strbuf out;
-} fixture;
+typedef tu_scratch fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_tmpdir("install");
-    f->out = (strbuf)STRBUF_INIT;
-    *state = f;
-    if (!getcwd(f->cwd, sizeof f->cwd) || access(SCRIPT, R_OK) || access("build/rel/mtqg-report", X_OK)) {
-        fprintf(stderr, "test_install: run from the repository root after `make build/rel/mtqg-report`\n");
-        return -1;
-    }
-    return f->dir ? 0 : -1;
+    return tu_scratch_setup(state, "install", "build/rel/mtqg-report");
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    strbuf_release(&f->out);
-    free(f);
-    return 0;
+    return tu_scratch_teardown(state);
 }
 
 /* The shims validate names with apt-cache, which needs the package lists:
