@@ -200,19 +200,22 @@ static int write_rejects(job *j, const char *name)
     return 0;
 }
 
-/* A check form with no assigned totals for the year is left out. */
+/* A check form with no assigned totals for the year is left out. Returns
+ * EXIT_OK, or the status of the failure. */
 static int build_tables(job *j, const vars *v)
 {
+    static const int status_of[] = {EXIT_CONFIG, EXIT_DATA, EXIT_INTERNAL};
     int n = 0;
     for (int i = 0; i < j->nforms; i++) {
-        table *t = form_build(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err);
-        if (!t) return -1;
+        form_error kind;
+        table *t = form_build_kind(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err, &kind);
+        if (!t) return status_of[kind];
         if (j->forms[i].rows == ROWS_CONTROL && t->nrows == 0) table_free(t);
         else j->tables[n++] = t;
     }
     j->ntables = n;
     stage_done(j, "bảng");
-    return 0;
+    return EXIT_OK;
 }
 
 /* A fixed document date keeps two runs' workbooks byte-identical. */
@@ -433,8 +436,8 @@ static int deliver(job *j)
 /* Tables, document and files from the current dataset. */
 static int produce(job *j, facts *f, const char *to, int status)
 {
-    if (build_tables(j, &f->scalars) < 0)
-        return fail(j, strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
+    int built = build_tables(j, &f->scalars);
+    if (built != EXIT_OK) return fail(j, built);
     if (j->opt->check) return status;
     if (queue_mail(j, f, to) < 0) return fail(j, EXIT_CONFIG);
     if (!j->unit) dataset_release_aggregates(&j->ds);
