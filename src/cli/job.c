@@ -308,10 +308,13 @@ static int take_output_dir(job *j)
     if (outset_ensure_dir(cfg->output_dir, &j->err) < 0) return fail(j, EXIT_OUTPUT);
     int rc = lock_acquire(&j->lock, cfg->output_dir, j->opt->lock_wait, &j->err);
     if (rc) return fail(j, rc > 0 ? EXIT_BUSY : EXIT_OUTPUT);
-    int removed = lock_clean_temporaries(cfg->output_dir);
+    int removed = lock_clean_temporaries(cfg->output_dir) + outset_collect(cfg->output_dir);
     if (removed)
         strbuf_addf(j->log, "mtqg-report: đã xóa %d tệp tạm của một lần chạy bị ngắt\n", removed);
-    return EXIT_OK;
+    char *set = output_name(cfg, NULL, "");
+    int rc_open = outset_open(&j->out, cfg->output_dir, set, &j->err);
+    free(set);
+    return rc_open < 0 ? fail(j, EXIT_OUTPUT) : EXIT_OK;
 }
 
 /* The digest of everything the outputs depend on: config, templates and

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/job.h"
@@ -178,6 +179,144 @@ static void test_overflow_derived_column(void **state)
     table_free(t);
 }
 
+/* ---- 2. the output set replaced as one set ----------------------------- */
+
+#define REL_BIN "build/rel/mtqg-report"
+#define NAMES_N 4
+static const char *const SET_NAMES[NAMES_N] = {BASE ".xlsx", BASE ".pdf", BASE "-dong-bi-loai.csv",
+                                               BASE ".manifest.json"};
+
+/* sha256sum's digest of path (an independent tool), into hex. */
+static int sha256_of(const char *path, char hex[65])
+{
+    strbuf out = STRBUF_INIT;
+    int rc = tu_runf(&out, "sha256sum '%s' 2>/dev/null", path) == 0 && out.len >= 64 ? 0 : -1;
+    if (rc == 0) memcpy(hex, out.buf, 64), hex[64] = '\0';
+    strbuf_release(&out);
+    return rc;
+}
+
+/*
+ * The folder holds one whole set: every documented name reads a file, and
+ * every output the manifest lists has the bytes the manifest says. The
+ * manifest's inputs_digest (which set it is) goes to digest.
+ */
+static void expect_whole_set(const char *out, char digest[65], const char *when)
+{
+    for (int i = 0; i < NAMES_N; i++) {
+        char *p = tu_path(out, SET_NAMES[i]);
+        struct stat st;
+        if (stat(p, &st) < 0) fail_msg("%s: %s is missing", when, SET_NAMES[i]);
+        free(p);
+    }
+    char *mp = tu_path(out, BASE ".manifest.json");
+    char *m = tu_read_file(mp, NULL);
+    if (!m) fail_msg("%s: no manifest", when);
+    const char *d = strstr(m, "\"inputs_digest\": \"");
+    if (!d) fail_msg("%s: manifest without inputs_digest", when);
+    memcpy(digest, d + 18, 64);
+    digest[64] = '\0';
+    const char *o = strstr(m, "\"outputs\"");
+    int listed = 0;
+    for (const char *p = o ? strstr(o, "{\"path\": \"") : NULL; p; p = strstr(p + 1, "{\"path\": \"")) {
+        const char *ps = p + 10, *pe = strchr(ps, '"');
+        const char *h = strstr(p, "\"sha256\": \"");
+        if (!pe || !h) fail_msg("%s: manifest outputs unreadable", when);
+        char path[4096], want[65], got[65];
+        snprintf(path, sizeof path, "%.*s", (int)(pe - ps), ps);
+        memcpy(want, h + 11, 64);
+        want[64] = '\0';
+        if (sha256_of(path, got) < 0) fail_msg("%s: %s (listed in the manifest) cannot be read", when, path);
+        if (strcmp(got, want)) fail_msg("%s: %s is not the file the manifest lists (a mixed set)", when, path);
+        listed++;
+    }
+    if (listed != NAMES_N - 1) fail_msg("%s: the manifest lists %d outputs, want %d", when, listed, NAMES_N - 1);
+    free(m);
+    free(mp);
+}
+
+/* The release build under strace, killed at the n-th call of syscall. */
+static int killed_run(fixture *f, const char *syscall, int n)
+{
+    strbuf_reset(&f->log);
+    return tu_runf(&f->log, "strace -f -qq -o /dev/null -e trace=%s -e inject=%s:signal=KILL:when=%d "
+                   REL_BIN " --config '%s' 2>&1", syscall, syscall, n, f->ini);
+}
+
+/* A second set's input: one more plan row changes every output. */
+static void change_inputs(fixture *f)
+{
+    char *p = tu_path(f->in, "ke_hoach_2024.csv");
+    assert_int_equal(tu_runf(NULL, "printf '%%s\\n' '" ROW_XA1 "1,thêm' >> '%s'", p), 0);
+    free(p);
+}
+
+static void sample_inputs(fixture *f)
+{
+    assert_int_equal(tu_runf(NULL, "cp input/*.csv '%s/'", f->in), 0);
+}
+
+/*
+ * A folder a previous version wrote (regular files) and a run killed at
+ * each rename of its commit (taking the folder over, linking each name,
+ * switching): after every kill the folder holds the whole previous set;
+ * the run that is not killed leaves the whole new one.
+ */
+static void test_set_killed_at_each_rename(void **state)
+{
+    fixture *f = *state;
+    if (access("/usr/bin/strace", X_OK) || access(REL_BIN, X_OK)) fail_msg("needs strace and " REL_BIN);
+    sample_inputs(f);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    char a[65], now[65];
+    expect_whole_set(f->out, a, "the first run");
+    /* The old version's folder: the same four files, regular. */
+    char *plain = tu_path(f->dir, "plain");
+    assert_int_equal(tu_runf(NULL, "mkdir '%s' && cp -L '%s'/*.* '%s/'", plain, f->out, plain), 0);
+    change_inputs(f);
+    int n, rc = -1;
+    for (n = 1; n <= 20; n++) {
+        assert_int_equal(tu_runf(NULL, "rm -rf '%s' && cp -r '%s' '%s'", f->out, plain, f->out), 0);
+        rc = killed_run(f, "rename", n);
+        if (rc == EXIT_OK) break;
+        char when[64];
+        snprintf(when, sizeof when, "killed at rename %d", n);
+        expect_whole_set(f->out, now, when);
+        if (strcmp(now, a)) fail_msg("%s: the folder holds a set other than the previous one", when);
+    }
+    if (rc != EXIT_OK) fail_msg("the run never completed under strace:\n%s", f->log.buf);
+    if (n < 4) fail_msg("only %d renames: the commit was not exercised", n - 1);
+    expect_whole_set(f->out, now, "the completed run");
+    if (!strcmp(now, a)) fail_msg("the completed run left the previous set");
+    free(plain);
+}
+
+/* Killed after the switch (removing the previous generation): the new set
+ * is whole, and the next run removes what was left. */
+static void test_set_killed_after_switch(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    char a[65], b[65];
+    expect_whole_set(f->out, a, "the first run");
+    change_inputs(f);
+    int rc = killed_run(f, "rmdir", 1);
+    if (rc == EXIT_OK) fail_msg("the run was not killed at rmdir:\n%s", f->log.buf);
+    expect_whole_set(f->out, b, "killed removing the previous generation");
+    if (!strcmp(a, b)) fail_msg("killed after the switch, the folder holds the previous set");
+    strbuf names = STRBUF_INIT;
+    char *state_dir = tu_path(f->out, ".mtqg");
+    int before = tu_dir_entries(state_dir, 0, &names);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    expect_says(f, "đã xóa");
+    strbuf_reset(&names);
+    int after = tu_dir_entries(state_dir, 0, &names);
+    if (after != 2 || before <= after) fail_msg(".mtqg holds%s (before the clean run: %d entries)", names.buf, before);
+    strbuf_release(&names);
+    free(state_dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +324,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overflow_across_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow_negative, setup, teardown),
         cmocka_unit_test(test_overflow_derived_column),
+        cmocka_unit_test_setup_teardown(test_set_killed_at_each_rename, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
