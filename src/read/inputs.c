@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../util/linefile.h"
+#include "../util/regfile.h"
 #include "../util/text.h"
 #include "decode.h"
 
@@ -126,6 +127,7 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
     f->kind = (input_kind)kind;
     f->format = (input_format)format;
     f->settings = in;
+    if (regfile_check(f->path, err) < 0) return -1; /* a FIFO or device never opened */
     if (legacy_of(f, in, err) < 0) return -1;
     return delim_of(in, f->path, &f->delim, err);
 }

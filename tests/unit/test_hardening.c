@@ -75,7 +75,8 @@ static int teardown(void **state)
 
 static int prog(fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The program with args (printf format); stdout and stderr in f->log. */
+/* The program with args (printf format); stdout and stderr in f->log. A
+ * run that hangs ends after 5 minutes with status 124, failing the test. */
 static int prog(fixture *f, const char *fmt, ...)
 {
     strbuf args = STRBUF_INIT;
@@ -84,7 +85,7 @@ static int prog(fixture *f, const char *fmt, ...)
     strbuf_vaddf(&args, fmt, ap);
     va_end(ap);
     strbuf_reset(&f->log);
-    int rc = tu_runf(&f->log, SAN_BIN " %s 2>&1", args.buf);
+    int rc = tu_runf(&f->log, "timeout 300 " SAN_BIN " %s 2>&1", args.buf);
     strbuf_release(&args);
     return rc;
 }
@@ -317,6 +318,39 @@ static void test_set_killed_after_switch(void **state)
     free(state_dir);
 }
 
+/* ---- 4. only regular files are opened as inputs ----------------------- */
+
+/* A FIFO named like an input: the run refuses it at once (exit 3, naming
+ * it) instead of blocking in open() with the folder's lock held. timeout
+ * ends a run that hangs (status 124). */
+static void test_fifo_input(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    char *fifo = tu_path(f->in, "giai_ngan_ong.csv");
+    assert_int_equal(tu_runf(NULL, "mkfifo '%s'", fifo), 0);
+    strbuf_reset(&f->log);
+    expect_status(f, tu_runf(&f->log, "timeout 60 " SAN_BIN " --config '%s' 2>&1", f->ini), EXIT_DATA);
+    expect_says(f, "giai_ngan_ong.csv");
+    expect_says(f, "FIFO");
+    expect_no_report(f);
+    free(fifo);
+}
+
+/* A device behind a symbolic link named like an input. */
+static void test_device_input(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    char *dev = tu_path(f->in, "chi_tieu_zero.csv");
+    assert_int_equal(symlink("/dev/zero", dev), 0);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    expect_says(f, "chi_tieu_zero.csv");
+    expect_says(f, "thiết bị");
+    expect_no_report(f);
+    free(dev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +360,8 @@ int main(void)
         cmocka_unit_test(test_overflow_derived_column),
         cmocka_unit_test_setup_teardown(test_set_killed_at_each_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fifo_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_device_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
