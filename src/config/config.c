@@ -15,6 +15,7 @@
 #include "../util/date.h"
 #include "../util/linefile.h"
 #include "../util/period.h"
+#include "../util/text.h"
 
 void config_set(char **field, const char *value)
 {
@@ -421,6 +422,18 @@ int config_set_year(config *c, int year, strbuf *err)
     return apply_period(c, err);
 }
 
+/* Output files are written in output_dir: their base name is a name, not
+ * a path (a "../x" would fail only when the outputs are published). */
+static int check_output_name(const config *c, strbuf *err)
+{
+    const char *n = c->output_name ? c->output_name : "";
+    if (*n && *n != '.' && !strpbrk(n, "/\\") && text_chars(n, strlen(n)) <= 100) return 0;
+    strbuf_addf(err, "%s: output_name = \"%s\": cần một tên tệp (không chứa / hay \\, không bắt đầu "
+                "bằng dấu chấm, tối đa 100 ký tự), ví dụ bao-cao-1719; thư mục đặt bằng output_dir",
+                c->path, n);
+    return -1;
+}
+
 static int load_file(config *c, const char *path, const char *job, strbuf *err)
 {
     config_set(&c->path, path);
@@ -468,6 +481,7 @@ static int load_file(config *c, const char *path, const char *job, strbuf *err)
         }
         strbuf_release(&sec);
     }
+    if (rc == 0) rc = check_output_name(c, err);
     if (rc == 0) rc = apply_period(c, err);
     free(base);
     iniparser_freedict(d);

@@ -351,6 +351,48 @@ static void test_device_input(void **state)
     free(dev);
 }
 
+/* ---- 7. values too long for a writer; output_name ---------------------- */
+
+/* A 200,000-character commune name rejects its row (with the length);
+ * the other rows still give a workbook and a PDF. */
+static void test_long_name_rejects_row(void **state)
+{
+    fixture *f = *state;
+    strbuf csv = STRBUF_INIT;
+    strbuf_adds(&csv, PLAN_HEAD ROW_XA1 "10,a\n2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99109,");
+    for (int i = 0; i < 200000; i++) strbuf_addch(&csv, 'X');
+    strbuf_adds(&csv, ",DA1,NSTW_SN,5,b\n");
+    write_in(f->in, "ke_hoach_2024.csv", csv.buf);
+    strbuf_release(&csv);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    char *rej = tu_path(f->out, BASE "-dong-bi-loai.csv"), *x = tu_path(f->out, BASE ".xlsx");
+    char *text = tu_read_file(rej, NULL);
+    if (!text || !strstr(text, "dài 200000 ký tự")) fail_msg("rejects file:\n%.300s", text ? text : "(none)");
+    if (access(x, F_OK)) fail_msg("no workbook:\n%s", f->log.buf);
+    free(text);
+    free(rej);
+    free(x);
+}
+
+static void test_output_name_is_a_name(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    strbuf err = STRBUF_INIT;
+    const char *const kv[][2] = {{"output_name", "../x"}};
+    char *ini = tu_config_copy(f->ini, f->dir, "name.ini", kv, 1, &err);
+    assert_non_null(ini);
+    expect_status(f, prog(f, "--config '%s'", ini), EXIT_CONFIG);
+    expect_says(f, "output_name");
+    expect_says(f, "../x");
+    expect_status(f, prog(f, "--check --config '%s'", ini), EXIT_CONFIG);
+    char *up = tu_path(f->dir, "x-2024.xlsx");
+    assert_int_not_equal(access(up, F_OK), 0);
+    free(up);
+    free(ini);
+    strbuf_release(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +404,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_name_rejects_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_output_name_is_a_name, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
