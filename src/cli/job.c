@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../deliver/lock.h"
@@ -210,6 +211,14 @@ static int build_tables(job *j, const vars *v)
         form_error kind;
         table *t = form_build_kind(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err, &kind);
         if (!t) return status_of[kind];
+        /* Excel refuses two sheets of one name (letter case aside). */
+        for (int k = 0; k < i; k++)
+            if (!strcasecmp(j->forms[k].sheet, j->forms[i].sheet)) {
+                strbuf_addf(&j->err, "%s, %s: hai biểu cùng tên trang tính \"%s\" (sheet)",
+                            j->forms[k].file, j->forms[i].file, j->forms[i].sheet);
+                table_free(t);
+                return EXIT_CONFIG;
+            }
         if (j->forms[i].rows == ROWS_CONTROL && t->nrows == 0) table_free(t);
         else j->tables[n++] = t;
     }
@@ -246,7 +255,7 @@ static void *write_xlsx(void *arg)
  * writer changes, so they are written at the same time on the two cores:
  * the workbook on a second thread while this one lays out the document.
  */
-static int write_outputs(job *j, facts *f)
+static int write_outputs(job *j, facts *f, document *d)
 {
     const config *cfg = j->cfg;
     xlsx_work xw = {j, NULL, vars_get(&f->scalars, "ky_bao_cao"), 0, STRBUF_INIT};
@@ -259,18 +268,13 @@ static int write_outputs(job *j, facts *f)
         threaded = (cfg->outputs & OUTPUT_PDF) && pthread_create(&tid, NULL, write_xlsx, &xw) == 0;
         if (!threaded) write_xlsx(&xw);
     }
-    document *d = NULL;
     if (cfg->outputs & OUTPUT_PDF) {
-        /* The document takes the tables; they live until document_free. */
-        d = report_doc_build(&j->words, f, cfg, j->tables, j->ntables, &j->err);
         char *name = output_name(cfg, j->unit, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        rc = d ? pdf_report_write(d, cfg->font_dir, tmp, &j->err) : -1;
+        rc = pdf_report_write(d, cfg->font_dir, tmp, &j->err);
         free(name);
     }
     if (threaded) pthread_join(tid, NULL);
-    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
-    document_free(d);
     if (xw.rc < 0) {
         if (j->err.len) strbuf_adds(&j->err, "; ");
         strbuf_add(&j->err, xw.err.buf, xw.err.len);
@@ -436,15 +440,44 @@ static int deliver(job *j)
     return status;
 }
 
-/* Tables, document and files from the current dataset. */
+/* The document in memory. It takes the tables, which the workbook writer
+ * still reads: drop_document frees both once the writers are done. */
+static document *build_document(job *j, facts *f)
+{
+    return report_doc_build(&j->words, f, j->cfg, j->tables, j->ntables, &j->err);
+}
+
+static void drop_document(job *j, document *d)
+{
+    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
+    document_free(d);
+}
+
+/* Tables, document and files from the current dataset. Under --check the
+ * tables, the document and the mail are built in memory and dropped, so a
+ * template error is found (exit 2) without writing anything. */
 static int produce(job *j, facts *f, const char *to, int status)
 {
     int built = build_tables(j, &f->scalars);
     if (built != EXIT_OK) return fail(j, built);
-    if (j->opt->check) return status;
-    if (queue_mail(j, f, to) < 0) return fail(j, EXIT_CONFIG);
+    document *d = NULL;
+    if ((j->cfg->outputs & OUTPUT_PDF) && !(d = build_document(j, f))) return fail(j, EXIT_CONFIG);
+    if (j->opt->check) {
+        drop_document(j, d);
+        strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
+        int rc = to && *to ? mail_words(j, &f->scalars, &subject, &body) : 0;
+        strbuf_release(&subject);
+        strbuf_release(&body);
+        return rc < 0 ? fail(j, EXIT_CONFIG) : status;
+    }
+    if (queue_mail(j, f, to) < 0) {
+        drop_document(j, d);
+        return fail(j, EXIT_CONFIG);
+    }
     if (!j->unit) dataset_release_aggregates(&j->ds);
-    return write_outputs(j, f) < 0 ? fail(j, EXIT_OUTPUT) : status;
+    int rc = write_outputs(j, f, d);
+    drop_document(j, d);
+    return rc < 0 ? fail(j, EXIT_OUTPUT) : status;
 }
 
 static facts *build_facts(job *j, facts *f, const char *rejects_name)
@@ -489,7 +522,7 @@ static int run(job *j, const job_options *opt)
 {
     const config *cfg = j->cfg;
     int status;
-    if (load_templates(j) < 0) return fail(j, EXIT_CONFIG);
+    if (load_templates(j) < 0 || inputs_check_config(cfg, &j->err) < 0) return fail(j, EXIT_CONFIG);
     if ((cfg->outputs & OUTPUT_PDF) && pdf_layout_check_fonts(cfg->font_dir, &j->err) < 0)
         return fail(j, EXIT_CONFIG);
     if (!opt->check && (status = take_output_dir(j)) != EXIT_OK) return status;

@@ -458,6 +458,15 @@ static int load_file(config *c, const char *path, const char *job, strbuf *err)
     for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
         const char *sec = iniparser_getsecname(d, s);
         if (!strncmp(sec, "job.", 4)) continue; /* only the job asked for, below */
+        int kind = 0;
+        while (!strncmp(sec, "map.", 4) && kind < KIND_COUNT && strcmp(sec + 4, input_kind_name(kind)))
+            kind++;
+        if (!strncmp(sec, "map.", 4) && kind == KIND_COUNT) {
+            strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ (cần [map.ke_hoach], [map.giai_ngan], "
+                        "[map.chi_tieu] hoặc [map.giao_von])", path, sec);
+            rc = -1;
+            break;
+        }
         if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&
             strcmp(sec, "mail") && strcmp(sec, "recipients") && strncmp(sec, "map.", 4) &&
             strncmp(sec, "file.", 5)) {

@@ -393,6 +393,113 @@ static void test_output_name_is_a_name(void **state)
     strbuf_release(&err);
 }
 
+/* ---- 6. config and template errors: exit 2, found by --check too ------- */
+
+/* f->dir/t: a copy of templates/ with `sed` applied to one of its files;
+ * f->ini then points at it. */
+static void templates_edited(fixture *f, const char *file, const char *sed)
+{
+    char *tpl = tu_path(f->dir, "t");
+    assert_int_equal(tu_runf(NULL, "cp -r templates '%s' && sed -i '%s' '%s/%s'", tpl, sed, tpl, file), 0);
+    strbuf err = STRBUF_INIT;
+    const char *const kv[][2] = {{"templates_dir", tpl}};
+    char *ini = tu_config_copy(f->ini, f->dir, "tpl.ini", kv, 1, &err);
+    assert_non_null(ini);
+    free(f->ini);
+    f->ini = ini;
+    strbuf_release(&err);
+    free(tpl);
+}
+
+/* Status 2 from a run (nothing written) and from --check, each naming
+ * what: a file and a section, key or line. */
+static void expect_config_error(fixture *f, const char *what, const char *what2)
+{
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_CONFIG);
+    expect_says(f, what);
+    if (what2) expect_says(f, what2);
+    expect_no_report(f);
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_CONFIG);
+    expect_says(f, what);
+    if (what2) expect_says(f, what2);
+}
+
+static void test_template_unknown_placeholder(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "bao_cao.txt", "s/^appendix_label = Phụ lục {so_la_ma}/& {khong_co}/");
+    expect_config_error(f, "bao_cao.txt: [document] appendix_label", "{khong_co}");
+}
+
+static void test_template_unclosed_brace(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "bao_cao.txt", "s/^appendix_label = Phụ lục {so_la_ma}/appendix_label = Phụ lục {so_la_ma/");
+    expect_config_error(f, "bao_cao.txt: [document] appendix_label", "không có dấu } đóng");
+}
+
+static void test_two_forms_one_sheet(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "forms/02_kh_xa.txt", "s/^sheet .*/sheet    = 01 KH von theo du an/");
+    expect_config_error(f, "02_kh_xa.txt", "01 KH von theo du an");
+}
+
+static void test_duplicate_catalogue_code(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    /* DA1 again, under another name. */
+    templates_edited(f, "catalogue.txt", "s/^DA1 | .*/&\\nDA1 | Một dự án khác/");
+    expect_config_error(f, "catalogue.txt:", "DA1");
+}
+
+/* A spelling of DA1 that is DA2's code. */
+static void test_duplicate_catalogue_spelling(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "catalogue.txt", "s/^DA1 | \\(.*\\)/DA1 | \\1 | DA2/");
+    expect_config_error(f, "catalogue.txt:", "\"DA2\" đã là mã");
+}
+
+/* Config text appended to f->ini. */
+static void ini_append(fixture *f, const char *text)
+{
+    FILE *fp = fopen(f->ini, "a");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void test_misspelt_map_section(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    ini_append(f, "\n[map.kehoach]\nke_hoach = So tien\n");
+    expect_config_error(f, "[map.kehoach]", "test.ini");
+}
+
+static void test_bad_map_column(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    ini_append(f, "\n[map.ke_hoach]\nso_tien = So tien\n");
+    expect_config_error(f, "[map.ke_hoach] so_tien", "test.ini");
+}
+
+/* A [file.*] value is checked even when no file matches it. */
+static void test_bad_file_value(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    ini_append(f, "\n[file.khong_co_tep_nay.csv]\nencoding = klingon\n");
+    expect_config_error(f, "[file.khong_co_tep_nay.csv] encoding", "test.ini");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +513,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_device_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_name_rejects_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_output_name_is_a_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_template_unknown_placeholder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_template_unclosed_brace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_forms_one_sheet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_catalogue_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_catalogue_spelling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_misspelt_map_section, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_map_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_file_value, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
