@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,20 +219,31 @@ static int write_rejects(job *j, const char *name)
     return 0;
 }
 
-/* A check form with no assigned totals for the year is left out. */
+/* A check form with no assigned totals for the year is left out. Returns
+ * EXIT_OK, or the status of the failure. */
 static int build_tables(job *j, const vars *v)
 {
+    static const int status_of[] = {EXIT_CONFIG, EXIT_DATA, EXIT_INTERNAL};
     int n = 0;
     progress_stage("lập bảng");
     for (int i = 0; i < j->nforms; i++) {
-        table *t = form_build(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err);
-        if (!t) return -1;
+        form_error kind;
+        table *t = form_build_kind(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err, &kind);
+        if (!t) return status_of[kind];
+        /* Excel refuses two sheets of one name (letter case aside). */
+        for (int k = 0; k < i; k++)
+            if (!strcasecmp(j->forms[k].sheet, j->forms[i].sheet)) {
+                strbuf_addf(&j->err, "%s, %s: hai biểu cùng tên trang tính \"%s\" (sheet)",
+                            j->forms[k].file, j->forms[i].file, j->forms[i].sheet);
+                table_free(t);
+                return EXIT_CONFIG;
+            }
         if (j->forms[i].rows == ROWS_CONTROL && t->nrows == 0) table_free(t);
         else j->tables[n++] = t;
     }
     j->ntables = n;
     stage_done(j, "bảng");
-    return 0;
+    return EXIT_OK;
 }
 
 /* A fixed document date keeps two runs' workbooks byte-identical. */
@@ -262,7 +274,7 @@ static void *write_xlsx(void *arg)
  * writer changes, so they are written at the same time on the two cores:
  * the workbook on a second thread while this one lays out the document.
  */
-static int write_outputs(job *j, facts *f)
+static int write_outputs(job *j, facts *f, document *d)
 {
     const config *cfg = j->cfg;
     xlsx_work xw = {j, NULL, vars_get(&f->scalars, "ky_bao_cao"), 0, STRBUF_INIT};
@@ -276,13 +288,7 @@ static int write_outputs(job *j, facts *f)
         threaded = (cfg->outputs & OUTPUT_PDF) && pthread_create(&tid, NULL, write_xlsx, &xw) == 0;
         if (!threaded) write_xlsx(&xw);
     }
-    document *d = NULL;
-    if (cfg->outputs & (OUTPUT_PDF | OUTPUT_DOCX)) {
-        /* The document takes the tables; they live until document_free. */
-        d = report_doc_build(&j->words, f, cfg, j->tables, j->ntables, &j->err);
-        rc = d ? 0 : -1;
-    }
-    if (rc == 0 && (cfg->outputs & OUTPUT_PDF)) {
+    if (cfg->outputs & OUTPUT_PDF) {
         char *name = output_name(cfg, j->unit, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
         rc = pdf_report_write(d, cfg->font_dir, tmp, &j->err);
@@ -297,8 +303,6 @@ static int write_outputs(job *j, facts *f)
         free(name);
     }
     if (threaded) pthread_join(tid, NULL);
-    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
-    document_free(d);
     if (xw.rc < 0) {
         if (j->err.len) strbuf_adds(&j->err, "; ");
         strbuf_add(&j->err, xw.err.buf, xw.err.len);
@@ -336,10 +340,13 @@ static int take_output_dir(job *j)
     if (outset_ensure_dir(cfg->output_dir, &j->err) < 0) return fail(j, EXIT_OUTPUT);
     int rc = lock_acquire(&j->lock, cfg->output_dir, j->opt->lock_wait, &j->err);
     if (rc) return fail(j, rc > 0 ? EXIT_BUSY : EXIT_OUTPUT);
-    int removed = lock_clean_temporaries(cfg->output_dir);
+    int removed = lock_clean_temporaries(cfg->output_dir) + outset_collect(cfg->output_dir);
     if (removed)
         mlog_say(j->log, MLOG_INFO, "đã xóa %d tệp tạm của một lần chạy bị ngắt", removed);
-    return EXIT_OK;
+    char *set = output_name(cfg, NULL, "");
+    int rc_open = outset_open(&j->out, cfg->output_dir, set, &j->err);
+    free(set);
+    return rc_open < 0 ? fail(j, EXIT_OUTPUT) : EXIT_OK;
 }
 
 /* The digest of everything the outputs depend on: config, templates and
@@ -463,15 +470,45 @@ static int deliver(job *j)
     return status;
 }
 
-/* Tables, document and files from the current dataset. */
+/* The document in memory. It takes the tables, which the workbook writer
+ * still reads: drop_document frees both once the writers are done. */
+static document *build_document(job *j, facts *f)
+{
+    return report_doc_build(&j->words, f, j->cfg, j->tables, j->ntables, &j->err);
+}
+
+static void drop_document(job *j, document *d)
+{
+    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
+    document_free(d);
+}
+
+/* Tables, document and files from the current dataset. Under --check the
+ * tables, the document and the mail are built in memory and dropped, so a
+ * template error is found (exit 2) without writing anything. */
 static int produce(job *j, facts *f, const char *to, int status)
 {
-    if (build_tables(j, &f->scalars) < 0)
-        return fail(j, strstr(j->err.buf, "lỗi chương trình") ? EXIT_INTERNAL : EXIT_CONFIG);
-    if (j->opt->check) return status;
-    if (queue_mail(j, f, to) < 0) return fail(j, EXIT_CONFIG);
+    int built = build_tables(j, &f->scalars);
+    if (built != EXIT_OK) return fail(j, built);
+    document *d = NULL;
+    if ((j->cfg->outputs & (OUTPUT_PDF | OUTPUT_DOCX)) && !(d = build_document(j, f)))
+        return fail(j, EXIT_CONFIG);
+    if (j->opt->check) {
+        drop_document(j, d);
+        strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
+        int rc = to && *to ? mail_words(j, &f->scalars, &subject, &body) : 0;
+        strbuf_release(&subject);
+        strbuf_release(&body);
+        return rc < 0 ? fail(j, EXIT_CONFIG) : status;
+    }
+    if (queue_mail(j, f, to) < 0) {
+        drop_document(j, d);
+        return fail(j, EXIT_CONFIG);
+    }
     if (!j->unit) dataset_release_aggregates(&j->ds);
-    return write_outputs(j, f) < 0 ? fail(j, EXIT_OUTPUT) : status;
+    int rc = write_outputs(j, f, d);
+    drop_document(j, d);
+    return rc < 0 ? fail(j, EXIT_OUTPUT) : status;
 }
 
 static facts *build_facts(job *j, facts *f, const char *rejects_name)
@@ -525,7 +562,7 @@ static int run(job *j, const job_options *opt)
 {
     const config *cfg = j->cfg;
     int status;
-    if (load_templates(j) < 0) return fail(j, EXIT_CONFIG);
+    if (load_templates(j) < 0 || inputs_check_config(cfg, &j->err) < 0) return fail(j, EXIT_CONFIG);
     if ((cfg->outputs & OUTPUT_PDF) && pdf_layout_check_fonts(cfg->font_dir, &j->err) < 0)
         return fail(j, EXIT_CONFIG);
     if (!opt->check && (status = take_output_dir(j)) != EXIT_OK) return status;

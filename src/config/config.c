@@ -18,6 +18,7 @@
 #include "../util/date.h"
 #include "../util/linefile.h"
 #include "../util/period.h"
+#include "../util/text.h"
 
 void config_set(char **field, const char *value)
 {
@@ -468,6 +469,18 @@ static void use_installed_templates(config *c)
     free(inst);
 }
 
+/* Output files are written in output_dir: their base name is a name, not
+ * a path (a "../x" would fail only when the outputs are published). */
+static int check_output_name(const config *c, strbuf *err)
+{
+    const char *n = c->output_name ? c->output_name : "";
+    if (*n && *n != '.' && !strpbrk(n, "/\\") && text_chars(n, strlen(n)) <= 100) return 0;
+    strbuf_addf(err, "%s: output_name = \"%s\": cần một tên tệp (không chứa / hay \\, không bắt đầu "
+                "bằng dấu chấm, tối đa 100 ký tự), ví dụ bao-cao-1719; thư mục đặt bằng output_dir",
+                c->path, n);
+    return -1;
+}
+
 static int load_file(config *c, const char *path, const char *job, strbuf *err)
 {
     config_set(&c->path, path);
@@ -492,6 +505,15 @@ static int load_file(config *c, const char *path, const char *job, strbuf *err)
     for (int s = 0; s < iniparser_getnsec(d) && rc == 0; s++) {
         const char *sec = iniparser_getsecname(d, s);
         if (!strncmp(sec, "job.", 4)) continue; /* only the job asked for, below */
+        int kind = 0;
+        while (!strncmp(sec, "map.", 4) && kind < KIND_COUNT && strcmp(sec + 4, input_kind_name(kind)))
+            kind++;
+        if (!strncmp(sec, "map.", 4) && kind == KIND_COUNT) {
+            strbuf_addf(err, "%s: [%s]: mục không được hỗ trợ (cần [map.ke_hoach], [map.giai_ngan], "
+                        "[map.chi_tieu] hoặc [map.giao_von])", path, sec);
+            rc = -1;
+            break;
+        }
         if (strcmp(sec, "report") && strcmp(sec, "unit") && strcmp(sec, "lead") &&
             strcmp(sec, "mail") && strcmp(sec, "recipients") && strncmp(sec, "map.", 4) &&
             strncmp(sec, "file.", 5)) {
@@ -515,6 +537,7 @@ static int load_file(config *c, const char *path, const char *job, strbuf *err)
         }
         strbuf_release(&sec);
     }
+    if (rc == 0) rc = check_output_name(c, err);
     if (rc == 0) rc = apply_period(c, err);
     if (rc == 0 && !iniparser_find_entry(d, "report:templates_dir")) use_installed_templates(c);
     free(base);

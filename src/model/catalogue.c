@@ -26,21 +26,37 @@ static int parse_project_code(const char *code, int *number, int *sub)
     return -1;
 }
 
-static void add_key(strmap *m, const char *spelling, int id)
+/* A code or spelling of entry id. Returns -1, or the id of another entry
+ * that already has it: one spelling for two entries would put one's money
+ * under the other's name, so the catalogue is refused. */
+static int add_key(strmap *m, const char *spelling, int id)
 {
     strbuf k = STRBUF_INIT;
-    if (text_ident_key(&k, spelling, strlen(spelling)) == 0 && k.len)
-        strmap_put(m, k.buf, k.len, id);
+    int other = -1;
+    if (text_ident_key(&k, spelling, strlen(spelling)) == 0 && k.len) {
+        other = strmap_get(m, k.buf, k.len);
+        if (other < 0 || other == id) strmap_put(m, k.buf, k.len, id), other = -1;
+    }
     strbuf_release(&k);
+    return other;
 }
 
-static void add_spellings(strmap *m, char *list, int id)
+/* As add_key for each spelling of a ';' list; *clash: the one taken. */
+static int add_spellings(strmap *m, char *list, int id, const char **clash)
 {
     char *parts[64];
     int n = split_fields(list, ';', parts, 64);
-    for (int i = 0; i < n; i++)
-        if (*parts[i]) add_key(m, parts[i], id);
+    for (int i = 0; i < n; i++) {
+        int other = *parts[i] ? add_key(m, parts[i], id) : -1;
+        if (other >= 0) {
+            *clash = parts[i];
+            return other;
+        }
+    }
+    return -1;
 }
+
+static int project_by_numbers(const catalogue *c, int number, int sub);
 
 static int find_label(const cat_label *v, int n, const char *code)
 {
@@ -80,13 +96,19 @@ static int load_project(catalogue *c, linefile *lf, char **f, int n, strbuf *err
             }
         if (parent < 0)
             return linefile_error(lf, err, "tiểu dự án %s đứng trước dự án DA%d", f[0], number);
-        c->projects[parent].nchildren++;
     }
+    if (project_by_numbers(c, number, sub) >= 0)
+        return linefile_error(lf, err, "mã %s đã khai báo ở một dòng trên", f[0]);
+    if (sub) c->projects[parent].nchildren++;
     int id = c->nprojects++;
     c->projects = xrealloc(c->projects, (size_t)c->nprojects * sizeof(cat_project));
     c->projects[id] = (cat_project){xstrdup(f[0]), xstrdup(f[1]), parent, number, sub, 0};
-    add_key(&c->project_keys, f[0], id);
-    if (n > 2) add_spellings(&c->project_keys, f[2], id);
+    const char *clash = f[0];
+    int other = add_key(&c->project_keys, f[0], id);
+    if (other < 0 && n > 2) other = add_spellings(&c->project_keys, f[2], id, &clash);
+    if (other >= 0)
+        return linefile_error(lf, err, "\"%s\" đã là mã hoặc cách viết của %s", clash,
+                              c->projects[other].code);
     return 0;
 }
 
@@ -112,9 +134,13 @@ static int load_source(catalogue *c, linefile *lf, char **f, int n, strbuf *err)
     int id = c->nsources++;
     c->sources = xrealloc(c->sources, (size_t)c->nsources * sizeof(cat_source));
     c->sources[id] = (cat_source){xstrdup(f[0]), xstrdup(f[3]), group, type};
-    add_key(&c->source_keys, f[0], id);
-    add_key(&c->source_keys, f[3], id);
-    if (n > 4) add_spellings(&c->source_keys, f[4], id);
+    const char *clash = f[0];
+    int other = add_key(&c->source_keys, f[0], id);
+    if (other < 0 && (other = add_key(&c->source_keys, f[3], id)) >= 0) clash = f[3];
+    if (other < 0 && n > 4) other = add_spellings(&c->source_keys, f[4], id, &clash);
+    if (other >= 0)
+        return linefile_error(lf, err, "\"%s\" đã là mã, tên hoặc cách viết của nguồn %s", clash,
+                              c->sources[other].code);
     return 0;
 }
 

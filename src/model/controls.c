@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/checked.h"
 #include "../util/strbuf.h"
 
 void controls_init(controls *c)
@@ -27,10 +28,10 @@ void controls_add(controls *c, int year, int cap_year, int project, int source,
     if (id < 0) {
         ALLOC_GROW(c->lines, c->n + 1, c->alloc);
         id = c->n++;
-        c->lines[id] = (control_line){year, cap_year, project, source, 0, 0};
+        c->lines[id] = (control_line){year, cap_year, project, source, 0, 0, 0};
         strmap_put(&c->keys, (const char *)key, sizeof key, id);
     }
-    c->lines[id].assigned += amount;
+    if (checked_add(&c->lines[id].assigned, amount)) c->lines[id].overflow = 1;
 }
 
 void controls_merge(controls *dst, const controls *src)
@@ -38,6 +39,10 @@ void controls_merge(controls *dst, const controls *src)
     for (int i = 0; i < src->n; i++) {
         const control_line *l = &src->lines[i];
         controls_add(dst, l->year, l->cap_year, l->project, l->source, l->assigned);
+        if (l->overflow) {
+            int32_t key[4] = {l->year, l->cap_year, l->project, l->source};
+            dst->lines[strmap_get(&dst->keys, (const char *)key, sizeof key)].overflow = 1;
+        }
     }
 }
 
@@ -61,7 +66,7 @@ void controls_compare(controls *c, const cube *cb, const catalogue *cat)
             if (l->year == cell->key.year && l->cap_year == cell->key.cap_year &&
                 l->source == cell->key.source &&
                 (l->project < 0 || catalogue_is_under(cat, l->project, cell->key.project)))
-                l->allocated += cell->plan;
+                l->overflow |= checked_add(&l->allocated, cell->plan);
         }
     }
     if (c->n > 1) qsort(c->lines, (size_t)c->n, sizeof *c->lines, by_order);

@@ -18,6 +18,7 @@ typedef struct control_line {
     int year, cap_year, project, source;
     int64_t assigned;   /* đồng */
     int64_t allocated;  /* đồng: filled by controls_compare */
+    int overflow;       /* 1: a sum left int64 (dataset_check_range) */
 } control_line;
 
 typedef struct controls {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/checked.h"
 #include "../util/strbuf.h"
 
 void cube_init(cube *c)
@@ -70,12 +71,14 @@ cube_cell *cube_cell_get(cube *c, const cube_key *key)
 
 void cube_add_plan(cube *c, const cube_key *key, int64_t amount)
 {
-    cube_cell_get(c, key)->plan += amount;
+    cube_cell *cell = cube_cell_get(c, key);
+    if (checked_add(&cell->plan, amount)) cell->overflow |= CUBE_PLAN_OVERFLOW;
 }
 
 void cube_add_payment(cube *c, const cube_key *key, int64_t amount)
 {
-    cube_cell_get(c, key)->disbursed += amount;
+    cube_cell *cell = cube_cell_get(c, key);
+    if (checked_add(&cell->disbursed, amount)) cell->overflow |= CUBE_DISB_OVERFLOW;
 }
 
 static int snapshot_later(int date, uint64_t pos, const cube_cell *cell)
@@ -101,9 +104,10 @@ void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots
         cube_key k = s->key;
         k.unit = (uint32_t)unit_remap[k.unit];
         cube_cell *d = cube_cell_get(dst, &k);
-        d->plan += s->plan;
+        d->overflow |= s->overflow;
+        if (checked_add(&d->plan, s->plan)) d->overflow |= CUBE_PLAN_OVERFLOW;
         if (!snapshots) {
-            d->disbursed += s->disbursed;
+            if (checked_add(&d->disbursed, s->disbursed)) d->overflow |= CUBE_DISB_OVERFLOW;
         } else if (s->snap_date && snapshot_later(s->snap_date, s->snap_pos, d)) {
             d->snap_date = s->snap_date;
             d->snap_pos = s->snap_pos;

@@ -29,8 +29,11 @@ typedef struct cube_cell {
     int64_t plan;       /* đồng */
     int64_t disbursed;  /* đồng: payments summed, or the counted snapshot */
     int32_t snap_date;  /* yyyymmdd of the counted snapshot; 0 none */
+    uint32_t overflow;  /* CUBE_PLAN_OVERFLOW | CUBE_DISB_OVERFLOW: a sum left int64 */
     uint64_t snap_pos;  /* (task, row) of the counted snapshot */
 } cube_cell;
+
+enum { CUBE_PLAN_OVERFLOW = 1, CUBE_DISB_OVERFLOW = 2 };
 
 typedef struct cube {
     cube_cell *cells;
@@ -43,9 +46,13 @@ void cube_init(cube *c);
 void cube_free(cube *c);
 /** cube_cell_get - the cell for key, created zeroed on first use. */
 cube_cell *cube_cell_get(cube *c, const cube_key *key);
-/** cube_add_plan - add an allocation. */
+/**
+ * cube_add_plan - add an allocation. A sum that would leave int64 is not
+ * made: the cell keeps its value and is flagged (cube_cell.overflow), for
+ * dataset_check_range to refuse the run naming the cell.
+ */
 void cube_add_plan(cube *c, const cube_key *key, int64_t amount);
-/** cube_add_payment - add a disbursement payment. */
+/** cube_add_payment - add a disbursement payment (checked, as above). */
 void cube_add_payment(cube *c, const cube_key *key, int64_t amount);
 /**
  * cube_put_snapshot - a cumulative disbursement snapshot: the one with the
@@ -56,7 +63,7 @@ void cube_put_snapshot(cube *c, const cube_key *key, int date, uint64_t pos,
 /**
  * cube_merge - fold src into dst, with src unit ids mapped through
  * unit_remap (a unit mapped to -1 is left out). snapshots: 1 when
- * disbursed values are snapshots.
+ * disbursed values are snapshots. Sums are checked as in cube_add_plan.
  */
 void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots);
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/checked.h"
+
 void dataset_init(dataset *d, const catalogue *cat)
 {
     memset(d, 0, sizeof *d);
@@ -70,6 +72,53 @@ void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
     dst->duplicates_total = src->duplicates_total;
     for (int i = 0; i < src->nnotes; i++) dataset_note(dst, "%s", src->notes[i]);
     free(remap);
+}
+
+#define RANGE_TEXT "vượt quá giới hạn tính chính xác (±9.223.372.036.854.775.807 đồng)"
+
+static void name_cube_cell(const dataset *d, const cube_cell *c, strbuf *err)
+{
+    strbuf_addf(err, "%s, dự án %s, nguồn %s, năm %d", units_name(&d->units, (int)c->key.unit),
+                d->cat->projects[c->key.project].code, d->cat->sources[c->key.source].code,
+                c->key.year);
+    if (c->key.cap_year != c->key.year) strbuf_addf(err, " (vốn năm %d)", c->key.cap_year);
+}
+
+int dataset_check_range(const dataset *d, strbuf *err)
+{
+    int64_t plan = 0, disb = 0;
+    for (size_t i = 0; i < d->cube.cap; i++) {
+        const cube_cell *c = &d->cube.cells[i];
+        if (!c->used) continue;
+        int bad_plan = (c->overflow & CUBE_PLAN_OVERFLOW) || checked_abs_add(&plan, c->plan);
+        int bad_disb = (c->overflow & CUBE_DISB_OVERFLOW) || checked_abs_add(&disb, c->disbursed);
+        if (!bad_plan && !bad_disb) continue;
+        strbuf_addf(err, "tổng %s %s%s tại ô: ", bad_plan ? "kế hoạch vốn" : "giải ngân",
+                    c->overflow ? "" : "của mọi ô cộng lại ", RANGE_TEXT);
+        name_cube_cell(d, c, err);
+        return -1;
+    }
+    int64_t target = 0, achieved = 0;
+    for (int i = 0; i < d->ind.ncells; i++) {
+        const ind_cell *c = &d->ind.cells[i];
+        if (!c->overflow && !checked_abs_add(&target, c->target) &&
+            !checked_abs_add(&achieved, c->achieved))
+            continue;
+        strbuf_addf(err, "tổng chỉ tiêu %s tại ô: %s, dự án %s, chỉ tiêu \"%s\", năm %d", RANGE_TEXT,
+                    units_name(&d->units, (int)c->unit), d->cat->projects[c->project].code,
+                    d->ind.names[c->name], c->year);
+        return -1;
+    }
+    int64_t assigned = 0;
+    for (int i = 0; i < d->checks.n; i++) {
+        const control_line *l = &d->checks.lines[i];
+        if (!l->overflow && !checked_abs_add(&assigned, l->assigned)) continue;
+        strbuf_addf(err, "tổng vốn được giao %s tại dòng: dự án %s, nguồn %s, năm %d", RANGE_TEXT,
+                    l->project < 0 ? "(tất cả)" : d->cat->projects[l->project].code,
+                    d->cat->sources[l->source].code, l->year);
+        return -1;
+    }
+    return 0;
 }
 
 const char *input_kind_name(input_kind k)

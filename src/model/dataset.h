@@ -73,6 +73,14 @@ void dataset_note(dataset *d, const char *fmt, ...) __attribute__((format(printf
  * are left out: they are given for the whole.
  */
 void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep);
+/**
+ * dataset_check_range - 0 when every figure any table, roll-up or sentence
+ * can draw from ds fits int64 đồng: no cell's sum overflowed while reading,
+ * and for each measure (plan, disbursed, target, achieved, assigned) the
+ * sum of the absolute values of all cells fits, so any sum of cells of one
+ * measure does too. Else -1 with err naming the cell.
+ */
+int dataset_check_range(const dataset *d, strbuf *err);
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 

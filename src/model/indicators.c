@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/checked.h"
 #include "../util/text.h"
 
 void indicators_init(indicators *in)
@@ -83,7 +84,8 @@ int indicators_intern_uom(indicators *in, const char *s, size_t len, uint64_t po
     return intern(uoms_of(in), s, len, pos);
 }
 
-void indicators_add(indicators *in, uint32_t unit, int project, int year,
+/* The cell's id after adding (checked: a sum past int64 flags the cell). */
+static int add_cell(indicators *in, uint32_t unit, int project, int year,
                     int name, int uom, int64_t target, int64_t achieved)
 {
     int32_t key[5] = {(int32_t)unit, project, year, name, uom};
@@ -91,11 +93,18 @@ void indicators_add(indicators *in, uint32_t unit, int project, int year,
     if (id < 0) {
         ALLOC_GROW(in->cells, in->ncells + 1, in->cells_alloc);
         id = in->ncells++;
-        in->cells[id] = (ind_cell){unit, (uint16_t)project, (uint16_t)year, name, uom, 0, 0};
+        in->cells[id] = (ind_cell){unit, (uint16_t)project, (uint16_t)year, name, uom, 0, 0, 0};
         strmap_put(&in->cell_keys, (const char *)key, sizeof key, id);
     }
-    in->cells[id].target += target;
-    in->cells[id].achieved += achieved;
+    ind_cell *c = &in->cells[id];
+    if (checked_add(&c->target, target) | checked_add(&c->achieved, achieved)) c->overflow = 1;
+    return id;
+}
+
+void indicators_add(indicators *in, uint32_t unit, int project, int year,
+                    int name, int uom, int64_t target, int64_t achieved)
+{
+    add_cell(in, unit, project, year, name, uom, target, achieved);
 }
 
 void indicators_merge(indicators *dst, const indicators *src, const int *unit_remap)
@@ -106,8 +115,9 @@ void indicators_merge(indicators *dst, const indicators *src, const int *unit_re
         const char *nm = src->names[c->name], *um = src->uoms[c->uom];
         int name = indicators_intern_name(dst, nm, strlen(nm), src->names_pos[c->name]);
         int uom = indicators_intern_uom(dst, um, strlen(um), src->uoms_pos[c->uom]);
-        indicators_add(dst, (uint32_t)unit_remap[c->unit], c->project, c->year,
-                       name, uom, c->target, c->achieved);
+        int id = add_cell(dst, (uint32_t)unit_remap[c->unit], c->project, c->year,
+                          name, uom, c->target, c->achieved);
+        dst->cells[id].overflow |= c->overflow;
     }
 }
 

@@ -18,6 +18,7 @@ typedef struct ind_cell {
     uint16_t project, year;
     int32_t name, uom;      /* ids into names / uoms */
     int64_t target, achieved;
+    int overflow;           /* 1: a sum left int64 (dataset_check_range) */
 } ind_cell;
 
 typedef struct indicators {

@@ -1,5 +1,6 @@
 /* libcsv driven over a byte range, block by block; see csv_stream.h. */
 #include "csv_stream.h"
+#include "../util/regfile.h"
 #include "decode.h"
 #include "../util/syserr.h"
 #include "../util/progress.h"
@@ -78,20 +79,7 @@ static void on_row(int c, void *data)
 
 static int open_file(const char *path, off_t *size, strbuf *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        strbuf_addf(err, "%s: không mở được tệp (%s)", path, sys_error(errno));
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        strbuf_addf(err, "%s: không phải tệp thông thường", path);
-        close(fd);
-        return -1;
-    }
-    *size = st.st_size;
-    return fd;
+    return regfile_open(path, size, err);
 }
 
 static char sniff_delim(const char *s, size_t n)

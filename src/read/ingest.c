@@ -290,6 +290,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         } else {
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
             ds->checks.tolerance = cfg->tolerance;
+            if (dataset_check_range(ds, err) < 0) st = INGEST_BAD_FILE;
         }
     }
     if (st == INGEST_OK) {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../util/linefile.h"
+#include "../util/regfile.h"
 #include "../util/text.h"
 #include "decode.h"
 #include "../util/syserr.h"
@@ -127,8 +128,38 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
     f->kind = (input_kind)kind;
     f->format = (input_format)format;
     f->settings = in;
+    if (regfile_check(f->path, err) < 0) return -1; /* a FIFO or device never opened */
     if (legacy_of(f, in, err) < 0) return -1;
     return delim_of(in, f->path, &f->delim, err);
+}
+
+int inputs_check_config(const config *cfg, strbuf *err)
+{
+    const char *ini = cfg->path ? cfg->path : "reports.ini";
+    for (int i = 0; i < cfg->nmappings; i++) {
+        const config_mapping *m = &cfg->mappings[i];
+        if (field_by_name(m->field) < 0) {
+            strbuf_addf(err, "%s: [map.%s] %s: không phải tên cột của mtqg-report", ini, m->kind, m->field);
+            return -1;
+        }
+        if (!*m->header) {
+            strbuf_addf(err, "%s: [map.%s] %s: thiếu tên cột trong tệp", ini, m->kind, m->field);
+            return -1;
+        }
+    }
+    for (int i = 0; i < cfg->ninputs; i++) {
+        input_file f;
+        memset(&f, 0, sizeof f);
+        strbuf why = STRBUF_INIT;
+        char delim;
+        int rc = legacy_of(&f, &cfg->inputs[i], &why) < 0 ||
+                 delim_of(&cfg->inputs[i], ini, &delim, &why) < 0 ? -1 : 0;
+        if (rc < 0) strbuf_addf(err, "%s%s%s", strncmp(why.buf, ini, strlen(ini)) ? ini : "",
+                                strncmp(why.buf, ini, strlen(ini)) ? ": " : "", why.buf);
+        strbuf_release(&why);
+        if (rc < 0) return -1;
+    }
+    return 0;
 }
 
 ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err)

@@ -46,6 +46,13 @@ typedef struct input_list {
 } input_list;
 
 /**
+ * inputs_check_config - the [map.*] and [file.*] settings of cfg, checked
+ * before any file is read (and under --check): every mapped column is one
+ * of ours with a header, every encoding, delimiter, legacy font and legacy
+ * column is known. 0, or -1 with err naming the config file, section and key.
+ */
+int inputs_check_config(const config *cfg, strbuf *err);
+/**
  * inputs_find - list the input folder (sorted by name) and keep the files
  * whose kind is known. Returns INGEST_OK, INGEST_INPUT_MISSING (no folder,
  * no plan file) or INGEST_BAD_FILE (a bad [file.*] setting) with err set.

@@ -5,11 +5,13 @@
  */
 #include "read_task.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/date.h"
 #include "../util/decimal.h"
+#include "../util/text.h"
 #include "csv_stream.h"
 #include "decode.h"
 #include "xls_stream.h"
@@ -420,6 +422,35 @@ static void control_row(const row_view *v)
     accept(v->t, year);
 }
 
+/*
+ * Texts that reach the outputs (names, codes, contents, indicator names)
+ * must fit every writer: Excel holds 32,767 characters in a cell, and a
+ * table row or a document line has to fit on one page. A longer value
+ * rejects its row, with the length, instead of failing the whole run.
+ */
+#define MAX_NAME_CHARS 255
+#define MAX_TEXT_CHARS 2000
+
+static int too_long(const row_view *v)
+{
+    static const field_id names[] = {F_MA_TINH, F_TEN_TINH, F_MA_HUYEN, F_TEN_HUYEN, F_MA_XA,
+                                     F_TEN_XA, F_MA_DU_AN, F_NGUON_VON, F_DON_VI};
+    static const field_id texts[] = {F_NOI_DUNG, F_CHI_TIEU};
+    for (size_t i = 0; i < sizeof names / sizeof names[0] + sizeof texts / sizeof texts[0]; i++) {
+        int is_name = i < sizeof names / sizeof names[0];
+        field_id f = is_name ? names[i] : texts[i - sizeof names / sizeof names[0]];
+        size_t max = is_name ? MAX_NAME_CHARS : MAX_TEXT_CHARS;
+        if (v->len[f] <= max) continue; /* fewer bytes than the limit: fewer characters */
+        size_t n = text_chars(v->text[f], v->len[f]);
+        if (n <= max) continue;
+        char why[128];
+        snprintf(why, sizeof why, "dài %zu ký tự, quá giới hạn %zu ký tự", n, max);
+        reject(v, f, why);
+        return 1;
+    }
+    return 0;
+}
+
 /* A row repeating an earlier one: counted (and listed), or rejected. */
 static int is_duplicate(row_view *v)
 {
@@ -472,7 +503,7 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
-    if (is_duplicate(&v)) return 0;
+    if (too_long(&v) || is_duplicate(&v)) return 0;
     switch (t->in->lay.kind) {
     case KIND_PLAN: plan_row(&v); break;
     case KIND_DISB: disb_row(&v); break;

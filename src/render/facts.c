@@ -69,9 +69,12 @@ static void item_figures(vars *it, pair p)
     set_rate(it, "tl", p.disb, p.plan);
 }
 
-/* Lower rate first; a zero plan sorts last; ties keep the given order. */
+/* Lower rate first; a zero plan sorts last; ties by code, then id. The
+ * code, not the id, decides: a unit's id depends on the order the rows
+ * were read in (one thread or two), its code does not. */
 typedef struct ranked {
     int id;
+    const char *code;
     pair p;
 } ranked;
 
@@ -81,7 +84,8 @@ static int cmp_rate(const void *a, const void *b)
     if (!x->p.plan || !y->p.plan) return (x->p.plan == 0) - (y->p.plan == 0);
     __int128 l = (__int128)x->p.disb * y->p.plan, r = (__int128)y->p.disb * x->p.plan;
     if (l != r) return l < r ? -1 : 1;
-    return x->id - y->id;
+    int c = strcmp(x->code ? x->code : "", y->code ? y->code : "");
+    return c ? c : x->id - y->id;
 }
 
 typedef struct sums {
@@ -166,7 +170,7 @@ static void project_lists(facts *f, const sums *s, const catalogue *cat, int beh
         vars_setf(it, "so", "%d", cat->projects[p].number);
         vars_set(it, "ten", cat->projects[p].name);
         item_figures(it, s->by_top[p]);
-        r[n++] = (ranked){p, s->by_top[p]};
+        r[n++] = (ranked){p, cat->projects[p].code, s->by_top[p]};
     }
     qsort(r, (size_t)n, sizeof *r, cmp_rate);
     for (int i = 0; i < n && i < behind; i++) {
@@ -198,7 +202,8 @@ static void commune_list(facts *f, const sums *s, const dataset *ds, int behind,
     for (int i = 0; i < u->nunits; i++) {
         if (u->units[i].kind != UNIT_COMMUNE || !s->by_unit[i].plan) continue;
         communes++;
-        r[n++] = (ranked){i, s->by_unit[i]};
+        r[n++] = (ranked){i, u->units[i].code && *u->units[i].code ? u->units[i].code
+                                                                   : units_name(u, i), s->by_unit[i]};
     }
     qsort(r, (size_t)n, sizeof *r, cmp_rate);
     for (int i = 0; i < n && i < behind; i++) {

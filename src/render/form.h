@@ -68,4 +68,15 @@ void form_free(form *f);
 table *form_build(const form *f, const dataset *ds, const vars *v, year_span years,
                   strbuf *err);
 
+/* Why a table could not be built: what the user must fix. */
+typedef enum {
+    FORM_ERR_TEMPLATE = 0, /* the form or the wording (exit 2) */
+    FORM_ERR_DATA,         /* a sum past the exact range (exit 3) */
+    FORM_ERR_INTERNAL      /* the subtotal self-check failed (exit 1) */
+} form_error;
+
+/** form_build_kind - form_build that also says why it failed in *kind. */
+table *form_build_kind(const form *f, const dataset *ds, const vars *v, year_span years,
+                       strbuf *err, form_error *kind);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/checked.h"
 #include "../util/text.h"
 #include "row_tree.h"
 
@@ -120,12 +121,25 @@ static int cell_matches(const form_col *c, int source, int year, int cap_year)
     return 1;
 }
 
-static void add_up(int64_t *vals, int ncols, const row_tree *rt, int node, int col, int64_t v)
+/* Roll-ups are checked like every sum: the first cell that would leave
+ * int64 is remembered (node, column) and the table refused. */
+typedef struct sums {
+    int64_t *vals;
+    int ncols, bad_node, bad_col;
+} sums;
+
+static void add_to(sums *s, int node, int col, int64_t v)
 {
-    for (; node >= 0; node = rt->nodes[node].parent) vals[(size_t)node * ncols + col] += v;
+    if (checked_add(&s->vals[(size_t)node * s->ncols + col], v) && s->bad_node < 0)
+        s->bad_node = node, s->bad_col = col;
 }
 
-static void accumulate_cube(int64_t *vals, const form *f, const row_tree *rt,
+static void add_up(sums *s, const row_tree *rt, int node, int col, int64_t v)
+{
+    for (; node >= 0; node = rt->nodes[node].parent) add_to(s, node, col, v);
+}
+
+static void accumulate_cube(sums *s, const form *f, const row_tree *rt,
                             const dataset *ds, year_span years)
 {
     const cube *cb = &ds->cube;
@@ -139,12 +153,12 @@ static void accumulate_cube(int64_t *vals, const form *f, const row_tree *rt,
             if ((col->measure != M_PLAN && col->measure != M_DISBURSED) ||
                 !cell_matches(col, cell->key.source, cell->key.year, cell->key.cap_year))
                 continue;
-            add_up(vals, f->ncols, rt, leaf, c, col->measure == M_PLAN ? cell->plan : cell->disbursed);
+            add_up(s, rt, leaf, c, col->measure == M_PLAN ? cell->plan : cell->disbursed);
         }
     }
 }
 
-static void accumulate_indicators(int64_t *vals, const form *f, const row_tree *rt,
+static void accumulate_indicators(sums *s, const form *f, const row_tree *rt,
                                   const dataset *ds)
 {
     for (int i = 0; i < ds->ind.ncells; i++) {
@@ -152,8 +166,8 @@ static void accumulate_indicators(int64_t *vals, const form *f, const row_tree *
         if (leaf < 0) continue;
         for (int c = 0; c < f->ncols; c++) {
             form_measure m = f->cols[c].measure;
-            if (m == M_TARGET) vals[(size_t)leaf * f->ncols + c] += ds->ind.cells[i].target;
-            if (m == M_ACHIEVED) vals[(size_t)leaf * f->ncols + c] += ds->ind.cells[i].achieved;
+            if (m == M_TARGET) add_to(s, leaf, c, ds->ind.cells[i].target);
+            if (m == M_ACHIEVED) add_to(s, leaf, c, ds->ind.cells[i].achieved);
         }
     }
 }
@@ -221,6 +235,14 @@ static int build_rows(const form *f, const dataset *ds, year_span year, row_tree
 table *form_build(const form *f, const dataset *ds, const vars *v, year_span year,
                   strbuf *err)
 {
+    form_error kind;
+    return form_build_kind(f, ds, v, year, err, &kind);
+}
+
+table *form_build_kind(const form *f, const dataset *ds, const vars *v, year_span year,
+                       strbuf *err, form_error *kind)
+{
+    *kind = FORM_ERR_TEMPLATE;
     year.from += f->year_offset;
     year.to += f->year_offset;
     table *t = table_new(f->ncols);
@@ -234,16 +256,27 @@ table *form_build(const form *f, const dataset *ds, const vars *v, year_span yea
         row_tree_number(&rt, f->numbering, f->nnumbering);
     if (rc == 0) {
         int64_t *vals = xcalloc((size_t)rt.n * f->ncols + 1, sizeof(int64_t));
-        if (f->rows == ROWS_INDICATOR) accumulate_indicators(vals, f, &rt, ds);
+        sums s = {vals, f->ncols, -1, -1};
+        if (f->rows == ROWS_INDICATOR) accumulate_indicators(&s, f, &rt, ds);
         else if (f->rows == ROWS_CONTROL) accumulate_controls(vals, f, &rt, ds);
-        else accumulate_cube(vals, f, &rt, ds, year);
+        else accumulate_cube(&s, f, &rt, ds, year);
         emit_rows(t, f, &rt, vals);
         free(vals);
-        table_compute_derived(t);
+        int bad_row = s.bad_node, bad_col = s.bad_col; /* node i is row i */
+        if (table_compute_derived(t, bad_row < 0 ? &bad_row : NULL, bad_row < 0 ? &bad_col : NULL) < 0 ||
+            bad_row >= 0) {
+            strbuf_addf(err, "%s: tổng vượt quá giới hạn tính chính xác (±9.223.372.036.854.775.807 "
+                        "đồng) tại dòng \"", f->file);
+            table_row_name(t, bad_row, err);
+            strbuf_addf(err, "\", cột (%d)", bad_col + 1);
+            *kind = FORM_ERR_DATA;
+            rc = -1;
+        }
         clear_empty_derived(t, &rt, f);
-        if (table_check_sums(t)) {
+        if (rc == 0 && table_check_sums(t)) {
             strbuf_addf(err, "%s: tổng dòng không khớp với các dòng thành phần (lỗi chương trình)",
                         f->file);
+            *kind = FORM_ERR_INTERNAL;
             rc = -1;
         }
     }

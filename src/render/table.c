@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/checked.h"
 #include "../util/strbuf.h"
 
 table *table_new(int ncols)
@@ -103,32 +104,52 @@ void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den)
     c->present = 1;
 }
 
-/* Columns may derive from derived columns; resolve in dependency order. */
-static void derive_cell(table *t, table_row *r, int c, int depth)
+/* Columns may derive from derived columns; resolve in dependency order.
+ * Returns 1 when a sum or difference would leave int64 (cell left absent). */
+static int derive_cell(table *t, table_row *r, int c, int depth)
 {
     table_column *col = &t->cols[c];
-    if (col->derive == DERIVE_NONE || depth > t->ncols) return;
+    if (col->derive == DERIVE_NONE || depth > t->ncols) return 0;
     for (int a = 0; a < col->nargs; a++)
-        derive_cell(t, r, col->args[a], depth + 1);
+        if (derive_cell(t, r, col->args[a], depth + 1)) return 1;
     table_cell *cell = &r->cells[c];
-    cell->present = 1;
-    if (col->derive == DERIVE_SUM) {
+    if (col->derive == DERIVE_SUM || col->derive == DERIVE_DIFF) {
         int64_t s = 0;
-        for (int a = 0; a < col->nargs; a++) s += r->cells[col->args[a]].value;
-        cell->value = s;
-    } else if (col->derive == DERIVE_DIFF) {
-        cell->value = r->cells[col->args[0]].value - r->cells[col->args[1]].value;
-    } else {
-        cell->num = r->cells[col->args[0]].value;
-        cell->den = r->cells[col->args[1]].value;
+        int bad = 0;
+        if (col->derive == DERIVE_SUM)
+            for (int a = 0; a < col->nargs; a++) bad |= checked_add(&s, r->cells[col->args[a]].value);
+        else
+            bad = __builtin_sub_overflow(r->cells[col->args[0]].value, r->cells[col->args[1]].value, &s);
+        cell->present = !bad;
+        cell->value = bad ? 0 : s;
+        return bad;
     }
+    cell->present = 1;
+    cell->num = r->cells[col->args[0]].value;
+    cell->den = r->cells[col->args[1]].value;
+    return 0;
 }
 
-void table_compute_derived(table *t)
+int table_compute_derived(table *t, int *bad_row, int *bad_col)
 {
+    int rc = 0;
     for (int i = 0; i < t->nrows; i++)
         for (int c = 0; c < t->ncols; c++)
-            derive_cell(t, &t->rows[i], c, 0);
+            if (derive_cell(t, &t->rows[i], c, 0) && rc == 0) {
+                rc = -1;
+                if (bad_row) *bad_row = i;
+                if (bad_col) *bad_col = c;
+            }
+    return rc;
+}
+
+void table_row_name(const table *t, int row, strbuf *out)
+{
+    const table_row *r = &t->rows[row];
+    int n = 0;
+    for (int c = 0; c < t->ncols && n < 2; c++)
+        if (t->cols[c].kind == COL_TEXT && r->cells[c].text && *r->cells[c].text)
+            strbuf_addf(out, "%s%s", n++ ? " " : "", r->cells[c].text);
 }
 
 int table_check_sums(const table *t)
@@ -141,9 +162,10 @@ int table_check_sums(const table *t)
             if (t->cols[c].kind != COL_MONEY && t->cols[c].kind != COL_QTY)
                 continue;
             int64_t s = 0;
+            int over = 0;
             for (int k = 0; k < r->nchildren; k++)
-                s += t->rows[r->children[k]].cells[c].value;
-            if (s != r->cells[c].value) bad++;
+                over |= checked_add(&s, t->rows[r->children[k]].cells[c].value);
+            if (over || s != r->cells[c].value) bad++;
         }
     }
     return bad;

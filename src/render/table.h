@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/strbuf.h"
+
 typedef enum {
     COL_TEXT = 0, /* STT, label, unit of measure */
     COL_MONEY,    /* đồng, shown in triệu with up to 3 decimals */
@@ -99,8 +101,12 @@ void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den);
 /**
  * table_compute_derived - fill every DERIVE_SUM / DERIVE_RATIO cell of every
  * row from the other cells, exactly. Call once after the leaf cells are set.
+ * Returns 0, or -1 when a sum or difference would leave int64: that cell is
+ * left absent and its row and column are in *bad_row, *bad_col (the first).
  */
-void table_compute_derived(table *t);
+int table_compute_derived(table *t, int *bad_row, int *bad_col);
+/** table_row_name - "STT label" of a body row, for messages (into out). */
+void table_row_name(const table *t, int row, strbuf *out);
 /**
  * table_check_sums - verify that every subtotal row equals the sum of its
  * children in every money/quantity column. Returns the number of

@@ -75,10 +75,14 @@ int vars_expand(const vars *v, const char *tmpl, strbuf *out, strbuf *err)
             continue;
         }
         const char *end = strchr(p, '}');
-        int i = end ? find(v, p + 1, (size_t)(end - p - 1)) : -1;
+        if (!end || memchr(p + 1, '{', (size_t)(end - p - 1))) {
+            int n = (int)strcspn(p + 1, "{}") + 1;
+            strbuf_addf(err, "dấu { của \"%.*s\" không có dấu } đóng", n, p);
+            return -1;
+        }
+        int i = find(v, p + 1, (size_t)(end - p - 1));
         if (i < 0) {
-            int n = end ? (int)(end - p + 1) : (int)strlen(p);
-            strbuf_addf(err, "không có giá trị cho chỗ trống %.*s", n, p);
+            strbuf_addf(err, "không có giá trị cho chỗ trống %.*s", (int)(end - p + 1), p);
             return -1;
         }
         strbuf_adds(out, v->values[i]);

@@ -219,14 +219,6 @@ static void page_setup(lxw_worksheet *ws, const table *t, int row0)
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width, NULL);
 }
 
-/* Characters in UTF-8 text (code points, not bytes). */
-static size_t text_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /*
  * Viewers do not grow a row for wrapped text on their own (LibreOffice
  * draws the lines over the next row), so each row gets the height of its
@@ -234,7 +226,7 @@ static size_t text_chars(const char *s)
  */
 static int wrapped_lines(const char *text, double width)
 {
-    return (int)((double)text_chars(text) / (width * 1.25)) + 1;
+    return (int)((double)text_chars(text, strlen(text)) / (width * 1.25)) + 1;
 }
 
 static double row_height(const table *t, const table_row *r)

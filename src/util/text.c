@@ -108,3 +108,10 @@ int text_upper(strbuf *out, const char *s, size_t len)
     free(r);
     return 0;
 }
+
+size_t text_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}

@@ -37,6 +37,9 @@ int text_valid_utf8(const char *s, size_t len);
 /** text_char_len - bytes of the UTF-8 character starting at s (1..4). */
 size_t text_char_len(const char *s, size_t len);
 
+/** text_chars - how many characters the UTF-8 text s holds (bytes not
+ * starting a character are not counted). */
+size_t text_chars(const char *s, size_t len);
 /** text_upper - append s upper-cased (Vietnamese aware), for headings. */
 int text_upper(strbuf *out, const char *s, size_t len);
 

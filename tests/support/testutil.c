@@ -90,6 +90,45 @@ int tu_count(const char *hay, const char *needle)
     return n;
 }
 
+/* Entries of dir/.mtqg (the published sets' state) that no set uses:
+ * anything but a switch link and the generation it points to. */
+static int stale_set_entries(const char *dir, strbuf *names)
+{
+    char *state = tu_path(dir, ".mtqg");
+    DIR *d = opendir(state);
+    if (!d) {
+        free(state);
+        return 0;
+    }
+    strbuf live = STRBUF_INIT, all = STRBUF_INIT;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char *p = tu_path(state, e->d_name), to[4096];
+        ssize_t k = readlink(p, to, sizeof to - 1);
+        if (k >= 0 && !strstr(e->d_name, ".tmp-")) strbuf_addf(&live, "/%.*s/", (int)k, to);
+        else strbuf_addf(&all, "/%s/", e->d_name);
+        free(p);
+    }
+    closedir(d);
+    int n = 0;
+    for (const char *p = all.buf; *p;) {
+        const char *end = strchr(p + 1, '/');
+        strbuf key = STRBUF_INIT;
+        strbuf_add(&key, p, (size_t)(end - p) + 1);
+        if (!live.len || !strstr(live.buf, key.buf)) {
+            if (names) strbuf_addf(names, " .mtqg%.*s", (int)(end - p), p);
+            n++;
+        }
+        strbuf_release(&key);
+        p = end + 1;
+    }
+    strbuf_release(&live);
+    strbuf_release(&all);
+    free(state);
+    return n;
+}
+
 int tu_dir_entries(const char *dir, int hidden_only, strbuf *names)
 {
     DIR *d = opendir(dir);
@@ -98,6 +137,10 @@ int tu_dir_entries(const char *dir, int hidden_only, strbuf *names)
     if (!d) return -1;
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (!strcmp(e->d_name, ".mtqg")) {
+            n += stale_set_entries(dir, names);
+            continue;
+        }
         if (hidden_only && e->d_name[0] != '.') continue;
         if (names) strbuf_addf(names, " %s", e->d_name);
         n++;

@@ -39,6 +39,8 @@ int tu_count(const char *hay, const char *needle);
  * tu_dir_entries - how many entries dir holds other than . and .. (with
  * hidden_only, only the names starting with '.': leftover temporary
  * files); each name is appended to names (if not NULL) after a space.
+ * The published sets' state folder .mtqg is not counted itself; what in
+ * it no set uses (a killed run's generation or link) is, as ".mtqg/<name>".
  * -1 when dir cannot be opened.
  */
 int tu_dir_entries(const char *dir, int hidden_only, strbuf *names);

@@ -200,17 +200,11 @@ static int count_suffix(const char *dir, const char *suffix, strbuf *names)
     return n;
 }
 
-/* 1 when dir holds a temporary output ".<name>.tmp-<pid>". */
+/* 1 when dir holds a temporary output: a generation no set uses yet
+ * (under .mtqg), or a ".<name>.tmp-<pid>" link. */
 static int has_temp(const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    int found = 0;
-    struct dirent *e;
-    while (!found && (e = readdir(d)))
-        found = e->d_name[0] == '.' && strstr(e->d_name, ".tmp-") != NULL;
-    closedir(d);
-    return found;
+    return tu_dir_entries(dir, 1, NULL) > 0;
 }
 
 /* A visible file's identity and bytes, to tell whether a run rewrote it. */

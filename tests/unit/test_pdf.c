@@ -130,14 +130,14 @@ static table *make_table(int nrows)
         table_cell_value(t, r, C_QTY, 12500);                    /* 12,500 */
         table_row_add_child(t, tot, r);
     }
-    table_compute_derived(t);
+    table_compute_derived(t, NULL, NULL);
     /* The total row is a subtotal: sum the children's leaf cells. */
     for (int c = C_DTPT; c <= C_QTY; c++) {
         int64_t s = 0;
         for (int i = 1; i < nrows; i++) s += t->rows[i].cells[c].value;
         table_cell_value(t, tot, c, s);
     }
-    table_compute_derived(t);
+    table_compute_derived(t, NULL, NULL);
     return t;
 }
 
