@@ -29,6 +29,7 @@ typedef struct doc_block {
 /* An appendix: "Phụ lục I" + a title, then one table on landscape pages. */
 typedef struct doc_appendix {
     char *label;   /* "Phụ lục I" */
+    char *caption; /* "(Kèm theo Kế hoạch số ... của ...)", italic, rule under */
     table *tbl;    /* owned: title, subtitle and unit line come from it */
 } doc_appendix;
 
@@ -42,12 +43,16 @@ typedef struct document {
     /* Type and title. */
     char *doc_type;       /* "BÁO CÁO" */
     char *title;          /* trích yếu; '\n' separates lines */
+    /* "Kính gửi:" of a report sent to a higher level, under the title. */
+    char *addressee_label;  /* "Kính gửi:" */
+    int naddressees, addressees_alloc;
+    char **addressees;      /* without "- " and ";"/".": added when drawn */
     /* Body. */
     int nblocks, blocks_alloc;
     doc_block *blocks;
     /* Signature (right) and recipients (left). */
-    char *sign_authority; /* "TM. ỦY BAN NHÂN DÂN" or empty */
-    char *sign_position;  /* "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
+    char *sign_authority; /* "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH": any lines */
+    char *sign_position;  /* "PHÓ CHỦ TỊCH": any lines */
     char *signer;         /* "Nguyễn Văn A" */
     int nrecipients, recipients_alloc;
     char **recipients;    /* without "- " and ";": added when drawn */
@@ -64,9 +69,14 @@ void document_free(document *d);
 void document_set(char **field, const char *s);
 /** document_add_block - append a heading or paragraph (text copied). */
 void document_add_block(document *d, block_kind kind, const char *text);
+/** document_add_addressee - append a "Kính gửi" line (copied). */
+void document_add_addressee(document *d, const char *line);
 /** document_add_recipient - append a "Nơi nhận" line (copied). */
 void document_add_recipient(document *d, const char *line);
-/** document_add_appendix - append an appendix; the document owns tbl. */
-void document_add_appendix(document *d, const char *label, table *tbl);
+/**
+ * document_add_appendix - append an appendix with its label and caption
+ * (NULL: none); the document owns tbl.
+ */
+void document_add_appendix(document *d, const char *label, const char *caption, table *tbl);
 
 #endif

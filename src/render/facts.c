@@ -252,6 +252,35 @@ static void indicator_list(facts *f, const dataset *ds, year_span year)
     free(seen);
 }
 
+/* Blanks the văn thư fills in by hand when a draft is issued. */
+#define BLANK_NUMBER "      "
+#define BLANK_DAY "     "
+
+/* {so_hieu} "03/KH-BDT", {ngay_van_ban} "ngày 10 tháng 02 năm 2025" (the
+ * date of issue, leading zeros as Nghị định 30 §II.4.b wants) and
+ * {ngay_van_ban_ngan} "10/2/2025"; a draft leaves number, day and month
+ * blank and keeps the year. */
+static void issue_number_date(vars *v, const config *cfg)
+{
+    const config_unit *u = &cfg->unit;
+    int doc_date = u->doc_date ? u->doc_date : cfg->as_of;
+    strbuf sb = STRBUF_INIT;
+    const char *num = u->doc_number ? u->doc_number : "";
+    const char *sym = u->doc_symbol ? u->doc_symbol : "";
+    if (u->draft) strbuf_addf(&sb, BLANK_NUMBER "%s%s", *sym ? "/" : "", sym);
+    else strbuf_addf(&sb, "%s%s%s%s", strlen(num) == 1 ? "0" : "", num, *sym ? "/" : "", sym);
+    vars_set(v, "so_hieu", sb.buf);
+    strbuf_reset(&sb);
+    if (u->draft) strbuf_addf(&sb, "ngày" BLANK_DAY "tháng" BLANK_DAY "năm %d", DATE_Y(doc_date));
+    else date_header(&sb, doc_date);
+    vars_set(v, "ngay_van_ban", sb.buf);
+    strbuf_reset(&sb);
+    if (u->draft) strbuf_addf(&sb, BLANK_DAY "/" BLANK_DAY "/%d", DATE_Y(doc_date));
+    else date_short(&sb, doc_date);
+    vars_set(v, "ngay_van_ban_ngan", sb.buf);
+    strbuf_release(&sb);
+}
+
 static void scalar_context(vars *v, const dataset *ds, const config *cfg,
                            const char *rejects_name)
 {
@@ -266,18 +295,10 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     strbuf_reset(&sb);
     date_short(&sb, cfg->as_of);
     vars_set(v, "ngay_so_lieu_ngan", sb.buf);
-    int doc_date = u->doc_date ? u->doc_date : cfg->as_of;
-    strbuf_reset(&sb);
-    date_short(&sb, doc_date);
-    vars_set(v, "ngay_van_ban_ngan", sb.buf);
+    issue_number_date(v, cfg);
     vars_set(v, "tinh", u->province_name ? u->province_name : "");
     vars_set(v, "co_quan", u->agency ? u->agency : "");
     vars_set(v, "co_quan_cap_tren", u->parent_agency ? u->parent_agency : "");
-    strbuf_reset(&sb);
-    const char *num = u->doc_number ? u->doc_number : "";
-    strbuf_addf(&sb, "%s%s%s%s", strlen(num) == 1 ? "0" : "", num,
-                u->doc_symbol && *u->doc_symbol ? "/" : "", u->doc_symbol ? u->doc_symbol : "");
-    vars_set(v, "so_hieu", sb.buf);
     strbuf_reset(&sb);
     decimal_format(&sb, cfg->tolerance, 6, 3, 1);
     vars_set(v, "dung_sai", sb.buf);

@@ -122,6 +122,41 @@ static void draw_title(pdf_layout *L, const document *d)
     L->y -= 16;
 }
 
+/* "Kính gửi:" under the title: one addressee on one centred line; several
+ * as "- ...;" lines beside the label, the block centred on the page. */
+static void draw_addressees(pdf_layout *L, const document *d)
+{
+    if (!d->naddressees || !has_text(d->addressee_label)) return;
+    pdf_text_style st = style(PDF_FONT_REGULAR, BODY_SIZE, PDF_ALIGN_LEFT, 0);
+    float w = L->right - L->left;
+    float lw = pdf_layout_text_width(L, st.font, st.size, d->addressee_label,
+                                     strlen(d->addressee_label)) + 4;
+    strbuf line = STRBUF_INIT;
+    if (d->naddressees == 1) {
+        pdf_text_style c = style(PDF_FONT_REGULAR, BODY_SIZE, PDF_ALIGN_CENTER, 0);
+        strbuf_addf(&line, "%s %s.", d->addressee_label, d->addressees[0]);
+        pdf_layout_flow(L, &c, L->left, w, line.buf);
+    } else {
+        float widest = 0;
+        for (int i = 0; i < d->naddressees; i++) {
+            strbuf_reset(&line);
+            strbuf_addf(&line, "- %s;", d->addressees[i]);
+            float tw = pdf_layout_text_width(L, st.font, st.size, line.buf, line.len);
+            if (tw > widest) widest = tw;
+        }
+        float x = L->left + (w - lw - widest) / 2;
+        if (x < L->left) x = L->left;
+        for (int i = 0; i < d->naddressees; i++) {
+            strbuf_reset(&line);
+            strbuf_addf(&line, "- %s%s", d->addressees[i], i == d->naddressees - 1 ? "." : ";");
+            if (i == 0) pdf_layout_block(L, &st, x, lw, L->y, d->addressee_label, 1);
+            pdf_layout_flow(L, &st, x + lw, L->right - x - lw, line.buf);
+        }
+    }
+    L->y -= 10;
+    strbuf_release(&line);
+}
+
 /* ---- body -------------------------------------------------------------- */
 
 static pdf_text_style block_style(block_kind k)
@@ -258,7 +293,7 @@ static void draw_appendix(pdf_layout *L, const doc_appendix *a)
     label.space_after = 4;
     pdf_layout_new_page(L, PDF_LANDSCAPE);
     if (has_text(a->label)) pdf_layout_flow(L, &label, L->left, 0, a->label);
-    if (a->tbl) pdf_table_draw(L, a->tbl);
+    if (a->tbl) pdf_table_draw(L, a->tbl, a->caption);
 }
 
 int pdf_report_write(const document *d, const char *font_dir, const char *path,
@@ -269,6 +304,7 @@ int pdf_report_write(const document *d, const char *font_dir, const char *path,
     pdf_layout_new_page(L, PDF_PORTRAIT);
     draw_header(L, d);
     draw_title(L, d);
+    draw_addressees(L, d);
     for (int i = 0; i < d->nblocks; i++) draw_block(L, &d->blocks[i]);
     draw_closing(L, d);
     for (int i = 0; i < d->nappendices; i++) draw_appendix(L, &d->appendices[i]);

@@ -328,35 +328,45 @@ static void draw_row(pdf_layout *L, tbl_geom *g, int r)
     }
 }
 
-/* Form name, title, subtitle and unit line above the grid. */
-static float title_block(pdf_layout *L, const table *t, int draw)
+/* Form name, title, caption, subtitle and unit line above the grid; the
+ * caption (Nghị định 30, Phụ lục I: "Kèm theo ...") has a short rule under
+ * it, a third of its width. */
+static float title_block(pdf_layout *L, const table *t, const char *caption, int draw)
 {
     pdf_text_style form = {PDF_FONT_BOLD, 12, PDF_ALIGN_RIGHT, 0, 1.2f, 2, 0};
     pdf_text_style title = {PDF_FONT_BOLD, 13, PDF_ALIGN_CENTER, 0, 1.2f, 0, 1};
+    pdf_text_style cap = {PDF_FONT_ITALIC, 13, PDF_ALIGN_CENTER, 0, 1.2f, 0, 0};
     pdf_text_style sub = {PDF_FONT_ITALIC, 12, PDF_ALIGN_CENTER, 0, 1.2f, 0, 0};
     pdf_text_style unit = {PDF_FONT_ITALIC, 11, PDF_ALIGN_RIGHT, 0, 1.2f, 0, 0};
-    const pdf_text_style *st[4] = {&form, &title, &sub, &unit};
-    const char *s[4] = {t->form_name, t->title, t->subtitle, t->unit_line};
+    const pdf_text_style *st[5] = {&form, &title, &cap, &sub, &unit};
+    const char *s[5] = {t->form_name, t->title, caption, t->subtitle, t->unit_line};
     float y = L->y, w = L->right - L->left;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (!s[i] || !*s[i]) continue;
-        if (i == 3) y -= 4; /* air between the titles and the unit line */
+        if (i == 4) y -= 4; /* air between the titles and the unit line */
         y -= pdf_layout_block(L, st[i], L->left, w, y, s[i], draw);
+        if (i == 2) {
+            float rw = pdf_layout_text_width(L, cap.font, cap.size, s[i], strlen(s[i]));
+            if (rw > w) rw = w;
+            rw /= 3;
+            if (draw) pdf_layout_rule(L, L->left + (w - rw) / 2, L->left + (w + rw) / 2, y - 3, 0.6f);
+            y -= 8;
+        }
     }
     if (y < L->y) y -= 3; /* air between the title block and the grid */
     if (draw) L->y = y;
     return L->y - y;
 }
 
-void pdf_table_draw(pdf_layout *L, const table *t)
+void pdf_table_draw(pdf_layout *L, const table *t, const char *caption)
 {
     tbl_geom g;
     if (!L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
     geom_init(L, &g, t);
     /* Keep the title block with the header and a first row. */
     float first = t->nrows > 0 ? g.lh + 2 * PAD_Y : 0;
-    pdf_layout_ensure(L, title_block(L, t, 0) + g.head_h + g.num_h + first);
-    title_block(L, t, 1);
+    pdf_layout_ensure(L, title_block(L, t, caption, 0) + g.head_h + g.num_h + first);
+    title_block(L, t, caption, 1);
     draw_header(L, &g);
     for (int r = 0; r < t->nrows; r++) draw_row(L, &g, r);
     geom_release(&g);

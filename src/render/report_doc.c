@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/date.h"
 #include "../util/linefile.h"
 
 static void add_line(wording *w, const char *text, int lineno)
@@ -209,17 +208,61 @@ static int body_line(document *d, const wording *w, int i, const facts *f,
 }
 
 /* The PDF adds "- " and the closing ";" or "."; drop any the user typed. */
+static void trim_list_line(strbuf *sb, const char *text)
+{
+    strbuf_reset(sb);
+    if (!strncmp(text, "- ", 2)) text += 2;
+    strbuf_adds(sb, text);
+    while (sb->len && strchr(".;, ", sb->buf[sb->len - 1])) strbuf_setlen(sb, sb->len - 1);
+}
+
 static void add_recipient(document *d, const char *text)
 {
     strbuf sb = STRBUF_INIT;
-    if (!strncmp(text, "- ", 2)) text += 2;
-    strbuf_adds(&sb, text);
-    while (sb.len && strchr(".;, ", sb.buf[sb.len - 1])) strbuf_setlen(&sb, sb.len - 1);
+    trim_list_line(&sb, text);
     document_add_recipient(d, sb.buf);
     strbuf_release(&sb);
 }
 
-static void header_fields(document *d, const config *cfg, const vars *v)
+/* A config value where "\n" breaks the line (signature blocks). */
+static void set_lines(char **field, const char *value)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, value ? value : "");
+    unescape_newlines(&sb);
+    document_set(field, sb.buf);
+    strbuf_release(&sb);
+}
+
+static int settings_text(const wording *w, const char *key, const vars *v,
+                         strbuf *out, strbuf *err);
+
+/* "Kính gửi:" and its addressees (a report sent upward, §II.9.b); the
+ * Nơi nhận list then starts with the wording's "Như trên". */
+static int addressees(document *d, const wording *w, const config_unit *u, const vars *v,
+                      strbuf *err)
+{
+    if (!u->addressees || !*u->addressees) return 0;
+    strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
+    int rc = settings_text(w, "addressee_label", v, &sb, err);
+    if (rc == 0) document_set(&d->addressee_label, sb.buf);
+    if (rc == 0 && (rc = settings_text(w, "recipients_first", v, &sb, err)) == 0)
+        add_recipient(d, sb.buf);
+    char *copy = xstrdup(u->addressees), *f[64];
+    int n = split_fields(copy, '|', f, 64);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        if (!*f[i]) continue;
+        trim_list_line(&line, f[i]);
+        document_add_addressee(d, line.buf);
+    }
+    free(copy);
+    strbuf_release(&sb);
+    strbuf_release(&line);
+    return rc;
+}
+
+static int header_fields(document *d, const wording *w, const config *cfg, const vars *v,
+                         strbuf *err)
 {
     const config_unit *u = &cfg->unit;
     strbuf sb = STRBUF_INIT;
@@ -228,18 +271,16 @@ static void header_fields(document *d, const config *cfg, const vars *v)
     strbuf_addf(&sb, "Số: %s", vars_get(v, "so_hieu"));
     document_set(&d->number_line, sb.buf);
     strbuf_reset(&sb);
-    strbuf_addf(&sb, "%s, ", u->place ? u->place : "");
-    date_header(&sb, u->doc_date ? u->doc_date : cfg->as_of);
+    strbuf_addf(&sb, "%s, %s", u->place ? u->place : "", vars_get(v, "ngay_van_ban"));
     document_set(&d->place_date, sb.buf);
-    document_set(&d->sign_authority, u->sign_authority);
-    strbuf_reset(&sb);
-    strbuf_adds(&sb, u->sign_position ? u->sign_position : "");
-    unescape_newlines(&sb);
-    document_set(&d->sign_position, sb.buf);
+    set_lines(&d->sign_authority, u->sign_authority);
+    set_lines(&d->sign_position, u->sign_position);
     document_set(&d->signer, u->signer);
+    strbuf_release(&sb);
+    int rc = addressees(d, w, u, v, err);
     for (int i = 0; i < u->nrecipients; i++) add_recipient(d, u->recipients[i]);
     if (u->archive && *u->archive) add_recipient(d, u->archive);
-    strbuf_release(&sb);
+    return rc;
 }
 
 static void roman_numeral(strbuf *sb, int n)
@@ -267,20 +308,26 @@ static int settings_text(const wording *w, const char *key, const vars *v,
     return 0;
 }
 
-static int add_appendices(document *d, const wording *w, table *const *tables, int ntables,
-                          strbuf *out, strbuf *err)
+/* "Phụ lục I" and, when the wording has one, the caption naming this
+ * document ("Kèm theo Kế hoạch số ..."), for each table in order. */
+static int add_appendices(document *d, const wording *w, const facts *f,
+                          table *const *tables, int ntables, strbuf *out, strbuf *err)
 {
     vars v;
     vars_init(&v);
-    int rc = 0;
+    for (int s = 0; s < f->scalars.n; s++) vars_set(&v, f->scalars.names[s], f->scalars.values[s]);
+    strbuf cap = STRBUF_INIT;
+    int rc = 0, has_caption = vars_get(&w->settings, "appendix_caption") != NULL;
+    if (has_caption) rc = settings_text(w, "appendix_caption", &v, &cap, err);
     for (int i = 0; i < ntables && rc == 0; i++) {
         strbuf num = STRBUF_INIT;
         roman_numeral(&num, i + 1);
         vars_set(&v, "so_la_ma", num.buf);
         strbuf_release(&num);
         if ((rc = settings_text(w, "appendix_label", &v, out, err)) == 0)
-            document_add_appendix(d, out->buf, tables[i]);
+            document_add_appendix(d, out->buf, has_caption ? cap.buf : NULL, tables[i]);
     }
+    strbuf_release(&cap);
     vars_free(&v);
     return rc;
 }
@@ -290,13 +337,13 @@ document *report_doc_build(const wording *w, const facts *f, const config *cfg,
 {
     document *d = document_new();
     strbuf out = STRBUF_INIT;
-    header_fields(d, cfg, &f->scalars);
-    int rc = settings_text(w, "doc_type", &f->scalars, &out, err);
+    int rc = header_fields(d, w, cfg, &f->scalars, err);
+    if (rc == 0) rc = settings_text(w, "doc_type", &f->scalars, &out, err);
     if (rc == 0) document_set(&d->doc_type, out.buf);
     if (rc == 0 && (rc = settings_text(w, "title", &f->scalars, &out, err)) == 0)
         document_set(&d->title, out.buf);
     for (int i = 0; rc == 0 && i < w->nlines; i++) rc = body_line(d, w, i, f, &out, err);
-    if (add_appendices(d, w, tables, ntables, &out, err) < 0) rc = -1;
+    if (rc == 0 && add_appendices(d, w, f, tables, ntables, &out, err) < 0) rc = -1;
     strbuf_release(&out);
     if (rc) {
         /* On failure the caller keeps its tables. */

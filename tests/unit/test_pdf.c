@@ -180,7 +180,7 @@ static document *make_document(int nrows)
     document_add_recipient(d, "Ban Dân tộc tỉnh");
     document_add_recipient(d, "Sở Kế hoạch và Đầu tư, Sở Tài chính, Kho bạc Nhà nước tỉnh");
     document_add_recipient(d, "Lưu: VT, BDT");
-    document_add_appendix(d, "Phụ lục I", make_table(nrows));
+    document_add_appendix(d, "Phụ lục I", NULL, make_table(nrows));
     return d;
 }
 
@@ -478,7 +478,7 @@ static void test_row_taller_than_page(void **state)
     table_cell_value(t, r, 2, 1000000);
     r = table_add_row(t, 1, ROW_BOLD);
     table_cell_text(t, r, 1, "dòng-sau");
-    document_add_appendix(d, "Phụ lục II", t);
+    document_add_appendix(d, "Phụ lục II", NULL, t);
     write_ok(d, f->pdf);
     int pages = tu_pdf_pages(f->pdf);
     assert_true(pages >= 4);
