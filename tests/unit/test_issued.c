@@ -60,8 +60,10 @@ static void set_line(strbuf *ini, const char *key, const char *line)
     strbuf_release(&sb);
 }
 
-/* Run the plan fixture with extra [unit] and [report] lines. */
-static void run_plan(run *r, const char *unit_keys, const char *report_keys)
+/* Run the plan fixture with extra [unit] and [report] lines, and lines
+ * replaced: repl[i][0] is the start of a line, repl[i][1] the new line. */
+static void run_plan_with(run *r, const char *unit_keys, const char *report_keys,
+                          const char *const (*repl)[2], int nrepl)
 {
     char cwd[4096];
     assert_non_null(getcwd(cwd, sizeof cwd));
@@ -78,6 +80,7 @@ static void run_plan(run *r, const char *unit_keys, const char *report_keys)
     strbuf_reset(&line);
     strbuf_addf(&line, "templates_dir = %s/templates", cwd);
     set_line(&ini, "templates_dir", line.buf);
+    for (int i = 0; i < nrepl; i++) set_line(&ini, repl[i][0], repl[i][1]);
     add_keys(&ini, "unit", unit_keys);
     add_keys(&ini, "report", report_keys);
     char *path = tu_path(r->dir, "plan.ini");
@@ -90,6 +93,11 @@ static void run_plan(run *r, const char *unit_keys, const char *report_keys)
     strbuf_release(&line);
 }
 
+static void run_plan(run *r, const char *unit_keys, const char *report_keys)
+{
+    run_plan_with(r, unit_keys, report_keys, NULL, 0);
+}
+
 static void run_free(run *r)
 {
     tu_rmtree(r->dir);
@@ -99,12 +107,13 @@ static void run_free(run *r)
     strbuf_release(&r->log);
 }
 
-/* pdftotext of pages first..last with every run of white space one space. */
-static void words_of(const char *pdf, int first, int last, strbuf *out)
+/* pdftotext of pages first..last (in its -layout mode when layout) with
+ * every run of white space one space. */
+static void words_in(const char *pdf, int first, int last, int layout, strbuf *out)
 {
     strbuf raw = STRBUF_INIT;
     strbuf_reset(out);
-    tu_pdf_text(pdf, first, last, TU_PDF_FLOW, &raw);
+    tu_pdf_text(pdf, first, last, layout, &raw);
     int space = 0;
     for (size_t i = 0; i < raw.len; i++) {
         char c = raw.buf[i];
@@ -117,6 +126,11 @@ static void words_of(const char *pdf, int first, int last, strbuf *out)
         strbuf_addch(out, c);
     }
     strbuf_release(&raw);
+}
+
+static void words_of(const char *pdf, int first, int last, strbuf *out)
+{
+    words_in(pdf, first, last, TU_PDF_FLOW, out);
 }
 
 static void expect(const strbuf *text, const char *phrase)
@@ -182,10 +196,95 @@ static void test_appendix_caption(void **state)
     run_free(&r);
 }
 
+/* ---- 3. signature blocks, Kính gửi ------------------------------------- */
+
+static const tu_word *find_or_fail(const tu_words *w, const char *text, int nth)
+{
+    const tu_word *x = tu_words_find(w, text, nth);
+    if (!x) fail_msg("word \"%s\" (#%d) not on the page", text, nth);
+    return x;
+}
+
+static void test_signature_lines(void **state)
+{
+    static const char *const repl[][2] = {
+        {"sign_authority", "sign_authority = TM. ỦY BAN NHÂN DÂN\\nKT. CHỦ TỊCH"},
+        {"sign_position", "sign_position = PHÓ CHỦ TỊCH"},
+    };
+    run r;
+    run_plan_with(&r, "", "", repl, 2);
+    int page = tu_pdf_find_page(r.pdf, 1, "Nơi nhận");
+    assert_true(page > 0);
+    strbuf text = STRBUF_INIT;
+    tu_pdf_text(r.pdf, page, page, TU_PDF_FLOW, &text);
+    expect_not(&text, "\\N");
+    expect_not(&text, "\\n");
+    tu_words w = {0};
+    tu_pdf_words(r.pdf, page, &w);
+    /* Three lines, in order, one under the other. */
+    const tu_word *tm = find_or_fail(&w, "TM.", 0), *kt = find_or_fail(&w, "KT.", 0);
+    const tu_word *pho = find_or_fail(&w, "PHÓ", 0);
+    if (!(tm->y1 <= kt->y0 + 0.5 && kt->y1 <= pho->y0 + 0.5))
+        fail_msg("signature lines not one under the other: %.1f %.1f %.1f", tm->y0, kt->y0, pho->y0);
+    tu_words_free(&w);
+    strbuf_release(&text);
+    run_free(&r);
+}
+
+static void test_kinh_gui(void **state)
+{
+    run r;
+    run_plan(&r, "addressees = Ủy ban nhân dân huyện Thử\n", "");
+    strbuf text = STRBUF_INIT;
+    words_of(r.pdf, 1, 1, &text);
+    expect(&text, "Kính gửi: Ủy ban nhân dân huyện Thử.");
+    /* Under the title, above the body. */
+    tu_words w = {0};
+    tu_pdf_words(r.pdf, 1, &w);
+    const tu_word *kinh = find_or_fail(&w, "Kính", 0), *title = find_or_fail(&w, "KẾ", 0);
+    const tu_word *body = find_or_fail(&w, "Căn", 0);
+    if (!(title->y1 < kinh->y0 && kinh->y1 < body->y0))
+        fail_msg("Kính gửi at %.1f, title %.1f, body %.1f", kinh->y0, title->y0, body->y0);
+    tu_words_free(&w);
+    /* Nơi nhận starts "- Như trên;". */
+    words_of(r.pdf, 0, 0, &text);
+    expect(&text, "Nơi nhận: - Như trên; - UBND huyện;");
+    strbuf_release(&text);
+    run_free(&r);
+}
+
+/* ---- 4. drafts -------------------------------------------------------- */
+
+static void test_draft_blank_number_and_date(void **state)
+{
+    run r;
+    run_plan(&r, "draft = yes\n", "");
+    strbuf text = STRBUF_INIT;
+    words_in(r.pdf, 0, 0, TU_PDF_LAYOUT, &text);
+    expect_not(&text, "07/KH-PDT");
+    expect_not(&text, "12 tháng 02");
+    expect(&text, "Số: /KH-PDT");
+    expect(&text, "Thử, ngày tháng năm 2025");
+    expect(&text, "(Kèm theo Kế hoạch số /KH-PDT ngày tháng năm 2025 của Phòng Dân tộc)");
+    /* Room to write the number and the day and month by hand. */
+    tu_words w = {0};
+    tu_pdf_words(r.pdf, 1, &w);
+    const tu_word *so = find_or_fail(&w, "Số:", 0), *sym = find_or_fail(&w, "/KH-PDT", 0);
+    if (sym->x0 - so->x1 < 12) fail_msg("number blank %.1f pt wide", sym->x0 - so->x1);
+    const tu_word *ngay = find_or_fail(&w, "ngày", 0), *thang = find_or_fail(&w, "tháng", 0);
+    if (thang->x0 - ngay->x1 < 12) fail_msg("day blank %.1f pt wide", thang->x0 - ngay->x1);
+    tu_words_free(&w);
+    strbuf_release(&text);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_appendix_caption),
+        cmocka_unit_test(test_signature_lines),
+        cmocka_unit_test(test_kinh_gui),
+        cmocka_unit_test(test_draft_blank_number_and_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
