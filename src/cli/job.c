@@ -44,6 +44,7 @@ typedef struct job {
     int nforms;
     form forms[MAX_FORMS];
     wording words;
+    wording check_words;          /* the check report beside the document */
     dataset ds;
     int ntables;
     table *tables[MAX_FORMS];
@@ -55,7 +56,7 @@ typedef struct job {
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
     int ntemplates;
-    char *templates[MAX_FORMS + 2]; /* catalogue, forms, wording: for the digest */
+    char *templates[MAX_FORMS + 3]; /* catalogue, forms, wordings: for the digest */
 } job;
 
 /* With --timing, one log line per stage: where a run spends its time. */
@@ -98,6 +99,11 @@ static int load_templates(job *j)
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->report_template);
         rc = wording_load(&j->words, path, &j->err);
+        j->templates[j->ntemplates++] = path;
+    }
+    if (rc == 0) {
+        path = config_template_path(j->cfg, j->cfg->check_template);
+        rc = wording_load(&j->check_words, path, &j->err);
         j->templates[j->ntemplates++] = path;
     }
     return rc;
@@ -256,18 +262,43 @@ static int write_outputs(job *j, facts *f)
         threaded = (cfg->outputs & OUTPUT_PDF) && pthread_create(&tid, NULL, write_xlsx, &xw) == 0;
         if (!threaded) write_xlsx(&xw);
     }
-    document *d = NULL;
+    document *d = NULL, *chk = NULL;
     if (cfg->outputs & OUTPUT_PDF) {
-        /* The document takes the tables; they live until document_free. */
-        d = report_doc_build(&j->words, f, cfg, j->tables, j->ntables, &j->err);
+        /* The signed document holds the tables of the report; the checks of
+         * the data go to a working paper beside it. Each document takes its
+         * tables; they live until document_free. */
+        table *doc_t[MAX_FORMS], *chk_t[MAX_FORMS];
+        int nd = 0, nc = 0;
+        for (int i = 0; i < j->ntables; i++) {
+            if (j->tables[i]->check) chk_t[nc++] = j->tables[i];
+            else doc_t[nd++] = j->tables[i];
+        }
+        strbuf warn = STRBUF_INIT;
+        d = report_doc_build(&j->words, f, cfg, doc_t, nd, &warn, &j->err);
+        chk = d ? report_doc_build(&j->check_words, f, cfg, chk_t, nc, &warn, &j->err) : NULL;
+        for (char *l = warn.buf, *e; l && *l; l = e + 1) {
+            if (!(e = strchr(l, '\n'))) break;
+            strbuf_addf(j->log, "mtqg-report: cảnh báo: %.*s\n", (int)(e - l), l);
+        }
+        strbuf_release(&warn);
+        if (d && !chk) { /* the tables go back to the job */
+            for (int i = 0; i < d->nappendices; i++) d->appendices[i].tbl = NULL;
+            document_free(d);
+            d = NULL;
+        }
         char *name = output_name(cfg, j->unit, ".pdf");
         const char *tmp = outset_add(&j->out, cfg->output_dir, name);
         rc = d ? pdf_report_write(d, cfg->font_dir, tmp, &j->err) : -1;
         free(name);
+        name = output_name(cfg, j->unit, "-kiem-tra.pdf");
+        tmp = outset_add(&j->out, cfg->output_dir, name);
+        if (rc == 0) rc = pdf_report_write(chk, cfg->font_dir, tmp, &j->err);
+        free(name);
     }
     if (threaded) pthread_join(tid, NULL);
-    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
+    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the documents */
     document_free(d);
+    document_free(chk);
     if (xw.rc < 0) {
         if (j->err.len) strbuf_adds(&j->err, "; ");
         strbuf_add(&j->err, xw.err.buf, xw.err.len);
@@ -283,6 +314,7 @@ static void free_job(job *j)
     for (int i = 0; i < MAX_FORMS; i++) table_free(j->tables[i]);
     for (int i = 0; i < j->nforms; i++) form_free(&j->forms[i]);
     wording_free(&j->words);
+    wording_free(&j->check_words);
     dataset_free(&j->ds);
     catalogue_free(&j->cat);
     outset_free(&j->out);

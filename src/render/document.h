@@ -34,6 +34,9 @@ typedef struct doc_appendix {
 } doc_appendix;
 
 typedef struct document {
+    /* A working paper (the run's check report): no national header, number,
+     * date, signature or Nơi nhận; never issued. */
+    int working;
     /* Header, left column. */
     char *parent_agency;  /* "UBND TỈNH QUẢNG TRỊ" (printed upper case) */
     char *agency;         /* "BAN DÂN TỘC" (upper case, bold, rule under) */

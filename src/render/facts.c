@@ -16,10 +16,11 @@ typedef struct pair {
     int64_t plan, disb;
 } pair;
 
+/* In sentences figures drop trailing zeros ("286,4 triệu đồng"). */
 static void set_money(vars *v, const char *name, int64_t dong)
 {
     strbuf sb = STRBUF_INIT;
-    decimal_format(&sb, dong, 6, 3, 1);
+    decimal_format(&sb, dong, 6, 3, DECIMAL_TRIM_ZEROS);
     vars_set(v, name, sb.buf);
     strbuf_release(&sb);
 }
@@ -247,6 +248,7 @@ static void indicator_list(facts *f, const dataset *ds, year_span year)
             set_rate(it, "tl", done[k], target[k]);
         }
     strbuf_release(&sb);
+    vars_setf(&f->scalars, "so_chi_tieu", "%d", l->n);
     free(target);
     free(done);
     free(seen);
@@ -300,7 +302,7 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     vars_set(v, "co_quan", u->agency ? u->agency : "");
     vars_set(v, "co_quan_cap_tren", u->parent_agency ? u->parent_agency : "");
     strbuf_reset(&sb);
-    decimal_format(&sb, cfg->tolerance, 6, 3, 1);
+    decimal_format(&sb, cfg->tolerance, 6, 3, DECIMAL_TRIM_ZEROS);
     vars_set(v, "dung_sai", sb.buf);
     long read = 0, accepted = 0, skipped = 0;
     for (int i = 0; i < ds->nfiles; i++) {

@@ -96,6 +96,10 @@ static float header_right(pdf_layout *L, float x, float w, float y)
 static void draw_header(pdf_layout *L, const document *d)
 {
     float w = L->right - L->left, lw = w * 0.4f, rx = L->left + lw, rw = w - lw;
+    if (d->working) { /* only who made it */
+        L->y = header_left(L, d, L->left, lw, L->y);
+        return;
+    }
     float yl = header_left(L, d, L->left, lw, L->y);
     float yr = header_right(L, rx, rw, L->y);
     float y = (yl < yr ? yl : yr) - 6;

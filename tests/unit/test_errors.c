@@ -27,6 +27,7 @@
 #define PDF BASE ".pdf"
 #define REJECTS BASE "-dong-bi-loai.csv"
 #define MANIFEST BASE ".manifest.json"
+#define CHECK_PDF BASE "-kiem-tra.pdf"
 
 typedef struct fixture {
     char *dir;   /* scratch: configs, inputs */
@@ -299,14 +300,14 @@ static void test_output_is_a_file(void **state)
 
 /* ---- atomicity: a failed run leaves the previous outputs alone -------- */
 
-#define NOUTPUTS 4
+#define NOUTPUTS 5
 
 typedef struct snapshot {
     char *data[NOUTPUTS];
     size_t len[NOUTPUTS];
 } snapshot;
 
-static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, REJECTS, MANIFEST};
+static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, CHECK_PDF, REJECTS, MANIFEST};
 
 static void take(const char *dir, snapshot *s)
 {

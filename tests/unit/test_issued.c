@@ -143,6 +143,21 @@ static void expect_not(const strbuf *text, const char *phrase)
     if (strstr(text->buf, phrase)) fail_msg("unexpected: \"%s\"", phrase);
 }
 
+/* a, then b, then c in text (each found after the one before). */
+static void expect_order(const strbuf *text, const char *a, const char *b, const char *c)
+{
+    const char *pa = strstr(text->buf, a), *pb = pa ? strstr(pa, b) : NULL;
+    const char *pc = pb ? strstr(pb, c) : NULL;
+    if (!pc) fail_msg("not in order: \"%s\" (%d), \"%s\" (%d), \"%s\"", a, pa != NULL, b, pb != NULL, c);
+}
+
+/* The text pages of the document: before the first appendix. */
+static void body_words(const char *pdf, strbuf *out)
+{
+    int first = tu_pdf_find_page(pdf, 2, "Đơn vị tính");
+    words_of(pdf, 1, first > 1 ? first - 1 : tu_pdf_pages(pdf), out);
+}
+
 static double pt_size(const tu_word *w)
 {
     return (w->y1 - w->y0) / TU_BOX_PER_PT;
@@ -278,6 +293,89 @@ static void test_draft_blank_number_and_date(void **state)
     run_free(&r);
 }
 
+/* ---- 5. the check report beside the document --------------------------- */
+
+static void test_check_report_beside(void **state)
+{
+    run r;
+    run_plan(&r, "", "");
+    strbuf text = STRBUF_INIT;
+    words_of(r.pdf, 0, 0, &text);
+    /* Nothing of the checks in the signed document. */
+    expect_not(&text, "Lưu ý");
+    expect_not(&text, "Biểu kiểm tra");
+    expect_not(&text, "ĐỐI CHIẾU");
+    expect_not(&text, "được giao khác với tổng các dòng phân bổ");
+    /* All of it in the check report, with the check table. */
+    char *chk = tu_path(r.out, "ke-hoach-thu-2025-kiem-tra.pdf");
+    words_of(chk, 0, 0, &text);
+    expect(&text, "được giao 1.800 triệu đồng, tổng phân bổ 1.753 triệu đồng, chênh lệch -47 triệu đồng");
+    expect(&text, "ĐỐI CHIẾU KẾ HOẠCH VỐN ĐƯỢC GIAO VỚI TỔNG SỐ VỐN PHÂN BỔ NĂM 2025");
+    expect(&text, "nhận");
+    expect_not(&text, "Nơi nhận");
+    /* In the output set and the manifest. */
+    char *man = tu_path(r.out, "ke-hoach-thu-2025.manifest.json");
+    char *m = tu_read_file(man, NULL);
+    assert_non_null(m);
+    assert_non_null(strstr(m, "ke-hoach-thu-2025-kiem-tra.pdf"));
+    free(m);
+    free(man);
+    free(chk);
+    strbuf_release(&text);
+    run_free(&r);
+}
+
+/* ---- 6. figures in sentences, empty sections --------------------------- */
+
+static void test_figures_as_written(void **state)
+{
+    run r;
+    run_plan(&r, "", "");
+    strbuf text = STRBUF_INIT;
+    body_words(r.pdf, &text);
+    /* No trailing zeros in sentences (13.513,610 in the old text). */
+    expect(&text, "Giải ngân vốn kế hoạch năm 2024 là 13.513,61 triệu đồng/KH giao 15.164 triệu đồng, "
+                  "đạt tỷ lệ 89,1%; trong đó vốn đầu tư phát triển 13.513,61 triệu đồng/15.164 triệu "
+                  "đồng, đạt 89,1%.");
+    expect_not(&text, ",610 ");
+    /* Zero lines left out: no ĐTPT in the extended capital. */
+    expect_not(&text, " 0 triệu đồng");
+    expect(&text, "kéo dài sang năm 2024 là 600 triệu đồng/1.000 triệu đồng, đạt tỷ lệ 60,0%; trong đó "
+                  "vốn sự nghiệp 600 triệu đồng/1.000 triệu đồng, đạt 60,0%.");
+    /* No indicators in the fixture: no empty "2. Mục tiêu, chỉ tiêu". */
+    expect_not(&text, "Mục tiêu, chỉ tiêu");
+    strbuf_release(&text);
+    run_free(&r);
+}
+
+/* ---- 7. appendix references -------------------------------------------- */
+
+static void test_appendix_references(void **state)
+{
+    run r;
+    run_plan(&r, "", "");
+    strbuf text = STRBUF_INIT;
+    words_of(r.pdf, 0, 0, &text);
+    /* Forms 01, 07 and a fixture form: the previous year's results are
+     * Phụ lục II (the old text said III whatever the forms). */
+    expect_order(&text, "kéo dài sang năm 2024", "(Chi tiết tại Phụ lục II.)", "3. Kế hoạch vốn");
+    expect_order(&text, "3. Kế hoạch vốn", "(Chi tiết tại Phụ lục I.)", "4. Nội dung");
+    /* The fixture form is referred to by no line: said in the log. */
+    expect(&r.log, "Phụ lục III (biểu ngan_sach_xa) không được nhắc đến");
+    run_free(&r);
+    /* Forms reordered: the references follow. */
+    static const char *const repl[][2] = {
+        {"forms", "forms = forms/07_gn_nam_truoc.txt, forms/01_kh_du_an.txt"},
+    };
+    run_plan_with(&r, "", "", repl, 1);
+    words_of(r.pdf, 0, 0, &text);
+    expect_order(&text, "kéo dài sang năm 2024", "(Chi tiết tại Phụ lục I.)", "3. Kế hoạch vốn");
+    expect_order(&text, "3. Kế hoạch vốn", "(Chi tiết tại Phụ lục II.)", "4. Nội dung");
+    if (strstr(r.log.buf, "không được nhắc đến")) fail_msg("a warning:\n%s", r.log.buf);
+    strbuf_release(&text);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +383,9 @@ int main(void)
         cmocka_unit_test(test_signature_lines),
         cmocka_unit_test(test_kinh_gui),
         cmocka_unit_test(test_draft_blank_number_and_date),
+        cmocka_unit_test(test_check_report_beside),
+        cmocka_unit_test(test_figures_as_written),
+        cmocka_unit_test(test_appendix_references),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,7 @@
 #define XLSX BASE ".xlsx"
 #define PDF BASE ".pdf"
 #define REJECTS BASE "-dong-bi-loai.csv"
+#define CHECK_PDF BASE "-kiem-tra.pdf"
 #define TOTAL_LABEL "TỔNG SỐ"
 #define NSHEETS 5
 
@@ -1394,8 +1395,8 @@ static void test_rejects_report(void **state)
     assert_int_equal(r, a + s2 + j);
     assert_int_equal(j, NBAD);
 
-    /* The PDF says so on its first page. */
-    char *pdf = tu_path(out, PDF);
+    /* The check report beside the PDF says so on its first page. */
+    char *pdf = tu_path(out, CHECK_PDF);
     tu_pdf_text(pdf, 1, 1, TU_PDF_LAYOUT, &t);
     normalize(t.buf, &norm);
     strbuf_reset(&t);
