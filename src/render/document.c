@@ -51,10 +51,13 @@ void document_free(document *d)
     free(d->parent_agency);
     free(d->agency);
     free(d->number_line);
+    free(d->number);
     free(d->place_date);
     free(d->doc_type);
     free(d->title);
     free(d->addressee_label);
+    free(d->subject);
+    free(d->keywords);
     for (int i = 0; i < d->naddressees; i++) free(d->addressees[i]);
     free(d->addressees);
     for (int i = 0; i < d->nblocks; i++) free(d->blocks[i].text);

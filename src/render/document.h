@@ -41,11 +41,15 @@ typedef struct document {
     char *parent_agency;  /* "UBND TỈNH QUẢNG TRỊ" (printed upper case) */
     char *agency;         /* "BAN DÂN TỘC" (upper case, bold, rule under) */
     char *number_line;    /* "Số: 05/BC-UBND" */
+    char *number;         /* "05/BC-UBND"; NULL for a draft (not yet given) */
     /* Header, right column. */
     char *place_date;     /* "Vĩnh Linh, ngày 05 tháng 3 năm 2024" */
     /* Type and title. */
     char *doc_type;       /* "BÁO CÁO" */
     char *title;          /* trích yếu; '\n' separates lines */
+    /* Properties of the file (a document system's index). */
+    char *subject;        /* "Kế hoạch vốn, giải ngân ... năm 2025" */
+    char *keywords;       /* "Chương trình 1719; kế hoạch; ..." */
     /* "Kính gửi:" of a report sent to a higher level, under the title. */
     char *addressee_label;  /* "Kính gửi:" */
     int naddressees, addressees_alloc;

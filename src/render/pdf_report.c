@@ -295,9 +295,24 @@ static void draw_appendix(pdf_layout *L, const doc_appendix *a)
 {
     pdf_text_style label = style(PDF_FONT_BOLD, 14, PDF_ALIGN_CENTER, 0);
     label.space_after = 4;
+    pdf_layout_restart_numbering(L);
     pdf_layout_new_page(L, PDF_LANDSCAPE);
     if (has_text(a->label)) pdf_layout_flow(L, &label, L->left, 0, a->label);
     if (a->tbl) pdf_table_draw(L, a->tbl, a->caption);
+}
+
+/* Title "KẾ HOẠCH 03/KH-BDT: <trích yếu on one line>", Author the agency,
+ * Subject and Keywords as the wording gives them. */
+static void set_info(pdf_layout *L, const document *d)
+{
+    strbuf title = STRBUF_INIT;
+    strbuf_adds(&title, d->doc_type ? d->doc_type : "");
+    if (!d->working && has_text(d->number)) strbuf_addf(&title, " %s", d->number);
+    if (has_text(d->title)) strbuf_addf(&title, ": %s", d->title);
+    for (size_t i = 0; i < title.len; i++)
+        if (title.buf[i] == '\n') title.buf[i] = ' ';
+    pdf_layout_set_info(L, title.buf, d->agency, d->subject, d->keywords);
+    strbuf_release(&title);
 }
 
 int pdf_report_write(const document *d, const char *font_dir, const char *path,
@@ -305,6 +320,7 @@ int pdf_report_write(const document *d, const char *font_dir, const char *path,
 {
     pdf_layout *L = pdf_layout_new(font_dir, err);
     if (!L) return -1;
+    set_info(L, d);
     pdf_layout_new_page(L, PDF_PORTRAIT);
     draw_header(L, d);
     draw_title(L, d);

@@ -310,6 +310,7 @@ static int header_fields(document *d, const wording *w, const config *cfg, const
     document_set(&d->agency, u->agency);
     strbuf_addf(&sb, "Số: %s", vars_get(v, "so_hieu"));
     document_set(&d->number_line, sb.buf);
+    if (!cfg->unit.draft) document_set(&d->number, vars_get(v, "so_hieu"));
     strbuf_reset(&sb);
     strbuf_addf(&sb, "%s, %s", u->place ? u->place : "", vars_get(v, "ngay_van_ban"));
     document_set(&d->place_date, sb.buf);
@@ -455,6 +456,13 @@ document *report_doc_build(const wording *w, const facts *f, const config *cfg,
     if (rc == 0) document_set(&d->doc_type, out.buf);
     if (rc == 0 && (rc = settings_text(w, "title", &all.scalars, &out, err)) == 0)
         document_set(&d->title, out.buf);
+    /* Optional: the file's Subject and Keywords. */
+    const char *props[] = {"subject", "keywords"};
+    char **fields[] = {&d->subject, &d->keywords};
+    for (int i = 0; rc == 0 && i < 2; i++)
+        if (vars_get(&w->settings, props[i]) &&
+            (rc = settings_text(w, props[i], &all.scalars, &out, err)) == 0)
+            document_set(fields[i], out.buf);
     for (int i = 0; rc == 0 && i < w->nlines; i++) rc = body_line(d, w, i, &all, &out, err);
     drop_empty_sections(d);
     if (rc == 0) unreferenced_appendices(w, d, warn);

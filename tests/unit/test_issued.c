@@ -376,6 +376,50 @@ static void test_appendix_references(void **state)
     run_free(&r);
 }
 
+/* ---- 13. PDF properties ------------------------------------------------ */
+
+static void info_line(const strbuf *info, const char *key, strbuf *out)
+{
+    strbuf_reset(out);
+    const char *p = strstr(info->buf, key);
+    if (!p) return;
+    p += strlen(key);
+    while (*p == ' ') p++;
+    const char *e = strchr(p, '\n');
+    strbuf_add(out, p, e ? (size_t)(e - p) : strlen(p));
+}
+
+static void test_pdf_properties(void **state)
+{
+    run a, b;
+    run_plan(&a, "", "");
+    run_plan(&b, "", "");
+    strbuf info = STRBUF_INIT, v = STRBUF_INIT;
+    assert_int_equal(tu_runf(&info, "pdfinfo '%s' 2>/dev/null", a.pdf), 0);
+    info_line(&info, "Title:", &v);
+    assert_string_equal(v.buf, "KẾ HOẠCH 07/KH-PDT: Triển khai thực hiện Chương trình mục tiêu quốc "
+                               "gia phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và "
+                               "miền núi năm 2025");
+    info_line(&info, "Author:", &v);
+    assert_string_equal(v.buf, "Phòng Dân tộc");
+    info_line(&info, "Subject:", &v);
+    if (!strstr(v.buf, "Kế hoạch triển khai thực hiện Chương trình") || !strstr(v.buf, "năm 2025"))
+        fail_msg("Subject: %s", v.buf);
+    info_line(&info, "Keywords:", &v);
+    if (!strstr(v.buf, "kế hoạch vốn") || !strstr(v.buf, "năm 2025")) fail_msg("Keywords: %s", v.buf);
+    /* No clock in the file: two runs, the same bytes. */
+    assert_null(strstr(info.buf, "CreationDate"));
+    size_t la, lb;
+    char *x = tu_read_file(a.pdf, &la), *y = tu_read_file(b.pdf, &lb);
+    assert_true(x && y && la == lb && !memcmp(x, y, la));
+    free(x);
+    free(y);
+    strbuf_release(&info);
+    strbuf_release(&v);
+    run_free(&a);
+    run_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_check_report_beside),
         cmocka_unit_test(test_figures_as_written),
         cmocka_unit_test(test_appendix_references),
+        cmocka_unit_test(test_pdf_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
