@@ -420,6 +420,68 @@ static void test_pdf_properties(void **state)
     run_free(&b);
 }
 
+/* ---- 12. tables that read well ----------------------------------------- */
+
+static int is_figure(const char *s)
+{
+    if (!*s || !strchr("0123456789", *s)) return 0;
+    return strspn(s, "0123456789.,") == strlen(s);
+}
+
+static void test_table_legibility(void **state)
+{
+    run r;
+    run_plan(&r, "", "");
+    /* The previous year's disbursement (17 columns) is the tightest. */
+    int page = tu_pdf_find_page(r.pdf, 2, "KẾT QUẢ GIẢI NGÂN");
+    assert_true(page > 0);
+    tu_words w = {0};
+    tu_pdf_words(r.pdf, page, &w);
+    /* "STT" whole. */
+    assert_non_null(tu_words_find(&w, "STT", 0));
+    assert_null(tu_words_find(&w, "ST", 0));
+    /* The column-number row legible: no label under 7 pt. */
+    int labels = 0;
+    for (int i = 0; i < w.n; i++) {
+        const char *t = w.v[i].text;
+        if (t[0] != '(' || !strchr("0123456789", t[1])) continue;
+        labels++;
+        if (pt_size(&w.v[i]) < 7) fail_msg("column label \"%s\" at %.1f pt", t, pt_size(&w.v[i]));
+    }
+    assert_true(labels >= 17);
+    /* Figures of one column in one size: right-aligned, so grouped by
+     * their right edge. */
+    int checked = 0;
+    const tu_word *one = find_or_fail(&w, "(1)", 0);
+    for (int i = 0; i < w.n; i++) {
+        if (!is_figure(w.v[i].text) || w.v[i].y0 < one->y1) continue;
+        for (int k = i + 1; k < w.n; k++) {
+            if (!is_figure(w.v[k].text) || w.v[k].y0 < one->y1 || w.v[k].x1 < w.v[i].x1 - 0.5 || w.v[k].x1 > w.v[i].x1 + 0.5)
+                continue;
+            checked++;
+            double a = pt_size(&w.v[i]), b = pt_size(&w.v[k]);
+            if (a - b > 0.05 || b - a > 0.05)
+                fail_msg("\"%s\" %.2f pt and \"%s\" %.2f pt in one column", w.v[i].text, a,
+                         w.v[k].text, b);
+        }
+    }
+    assert_true(checked > 10);
+    tu_words_free(&w);
+    /* The workbook: the title merges are above a rows-only freeze. */
+    char *xlsx = tu_path(r.out, "ke-hoach-thu-2025.xlsx");
+    char *sheet = xlsx_entry(xlsx, "xl/worksheets/sheet1.xml", NULL);
+    assert_non_null(sheet);
+    const char *pane = strstr(sheet, "<pane ");
+    assert_non_null(pane);
+    const char *pend = strchr(pane, '>');
+    const char *xs = strstr(pane, "xSplit");
+    if (xs && xs < pend) fail_msg("a column split cuts the title merges: %.*s", (int)(pend - pane + 1), pane);
+    assert_non_null(strstr(sheet, "<mergeCell ref=\"A2:"));
+    free(sheet);
+    free(xlsx);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_figures_as_written),
         cmocka_unit_test(test_appendix_references),
         cmocka_unit_test(test_pdf_properties),
+        cmocka_unit_test(test_table_legibility),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
