@@ -101,6 +101,8 @@ static int load_templates(job *j)
         rc = wording_load(&j->words, path, &j->err);
         j->templates[j->ntemplates++] = path;
     }
+    uint64_t rate_groups;
+    if (rc == 0) rc = facts_rate_groups(&j->cat, j->cfg, &rate_groups, &j->err);
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->check_template);
         rc = wording_load(&j->check_words, path, &j->err);

@@ -10,6 +10,7 @@
 
 #include "../util/date.h"
 #include "../util/decimal.h"
+#include "../util/linefile.h"
 #include "../util/text.h"
 
 typedef struct pair {
@@ -87,10 +88,11 @@ static int cmp_rate(const void *a, const void *b)
 
 typedef struct sums {
     pair total, current, extended, *by_type, *by_group, *by_source, *by_top, *by_unit;
+    pair rate, rate_current, rate_extended, outside; /* the rate's groups, and the others */
     pair *by_type_cap; /* [type * 2 + (extended ? 1 : 0)] */
 } sums;
 
-static void sums_collect(sums *s, const dataset *ds, year_span year)
+static void sums_collect(sums *s, const dataset *ds, year_span year, uint64_t rate_groups)
 {
     const catalogue *cat = ds->cat;
     memset(s, 0, sizeof *s);
@@ -108,7 +110,10 @@ static void sums_collect(sums *s, const dataset *ds, year_span year)
         int top = c->key.project;
         while (cat->projects[top].parent >= 0) top = cat->projects[top].parent;
         int ext = c->key.cap_year != c->key.year;
+        int in_rate = (rate_groups >> src->group) & 1;
         pair *targets[] = {&s->total, ext ? &s->extended : &s->current,
+                           in_rate ? &s->rate : &s->outside,
+                           in_rate ? (ext ? &s->rate_extended : &s->rate_current) : NULL,
                            src->type >= 0 ? &s->by_type[src->type] : NULL,
                            src->type >= 0 ? &s->by_type_cap[src->type * 2 + ext] : NULL,
                            &s->by_group[src->group], &s->by_source[c->key.source],
@@ -141,6 +146,10 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
     set_scope(v, "tong", year, s->total);
     set_scope(v, "nam", year, s->current);
     set_scope(v, "keo_dai", year, s->extended);
+    set_scope(v, "nsnn", year, s->rate);
+    set_scope(v, "nsnn_nam", year, s->rate_current);
+    set_scope(v, "nsnn_keo_dai", year, s->rate_extended);
+    set_scope(v, "ngoai_nsnn", year, s->outside);
     char code[48], scope[64];
     for (int t = 0; t < cat->ntypes; t++) {
         lower_code(code, sizeof code, cat->types[t].code);
@@ -520,8 +529,12 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     memset(f, 0, sizeof *f);
     vars_init(&f->scalars);
     year_span years = config_years(cfg), before = {cfg->year - 1, cfg->year - 1};
+    uint64_t rate_groups = 0;
+    strbuf err = STRBUF_INIT;
+    facts_rate_groups(ds->cat, cfg, &rate_groups, &err); /* checked when the run starts */
+    strbuf_release(&err);
     sums s;
-    sums_collect(&s, ds, years);
+    sums_collect(&s, ds, years, rate_groups);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
@@ -529,13 +542,37 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     commune_list(f, &s, ds, behind_communes, &f->scalars);
     indicator_list(f, ds, years);
     sums_free(&s);
-    sums_collect(&s, ds, before);
+    sums_collect(&s, ds, before, rate_groups);
     scalar_figures(&f->scalars, &s, ds->cat, "_nt");
     source_list(f, "nguon_nt", &s, ds->cat);
     sums_free(&s);
     capital_structure(f, ds, years);
     control_lists(f, ds, years, words);
     lead_list(f, ds, cfg);
+}
+
+int facts_rate_groups(const catalogue *cat, const config *cfg, uint64_t *mask, strbuf *err)
+{
+    *mask = 0;
+    if (!cfg->rate_scope || !*cfg->rate_scope) {
+        for (int g = 0; g < cat->ngroups && g < 64; g++)
+            if (cat->groups[g].extra && !strcmp(cat->groups[g].extra, "nsnn")) *mask |= 1ull << g;
+        return 0;
+    }
+    char *copy = xstrdup(cfg->rate_scope), *f[64];
+    int n = split_fields(copy, ',', f, 64), rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        int g = catalogue_group_by_code(cat, f[i]);
+        if (g < 0 || g >= 64) {
+            strbuf_addf(err, "%s: [report] rate_scope: nhóm nguồn \"%s\" không có trong [groups] của "
+                        "danh mục", cfg->path ? cfg->path : "", f[i]);
+            rc = -1;
+        } else {
+            *mask |= 1ull << g;
+        }
+    }
+    free(copy);
+    return rc;
 }
 
 const fact_list *facts_list(const facts *f, const char *name)

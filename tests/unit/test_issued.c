@@ -23,6 +23,9 @@
 #define INI "tests/fixtures/plan/plan.ini"
 #define PDF_NAME "ke-hoach-thu-2025.pdf"
 
+/* 0 while a test runs a config that must fail (no PDF expected). */
+static int g_want_pdf = 1;
+
 typedef struct run {
     char *dir, *out, *pdf;
     int status;
@@ -87,7 +90,7 @@ static void run_plan_with(run *r, const char *unit_keys, const char *report_keys
     assert_int_equal(tu_write_file(path, ini.buf), 0);
     r->status = tu_runf(&r->log, BIN " --config '%s' --output '%s' 2>&1", path, r->out);
     r->pdf = tu_path(r->out, PDF_NAME);
-    if (access(r->pdf, R_OK) != 0) fail_msg("no PDF; status %d:\n%s", r->status, r->log.buf);
+    if (g_want_pdf && access(r->pdf, R_OK) != 0) fail_msg("no PDF; status %d:\n%s", r->status, r->log.buf);
     free(path);
     strbuf_release(&ini);
     strbuf_release(&line);
@@ -334,7 +337,7 @@ static void test_figures_as_written(void **state)
     strbuf text = STRBUF_INIT;
     body_words(r.pdf, &text);
     /* No trailing zeros in sentences (13.513,610 in the old text). */
-    expect(&text, "Giải ngân vốn kế hoạch năm 2024 là 13.513,61 triệu đồng/KH giao 15.164 triệu đồng, "
+    expect(&text, "Giải ngân vốn ngân sách nhà nước kế hoạch năm 2024 là 13.513,61 triệu đồng/KH giao 15.164 triệu đồng, "
                   "đạt tỷ lệ 89,1%; trong đó vốn đầu tư phát triển 13.513,61 triệu đồng/15.164 triệu "
                   "đồng, đạt 89,1%.");
     expect_not(&text, ",610 ");
@@ -482,6 +485,32 @@ static void test_table_legibility(void **state)
     run_free(&r);
 }
 
+/* ---- 9. the headline rate over the state budget ------------------------ */
+
+static void test_rate_scope(void **state)
+{
+    run r;
+    /* Only local budget counts here: the fixture's 2024 capital is all
+     * central budget, so it is reported as an amount outside the rate. */
+    run_plan(&r, "", "rate_scope = NSDP\n");
+    strbuf text = STRBUF_INIT;
+    body_words(r.pdf, &text);
+    expect_not(&text, "Giải ngân vốn ngân sách nhà nước kế hoạch năm 2024");
+    expect(&text, "Các nguồn vốn ngoài ngân sách nhà nước (huy động, lồng ghép, nhân dân đóng góp, "
+                  "tín dụng chính sách): kế hoạch 16.164 triệu đồng, đã thực hiện 14.113,61 triệu "
+                  "đồng; không tính vào tỷ lệ giải ngân.");
+    run_free(&r);
+    /* A group the catalogue does not have is a configuration error. */
+    g_want_pdf = 0;
+    run_plan(&r, "", "rate_scope = NSTW, NSNN\n");
+    g_want_pdf = 1;
+    assert_int_equal(r.status, 2); /* EXIT_CONFIG */
+    expect(&r.log, "rate_scope: nhóm nguồn \"NSNN\"");
+    assert_int_equal(access(r.pdf, F_OK), -1);
+    strbuf_release(&text);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_appendix_references),
         cmocka_unit_test(test_pdf_properties),
         cmocka_unit_test(test_table_legibility),
+        cmocka_unit_test(test_rate_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

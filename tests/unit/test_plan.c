@@ -117,11 +117,11 @@ static void test_previous_year_sentences(void **state)
     expect_phrase(&r->text, "Tổng kế hoạch vốn thực hiện Chương trình năm 2024 là 16.164 triệu đồng");
     /* 10.000 + 3.413,61 + 100 (15/1/2025; the 999 of 5/2/2025 is after the
      * as-of date) = 13.513,61 of 15.164 = 89,1%. */
-    expect_phrase(&r->text, "Giải ngân vốn kế hoạch năm 2024 là 13.513,61 triệu đồng/KH giao "
+    expect_phrase(&r->text, "Giải ngân vốn ngân sách nhà nước kế hoạch năm 2024 là 13.513,61 triệu đồng/KH giao "
                             "15.164 triệu đồng, đạt tỷ lệ 89,1%");
     expect_phrase(&r->text, "trong đó vốn đầu tư phát triển 13.513,61 triệu đồng/15.164 triệu đồng, đạt 89,1%");
     /* Extended capital separately: 600 of 1.000 = 60,0%. */
-    expect_phrase(&r->text, "Giải ngân vốn các năm trước kéo dài sang năm 2024 là 600 triệu đồng/1.000 "
+    expect_phrase(&r->text, "Giải ngân vốn ngân sách nhà nước các năm trước kéo dài sang năm 2024 là 600 triệu đồng/1.000 "
                             "triệu đồng, đạt tỷ lệ 60,0%");
 }
 
