@@ -50,6 +50,7 @@ typedef struct job {
     int nforms;
     form forms[MAX_FORMS];
     wording words;
+    wording check_words;          /* the check report beside the document */
     dataset ds;
     int ntables;
     table *tables[MAX_FORMS];
@@ -61,7 +62,7 @@ typedef struct job {
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
     int ntemplates;
-    char *templates[MAX_FORMS + 2]; /* catalogue, forms, wording: for the digest */
+    char *templates[MAX_FORMS + 3]; /* catalogue, forms, wordings: for the digest */
 } job;
 
 /* With --timing, one log line per stage: where a run spends its time. */
@@ -111,6 +112,13 @@ static int load_templates(job *j)
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->report_template);
         rc = wording_load(&j->words, path, &j->err);
+        j->templates[j->ntemplates++] = path;
+    }
+    uint64_t rate_groups;
+    if (rc == 0) rc = facts_rate_groups(&j->cat, j->cfg, &rate_groups, &j->err);
+    if (rc == 0) {
+        path = config_template_path(j->cfg, j->cfg->check_template);
+        rc = wording_load(&j->check_words, path, &j->err);
         j->templates[j->ntemplates++] = path;
     }
     return rc;
@@ -255,61 +263,137 @@ static time_t doc_time(const config *cfg)
     return timegm(&tm);
 }
 
-typedef struct xlsx_work {
+/* What a run writes from: its tables, and the two documents built from
+ * them (each document owns the tables it holds as appendices). */
+typedef struct sources {
+    facts *f;
+    document *doc;   /* the signed document */
+    document *check; /* the check report beside it: working material */
+} sources;
+
+typedef int (*write_fn)(job *j, const sources *s, const char *path, strbuf *err);
+
+static int write_workbook(job *j, const sources *s, const char *path, strbuf *err)
+{
+    return xlsx_write(path, j->tables, j->ntables, doc_time(j->cfg),
+                      vars_get(&s->f->scalars, "ky_bao_cao"), err);
+}
+
+static int write_pdf(job *j, const sources *s, const char *path, strbuf *err)
+{
+    return pdf_report_write(s->doc, j->cfg->font_dir, path, err);
+}
+
+static int write_check_pdf(job *j, const sources *s, const char *path, strbuf *err)
+{
+    return pdf_report_write(s->check, j->cfg->font_dir, path, err);
+}
+
+static int word(job *j, const document *d, const char *path, strbuf *err)
+{
+    char *styles = config_template_path(j->cfg, "word/styles.xml");
+    int rc = docx_write(d, styles, path, err);
+    free(styles);
+    return rc;
+}
+
+static int write_docx(job *j, const sources *s, const char *path, strbuf *err)
+{
+    return word(j, s->doc, path, err);
+}
+
+static int write_check_docx(job *j, const sources *s, const char *path, strbuf *err)
+{
+    return word(j, s->check, path, err);
+}
+
+/*
+ * The outputs of a set, one entry each: adding an output is one writer and
+ * one row. `output` is the [report] outputs bit that turns it on; `mail` the
+ * job key that attaches it to the leaders' mail (MAIL_ALWAYS: the PDF).
+ */
+enum { MAIL_NEVER, MAIL_ALWAYS, MAIL_IF_XLSX, MAIL_IF_DOCX };
+
+typedef struct writer {
+    int output;
+    const char *suffix;
+    const char *mime;
+    int mail;
+    write_fn write;
+} writer;
+
+static const writer writers[] = {
+    {OUTPUT_XLSX, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     MAIL_IF_XLSX, write_workbook},
+    {OUTPUT_PDF, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf},
+    {OUTPUT_DOCX, ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     MAIL_IF_DOCX, write_docx},
+    {OUTPUT_PDF, "-kiem-tra.pdf", "application/pdf", MAIL_NEVER, write_check_pdf},
+    {OUTPUT_DOCX, "-kiem-tra.docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", MAIL_NEVER,
+     write_check_docx},
+};
+#define NWRITERS (sizeof writers / sizeof writers[0])
+
+/* Does the job's mail carry writer w's file? */
+static int mailed(const config *cfg, const writer *w)
+{
+    if (!(cfg->outputs & w->output)) return 0;
+    switch (w->mail) {
+    case MAIL_ALWAYS: return 1;
+    case MAIL_IF_XLSX: return cfg->mail_xlsx;
+    case MAIL_IF_DOCX: return cfg->mail_docx;
+    default: return 0;
+    }
+}
+
+typedef struct work {
     job *j;
-    const char *path, *title;
+    const sources *s;
+    const writer *w;
+    const char *path;
     int rc;
     strbuf err;
-} xlsx_work;
+} work;
 
-static void *write_xlsx(void *arg)
+static void *run_work(void *arg)
 {
-    xlsx_work *w = arg;
-    w->rc = xlsx_write(w->path, w->j->tables, w->j->ntables, doc_time(w->j->cfg), w->title, &w->err);
+    work *k = arg;
+    k->rc = k->w->write(k->j, k->s, k->path, &k->err);
     return NULL;
 }
 
 /*
- * The workbook and the PDF are drawn from the same tables, which neither
- * writer changes, so they are written at the same time on the two cores:
- * the workbook on a second thread while this one lays out the document.
+ * Every output of the set. The writers only read the tables and
+ * documents, so the first (the workbook) runs on a second thread while
+ * this one lays out the others: the two cores are used.
  */
-static int write_outputs(job *j, facts *f, document *d)
+static int write_outputs(job *j, const sources *s)
 {
     const config *cfg = j->cfg;
-    xlsx_work xw = {j, NULL, vars_get(&f->scalars, "ky_bao_cao"), 0, STRBUF_INIT};
-    pthread_t tid;
-    int threaded = 0, rc = 0;
+    work k[NWRITERS];
+    int n = 0, rc = 0;
     progress_stage("ghi tệp");
-    if (cfg->outputs & OUTPUT_XLSX) {
-        char *name = output_name(cfg, j->unit, ".xlsx");
-        xw.path = outset_add(&j->out, cfg->output_dir, name);
+    for (size_t i = 0; i < NWRITERS; i++) {
+        if (!(cfg->outputs & writers[i].output)) continue;
+        char *name = output_name(cfg, j->unit, writers[i].suffix);
+        k[n] = (work){j, s, &writers[i], outset_add(&j->out, cfg->output_dir, name), 0, STRBUF_INIT};
         free(name);
-        threaded = (cfg->outputs & OUTPUT_PDF) && pthread_create(&tid, NULL, write_xlsx, &xw) == 0;
-        if (!threaded) write_xlsx(&xw);
+        n++;
     }
-    if (cfg->outputs & OUTPUT_PDF) {
-        char *name = output_name(cfg, j->unit, ".pdf");
-        const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        rc = pdf_report_write(d, cfg->font_dir, tmp, &j->err);
-        free(name);
-    }
-    if (rc == 0 && (cfg->outputs & OUTPUT_DOCX)) {
-        char *name = output_name(cfg, j->unit, ".docx");
-        const char *tmp = outset_add(&j->out, cfg->output_dir, name);
-        char *styles = config_template_path(cfg, "word/styles.xml");
-        rc = docx_write(d, styles, tmp, &j->err);
-        free(styles);
-        free(name);
-    }
+    pthread_t tid;
+    int threaded = n > 1 && pthread_create(&tid, NULL, run_work, &k[0]) == 0;
+    for (int i = threaded; i < n; i++) run_work(&k[i]);
     if (threaded) pthread_join(tid, NULL);
-    if (xw.rc < 0) {
-        if (j->err.len) strbuf_adds(&j->err, "; ");
-        strbuf_add(&j->err, xw.err.buf, xw.err.len);
-        rc = -1;
+    for (int i = 0; i < n; i++) {
+        if (k[i].rc < 0) {
+            if (j->err.len) strbuf_adds(&j->err, "; ");
+            strbuf_add(&j->err, k[i].err.buf, k[i].err.len);
+            rc = -1;
+        }
+        strbuf_release(&k[i].err);
     }
-    strbuf_release(&xw.err);
-    stage_done(j, "xlsx+pdf");
+    stage_done(j, "ghi tệp");
     return rc;
 }
 
@@ -318,6 +402,7 @@ static void free_job(job *j)
     for (int i = 0; i < MAX_FORMS; i++) table_free(j->tables[i]);
     for (int i = 0; i < j->nforms; i++) form_free(&j->forms[i]);
     wording_free(&j->words);
+    wording_free(&j->check_words);
     dataset_free(&j->ds);
     catalogue_free(&j->cat);
     outset_free(&j->out);
@@ -445,7 +530,7 @@ static int queue_mail(job *j, const facts *f, const char *to)
     return mail_words(j, &f->scalars, &m->subject, &m->body);
 }
 
-/* The published PDF (and the workbook if asked) of each queued mail. */
+/* The published files of each queued mail: the PDF, and what the job asks for. */
 static int deliver(job *j)
 {
     const config *cfg = j->cfg;
@@ -453,14 +538,19 @@ static int deliver(job *j)
     if (j->nmails) progress_stage("gửi thư");
     for (int i = 0; i < j->nmails; i++) {
         mail_text *mt = &j->mails[i];
-        char *files[2] = {output_path(cfg, mt->unit, ".pdf"), NULL};
-        int nfiles = 1;
-        if (cfg->mail_xlsx && (cfg->outputs & OUTPUT_XLSX)) files[nfiles++] = output_path(cfg, mt->unit, ".xlsx");
+        char *files[NWRITERS];
+        const char *types[NWRITERS];
+        int nfiles = 0;
+        for (size_t w = 0; w < NWRITERS; w++)
+            if (mailed(cfg, &writers[w])) {
+                types[nfiles] = writers[w].mime;
+                files[nfiles++] = output_path(cfg, mt->unit, writers[w].suffix);
+            }
         strbuf who = STRBUF_INIT;
         strbuf_addf(&who, "%s-%s%s%s", cfg->name ? cfg->name : cfg->output_name, cfg->period_tag,
                     *mt->unit ? "-" : "", mt->unit);
         mailing m = {&cfg->mail, mt->to, mt->unit[0] ? NULL : cfg->mail_cc, mt->subject.buf,
-                     mt->body.buf, (const char *const *)files, nfiles, who.buf,
+                     mt->body.buf, (const char *const *)files, types, nfiles, who.buf,
                      (long long)time(NULL), j->opt->dry_run};
         if (mailing_deliver(&m, j->log, &j->err) < 0) status = fail(j, EXIT_DELIVERY);
         strbuf_reset(&j->err);
@@ -470,31 +560,54 @@ static int deliver(job *j)
     return status;
 }
 
-/* The document in memory. It takes the tables, which the workbook writer
- * still reads: drop_document frees both once the writers are done. */
-static document *build_document(job *j, facts *f)
+/* The signed document and the check report in memory. The signed one
+ * holds the report's tables, the check report the check forms (rows =
+ * control); each takes its tables, which the workbook writer still reads:
+ * drop_documents frees them once the writers are done. */
+static int build_documents(job *j, sources *s)
 {
-    return report_doc_build(&j->words, f, j->cfg, j->tables, j->ntables, &j->err);
+    table *doc_t[MAX_FORMS], *chk_t[MAX_FORMS];
+    int nd = 0, nc = 0;
+    for (int i = 0; i < j->ntables; i++) {
+        if (j->tables[i]->check) chk_t[nc++] = j->tables[i];
+        else doc_t[nd++] = j->tables[i];
+    }
+    strbuf warn = STRBUF_INIT;
+    s->doc = report_doc_build(&j->words, s->f, j->cfg, doc_t, nd, &warn, &j->err);
+    s->check = s->doc ? report_doc_build(&j->check_words, s->f, j->cfg, chk_t, nc, &warn, &j->err) : NULL;
+    for (char *l = warn.buf, *e; *l; l = e + 1) {
+        if (!(e = strchr(l, '\n'))) e = l + strlen(l) - 1;
+        mlog_say(j->log, MLOG_WARN, "cảnh báo: %.*s", (int)(e - l + (*e != '\n')), l);
+    }
+    strbuf_release(&warn);
+    if (s->doc && !s->check) { /* the tables go back to the job */
+        for (int i = 0; i < s->doc->nappendices; i++) s->doc->appendices[i].tbl = NULL;
+        document_free(s->doc);
+        s->doc = NULL;
+    }
+    return s->doc ? 0 : -1;
 }
 
-static void drop_document(job *j, document *d)
+static void drop_documents(job *j, sources *s)
 {
-    if (d) memset(j->tables, 0, sizeof j->tables); /* freed with the document */
-    document_free(d);
+    if (s->doc) memset(j->tables, 0, sizeof j->tables); /* freed with the documents */
+    document_free(s->doc);
+    document_free(s->check);
+    s->doc = s->check = NULL;
 }
 
-/* Tables, document and files from the current dataset. Under --check the
- * tables, the document and the mail are built in memory and dropped, so a
+/* Tables, documents and files from the current dataset. Under --check the
+ * tables, the documents and the mail are built in memory and dropped, so a
  * template error is found (exit 2) without writing anything. */
 static int produce(job *j, facts *f, const char *to, int status)
 {
     int built = build_tables(j, &f->scalars);
     if (built != EXIT_OK) return fail(j, built);
-    document *d = NULL;
-    if ((j->cfg->outputs & (OUTPUT_PDF | OUTPUT_DOCX)) && !(d = build_document(j, f)))
+    sources s = {f, NULL, NULL};
+    if ((j->cfg->outputs & (OUTPUT_PDF | OUTPUT_DOCX)) && build_documents(j, &s) < 0)
         return fail(j, EXIT_CONFIG);
     if (j->opt->check) {
-        drop_document(j, d);
+        drop_documents(j, &s);
         strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
         int rc = to && *to ? mail_words(j, &f->scalars, &subject, &body) : 0;
         strbuf_release(&subject);
@@ -502,12 +615,12 @@ static int produce(job *j, facts *f, const char *to, int status)
         return rc < 0 ? fail(j, EXIT_CONFIG) : status;
     }
     if (queue_mail(j, f, to) < 0) {
-        drop_document(j, d);
+        drop_documents(j, &s);
         return fail(j, EXIT_CONFIG);
     }
     if (!j->unit) dataset_release_aggregates(&j->ds);
-    int rc = write_outputs(j, f, d);
-    drop_document(j, d);
+    int rc = write_outputs(j, &s);
+    drop_documents(j, &s);
     return rc < 0 ? fail(j, EXIT_OUTPUT) : status;
 }
 

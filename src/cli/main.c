@@ -71,6 +71,7 @@ static const char usage_tail[] =
     "\n"
     "Kết quả (trong thư mục kết quả): <tên>-<kỳ>.xlsx, <tên>-<kỳ>.pdf,\n"
     "<tên>-<kỳ>.docx (văn bản Word sửa được trước khi ban hành),\n"
+    "<tên>-<kỳ>-kiem-tra.pdf, .docx (báo cáo kiểm tra số liệu, không ban hành),\n"
     "<tên>-<kỳ>-dong-bi-loai.csv (các dòng bị loại) và <tên>-<kỳ>.manifest.json\n"
     "(bản kê các tệp vào, ra với SHA-256). Các tệp được ghi trọn vẹn rồi mới\n"
     "thay tệp cũ.\n"

@@ -35,6 +35,7 @@ void config_defaults(config *c)
     config_set(&c->font_dir, "/usr/share/fonts/truetype/liberation2");
     config_set(&c->catalogue, "catalogue.txt");
     config_set(&c->report_template, "bao_cao.txt");
+    config_set(&c->check_template, "kiem_tra.txt");
     config_set(&c->forms, "forms/01_kh_du_an.txt, forms/02_kh_xa.txt, "
                           "forms/03_gn_du_an.txt, forms/04_gn_xa.txt, "
                           "forms/05_chi_tieu.txt, forms/06_kiem_tra.txt");
@@ -95,12 +96,17 @@ static const key_spec keys[] = {
     {"unit", "signer", K_STR, OFF(unit.signer), NULL},
     {"unit", "recipients", K_LIST, OFF(unit.recipients), NULL},
     {"unit", "archive", K_STR, OFF(unit.archive), NULL},
+    {"unit", "addressees", K_STR, OFF(unit.addressees), NULL},
+    {"unit", "draft", K_ENUM, OFF(unit.draft), "no=0,yes=1"},
+    {"report", "check_template", K_STR, OFF(check_template), NULL},
+    {"report", "rate_scope", K_STR, OFF(rate_scope), NULL},
     {"report", "period", K_STR, OFF(period), NULL},
     {"job", "period", K_STR, OFF(period), NULL},
     {"job", "split", K_ENUM, OFF(split), "none=0,district=1,commune=2"},
     {"job", "mail_to", K_STR, OFF(mail_to), NULL},
     {"job", "mail_cc", K_STR, OFF(mail_cc), NULL},
     {"job", "mail_xlsx", K_ENUM, OFF(mail_xlsx), "no=0,yes=1"},
+    {"job", "mail_docx", K_ENUM, OFF(mail_docx), "no=0,yes=1"},
     {"job", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
     {"report", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
     {"report", "quiet", K_ENUM, OFF(quiet), "no=0,yes=1"},
@@ -595,7 +601,8 @@ void config_free(config *c)
                      &c->unit.province_code, &c->unit.province_name,
                      &c->unit.parent_agency, &c->unit.agency, &c->unit.doc_number,
                      &c->unit.doc_symbol, &c->unit.place, &c->unit.sign_authority,
-                     &c->unit.sign_position, &c->unit.signer, &c->unit.archive};
+                     &c->unit.sign_position, &c->unit.signer, &c->unit.archive,
+                     &c->unit.addressees, &c->check_template, &c->rate_scope};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) free(*strs[i]);
     for (int i = 0; i < c->unit.nrecipients; i++) free(c->unit.recipients[i]);
     free(c->unit.recipients);

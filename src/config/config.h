@@ -46,7 +46,9 @@ typedef struct config_unit {
     char *doc_number, *doc_symbol;
     char *place;
     int doc_date;                 /* yyyymmdd; 0: the as-of date */
-    char *sign_authority, *sign_position, *signer;
+    char *sign_authority, *sign_position, *signer; /* "\n" breaks a line */
+    char *addressees;             /* "Kính gửi" of a report sent upward, by |; NULL: none */
+    int draft;                    /* number and date left blank for the văn thư */
     int nrecipients;
     char **recipients;
     char *archive;
@@ -76,6 +78,7 @@ typedef struct config {
     split_mode split;             /* one set of outputs per district or commune */
     char *mail_to, *mail_cc;      /* recipients, separated by , */
     int mail_xlsx;                /* attach the workbook too */
+    int mail_docx;                /* attach the Word document too (the sender's copy) */
     int skip_unchanged;           /* inputs as in the last manifest: do nothing */
     int quiet;                    /* log only warnings and errors (cron) */
     config_mail mail;
@@ -87,6 +90,8 @@ typedef struct config {
     char *catalogue;              /* file under templates_dir, or a path */
     char *report_template;        /* wording of the BÁO CÁO */
     char *forms;                  /* comma-separated form files, in order */
+    char *check_template;         /* wording of the check report (kiểm tra) */
+    char *rate_scope;             /* source groups of the headline rate; NULL: the catalogue's */
     char *output_name;
     int outputs;                  /* OUTPUT_* bits */
     num_convention numconv;

@@ -108,7 +108,8 @@ static int build_and_store(const mailing *m, const char *key, strbuf *err)
     char *to[MAX_RCPT], *cc[MAX_RCPT];
     int nto = split_mailboxes(tolist, to, MAX_RCPT), ncc = split_mailboxes(cclist, cc, MAX_RCPT);
     mime_attachment att[8];
-    for (int i = 0; i < m->nfiles && i < 8; i++) att[i] = (mime_attachment){m->files[i], NULL, NULL};
+    for (int i = 0; i < m->nfiles && i < 8; i++)
+        att[i] = (mime_attachment){m->files[i], NULL, m->types ? m->types[i] : NULL};
     if (nto < 0 || ncc < 0 || m->nfiles > 8) {
         strbuf_addf(err, "thư có quá %d người nhận hoặc quá 8 tệp đính kèm", MAX_RCPT);
         free(tolist);

@@ -19,6 +19,7 @@ typedef struct mailing {
     const char *to, *cc;         /* mailboxes separated by , or ; */
     const char *subject, *body;  /* UTF-8, placeholders already filled */
     const char *const *files;    /* the attachments (final paths) */
+    const char *const *types;    /* their MIME types (NULL, or an entry NULL: by extension) */
     int nfiles;
     const char *job;             /* for the key: job name and period */
     long long date;              /* the Date header */

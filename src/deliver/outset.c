@@ -99,7 +99,12 @@ int outset_open(outset *o, const char *dir, const char *set, strbuf *err)
 
 const char *outset_add(outset *o, const char *dir, const char *name)
 {
-    if (o->n >= OUTSET_MAX || !o->gen) return NULL;
+    if (!o->gen) return NULL;
+    if (o->n == o->alloc) {
+        o->alloc = o->alloc ? 2 * o->alloc : 16;
+        o->final = xrealloc(o->final, (size_t)o->alloc * sizeof *o->final);
+        o->tmp = xrealloc(o->tmp, (size_t)o->alloc * sizeof *o->tmp);
+    }
     strbuf t = STRBUF_INIT;
     strbuf_addf(&t, "%s/%s/%s/%s", o->dir, OUTSET_STATE, o->gen, name);
     o->final[o->n] = path2(dir, name);
@@ -240,6 +245,8 @@ void outset_free(outset *o)
         free(o->final[i]);
         free(o->tmp[i]);
     }
+    free(o->final);
+    free(o->tmp);
     free(o->dir);
     free(o->set);
     free(o->gen);

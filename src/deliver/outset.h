@@ -24,13 +24,12 @@
 
 #include "../util/strbuf.h"
 
-#define OUTSET_MAX 16
 #define OUTSET_STATE ".mtqg"   /* the hidden folder of generations and switches */
 
 typedef struct outset {
-    int n;
-    char *final[OUTSET_MAX];
-    char *tmp[OUTSET_MAX];
+    int n, alloc;   /* the set grows with its files: a split writes thousands */
+    char **final;
+    char **tmp;
     char *dir;      /* the output folder */
     char *set;      /* the set's name: "bao-cao-1719-2024" */
     char *gen;      /* the generation folder's name under .mtqg, NULL: none */

@@ -117,7 +117,7 @@ static int load_label(cat_label **v, int *count, linefile *lf, char **f, int n,
 {
     if (n < 2 || !*f[0]) return linefile_error(lf, err, "cần \"mã | nhãn\"");
     *v = xrealloc(*v, (size_t)(*count + 1) * sizeof(cat_label));
-    (*v)[*count] = (cat_label){xstrdup(f[0]), xstrdup(f[1])};
+    (*v)[*count] = (cat_label){xstrdup(f[0]), xstrdup(f[1]), n > 2 && *f[2] ? xstrdup(f[2]) : NULL};
     (*count)++;
     return 0;
 }
@@ -209,10 +209,12 @@ void catalogue_free(catalogue *c)
     for (int i = 0; i < c->ngroups; i++) {
         free(c->groups[i].code);
         free(c->groups[i].label);
+        free(c->groups[i].extra);
     }
     for (int i = 0; i < c->ntypes; i++) {
         free(c->types[i].code);
         free(c->types[i].label);
+        free(c->types[i].extra);
     }
     free(c->projects);
     free(c->sources);

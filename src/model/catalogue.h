@@ -27,6 +27,7 @@ typedef struct cat_project {
 typedef struct cat_label {
     char *code;
     char *label;
+    char *extra;    /* third column, NULL when absent: see catalogue.txt */
 } cat_label;
 
 typedef struct cat_source {

@@ -141,9 +141,15 @@ static void cell_open(strbuf *x, int width)
 static const char NATION[] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 static const char MOTTO[] = "Độc lập - Tự do - Hạnh phúc";
 
-/* The two-column header: agency | nation, motto; number | place and date. */
+/* The two-column header: agency | nation, motto; number | place and date.
+ * A working paper (the check report) names only who made it. */
 static void header_table(strbuf *x, const document *d)
 {
+    if (d->working) {
+        para(x, "Header", AL_LEFT, NULL, d->parent_agency, R_UPPER, 13);
+        para(x, "Header", AL_LEFT, NULL, d->agency, R_UPPER | R_BOLD, 13);
+        return;
+    }
     int w[2] = {PORTRAIT_TEXT * 2 / 5, PORTRAIT_TEXT - PORTRAIT_TEXT * 2 / 5};
     layout_table_open(x, w, 2);
     cell_open(x, w[0]);
@@ -171,6 +177,34 @@ static void title(strbuf *x, const document *d)
         rule(x, PORTRAIT_TEXT, text_twips(first.buf, 14) / 3);
         strbuf_release(&first);
     }
+}
+
+/* "Kính gửi:" under the title: one addressee on one centred line; several
+ * as "- ...;" lines, the label before the first. */
+static void addressees(strbuf *x, const document *d)
+{
+    if (!d->naddressees || !d->addressee_label || !*d->addressee_label) return;
+    strbuf line = STRBUF_INIT;
+    for (int i = 0; i < d->naddressees; i++) {
+        strbuf_reset(&line);
+        if (d->naddressees == 1)
+            strbuf_addf(&line, "%s %s.", d->addressee_label, d->addressees[0]);
+        else
+            strbuf_addf(&line, "- %s%s", d->addressees[i], i == d->naddressees - 1 ? "." : ";");
+        if (d->naddressees > 1 && i == 0) {
+            para_open(x, "Addressee", AL_LEFT, NULL);
+            run(x, d->addressee_label, 0, 0);
+            strbuf_adds(x, "<w:r><w:tab/></w:r>");
+            run(x, line.buf, 0, 0);
+            strbuf_adds(x, "</w:p>");
+        } else {
+            para_open(x, "Addressee", d->naddressees == 1 ? AL_CENTER : AL_LEFT, NULL);
+            if (d->naddressees > 1) strbuf_adds(x, "<w:r><w:tab/></w:r>");
+            run(x, line.buf, 0, 0);
+            strbuf_adds(x, "</w:p>");
+        }
+    }
+    strbuf_release(&line);
 }
 
 static void block(strbuf *x, const doc_block *b)
@@ -401,7 +435,13 @@ static void appendix(strbuf *x, const doc_appendix *a)
     if (a->label && *a->label) para(x, "AppendixLabel", AL_CENTER, NULL, a->label, 0, 0);
     const table *t = a->tbl;
     if (!t) return;
+    if (t->form_name && *t->form_name) para(x, "FormName", AL_RIGHT, NULL, t->form_name, 0, 0);
     para(x, "TableTitle", AL_CENTER, NULL, t->title, R_UPPER, 0);
+    if (a->caption && *a->caption) {
+        para(x, "Caption", AL_CENTER, NULL, a->caption, 0, 0);
+        int cw = text_twips(a->caption, 13);
+        rule(x, LANDSCAPE_TEXT, (cw < LANDSCAPE_TEXT ? cw : LANDSCAPE_TEXT) / 3);
+    }
     if (t->subtitle && *t->subtitle) para(x, "TableSubtitle", AL_CENTER, NULL, t->subtitle, 0, 0);
     if (t->unit_line && *t->unit_line) para(x, "TableUnit", AL_RIGHT, NULL, t->unit_line, 0, 0);
     grid_table(x, t);
@@ -416,6 +456,7 @@ static void body(strbuf *x, const document *d)
                    "<w:body>");
     header_table(x, d);
     title(x, d);
+    addressees(x, d);
     for (int i = 0; i < d->nblocks; i++) block(x, &d->blocks[i]);
     closing(x, d);
     /* Each section's properties sit in the last paragraph of the section,

@@ -10,16 +10,18 @@
 
 #include "../util/date.h"
 #include "../util/decimal.h"
+#include "../util/linefile.h"
 #include "../util/text.h"
 
 typedef struct pair {
     int64_t plan, disb;
 } pair;
 
+/* In sentences figures drop trailing zeros ("286,4 triệu đồng"). */
 static void set_money(vars *v, const char *name, int64_t dong)
 {
     strbuf sb = STRBUF_INIT;
-    decimal_format(&sb, dong, 6, 3, 1);
+    decimal_format(&sb, dong, 6, 3, DECIMAL_TRIM_ZEROS);
     vars_set(v, name, sb.buf);
     strbuf_release(&sb);
 }
@@ -90,10 +92,11 @@ static int cmp_rate(const void *a, const void *b)
 
 typedef struct sums {
     pair total, current, extended, *by_type, *by_group, *by_source, *by_top, *by_unit;
+    pair rate, rate_current, rate_extended, outside; /* the rate's groups, and the others */
     pair *by_type_cap; /* [type * 2 + (extended ? 1 : 0)] */
 } sums;
 
-static void sums_collect(sums *s, const dataset *ds, year_span year)
+static void sums_collect(sums *s, const dataset *ds, year_span year, uint64_t rate_groups)
 {
     const catalogue *cat = ds->cat;
     memset(s, 0, sizeof *s);
@@ -111,7 +114,10 @@ static void sums_collect(sums *s, const dataset *ds, year_span year)
         int top = c->key.project;
         while (cat->projects[top].parent >= 0) top = cat->projects[top].parent;
         int ext = c->key.cap_year != c->key.year;
+        int in_rate = (rate_groups >> src->group) & 1;
         pair *targets[] = {&s->total, ext ? &s->extended : &s->current,
+                           in_rate ? &s->rate : &s->outside,
+                           in_rate ? (ext ? &s->rate_extended : &s->rate_current) : NULL,
                            src->type >= 0 ? &s->by_type[src->type] : NULL,
                            src->type >= 0 ? &s->by_type_cap[src->type * 2 + ext] : NULL,
                            &s->by_group[src->group], &s->by_source[c->key.source],
@@ -144,6 +150,10 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
     set_scope(v, "tong", year, s->total);
     set_scope(v, "nam", year, s->current);
     set_scope(v, "keo_dai", year, s->extended);
+    set_scope(v, "nsnn", year, s->rate);
+    set_scope(v, "nsnn_nam", year, s->rate_current);
+    set_scope(v, "nsnn_keo_dai", year, s->rate_extended);
+    set_scope(v, "ngoai_nsnn", year, s->outside);
     char code[48], scope[64];
     for (int t = 0; t < cat->ntypes; t++) {
         lower_code(code, sizeof code, cat->types[t].code);
@@ -252,9 +262,39 @@ static void indicator_list(facts *f, const dataset *ds, year_span year)
             set_rate(it, "tl", done[k], target[k]);
         }
     strbuf_release(&sb);
+    vars_setf(&f->scalars, "so_chi_tieu", "%d", l->n);
     free(target);
     free(done);
     free(seen);
+}
+
+/* Blanks the văn thư fills in by hand when a draft is issued. */
+#define BLANK_NUMBER "      "
+#define BLANK_DAY "     "
+
+/* {so_hieu} "03/KH-BDT", {ngay_van_ban} "ngày 10 tháng 02 năm 2025" (the
+ * date of issue, leading zeros as Nghị định 30 §II.4.b wants) and
+ * {ngay_van_ban_ngan} "10/2/2025"; a draft leaves number, day and month
+ * blank and keeps the year. */
+static void issue_number_date(vars *v, const config *cfg)
+{
+    const config_unit *u = &cfg->unit;
+    int doc_date = u->doc_date ? u->doc_date : cfg->as_of;
+    strbuf sb = STRBUF_INIT;
+    const char *num = u->doc_number ? u->doc_number : "";
+    const char *sym = u->doc_symbol ? u->doc_symbol : "";
+    if (u->draft) strbuf_addf(&sb, BLANK_NUMBER "%s%s", *sym ? "/" : "", sym);
+    else strbuf_addf(&sb, "%s%s%s%s", strlen(num) == 1 ? "0" : "", num, *sym ? "/" : "", sym);
+    vars_set(v, "so_hieu", sb.buf);
+    strbuf_reset(&sb);
+    if (u->draft) strbuf_addf(&sb, "ngày" BLANK_DAY "tháng" BLANK_DAY "năm %d", DATE_Y(doc_date));
+    else date_header(&sb, doc_date);
+    vars_set(v, "ngay_van_ban", sb.buf);
+    strbuf_reset(&sb);
+    if (u->draft) strbuf_addf(&sb, BLANK_DAY "/" BLANK_DAY "/%d", DATE_Y(doc_date));
+    else date_short(&sb, doc_date);
+    vars_set(v, "ngay_van_ban_ngan", sb.buf);
+    strbuf_release(&sb);
 }
 
 static void scalar_context(vars *v, const dataset *ds, const config *cfg,
@@ -271,20 +311,12 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     strbuf_reset(&sb);
     date_short(&sb, cfg->as_of);
     vars_set(v, "ngay_so_lieu_ngan", sb.buf);
-    int doc_date = u->doc_date ? u->doc_date : cfg->as_of;
-    strbuf_reset(&sb);
-    date_short(&sb, doc_date);
-    vars_set(v, "ngay_van_ban_ngan", sb.buf);
+    issue_number_date(v, cfg);
     vars_set(v, "tinh", u->province_name ? u->province_name : "");
     vars_set(v, "co_quan", u->agency ? u->agency : "");
     vars_set(v, "co_quan_cap_tren", u->parent_agency ? u->parent_agency : "");
     strbuf_reset(&sb);
-    const char *num = u->doc_number ? u->doc_number : "";
-    strbuf_addf(&sb, "%s%s%s%s", strlen(num) == 1 ? "0" : "", num,
-                u->doc_symbol && *u->doc_symbol ? "/" : "", u->doc_symbol ? u->doc_symbol : "");
-    vars_set(v, "so_hieu", sb.buf);
-    strbuf_reset(&sb);
-    decimal_format(&sb, cfg->tolerance, 6, 3, 1);
+    decimal_format(&sb, cfg->tolerance, 6, 3, DECIMAL_TRIM_ZEROS);
     vars_set(v, "dung_sai", sb.buf);
     long read = 0, accepted = 0, skipped = 0;
     for (int i = 0; i < ds->nfiles; i++) {
@@ -502,8 +534,12 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     memset(f, 0, sizeof *f);
     vars_init(&f->scalars);
     year_span years = config_years(cfg), before = {cfg->year - 1, cfg->year - 1};
+    uint64_t rate_groups = 0;
+    strbuf err = STRBUF_INIT;
+    facts_rate_groups(ds->cat, cfg, &rate_groups, &err); /* checked when the run starts */
+    strbuf_release(&err);
     sums s;
-    sums_collect(&s, ds, years);
+    sums_collect(&s, ds, years, rate_groups);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
@@ -511,13 +547,37 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     commune_list(f, &s, ds, behind_communes, &f->scalars);
     indicator_list(f, ds, years);
     sums_free(&s);
-    sums_collect(&s, ds, before);
+    sums_collect(&s, ds, before, rate_groups);
     scalar_figures(&f->scalars, &s, ds->cat, "_nt");
     source_list(f, "nguon_nt", &s, ds->cat);
     sums_free(&s);
     capital_structure(f, ds, years);
     control_lists(f, ds, years, words);
     lead_list(f, ds, cfg);
+}
+
+int facts_rate_groups(const catalogue *cat, const config *cfg, uint64_t *mask, strbuf *err)
+{
+    *mask = 0;
+    if (!cfg->rate_scope || !*cfg->rate_scope) {
+        for (int g = 0; g < cat->ngroups && g < 64; g++)
+            if (cat->groups[g].extra && !strcmp(cat->groups[g].extra, "nsnn")) *mask |= 1ull << g;
+        return 0;
+    }
+    char *copy = xstrdup(cfg->rate_scope), *f[64];
+    int n = split_fields(copy, ',', f, 64), rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        int g = catalogue_group_by_code(cat, f[i]);
+        if (g < 0 || g >= 64) {
+            strbuf_addf(err, "%s: [report] rate_scope: nhóm nguồn \"%s\" không có trong [groups] của "
+                        "danh mục", cfg->path ? cfg->path : "", f[i]);
+            rc = -1;
+        } else {
+            *mask |= 1ull << g;
+        }
+    }
+    free(copy);
+    return rc;
 }
 
 const fact_list *facts_list(const facts *f, const char *name)

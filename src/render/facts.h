@@ -36,6 +36,13 @@ typedef struct facts {
  */
 void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *words,
                  int behind_projects, int behind_communes, const char *rejects_name);
+/**
+ * facts_rate_groups - the source groups of the headline disbursement rate
+ * ({kh_nsnn}, {gn_nsnn}, {tl_nsnn}): [report] rate_scope (group codes,
+ * comma separated) or else the catalogue's groups marked "nsnn" (the state
+ * budget). A bit per group in *mask. 0, or -1 with the unknown code in err.
+ */
+int facts_rate_groups(const catalogue *cat, const config *cfg, uint64_t *mask, strbuf *err);
 /** facts_list - a list by name, or NULL. */
 const fact_list *facts_list(const facts *f, const char *name);
 /** facts_free */

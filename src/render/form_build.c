@@ -112,6 +112,17 @@ static int set_titles(table *t, const form *f, const vars *v, strbuf *err)
     return rc;
 }
 
+/* "templates/forms/01_kh_du_an.txt" -> "01_kh_du_an": how the wording
+ * names the appendix of a form ({phu_luc_01_kh_du_an}). */
+static void form_id(table *t, const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strlen(base);
+    if (n > 4 && !strcmp(base + n - 4, ".txt")) n -= 4;
+    t->form_id = xstrndup(base, n);
+}
+
 /* year: the cell's own plan year, against which capital is current. */
 static int cell_matches(const form_col *c, int source, int year, int cap_year)
 {
@@ -247,6 +258,8 @@ table *form_build_kind(const form *f, const dataset *ds, const vars *v, year_spa
     year.to += f->year_offset;
     table *t = table_new(f->ncols);
     row_tree rt;
+    t->check = f->rows == ROWS_CONTROL;
+    form_id(t, f->file);
     int rc = set_titles(t, f, v, err);
     if (rc == 0) rc = build_header(t, f, v, err);
     setup_columns(t, f);

@@ -112,6 +112,20 @@ pdf_layout *pdf_layout_new(const char *font_dir, strbuf *err)
     return L;
 }
 
+void pdf_layout_set_info(pdf_layout *L, const char *title, const char *author,
+                         const char *subject, const char *keywords)
+{
+    if (L->error) return;
+    /* Info strings are converted through the current encoder: without one
+     * libharu writes the UTF-8 bytes as PDFDocEncoding (mojibake). */
+    HPDF_SetCurrentEncoder(L->doc, "UTF-8");
+    const HPDF_InfoType type[] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT,
+                                  HPDF_INFO_KEYWORDS};
+    const char *value[] = {title, author, subject, keywords};
+    for (int i = 0; i < 4; i++)
+        if (value[i] && *value[i]) HPDF_SetInfoAttr(L->doc, type[i], value[i]);
+}
+
 void pdf_layout_free(pdf_layout *L)
 {
     if (!L) return;
@@ -180,7 +194,7 @@ void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw
 static void draw_page_number(pdf_layout *L)
 {
     char num[16];
-    int n = snprintf(num, sizeof num, "%d", L->npages);
+    int n = snprintf(num, sizeof num, "%d", L->npages - L->number_base);
     float w = pdf_layout_text_width(L, PDF_FONT_REGULAR, PAGE_NUMBER_SIZE, num, (size_t)n);
     float margin = L->page_h - L->top;
     /* Centre the digits' x-height band in the top margin. */
@@ -222,7 +236,12 @@ void pdf_layout_new_page(pdf_layout *L, pdf_orientation o)
     L->page_h = p ? HPDF_Page_GetHeight(p) : (o == PDF_LANDSCAPE ? 595 : 842);
     set_margins(L, o);
     L->y = L->top;
-    if (L->npages > 1) draw_page_number(L);
+    if (L->npages - L->number_base > 1) draw_page_number(L);
+}
+
+void pdf_layout_restart_numbering(pdf_layout *L)
+{
+    L->number_base = L->npages;
 }
 
 int pdf_layout_at_top(const pdf_layout *L)

@@ -76,6 +76,7 @@ typedef struct pdf_layout {
     HPDF_Page page;         /* current page, NULL before the first */
     pdf_orientation orient; /* of the current page */
     int npages;
+    int number_base;        /* pages before the current numbering (an appendix's) */
     float page_w, page_h;
     float left, right;      /* x of the text area's edges */
     float top, bottom;      /* y of the text area's edges */
@@ -99,6 +100,14 @@ pdf_layout *pdf_layout_new(const char *font_dir, strbuf *err);
  */
 int pdf_layout_check_fonts(const char *font_dir, strbuf *err);
 
+/**
+ * pdf_layout_set_info - the document properties a document system reads
+ * (UTF-8; NULL or empty leaves one out). No dates are written, so the same
+ * document always gives the same bytes.
+ */
+void pdf_layout_set_info(pdf_layout *L, const char *title, const char *author,
+                         const char *subject, const char *keywords);
+
 /** pdf_layout_free - release the document (NULL is allowed). */
 void pdf_layout_free(pdf_layout *L);
 
@@ -110,10 +119,18 @@ int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err);
 
 /**
  * pdf_layout_new_page - start an A4 page in the given orientation, put the
- * cursor at the top of its text area and, from page 2 on, print the page
- * number centred in the top margin.
+ * cursor at the top of its text area and, from page 2 on (of the document
+ * or of the numbering restarted last), print the page number centred in
+ * the top margin.
  */
 void pdf_layout_new_page(pdf_layout *L, pdf_orientation o);
+
+/**
+ * pdf_layout_restart_numbering - number the pages from the next one on
+ * afresh (an appendix: Nghị định 30, Phụ lục I §III.1.đ): the next page is
+ * its page 1, which like a document's first page shows no number.
+ */
+void pdf_layout_restart_numbering(pdf_layout *L);
 
 /**
  * pdf_layout_ensure - start a new page of the same orientation when less

@@ -96,6 +96,10 @@ static float header_right(pdf_layout *L, float x, float w, float y)
 static void draw_header(pdf_layout *L, const document *d)
 {
     float w = L->right - L->left, lw = w * 0.4f, rx = L->left + lw, rw = w - lw;
+    if (d->working) { /* only who made it */
+        L->y = header_left(L, d, L->left, lw, L->y);
+        return;
+    }
     float yl = header_left(L, d, L->left, lw, L->y);
     float yr = header_right(L, rx, rw, L->y);
     float y = (yl < yr ? yl : yr) - 6;
@@ -120,6 +124,41 @@ static void draw_title(pdf_layout *L, const document *d)
                         RULE_LW);
     }
     L->y -= 16;
+}
+
+/* "Kính gửi:" under the title: one addressee on one centred line; several
+ * as "- ...;" lines beside the label, the block centred on the page. */
+static void draw_addressees(pdf_layout *L, const document *d)
+{
+    if (!d->naddressees || !has_text(d->addressee_label)) return;
+    pdf_text_style st = style(PDF_FONT_REGULAR, BODY_SIZE, PDF_ALIGN_LEFT, 0);
+    float w = L->right - L->left;
+    float lw = pdf_layout_text_width(L, st.font, st.size, d->addressee_label,
+                                     strlen(d->addressee_label)) + 4;
+    strbuf line = STRBUF_INIT;
+    if (d->naddressees == 1) {
+        pdf_text_style c = style(PDF_FONT_REGULAR, BODY_SIZE, PDF_ALIGN_CENTER, 0);
+        strbuf_addf(&line, "%s %s.", d->addressee_label, d->addressees[0]);
+        pdf_layout_flow(L, &c, L->left, w, line.buf);
+    } else {
+        float widest = 0;
+        for (int i = 0; i < d->naddressees; i++) {
+            strbuf_reset(&line);
+            strbuf_addf(&line, "- %s;", d->addressees[i]);
+            float tw = pdf_layout_text_width(L, st.font, st.size, line.buf, line.len);
+            if (tw > widest) widest = tw;
+        }
+        float x = L->left + (w - lw - widest) / 2;
+        if (x < L->left) x = L->left;
+        for (int i = 0; i < d->naddressees; i++) {
+            strbuf_reset(&line);
+            strbuf_addf(&line, "- %s%s", d->addressees[i], i == d->naddressees - 1 ? "." : ";");
+            if (i == 0) pdf_layout_block(L, &st, x, lw, L->y, d->addressee_label, 1);
+            pdf_layout_flow(L, &st, x + lw, L->right - x - lw, line.buf);
+        }
+    }
+    L->y -= 10;
+    strbuf_release(&line);
 }
 
 /* ---- body -------------------------------------------------------------- */
@@ -256,9 +295,24 @@ static void draw_appendix(pdf_layout *L, const doc_appendix *a)
 {
     pdf_text_style label = style(PDF_FONT_BOLD, 14, PDF_ALIGN_CENTER, 0);
     label.space_after = 4;
+    pdf_layout_restart_numbering(L);
     pdf_layout_new_page(L, PDF_LANDSCAPE);
     if (has_text(a->label)) pdf_layout_flow(L, &label, L->left, 0, a->label);
-    if (a->tbl) pdf_table_draw(L, a->tbl);
+    if (a->tbl) pdf_table_draw(L, a->tbl, a->caption);
+}
+
+/* Title "KẾ HOẠCH 03/KH-BDT: <trích yếu on one line>", Author the agency,
+ * Subject and Keywords as the wording gives them. */
+static void set_info(pdf_layout *L, const document *d)
+{
+    strbuf title = STRBUF_INIT;
+    strbuf_adds(&title, d->doc_type ? d->doc_type : "");
+    if (!d->working && has_text(d->number)) strbuf_addf(&title, " %s", d->number);
+    if (has_text(d->title)) strbuf_addf(&title, ": %s", d->title);
+    for (size_t i = 0; i < title.len; i++)
+        if (title.buf[i] == '\n') title.buf[i] = ' ';
+    pdf_layout_set_info(L, title.buf, d->agency, d->subject, d->keywords);
+    strbuf_release(&title);
 }
 
 int pdf_report_write(const document *d, const char *font_dir, const char *path,
@@ -266,9 +320,11 @@ int pdf_report_write(const document *d, const char *font_dir, const char *path,
 {
     pdf_layout *L = pdf_layout_new(font_dir, err);
     if (!L) return -1;
+    set_info(L, d);
     pdf_layout_new_page(L, PDF_PORTRAIT);
     draw_header(L, d);
     draw_title(L, d);
+    draw_addressees(L, d);
     for (int i = 0; i < d->nblocks; i++) draw_block(L, &d->blocks[i]);
     draw_closing(L, d);
     for (int i = 0; i < d->nappendices; i++) draw_appendix(L, &d->appendices[i]);

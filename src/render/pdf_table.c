@@ -31,6 +31,8 @@ typedef struct tbl_geom {
     strbuf *txt;            /* per-column scratch for one body row */
     pdf_lines *ln;
     float *size;            /* font size of each cell of that row */
+    float *colsize;         /* one size for every figure of a column */
+    float *numsize;         /* column-number row: size of each label */
 } tbl_geom;
 
 void pdf_table_cell_text(strbuf *sb, const table *t, int row, int col)
@@ -95,6 +97,31 @@ static int header_cell_valid(const table *t, const table_header_cell *h)
            h->row + h->rowspan <= t->header_rows && h->col + h->colspan <= t->ncols;
 }
 
+/* The width of the widest word of s (a word is never broken in a header). */
+static float widest_word(const pdf_layout *L, const pdf_text_style *st, const char *s)
+{
+    float w = 0;
+    for (const char *p = s ? s : ""; *p;) {
+        while (*p == ' ' || *p == '\n') p++;
+        size_t n = strcspn(p, " \n");
+        float ww = pdf_layout_text_width(L, st->font, st->size, p, n);
+        if (ww > w) w = ww;
+        p += n;
+    }
+    return w;
+}
+
+/* A header cell's style: smaller when its widest word would not fit, so
+ * that "STT" is never broken in two. */
+static pdf_text_style header_style(const pdf_layout *L, const pdf_text_style *st,
+                                   const char *s, float avail)
+{
+    pdf_text_style hs = *st;
+    float w = widest_word(L, st, s);
+    if (w > avail && w > 0) hs.size = st->size * avail / w;
+    return hs;
+}
+
 static int count_lines(const pdf_layout *L, const pdf_text_style *st,
                        const char *s, float width)
 {
@@ -109,8 +136,32 @@ static float header_cell_need(const pdf_layout *L, const tbl_geom *g,
                               const table_header_cell *h)
 {
     float w = g->x[h->col + h->colspan] - g->x[h->col] - 2 * PAD_X;
-    int n = count_lines(L, &g->head, h->text, w);
+    pdf_text_style hs = header_style(L, &g->head, h->text, w);
+    int n = count_lines(L, &hs, h->text, w);
     return (float)(n > 0 ? n : 1) * g->lh + 2 * PAD_Y;
+}
+
+/* A column-number label as lines broken after "=", "+", "-" and "/":
+ * "(3)=(4)+(7)+(10)" wraps as "(3)=(4)+" / "(7)+(10)" rather than being set
+ * too small to read. */
+static void number_lines(const pdf_layout *L, const pdf_text_style *st, const char *s,
+                         float avail, pdf_lines *out)
+{
+    size_t n = strlen(s), start = 0;
+    while (start < n) {
+        size_t end = start, p = start;
+        while (p < n) {
+            size_t q = p;
+            while (q < n && !strchr("=+-/", s[q])) q++;
+            if (q < n) q++; /* the operator ends its piece */
+            if (end > start && pdf_layout_text_width(L, st->font, st->size, s + start, q - start) > avail)
+                break;
+            end = p = q;
+        }
+        ALLOC_GROW(out->v, out->n + 1, out->alloc);
+        out->v[out->n++] = (pdf_line){start, end - start, 1};
+        start = end;
+    }
 }
 
 /* Single-row cells set their row's height first; a merged cell that still
@@ -132,9 +183,17 @@ static void layout_header(const pdf_layout *L, tbl_geom *g)
     g->head_h = 0;
     for (int r = 0; r < t->header_rows; r++) g->head_h += g->hrow[r];
     g->num_h = 0;
-    for (int c = 0; c < t->ncols; c++)
-        if (t->cols[c].number_label && *t->cols[c].number_label)
-            g->num_h = g->lh + 2 * PAD_Y;
+    for (int c = 0; c < t->ncols; c++) {
+        const char *lbl = t->cols[c].number_label;
+        if (!lbl || !*lbl) continue;
+        pdf_lines ls = {0};
+        pdf_text_style ns = g->num;
+        ns.size = g->numsize[c];
+        number_lines(L, &ns, lbl, g->x[c + 1] - g->x[c] - 2 * PAD_X, &ls);
+        float h = (float)(ls.n > 0 ? ls.n : 1) * g->lh + 2 * PAD_Y;
+        if (h > g->num_h) g->num_h = h;
+        pdf_layout_lines_release(&ls);
+    }
 }
 
 static void set_styles(tbl_geom *g)
@@ -151,6 +210,27 @@ static void set_styles(tbl_geom *g)
     g->lh = pdf_layout_line_height(&base);
 }
 
+/* Each column-number label in the row's size, unless one piece of it (up
+ * to an operator) is wider than its column: then smaller, to fit. */
+static void layout_numbers(const pdf_layout *L, tbl_geom *g)
+{
+    for (int c = 0; c < g->t->ncols; c++) {
+        const char *s = g->t->cols[c].number_label ? g->t->cols[c].number_label : "";
+        float avail = g->x[c + 1] - g->x[c] - 2 * PAD_X, widest = 0;
+        for (size_t p = 0, n = strlen(s); p < n;) {
+            size_t q = p;
+            while (q < n && !strchr("=+-/", s[q])) q++;
+            if (q < n) q++;
+            float w = pdf_layout_text_width(L, g->num.font, g->num.size, s + p, q - p);
+            if (w > widest) widest = w;
+            p = q;
+        }
+        g->numsize[c] = widest > avail ? g->num.size * avail / widest : g->num.size;
+    }
+}
+
+static void layout_figures(const pdf_layout *L, tbl_geom *g);
+
 static void geom_init(const pdf_layout *L, tbl_geom *g, const table *t)
 {
     memset(g, 0, sizeof *g);
@@ -161,11 +241,15 @@ static void geom_init(const pdf_layout *L, tbl_geom *g, const table *t)
     g->txt = xcalloc((size_t)t->ncols + 1, sizeof(strbuf));
     g->ln = xcalloc((size_t)t->ncols + 1, sizeof(pdf_lines));
     g->size = xcalloc((size_t)t->ncols + 1, sizeof(float));
+    g->colsize = xcalloc((size_t)t->ncols + 1, sizeof(float));
+    g->numsize = xcalloc((size_t)t->ncols + 1, sizeof(float));
     for (int c = 0; c < t->ncols; c++) g->txt[c] = (strbuf)STRBUF_INIT;
     set_styles(g);
     layout_columns(L, g);
     layout_alignment(g);
+    layout_numbers(L, g);
     layout_header(L, g);
+    layout_figures(L, g);
 }
 
 static void geom_release(tbl_geom *g)
@@ -180,6 +264,8 @@ static void geom_release(tbl_geom *g)
     free(g->txt);
     free(g->ln);
     free(g->size);
+    free(g->colsize);
+    free(g->numsize);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
@@ -211,6 +297,36 @@ static float figure_size(const pdf_layout *L, const pdf_text_style *st,
     return size < MIN_FIGURE_SIZE ? MIN_FIGURE_SIZE : size;
 }
 
+static pdf_font_style row_font(int style)
+{
+    if ((style & ROW_BOLD) && (style & ROW_ITALIC)) return PDF_FONT_BOLD_ITALIC;
+    if (style & ROW_BOLD) return PDF_FONT_BOLD;
+    if (style & ROW_ITALIC) return PDF_FONT_ITALIC;
+    return PDF_FONT_REGULAR;
+}
+
+/* One size for every figure of a column (a column in mixed sizes reads
+ * badly): the size at which its widest figure, bold in a bold row, fits. */
+static void layout_figures(const pdf_layout *L, tbl_geom *g)
+{
+    const table *t = g->t;
+    strbuf sb = STRBUF_INIT;
+    for (int c = 0; c < t->ncols; c++) {
+        g->colsize[c] = g->body.size;
+        if (t->cols[c].kind == COL_TEXT) continue;
+        float avail = g->x[c + 1] - g->x[c] - 2 * PAD_X;
+        for (int r = 0; r < t->nrows; r++) {
+            pdf_text_style st = g->body;
+            st.font = row_font(t->rows[r].style);
+            strbuf_reset(&sb);
+            pdf_table_cell_text(&sb, t, r, c);
+            float size = figure_size(L, &st, sb.buf, avail);
+            if (size < g->colsize[c]) g->colsize[c] = size;
+        }
+    }
+    strbuf_release(&sb);
+}
+
 /* A whole cell of the header grid or column-number row: boxed, wrapped,
  * centred both ways. */
 static void grid_cell(pdf_layout *L, const pdf_text_style *st, float x0,
@@ -237,16 +353,22 @@ static void draw_header(pdf_layout *L, tbl_geom *g)
         for (int r = 0; r < h->row; r++) top -= g->hrow[r];
         bot = top;
         for (int r = h->row; r < h->row + h->rowspan; r++) bot -= g->hrow[r];
-        grid_cell(L, &g->head, g->x[h->col], g->x[h->col + h->colspan], top, bot, h->text);
+        pdf_text_style hs = header_style(L, &g->head, h->text,
+                                         g->x[h->col + h->colspan] - g->x[h->col] - 2 * PAD_X);
+        grid_cell(L, &hs, g->x[h->col], g->x[h->col + h->colspan], top, bot, h->text);
     }
     L->y = y0 - g->head_h;
     if (g->num_h > 0) {
         for (int c = 0; c < t->ncols; c++) {
-            /* "(11)=(10)/(9)" on one line: set smaller rather than wrapped. */
+            /* "(11)=(10)/(9)" wraps after its operators when too wide. */
             pdf_text_style ns = g->num;
             const char *lbl = t->cols[c].number_label ? t->cols[c].number_label : "";
-            ns.size = figure_size(L, &ns, lbl, g->x[c + 1] - g->x[c] - 2 * PAD_X);
-            grid_cell(L, &ns, g->x[c], g->x[c + 1], L->y, L->y - g->num_h, lbl);
+            pdf_lines ls = {0};
+            ns.size = g->numsize[c];
+            number_lines(L, &ns, lbl, g->x[c + 1] - g->x[c] - 2 * PAD_X, &ls);
+            pdf_layout_rect(L, g->x[c], L->y - g->num_h, g->x[c + 1] - g->x[c], g->num_h, GRID_LW);
+            cell_lines(L, &ns, g->x[c], g->x[c + 1], L->y, L->y - g->num_h, lbl, &ls, 0, ls.n, 1);
+            pdf_layout_lines_release(&ls);
         }
         L->y -= g->num_h;
     }
@@ -259,13 +381,6 @@ static void new_table_page(pdf_layout *L, tbl_geom *g)
     draw_header(L, g);
 }
 
-static pdf_font_style row_font(int style)
-{
-    if ((style & ROW_BOLD) && (style & ROW_ITALIC)) return PDF_FONT_BOLD_ITALIC;
-    if (style & ROW_BOLD) return PDF_FONT_BOLD;
-    if (style & ROW_ITALIC) return PDF_FONT_ITALIC;
-    return PDF_FONT_REGULAR;
-}
 
 /* Format and break every cell of row r; returns the most lines of a cell
  * (at least 1, so an empty row still has a height). */
@@ -280,8 +395,7 @@ static int prepare_row(const pdf_layout *L, tbl_geom *g, int r, pdf_text_style *
         strbuf_reset(&g->txt[c]);
         g->ln[c].n = 0;
         pdf_table_cell_text(&g->txt[c], t, r, c);
-        g->size[c] = t->cols[c].kind == COL_TEXT ? st->size
-                                                  : figure_size(L, st, g->txt[c].buf, avail);
+        g->size[c] = t->cols[c].kind == COL_TEXT ? st->size : g->colsize[c];
         pdf_layout_break(L, st->font, g->size[c], g->txt[c].buf, avail, 0, &g->ln[c]);
         if (g->ln[c].n > maxl) maxl = g->ln[c].n;
     }
@@ -328,35 +442,45 @@ static void draw_row(pdf_layout *L, tbl_geom *g, int r)
     }
 }
 
-/* Form name, title, subtitle and unit line above the grid. */
-static float title_block(pdf_layout *L, const table *t, int draw)
+/* Form name, title, caption, subtitle and unit line above the grid; the
+ * caption (Nghị định 30, Phụ lục I: "Kèm theo ...") has a short rule under
+ * it, a third of its width. */
+static float title_block(pdf_layout *L, const table *t, const char *caption, int draw)
 {
     pdf_text_style form = {PDF_FONT_BOLD, 12, PDF_ALIGN_RIGHT, 0, 1.2f, 2, 0};
     pdf_text_style title = {PDF_FONT_BOLD, 13, PDF_ALIGN_CENTER, 0, 1.2f, 0, 1};
+    pdf_text_style cap = {PDF_FONT_ITALIC, 13, PDF_ALIGN_CENTER, 0, 1.2f, 0, 0};
     pdf_text_style sub = {PDF_FONT_ITALIC, 12, PDF_ALIGN_CENTER, 0, 1.2f, 0, 0};
     pdf_text_style unit = {PDF_FONT_ITALIC, 11, PDF_ALIGN_RIGHT, 0, 1.2f, 0, 0};
-    const pdf_text_style *st[4] = {&form, &title, &sub, &unit};
-    const char *s[4] = {t->form_name, t->title, t->subtitle, t->unit_line};
+    const pdf_text_style *st[5] = {&form, &title, &cap, &sub, &unit};
+    const char *s[5] = {t->form_name, t->title, caption, t->subtitle, t->unit_line};
     float y = L->y, w = L->right - L->left;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (!s[i] || !*s[i]) continue;
-        if (i == 3) y -= 4; /* air between the titles and the unit line */
+        if (i == 4) y -= 4; /* air between the titles and the unit line */
         y -= pdf_layout_block(L, st[i], L->left, w, y, s[i], draw);
+        if (i == 2) {
+            float rw = pdf_layout_text_width(L, cap.font, cap.size, s[i], strlen(s[i]));
+            if (rw > w) rw = w;
+            rw /= 3;
+            if (draw) pdf_layout_rule(L, L->left + (w - rw) / 2, L->left + (w + rw) / 2, y - 3, 0.6f);
+            y -= 8;
+        }
     }
     if (y < L->y) y -= 3; /* air between the title block and the grid */
     if (draw) L->y = y;
     return L->y - y;
 }
 
-void pdf_table_draw(pdf_layout *L, const table *t)
+void pdf_table_draw(pdf_layout *L, const table *t, const char *caption)
 {
     tbl_geom g;
     if (!L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
     geom_init(L, &g, t);
     /* Keep the title block with the header and a first row. */
     float first = t->nrows > 0 ? g.lh + 2 * PAD_Y : 0;
-    pdf_layout_ensure(L, title_block(L, t, 0) + g.head_h + g.num_h + first);
-    title_block(L, t, 1);
+    pdf_layout_ensure(L, title_block(L, t, caption, 0) + g.head_h + g.num_h + first);
+    title_block(L, t, caption, 1);
     draw_header(L, &g);
     for (int r = 0; r < t->nrows; r++) draw_row(L, &g, r);
     geom_release(&g);

@@ -15,9 +15,11 @@
 /**
  * pdf_table_draw - draw t from the cursor. When the current page is not a
  * landscape page (or there is none) a new landscape page is started first.
+ * caption (NULL: none) goes under the title, in italic 13 pt with a short
+ * rule under it: the line naming the document an appendix belongs to.
  * Leaves the cursor below the table.
  */
-void pdf_table_draw(pdf_layout *L, const table *t);
+void pdf_table_draw(pdf_layout *L, const table *t, const char *caption);
 
 /**
  * pdf_table_cell_text - append the text a body cell shows: the text of a

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/date.h"
 #include "../util/linefile.h"
 
 static void add_line(wording *w, const char *text, int lineno)
@@ -181,10 +180,11 @@ static int items_line(document *d, const wording *w, int i, const facts *f,
     return 0;
 }
 
-static int body_line(document *d, const wording *w, int i, const facts *f,
+/* Line i of the body, as given in line (appendix references resolved). */
+static int body_text(document *d, const wording *w, int i, const char *line, const facts *f,
                      strbuf *out, strbuf *err)
 {
-    const char *line = w->lines[i], *rest;
+    const char *rest;
     char name[64];
     if (!strncmp(line, "@items ", 7)) {
         snprintf(name, sizeof name, "%s", line + 7);
@@ -208,18 +208,101 @@ static int body_line(document *d, const wording *w, int i, const facts *f,
     return 0;
 }
 
+static int resolve_refs(const document *d, const char *line, strbuf *out);
+
+static int body_line(document *d, const wording *w, int i, const facts *f,
+                     strbuf *out, strbuf *err)
+{
+    strbuf resolved = STRBUF_INIT;
+    int rc = resolve_refs(d, w->lines[i], &resolved) ? body_text(d, w, i, resolved.buf, f, out, err) : 0;
+    strbuf_release(&resolved);
+    return rc;
+}
+
+static int heading_level(block_kind k)
+{
+    return k == BLOCK_HEADING1 ? 1 : k == BLOCK_HEADING2 ? 2 : k == BLOCK_HEADING3 ? 3 : 0;
+}
+
+/* A heading with nothing under it before the next heading of its level or
+ * above ("2. Mục tiêu" when the run has no indicators) is left out. Only
+ * sections (levels 1 and 2): a level-3 point may head the points below it
+ * (a project over its sub-projects). */
+static void drop_empty_sections(document *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->nblocks; i++) {
+        int lv = heading_level(d->blocks[i].kind), body = !lv || lv == 3;
+        for (int k = i + 1; lv && k < d->nblocks; k++) {
+            int kl = heading_level(d->blocks[k].kind);
+            if (kl && kl <= lv) break;
+            if (!kl) {
+                body = 1;
+                break;
+            }
+        }
+        if (body) d->blocks[n++] = d->blocks[i];
+        else free(d->blocks[i].text);
+    }
+    d->nblocks = n;
+}
+
 /* The PDF adds "- " and the closing ";" or "."; drop any the user typed. */
+static void trim_list_line(strbuf *sb, const char *text)
+{
+    strbuf_reset(sb);
+    if (!strncmp(text, "- ", 2)) text += 2;
+    strbuf_adds(sb, text);
+    while (sb->len && strchr(".;, ", sb->buf[sb->len - 1])) strbuf_setlen(sb, sb->len - 1);
+}
+
 static void add_recipient(document *d, const char *text)
 {
     strbuf sb = STRBUF_INIT;
-    if (!strncmp(text, "- ", 2)) text += 2;
-    strbuf_adds(&sb, text);
-    while (sb.len && strchr(".;, ", sb.buf[sb.len - 1])) strbuf_setlen(&sb, sb.len - 1);
+    trim_list_line(&sb, text);
     document_add_recipient(d, sb.buf);
     strbuf_release(&sb);
 }
 
-static void header_fields(document *d, const config *cfg, const vars *v)
+/* A config value where "\n" breaks the line (signature blocks). */
+static void set_lines(char **field, const char *value)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, value ? value : "");
+    unescape_newlines(&sb);
+    document_set(field, sb.buf);
+    strbuf_release(&sb);
+}
+
+static int settings_text(const wording *w, const char *key, const vars *v,
+                         strbuf *out, strbuf *err);
+
+/* "Kính gửi:" and its addressees (a report sent upward, §II.9.b); the
+ * Nơi nhận list then starts with the wording's "Như trên". */
+static int addressees(document *d, const wording *w, const config_unit *u, const vars *v,
+                      strbuf *err)
+{
+    if (!u->addressees || !*u->addressees) return 0;
+    strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
+    int rc = settings_text(w, "addressee_label", v, &sb, err);
+    if (rc == 0) document_set(&d->addressee_label, sb.buf);
+    if (rc == 0 && (rc = settings_text(w, "recipients_first", v, &sb, err)) == 0)
+        add_recipient(d, sb.buf);
+    char *copy = xstrdup(u->addressees), *f[64];
+    int n = split_fields(copy, '|', f, 64);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        if (!*f[i]) continue;
+        trim_list_line(&line, f[i]);
+        document_add_addressee(d, line.buf);
+    }
+    free(copy);
+    strbuf_release(&sb);
+    strbuf_release(&line);
+    return rc;
+}
+
+static int header_fields(document *d, const wording *w, const config *cfg, const vars *v,
+                         strbuf *err)
 {
     const config_unit *u = &cfg->unit;
     strbuf sb = STRBUF_INIT;
@@ -227,19 +310,22 @@ static void header_fields(document *d, const config *cfg, const vars *v)
     document_set(&d->agency, u->agency);
     strbuf_addf(&sb, "Số: %s", vars_get(v, "so_hieu"));
     document_set(&d->number_line, sb.buf);
+    if (!cfg->unit.draft) document_set(&d->number, vars_get(v, "so_hieu"));
     strbuf_reset(&sb);
-    strbuf_addf(&sb, "%s, ", u->place ? u->place : "");
-    date_header(&sb, u->doc_date ? u->doc_date : cfg->as_of);
+    strbuf_addf(&sb, "%s, %s", u->place ? u->place : "", vars_get(v, "ngay_van_ban"));
     document_set(&d->place_date, sb.buf);
-    document_set(&d->sign_authority, u->sign_authority);
-    strbuf_reset(&sb);
-    strbuf_adds(&sb, u->sign_position ? u->sign_position : "");
-    unescape_newlines(&sb);
-    document_set(&d->sign_position, sb.buf);
+    if (d->working) { /* never signed nor sent */
+        strbuf_release(&sb);
+        return 0;
+    }
+    set_lines(&d->sign_authority, u->sign_authority);
+    set_lines(&d->sign_position, u->sign_position);
     document_set(&d->signer, u->signer);
+    strbuf_release(&sb);
+    int rc = addressees(d, w, u, v, err);
     for (int i = 0; i < u->nrecipients; i++) add_recipient(d, u->recipients[i]);
     if (u->archive && *u->archive) add_recipient(d, u->archive);
-    strbuf_release(&sb);
+    return rc;
 }
 
 static void roman_numeral(strbuf *sb, int n)
@@ -267,36 +353,120 @@ static int settings_text(const wording *w, const char *key, const vars *v,
     return 0;
 }
 
-static int add_appendices(document *d, const wording *w, table *const *tables, int ntables,
-                          strbuf *out, strbuf *err)
+/* "Phụ lục I" and, when the wording has one, the caption naming this
+ * document ("Kèm theo Kế hoạch số ..."), for each table in order. */
+static int add_appendices(document *d, const wording *w, vars *v,
+                          table *const *tables, int ntables, strbuf *out, strbuf *err)
 {
-    vars v;
-    vars_init(&v);
-    int rc = 0;
+    strbuf cap = STRBUF_INIT;
+    int rc = 0, has_caption = vars_get(&w->settings, "appendix_caption") != NULL;
+    if (has_caption) rc = settings_text(w, "appendix_caption", v, &cap, err);
     for (int i = 0; i < ntables && rc == 0; i++) {
         strbuf num = STRBUF_INIT;
         roman_numeral(&num, i + 1);
-        vars_set(&v, "so_la_ma", num.buf);
+        vars_set(v, "so_la_ma", num.buf);
         strbuf_release(&num);
-        if ((rc = settings_text(w, "appendix_label", &v, out, err)) == 0)
-            document_add_appendix(d, out->buf, tables[i]);
+        if ((rc = settings_text(w, "appendix_label", v, out, err)) != 0) break;
+        document_add_appendix(d, out->buf, has_caption ? cap.buf : NULL, tables[i]);
     }
-    vars_free(&v);
+    strbuf_release(&cap);
     return rc;
 }
 
+#define REF_OPEN "{phu_luc:"
+
+/* Is form id one of the comma-separated ids in [s, e)? */
+static int ref_names(const char *s, const char *e, const char *id)
+{
+    size_t n = strlen(id);
+    while (s < e) {
+        while (s < e && (*s == ' ' || *s == ',')) s++;
+        const char *t = s;
+        while (t < e && *t != ',') t++;
+        const char *te = t;
+        while (te > s && te[-1] == ' ') te--;
+        if ((size_t)(te - s) == n && !strncmp(s, id, n)) return 1;
+        s = t;
+    }
+    return 0;
+}
+
+/*
+ * "{phu_luc:01_kh_du_an,02_kh_xa}" in a body line: the labels of those
+ * forms' appendices in this document ("Phụ lục I, Phụ lục II"), so the
+ * text names the appendix of the form it means whatever the order of the
+ * forms. Writes the line with every reference resolved to out; returns 0
+ * when a reference names no appendix of the run (the line is left out).
+ */
+static int resolve_refs(const document *d, const char *line, strbuf *out)
+{
+    strbuf_reset(out);
+    for (const char *p = line; *p;) {
+        const char *r = strstr(p, REF_OPEN), *e = r ? strchr(r, '}') : NULL;
+        if (!e) {
+            strbuf_adds(out, p);
+            break;
+        }
+        strbuf_add(out, p, (size_t)(r - p));
+        int n = 0;
+        for (int i = 0; i < d->nappendices; i++) {
+            const table *t = d->appendices[i].tbl;
+            if (!t || !t->form_id || !ref_names(r + strlen(REF_OPEN), e, t->form_id)) continue;
+            strbuf_addf(out, "%s%s", n++ ? ", " : "", d->appendices[i].label);
+        }
+        if (!n) return 0;
+        p = e + 1;
+    }
+    return 1;
+}
+
+/* Every appendix is referred to from the text (Nghị định 30): one no body
+ * line names is said in warn. */
+static void unreferenced_appendices(const wording *w, const document *d, strbuf *warn)
+{
+    for (int i = 0; warn && i < d->nappendices; i++) {
+        const table *t = d->appendices[i].tbl;
+        const char *id = t && t->form_id ? t->form_id : "";
+        int used = 0;
+        for (int k = 0; k < w->nlines && !used; k++)
+            for (const char *r = w->lines[k]; !used && (r = strstr(r, REF_OPEN)); r++) {
+                const char *e = strchr(r, '}');
+                used = e && ref_names(r + strlen(REF_OPEN), e, id);
+            }
+        if (!used)
+            strbuf_addf(warn, "%s: %s (biểu %s) không được nhắc đến trong lời văn; thêm "
+                        REF_OPEN "%s} vào dòng nói về nó\n", w->file, d->appendices[i].label, id, id);
+    }
+}
+
 document *report_doc_build(const wording *w, const facts *f, const config *cfg,
-                           table *const *tables, int ntables, strbuf *err)
+                           table *const *tables, int ntables, strbuf *warn, strbuf *err)
 {
     document *d = document_new();
     strbuf out = STRBUF_INIT;
-    header_fields(d, cfg, &f->scalars);
-    int rc = settings_text(w, "doc_type", &f->scalars, &out, err);
+    const char *kind = vars_get(&w->settings, "working_paper");
+    d->working = kind && !strcmp(kind, "yes");
+    /* The facts and the appendix labels ({phu_luc_01_kh_du_an}). */
+    facts all = *f;
+    vars_init(&all.scalars);
+    for (int s = 0; s < f->scalars.n; s++) vars_set(&all.scalars, f->scalars.names[s], f->scalars.values[s]);
+    int rc = add_appendices(d, w, &all.scalars, tables, ntables, &out, err);
+    if (rc == 0) rc = header_fields(d, w, cfg, &all.scalars, err);
+    if (rc == 0) rc = settings_text(w, "doc_type", &all.scalars, &out, err);
     if (rc == 0) document_set(&d->doc_type, out.buf);
-    if (rc == 0 && (rc = settings_text(w, "title", &f->scalars, &out, err)) == 0)
+    if (rc == 0 && (rc = settings_text(w, "title", &all.scalars, &out, err)) == 0)
         document_set(&d->title, out.buf);
-    for (int i = 0; rc == 0 && i < w->nlines; i++) rc = body_line(d, w, i, f, &out, err);
-    if (add_appendices(d, w, tables, ntables, &out, err) < 0) rc = -1;
+    /* Optional: the file's Subject and Keywords. */
+    const char *props[] = {"subject", "keywords"};
+    char **fields[] = {&d->subject, &d->keywords};
+    for (int i = 0; rc == 0 && i < 2; i++)
+        if (vars_get(&w->settings, props[i]) &&
+            (rc = settings_text(w, props[i], &all.scalars, &out, err)) == 0)
+            document_set(fields[i], out.buf);
+    for (int i = 0; rc == 0 && i < w->nlines; i++) rc = body_line(d, w, i, &all, &out, err);
+    drop_empty_sections(d);
+    if (rc == 0) unreferenced_appendices(w, d, warn);
+    vars_free(&all.scalars);
     strbuf_release(&out);
     if (rc) {
         /* On failure the caller keeps its tables. */

@@ -31,11 +31,14 @@ int wording_list_size(const wording *w, const char *name, int dflt);
 /**
  * report_doc_build - the document; on success it owns the tables (they
  * become the appendices, in order; the caller's array is left as it is, so
- * another reader may go on using it until document_free). Returns NULL with
- * err set when a placeholder is unknown (the message names the template
- * line); the caller then still owns the tables.
+ * another reader may go on using it until document_free). The body may
+ * name the appendix of a form as {phu_luc_<form file name>} ("Phụ lục
+ * III"); an appendix no body line names is said in warn (one line each;
+ * warn may be NULL). A heading with nothing under it is left out. Returns
+ * NULL with err set when a placeholder is unknown (the message names the
+ * template line); the caller then still owns the tables.
  */
 document *report_doc_build(const wording *w, const facts *f, const config *cfg,
-                           table *const *tables, int ntables, strbuf *err);
+                           table *const *tables, int ntables, strbuf *warn, strbuf *err);
 
 #endif

@@ -34,6 +34,7 @@ void table_free(table *t)
     free(t->form_name);
     free(t->title);
     free(t->subtitle);
+    free(t->form_id);
     free(t->unit_line);
     for (int i = 0; i < t->ncols; i++) free(t->cols[i].number_label);
     free(t->cols);

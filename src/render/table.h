@@ -70,6 +70,8 @@ typedef struct table {
     char *title;         /* upper case in output */
     char *subtitle;      /* scope and period */
     char *unit_line;     /* "Đơn vị tính: triệu đồng" */
+    char *form_id;       /* the form file's name without folder and ".txt" */
+    int check;           /* a check of the data (control totals), not part of a document */
     int ncols;
     table_column *cols;
     int header_rows;

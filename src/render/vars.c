@@ -62,9 +62,54 @@ const char *vars_get(const vars *v, const char *name)
     return i >= 0 ? v->values[i] : NULL;
 }
 
+/* A value that says nothing: empty, a zero figure or a rate of nothing. */
+static int says_something(const char *val)
+{
+    return *val && strcmp(val, "0") && strcmp(val, "-");
+}
+
+/* The '}' closing the '{' at p, nested braces counted; NULL if none. */
+static const char *closing_brace(const char *p)
+{
+    int depth = 0;
+    for (; *p; p++) {
+        if (p[0] == '{' && p[1] == '{') {
+            p++;
+            continue;
+        }
+        if (*p == '{') depth++;
+        else if (*p == '}' && --depth == 0) return p;
+    }
+    return NULL;
+}
+
+/* "{?name:text}" (text when name says something) or "{!name:text}" (when
+ * it does not) at p; returns the end of the segment, NULL on error. */
+static const char *conditional(const vars *v, const char *p, strbuf *out, strbuf *err)
+{
+    const char *end = closing_brace(p), *colon = strchr(p, ':');
+    int i = end && colon && colon < end ? find(v, p + 2, (size_t)(colon - p - 2)) : -1;
+    if (i < 0) {
+        int n = end ? (int)(end - p + 1) : (int)strlen(p);
+        strbuf_addf(err, "không có giá trị cho chỗ trống %.*s", n, p);
+        return NULL;
+    }
+    if (says_something(v->values[i]) == (p[1] == '?')) {
+        char *inner = xstrndup(colon + 1, (size_t)(end - colon - 1));
+        int rc = vars_expand(v, inner, out, err);
+        free(inner);
+        if (rc < 0) return NULL;
+    }
+    return end + 1;
+}
+
 int vars_expand(const vars *v, const char *tmpl, strbuf *out, strbuf *err)
 {
     for (const char *p = tmpl; *p;) {
+        if (p[0] == '{' && (p[1] == '?' || p[1] == '!')) {
+            if (!(p = conditional(v, p, out, err))) return -1;
+            continue;
+        }
         if (p[0] == '{' && p[1] == '{') {
             strbuf_addch(out, '{');
             p += 2;

@@ -28,7 +28,10 @@ void vars_setf(vars *v, const char *name, const char *fmt, ...)
 const char *vars_get(const vars *v, const char *name);
 /**
  * vars_expand - append tmpl to out with every {name} replaced. "{{" writes
- * "{". Returns 0, or -1 with "unknown placeholder {x}" appended to err.
+ * "{". "{?name:text}" writes text (expanded) only when name's value says
+ * something (not empty, "0" or "-"), "{!name:text}" only when it does not,
+ * so a zero figure is left out of a sentence. Returns 0, or -1 with
+ * "unknown placeholder {x}" appended to err.
  */
 int vars_expand(const vars *v, const char *tmpl, strbuf *out, strbuf *err);
 

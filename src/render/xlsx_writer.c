@@ -214,7 +214,9 @@ static void page_setup(lxw_worksheet *ws, const table *t, int row0)
     worksheet_center_horizontally(ws);
     worksheet_set_header(ws, "&C&P");
     worksheet_repeat_rows(ws, (lxw_row_t)row0, (lxw_row_t)(row0 + t->header_rows));
-    worksheet_freeze_panes(ws, (lxw_row_t)(row0 + t->header_rows + 1), 2);
+    /* Rows only: a column split would cut the merged title, subtitle and
+     * unit lines above it in two panes that scroll apart. */
+    worksheet_freeze_panes(ws, (lxw_row_t)(row0 + t->header_rows + 1), 0);
     for (int c = 0; c < t->ncols; c++)
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width, NULL);
 }

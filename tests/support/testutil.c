@@ -285,3 +285,71 @@ int tu_scratch_teardown(void **state)
     free(f);
     return 0;
 }
+
+/* &amp; &lt; &gt; &quot; &apos; back to their characters. */
+static char *unescape_xml(const char *s, size_t n)
+{
+    static const char *const ent[][2] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
+                                         {"&quot;", "\""}, {"&apos;", "'"}};
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n;) {
+        size_t k = 0;
+        for (; k < sizeof ent / sizeof ent[0]; k++) {
+            size_t l = strlen(ent[k][0]);
+            if (i + l <= n && !strncmp(s + i, ent[k][0], l)) {
+                strbuf_adds(&sb, ent[k][1]);
+                i += l;
+                break;
+            }
+        }
+        if (k == sizeof ent / sizeof ent[0]) strbuf_addch(&sb, s[i++]);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+int tu_pdf_words(const char *pdf, int page, tu_words *out)
+{
+    strbuf raw = STRBUF_INIT;
+    int rc = tu_runf(&raw, "pdftotext -bbox -f %d -l %d '%s' - 2>/dev/null", page, page, pdf);
+    for (const char *p = raw.buf; (p = strstr(p, "<word ")) != NULL;) {
+        tu_word w = {0};
+        if (sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &w.x0, &w.y0,
+                   &w.x1, &w.y1) != 4)
+            break;
+        const char *t = strchr(p, '>'), *e = t ? strstr(t, "</word>") : NULL;
+        if (!e) break;
+        w.text = unescape_xml(t + 1, (size_t)(e - t - 1));
+        ALLOC_GROW(out->v, out->n + 1, out->alloc);
+        out->v[out->n++] = w;
+        p = e;
+    }
+    strbuf_release(&raw);
+    return rc;
+}
+
+void tu_words_free(tu_words *w)
+{
+    for (int i = 0; i < w->n; i++) free(w->v[i].text);
+    free(w->v);
+    memset(w, 0, sizeof *w);
+}
+
+const tu_word *tu_words_find(const tu_words *w, const char *text, int nth)
+{
+    for (int i = 0; i < w->n; i++)
+        if (!strcmp(w->v[i].text, text) && nth-- == 0) return &w->v[i];
+    return NULL;
+}
+
+int tu_pdf_find_page(const char *pdf, int from, const char *needle)
+{
+    int pages = tu_pdf_pages(pdf);
+    strbuf text = STRBUF_INIT;
+    int found = 0;
+    for (int p = from > 0 ? from : 1; p <= pages && !found; p++) {
+        tu_pdf_text(pdf, p, p, TU_PDF_FLOW, &text);
+        if (strstr(text.buf, needle)) found = p;
+    }
+    strbuf_release(&text);
+    return found;
+}

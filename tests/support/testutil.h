@@ -86,6 +86,36 @@ enum { TU_PDF_FLOW = 0, TU_PDF_LAYOUT = 1 };
  */
 int tu_pdf_text(const char *pdf, int first, int last, int layout, strbuf *out);
 
+/** One word of a PDF page as pdftotext -bbox gives it (points, y down). */
+typedef struct tu_word {
+    double x0, y0, x1, y1;
+    char *text;
+} tu_word;
+
+typedef struct tu_words {
+    int n, alloc;
+    tu_word *v;
+} tu_words;
+
+/* The box pdftotext gives a Liberation Serif word is this many times its
+ * font size high (ascender + descender of the face). */
+#define TU_BOX_PER_PT 1.107
+
+/**
+ * tu_pdf_words - the words of one page of pdf with their boxes, in
+ * pdftotext's order, into out (appended). Returns pdftotext's status.
+ */
+int tu_pdf_words(const char *pdf, int page, tu_words *out);
+/** tu_words_free - release the words. */
+void tu_words_free(tu_words *w);
+/** tu_words_find - the nth (from 0) word equal to text, or NULL. */
+const tu_word *tu_words_find(const tu_words *w, const char *text, int nth);
+/**
+ * tu_pdf_find_page - the first page of pdf from page `from` whose text
+ * contains needle (white space as pdftotext gives it), or 0.
+ */
+int tu_pdf_find_page(const char *pdf, int from, const char *needle);
+
 /** A PDF page rendered as 8-bit grey pixels, row by row (0 = black). */
 typedef struct tu_grey {
     int w, h;

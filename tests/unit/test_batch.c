@@ -76,9 +76,10 @@
 #define SUBJECT "Báo cáo Chương trình 1719 năm 2024 - Ban Dân tộc"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-/* The yearly job that mails its PDF and workbook. */
+/* The yearly job that mails its PDF, workbook and Word document. */
 #define JOB_MAIL "[job.bao-cao-nam]\nperiod = 2024\nmail_to = " TO "\nmail_cc = " CC \
-                 "\nmail_xlsx = yes\n"
+                 "\nmail_xlsx = yes\nmail_docx = yes\n"
+#define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 typedef struct fixture {
     char *dir;    /* scratch: config, inputs, templates, logs */
@@ -380,7 +381,8 @@ static void expect_line(const strbuf *text, const char *line, const char *what)
 
 /*
  * The i-th received message is the yearly job's: envelope, subject,
- * addresses, and exactly the PDF and the workbook of f->out attached.
+ * addresses, and exactly the PDF, the workbook and the .docx of f->out
+ * attached, each with its writer's MIME type (the check report is not).
  */
 static void check_received_message(fixture *f, int i)
 {
@@ -396,9 +398,10 @@ static void check_received_message(fixture *f, int i)
     expect_line(&d, "to: |pct@hoason.example", eml);
     expect_line(&d, "cc: |vanphong@hoason.example", eml);
     expect_line(&d, "defects: 0", eml);
-    if (tu_count(d.buf, "\nattachment: ") != 2) fail_msg("%s: want 2 attachments:\n%s", eml, d.buf);
-    const char *const att[2][2] = {{BASE ".pdf", "application/pdf"}, {BASE ".xlsx", XLSX_TYPE}};
-    for (int k = 0; k < 2; k++) {
+    if (tu_count(d.buf, "\nattachment: ") != 3) fail_msg("%s: want 3 attachments:\n%s", eml, d.buf);
+    const char *const att[3][2] = {
+        {BASE ".pdf", "application/pdf"}, {BASE ".xlsx", XLSX_TYPE}, {BASE ".docx", DOCX_TYPE}};
+    for (int k = 0; k < 3; k++) {
         char hex[65];
         char *p = tu_path(f->out, att[k][0]);
         sha256_of(p, hex);
@@ -444,7 +447,12 @@ static void vi_trieu(strbuf *sb, int64_t dong)
         if (i && (n - i) % 3 == 0) strbuf_addch(sb, '.');
         strbuf_addch(sb, digits[i]);
     }
-    if (frac) strbuf_addf(sb, ",%03lld", (long long)frac);
+    if (frac) { /* sentences drop trailing zeros: ",4" not ",400" */
+        char dec[8];
+        int k = snprintf(dec, sizeof dec, "%03lld", (long long)frac);
+        while (k > 0 && dec[k - 1] == '0') dec[--k] = '\0';
+        strbuf_addf(sb, ",%s", dec);
+    }
 }
 
 /* A rate rounded half away from zero to one decimal: "77,4%". */
@@ -539,14 +547,18 @@ static void test_mail_end_to_end(void **state)
     decode(eml, &d);
     const char *body = strstr(d.buf, "\nbody: ");
     if (!body) fail_msg("%s: no text part:\n%s", eml, d.buf);
-    int64_t plan = oracle("2024-12-31", "plan/total"), disb = oracle("2024-12-31", "disbursement/total");
+    int64_t plan = oracle("2024-12-31", "plan/total");
     vi_trieu(&want, plan);
     assert_string_equal(want.buf, "195.609,418"); /* the oracle agrees with the sample's figure */
     if (!strstr(body, "195.609,418")) fail_msg("the body should give the total plan 195.609,418:\n%s", body);
+    /* The rate over the state budget (central and local). */
+    int64_t nplan = oracle("2024-12-31", "plan/by_budget_year/nsnn_current") +
+                    oracle("2024-12-31", "plan/by_budget_year/nsnn_extended");
+    int64_t ndisb = oracle("2024-12-31", "disbursement/by_budget_year/nsnn_current") +
+                    oracle("2024-12-31", "disbursement/by_budget_year/nsnn_extended");
     strbuf_reset(&want);
-    vi_rate(&want, disb, plan);
-    assert_string_equal(want.buf, "77,4%");
-    if (!strstr(body, "77,4%")) fail_msg("the body should give the rate 77,4%%:\n%s", body);
+    vi_rate(&want, ndisb, nplan);
+    if (!strstr(body, want.buf)) fail_msg("the body should give the rate %s:\n%s", want.buf, body);
 
     /* Same inputs again: same outputs, so nothing is mailed twice. */
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
@@ -635,7 +647,7 @@ static void test_dry_run(void **state)
     char *eml = tu_path(drafts, names.buf);
     decode(eml, &d);
     expect_line(&d, "subject: " SUBJECT, eml);
-    if (tu_count(d.buf, "\nattachment: ") != 2) fail_msg("%s: want 2 attachments:\n%s", eml, d.buf);
+    if (tu_count(d.buf, "\nattachment: ") != 3) fail_msg("%s: want 3 attachments:\n%s", eml, d.buf);
 
     /* A real run afterwards: the message goes out once, not twice. */
     expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
@@ -668,9 +680,13 @@ static void check_period_pdf(fixture *f, const char *tag, const char *label, con
     expect_pdf_says(name.buf, &words, date_words);
     /* Figures as of the period's end: the oracle's disbursed total then,
      * not the full year's. */
-    int64_t disb = oracle(as_of, "disbursement/total"), year = oracle("2024-12-31", "disbursement/total");
+    /* The headline counts the state budget (central and local). */
+    int64_t disb = oracle(as_of, "disbursement/by_budget_year/nsnn_current") +
+                   oracle(as_of, "disbursement/by_budget_year/nsnn_extended");
+    int64_t year = oracle("2024-12-31", "disbursement/by_budget_year/nsnn_current") +
+                   oracle("2024-12-31", "disbursement/by_budget_year/nsnn_extended");
     if (disb == year) fail_msg("the sample disburses nothing after %s: the test proves nothing", as_of);
-    strbuf_addf(&want, "%s, toàn tỉnh đã giải ngân ", date_words);
+    strbuf_addf(&want, "%s, toàn tỉnh đã giải ngân vốn ngân sách nhà nước ", date_words);
     vi_trieu(&want, disb);
     strbuf_adds(&want, " triệu đồng");
     expect_pdf_says(name.buf, &words, want.buf);

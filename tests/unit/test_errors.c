@@ -28,6 +28,8 @@
 #define DOCX BASE ".docx"
 #define REJECTS BASE "-dong-bi-loai.csv"
 #define MANIFEST BASE ".manifest.json"
+#define CHECK_PDF BASE "-kiem-tra.pdf"
+#define CHECK_DOCX BASE "-kiem-tra.docx"
 
 typedef struct fixture {
     char *dir;   /* scratch: configs, inputs */
@@ -300,14 +302,14 @@ static void test_output_is_a_file(void **state)
 
 /* ---- atomicity: a failed run leaves the previous outputs alone -------- */
 
-#define NOUTPUTS 5
+#define NOUTPUTS 7
 
 typedef struct snapshot {
     char *data[NOUTPUTS];
     size_t len[NOUTPUTS];
 } snapshot;
 
-static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, DOCX, REJECTS, MANIFEST};
+static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, CHECK_PDF, DOCX, CHECK_DOCX, REJECTS, MANIFEST};
 
 static void take(const char *dir, snapshot *s)
 {

@@ -183,9 +183,10 @@ static void test_overflow_derived_column(void **state)
 /* ---- 2. the output set replaced as one set ----------------------------- */
 
 #define REL_BIN "build/rel/mtqg-report"
-#define NAMES_N 5
-static const char *const SET_NAMES[NAMES_N] = {BASE ".xlsx", BASE ".pdf", BASE ".docx",
-                                               BASE "-dong-bi-loai.csv", BASE ".manifest.json"};
+#define NAMES_N 7
+static const char *const SET_NAMES[NAMES_N] = {
+    BASE ".xlsx", BASE ".pdf", BASE ".docx", BASE "-kiem-tra.pdf", BASE "-kiem-tra.docx",
+    BASE "-dong-bi-loai.csv", BASE ".manifest.json"};
 
 /* sha256sum's digest of path (an independent tool), into hex. */
 static int sha256_of(const char *path, char hex[65])
