@@ -511,6 +511,24 @@ static void test_rate_scope(void **state)
     run_free(&r);
 }
 
+/* ---- 10. sources under their capital type ------------------------------ */
+
+static void test_sources_under_type(void **state)
+{
+    run r;
+    run_plan(&r, "", "");
+    strbuf text = STRBUF_INIT;
+    body_words(r.pdf, &text);
+    /* 3.941 + 500 NSTW, 200,5 NSĐP ĐTPT, 30 lồng ghép (no type of its own,
+     * listed under ĐTPT by the catalogue): 4.671,5. */
+    expect(&text, "trong đó: - Nguồn vốn đầu tư phát triển: 4.671,5 triệu đồng, gồm: + Ngân sách "
+                  "trung ương: 4.441 triệu đồng; + Ngân sách địa phương: 200,5 triệu đồng; + Huy "
+                  "động, lồng ghép: 30 triệu đồng; - Vốn sự nghiệp: 1.803,25 triệu đồng, gồm: + "
+                  "Ngân sách trung ương: 1.753 triệu đồng; + Ngân sách địa phương: 50,25 triệu đồng;");
+    strbuf_release(&text);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_pdf_properties),
         cmocka_unit_test(test_table_legibility),
         cmocka_unit_test(test_rate_scope),
+        cmocka_unit_test(test_sources_under_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

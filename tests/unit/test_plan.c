@@ -159,7 +159,9 @@ static void test_capital_structure_lines(void **state)
         "- Vốn sự nghiệp ngân sách trung ương: 120 triệu đồng.",
         "4) Dự án 10. Truyền thông, tuyên truyền",
         "4.1) Tiểu dự án 3: Kiểm tra, giám sát, đánh giá",
-        "- Huy động, lồng ghép nguồn vốn khác: 30 triệu đồng.",
+        /* Mobilised funds under investment capital (catalogue [types]). */
+        "- Nguồn vốn đầu tư phát triển: 30 triệu đồng, gồm:",
+        "+ Nguồn vốn huy động, lồng ghép: 30 triệu đồng.",
         "III. GIẢI PHÁP THỰC HIỆN",
     };
     expect_in_order(&r->text, lines, (int)(sizeof lines / sizeof lines[0]));
