@@ -429,6 +429,74 @@ static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by
     strbuf_release(&lb);
 }
 
+/* @items keo_dai (and _nt): extended capital of the rate's groups (the
+ * state budget), a head per capital year ("nam": nam_von, kh, gn, tl),
+ * oldest first, then a line per capital type ("<type>": ten, ten_thuong,
+ * kh, gn, tl) and "khac" for sources under no type (nguon ...). */
+static void extended_list(facts *f, const char *name, const dataset *ds, year_span year,
+                          uint64_t rate_groups)
+{
+    const catalogue *cat = ds->cat;
+    fact_list *l = new_list(f, name);
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || !year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
+        if (!lo || c->key.cap_year < lo) lo = c->key.cap_year;
+        if (c->key.cap_year > hi) hi = c->key.cap_year;
+    }
+    if (!lo) return;
+    int ny = hi - lo + 1, nk = cat->nsources + 1;
+    pair *by = xcalloc((size_t)(ny * nk) + 1, sizeof(pair)); /* [cap year][source] */
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || !year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
+        if (!((rate_groups >> cat->sources[c->key.source].group) & 1)) continue;
+        pair *p = &by[(c->key.cap_year - lo) * nk + c->key.source];
+        p->plan += c->plan;
+        p->disb += c->disbursed;
+    }
+    strbuf lb = STRBUF_INIT;
+    char kind[48];
+    for (int y = 0; y < ny; y++) {
+        pair *row = &by[y * nk], all = {0, 0};
+        for (int s = 0; s < cat->nsources; s++) all.plan += row[s].plan, all.disb += row[s].disb;
+        if (!all.plan && !all.disb) continue;
+        vars *h = new_item(l);
+        vars_set(h, "loai", "nam");
+        vars_setf(h, "nam_von", "%d", lo + y);
+        item_figures(h, all);
+        for (int t = -1; t < cat->ntypes; t++) {
+            pair sum = {0, 0};
+            for (int s = 0; s < cat->nsources; s++)
+                if (cat->sources[s].type == t) sum.plan += row[s].plan, sum.disb += row[s].disb;
+            if (t < 0) { /* each source under no type on its own line */
+                for (int s = 0; s < cat->nsources; s++) {
+                    if (cat->sources[s].type >= 0 || (!row[s].plan && !row[s].disb)) continue;
+                    vars *it = new_item(l);
+                    vars_set(it, "loai", "khac");
+                    vars_set(it, "nguon", cat->sources[s].name);
+                    vars_setf(it, "nam_von", "%d", lo + y);
+                    item_figures(it, row[s]);
+                }
+                continue;
+            }
+            if (!sum.plan && !sum.disb) continue;
+            vars *it = new_item(l);
+            lower_code(kind, sizeof kind, cat->types[t].code);
+            vars_set(it, "loai", kind);
+            vars_set(it, "ten", cat->types[t].label);
+            strbuf_reset(&lb);
+            lower_first(&lb, cat->types[t].label);
+            vars_set(it, "ten_thuong", lb.buf);
+            vars_setf(it, "nam_von", "%d", lo + y);
+            item_figures(it, sum);
+        }
+    }
+    strbuf_release(&lb);
+    free(by);
+}
+
 /* @items nguon_theo_loai (and _nt): the plan of the year by capital type
  * and source group. */
 static void typed_source_list(facts *f, const char *name, const sums *s, const catalogue *cat)
@@ -590,6 +658,7 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     project_lists(f, &s, ds->cat, behind_projects);
     source_list(f, "nguon", &s, ds->cat);
     typed_source_list(f, "nguon_theo_loai", &s, ds->cat);
+    extended_list(f, "keo_dai", ds, years, rate_groups);
     commune_list(f, &s, ds, behind_communes, &f->scalars);
     indicator_list(f, ds, years);
     sums_free(&s);
@@ -597,6 +666,7 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     scalar_figures(&f->scalars, &s, ds->cat, "_nt");
     source_list(f, "nguon_nt", &s, ds->cat);
     typed_source_list(f, "nguon_theo_loai_nt", &s, ds->cat);
+    extended_list(f, "keo_dai_nt", ds, before, rate_groups);
     sums_free(&s);
     capital_structure(f, ds, years);
     control_lists(f, ds, years, words);

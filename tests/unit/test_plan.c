@@ -121,7 +121,7 @@ static void test_previous_year_sentences(void **state)
                             "15.164 triệu đồng, đạt tỷ lệ 89,1%");
     expect_phrase(&r->text, "trong đó vốn đầu tư phát triển 13.513,61 triệu đồng/15.164 triệu đồng, đạt 89,1%");
     /* Extended capital separately: 600 of 1.000 = 60,0%. */
-    expect_phrase(&r->text, "Giải ngân vốn ngân sách nhà nước các năm trước kéo dài sang năm 2024 là 600 triệu đồng/1.000 "
+    expect_phrase(&r->text, "Giải ngân vốn năm 2023 kéo dài sang năm 2024 là 600 triệu đồng/1.000 "
                             "triệu đồng, đạt tỷ lệ 60,0%");
 }
 
