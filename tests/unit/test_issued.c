@@ -566,6 +566,33 @@ static void test_extended_by_year_and_type(void **state)
     free(extra);
 }
 
+/* ---- 11. a plan's indicator appendix is a table of targets ------------- */
+
+static void test_plan_targets_table(void **state)
+{
+    char *out = tu_tmpdir("issued-kh");
+    strbuf log = STRBUF_INIT, text = STRBUF_INIT;
+    int rc = tu_runf(&log, BIN " --config ke-hoach.ini --output '%s' 2>&1", out);
+    if (rc != 0 && rc != 3) fail_msg("status %d:\n%s", rc, log.buf);
+    char *pdf = tu_path(out, "ke-hoach-1719-2025.pdf");
+    int page = tu_pdf_find_page(pdf, 2, "MỤC TIÊU, CHỈ TIÊU");
+    if (page <= 0) fail_msg("no indicator appendix in the plan");
+    words_of(pdf, page, page, &text);
+    expect(&text, "Kế hoạch năm 2025");
+    expect(&text, "Hỗ trợ nhà ở hộ 400");
+    expect_not(&text, "Thực hiện");
+    expect_not(&text, "Tỷ lệ");
+    expect_not(&text, "0,0%");
+    /* The text refers to it. */
+    words_of(pdf, 1, page - 1, &text);
+    expect_order(&text, "2. Mục tiêu, chỉ tiêu năm 2025", "(Chi tiết tại Phụ lục IV.)", "3. Kế hoạch vốn");
+    free(pdf);
+    tu_rmtree(out);
+    free(out);
+    strbuf_release(&log);
+    strbuf_release(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_rate_scope),
         cmocka_unit_test(test_sources_under_type),
         cmocka_unit_test(test_extended_by_year_and_type),
+        cmocka_unit_test(test_plan_targets_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
