@@ -354,12 +354,23 @@ static void plan_sums_collect(plan_sums *ps, const dataset *ds, year_span year)
     }
 }
 
+/* The first letter of s in lower case: group and type labels start with a
+ * capital ("Ngân sách trung ương", "Đầu tư phát triển") and go inside a
+ * sentence. ASCII, Latin-1 (À-Ý), Ă Đ Ĩ Ũ Ơ Ư and the Vietnamese
+ * letters of Latin Extended Additional (Ạ-Ỹ: lower is upper + 1). */
 static void lower_first(strbuf *sb, const char *s)
 {
-    /* Group labels start with a capital ("Ngân sách trung ương"); inside a
-     * sentence the first letter goes lower case. ASCII-only first letters. */
+    size_t start = sb->len;
     strbuf_adds(sb, s);
-    if (sb->len && sb->buf[0] >= 'A' && sb->buf[0] <= 'Z') sb->buf[0] = (char)(sb->buf[0] + 32);
+    unsigned char *u = (unsigned char *)sb->buf + start;
+    size_t n = sb->len - start;
+    if (n >= 1 && u[0] >= 'A' && u[0] <= 'Z') u[0] = (unsigned char)(u[0] + 32);
+    else if (n >= 2 && u[0] == 0xC3 && u[1] >= 0x80 && u[1] <= 0x9D && u[1] != 0x97) u[1] += 0x20;
+    else if (n >= 2 && u[0] == 0xC4 && !(u[1] & 1)) u[1] += 1; /* Ă Đ Ĩ */
+    else if (n >= 2 && u[0] == 0xC5 && (u[1] == 0xA8)) u[1] += 1; /* Ũ */
+    else if (n >= 2 && u[0] == 0xC6 && u[1] == 0xA0) u[1] += 1;   /* Ơ */
+    else if (n >= 2 && u[0] == 0xC6 && u[1] == 0xAF) u[1] += 1;   /* Ư */
+    else if (n >= 3 && u[0] == 0xE1 && (u[1] == 0xBA || u[1] == 0xBB) && !(u[2] & 1)) u[2] += 1;
 }
 
 static vars *structure_item(fact_list *l, const char *kind, int64_t amount)
@@ -368,6 +379,138 @@ static vars *structure_item(fact_list *l, const char *kind, int64_t amount)
     vars_set(it, "loai", kind);
     set_money(it, "kh", amount);
     return it;
+}
+
+/* The capital type a source is listed under: its own, or the type whose
+ * third catalogue column names it ("DTPT | ... | LONG_GHEP, DAN_GOP": offices
+ * list mobilised funds under investment capital); -1 for none. */
+static int display_type(const catalogue *cat, int s)
+{
+    if (cat->sources[s].type >= 0) return cat->sources[s].type;
+    const char *code = cat->sources[s].code;
+    size_t n = strlen(code);
+    for (int t = 0; t < cat->ntypes; t++)
+        for (const char *p = cat->types[t].extra; p && (p = strstr(p, code)); p += n)
+            if ((p == cat->types[t].extra || strchr(", ", p[-1])) && strchr(", ", p[n] ? p[n] : ' '))
+                return t;
+    return -1;
+}
+
+/* Amounts by source as offices list them: for each capital type a head
+ * ("<type>_dau": ten, ten_thuong, kh) and a line per source group under it
+ * ("<type>": nhom, nhom_thuong, kh), then each source under no type
+ * ("khac": nguon, kh). Zero lines are left out. */
+static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by_source)
+{
+    strbuf lb = STRBUF_INIT;
+    for (int t = 0; t < cat->ntypes; t++) {
+        int64_t type_sum = 0;
+        for (int s = 0; s < cat->nsources; s++)
+            if (display_type(cat, s) == t) type_sum += by_source[s];
+        if (!type_sum) continue;
+        char kind[48], head[64];
+        lower_code(kind, sizeof kind, cat->types[t].code);
+        snprintf(head, sizeof head, "%s_dau", kind);
+        vars *h = structure_item(l, head, type_sum);
+        vars_set(h, "ten", cat->types[t].label);
+        strbuf_reset(&lb);
+        lower_first(&lb, cat->types[t].label);
+        vars_set(h, "ten_thuong", lb.buf);
+        for (int g = 0; g < cat->ngroups; g++) {
+            int64_t amount = 0;
+            for (int s = 0; s < cat->nsources; s++)
+                if (display_type(cat, s) == t && cat->sources[s].group == g) amount += by_source[s];
+            if (!amount) continue;
+            vars *it = structure_item(l, kind, amount);
+            vars_set(it, "nhom", cat->groups[g].label);
+            strbuf_reset(&lb);
+            lower_first(&lb, cat->groups[g].label);
+            vars_set(it, "nhom_thuong", lb.buf);
+        }
+    }
+    for (int s = 0; s < cat->nsources; s++)
+        if (display_type(cat, s) < 0 && by_source[s])
+            vars_set(structure_item(l, "khac", by_source[s]), "nguon", cat->sources[s].name);
+    strbuf_release(&lb);
+}
+
+/* @items keo_dai (and _nt): extended capital of the rate's groups (the
+ * state budget), a head per capital year ("nam": nam_von, kh, gn, tl),
+ * oldest first, then a line per capital type ("<type>": ten, ten_thuong,
+ * kh, gn, tl) and "khac" for sources under no type (nguon ...). */
+static void extended_list(facts *f, const char *name, const dataset *ds, year_span year,
+                          uint64_t rate_groups)
+{
+    const catalogue *cat = ds->cat;
+    fact_list *l = new_list(f, name);
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || !year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
+        if (!lo || c->key.cap_year < lo) lo = c->key.cap_year;
+        if (c->key.cap_year > hi) hi = c->key.cap_year;
+    }
+    if (!lo) return;
+    int ny = hi - lo + 1, nk = cat->nsources + 1;
+    pair *by = xcalloc((size_t)(ny * nk) + 1, sizeof(pair)); /* [cap year][source] */
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || !year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
+        if (!((rate_groups >> cat->sources[c->key.source].group) & 1)) continue;
+        pair *p = &by[(c->key.cap_year - lo) * nk + c->key.source];
+        p->plan += c->plan;
+        p->disb += c->disbursed;
+    }
+    strbuf lb = STRBUF_INIT;
+    char kind[48];
+    for (int y = 0; y < ny; y++) {
+        pair *row = &by[y * nk], all = {0, 0};
+        for (int s = 0; s < cat->nsources; s++) all.plan += row[s].plan, all.disb += row[s].disb;
+        if (!all.plan && !all.disb) continue;
+        vars *h = new_item(l);
+        vars_set(h, "loai", "nam");
+        vars_setf(h, "nam_von", "%d", lo + y);
+        item_figures(h, all);
+        for (int t = -1; t < cat->ntypes; t++) {
+            pair sum = {0, 0};
+            for (int s = 0; s < cat->nsources; s++)
+                if (cat->sources[s].type == t) sum.plan += row[s].plan, sum.disb += row[s].disb;
+            if (t < 0) { /* each source under no type on its own line */
+                for (int s = 0; s < cat->nsources; s++) {
+                    if (cat->sources[s].type >= 0 || (!row[s].plan && !row[s].disb)) continue;
+                    vars *it = new_item(l);
+                    vars_set(it, "loai", "khac");
+                    vars_set(it, "nguon", cat->sources[s].name);
+                    vars_setf(it, "nam_von", "%d", lo + y);
+                    item_figures(it, row[s]);
+                }
+                continue;
+            }
+            if (!sum.plan && !sum.disb) continue;
+            vars *it = new_item(l);
+            lower_code(kind, sizeof kind, cat->types[t].code);
+            vars_set(it, "loai", kind);
+            vars_set(it, "ten", cat->types[t].label);
+            strbuf_reset(&lb);
+            lower_first(&lb, cat->types[t].label);
+            vars_set(it, "ten_thuong", lb.buf);
+            vars_setf(it, "nam_von", "%d", lo + y);
+            item_figures(it, sum);
+        }
+    }
+    strbuf_release(&lb);
+    free(by);
+}
+
+/* @items nguon_theo_loai (and _nt): the plan of the year by capital type
+ * and source group. */
+static void typed_source_list(facts *f, const char *name, const sums *s, const catalogue *cat)
+{
+    fact_list *l = new_list(f, name);
+    int64_t *plan = xcalloc((size_t)cat->nsources + 1, sizeof(int64_t));
+    for (int i = 0; i < cat->nsources; i++) plan[i] = s->by_source[i].plan;
+    type_structure(l, cat, plan);
+    free(plan);
 }
 
 /* "a) Nội dung" and "b) Vốn và cơ cấu nguồn vốn" of one project or sub-project. */
@@ -390,32 +533,7 @@ static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, 
     }
     free(said);
     structure_item(l, "von_dau", sum);
-    strbuf lb = STRBUF_INIT;
-    for (int t = 0; t < cat->ntypes; t++) {
-        int64_t type_sum = 0;
-        for (int s = 0; s < cat->nsources; s++)
-            if (cat->sources[s].type == t) type_sum += own[s];
-        if (!type_sum) continue;
-        char kind[48], head[64];
-        lower_code(kind, sizeof kind, cat->types[t].code);
-        snprintf(head, sizeof head, "%s_dau", kind);
-        structure_item(l, head, type_sum);
-        for (int g = 0; g < cat->ngroups; g++) {
-            int64_t amount = 0;
-            for (int s = 0; s < cat->nsources; s++)
-                if (cat->sources[s].type == t && cat->sources[s].group == g) amount += own[s];
-            if (!amount) continue;
-            vars *it = structure_item(l, kind, amount);
-            vars_set(it, "nhom", cat->groups[g].label);
-            strbuf_reset(&lb);
-            lower_first(&lb, cat->groups[g].label);
-            vars_set(it, "nhom_thuong", lb.buf);
-        }
-    }
-    for (int s = 0; s < cat->nsources; s++)
-        if (cat->sources[s].type < 0 && own[s])
-            vars_set(structure_item(l, "khac", own[s]), "nguon", cat->sources[s].name);
-    strbuf_release(&lb);
+    type_structure(l, cat, own);
 }
 
 static void project_heading(fact_list *l, const catalogue *cat, int p, const char *stt,
@@ -544,12 +662,16 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
     source_list(f, "nguon", &s, ds->cat);
+    typed_source_list(f, "nguon_theo_loai", &s, ds->cat);
+    extended_list(f, "keo_dai", ds, years, rate_groups);
     commune_list(f, &s, ds, behind_communes, &f->scalars);
     indicator_list(f, ds, years);
     sums_free(&s);
     sums_collect(&s, ds, before, rate_groups);
     scalar_figures(&f->scalars, &s, ds->cat, "_nt");
     source_list(f, "nguon_nt", &s, ds->cat);
+    typed_source_list(f, "nguon_theo_loai_nt", &s, ds->cat);
+    extended_list(f, "keo_dai_nt", ds, before, rate_groups);
     sums_free(&s);
     capital_structure(f, ds, years);
     control_lists(f, ds, years, words);

@@ -18,7 +18,7 @@ typedef struct fact_list {
     vars *items;
 } fact_list;
 
-#define FACTS_MAX_LISTS 16
+#define FACTS_MAX_LISTS 24
 
 typedef struct facts {
     vars scalars;

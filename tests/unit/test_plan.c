@@ -121,7 +121,7 @@ static void test_previous_year_sentences(void **state)
                             "15.164 triệu đồng, đạt tỷ lệ 89,1%");
     expect_phrase(&r->text, "trong đó vốn đầu tư phát triển 13.513,61 triệu đồng/15.164 triệu đồng, đạt 89,1%");
     /* Extended capital separately: 600 of 1.000 = 60,0%. */
-    expect_phrase(&r->text, "Giải ngân vốn ngân sách nhà nước các năm trước kéo dài sang năm 2024 là 600 triệu đồng/1.000 "
+    expect_phrase(&r->text, "Giải ngân vốn năm 2023 kéo dài sang năm 2024 là 600 triệu đồng/1.000 "
                             "triệu đồng, đạt tỷ lệ 60,0%");
 }
 
@@ -159,7 +159,9 @@ static void test_capital_structure_lines(void **state)
         "- Vốn sự nghiệp ngân sách trung ương: 120 triệu đồng.",
         "4) Dự án 10. Truyền thông, tuyên truyền",
         "4.1) Tiểu dự án 3: Kiểm tra, giám sát, đánh giá",
-        "- Huy động, lồng ghép nguồn vốn khác: 30 triệu đồng.",
+        /* Mobilised funds under investment capital (catalogue [types]). */
+        "- Nguồn vốn đầu tư phát triển: 30 triệu đồng, gồm:",
+        "+ Nguồn vốn huy động, lồng ghép: 30 triệu đồng.",
         "III. GIẢI PHÁP THỰC HIỆN",
     };
     expect_in_order(&r->text, lines, (int)(sizeof lines / sizeof lines[0]));
