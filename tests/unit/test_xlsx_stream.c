@@ -862,9 +862,9 @@ static void test_large_sheet(void **state)
     assert_int_equal(rc, 0);
     assert_int_equal(b.n, 50000);
     assert_int_equal(b.bad, 0);
+    /* A figure, not an assertion: speed is measured by `make bench`. */
     print_message("50000 rows, sheet XML %.1f MB, read in %.3f s (%.0f MB/s)\n",
                   xml_len / 1e6, dt, xml_len / 1e6 / dt);
-    assert_true(dt < 1.0);
     strbuf_release(&err);
     free(p);
 }
