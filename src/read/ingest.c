@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/decimal.h"
 #include "csv_stream.h"
 #include "inputs.h"
 #include "read_task.h"
@@ -135,6 +136,101 @@ static void drop_tasks(plan *p)
     p->ntasks = 0;
 }
 
+/* The tasks of file i: [*from, *to). Tasks are made in file order. */
+static void file_tasks(const plan *p, int i, int *from, int *to)
+{
+    int a = 0;
+    while (a < p->ntasks && p->tasks[a].file != i) a++;
+    int b = a;
+    while (b < p->ntasks && p->tasks[b].file == i) b++;
+    *from = a, *to = b;
+}
+
+/*
+ * The convention an amount column of a file ends with: the first firm
+ * one of its tasks (in file order), else Vietnamese if any task found it
+ * so, else the plain form's, else -1 (nothing but ambiguous values).
+ */
+static const col_conv *file_convention(const plan *p, int a, int b, int f)
+{
+    const col_conv *weak = NULL;
+    for (int k = a; k < b; k++) {
+        const col_conv *c = &p->tasks[k].conv[f];
+        if (c->settled >= 0 && c->firm) return c;
+        if (c->settled >= 0 && !weak) weak = c;
+    }
+    return weak;
+}
+
+/*
+ * A task that read ambiguous values by another convention than the one
+ * its column ended with (a deciding value below them, or in the other
+ * range of the file), or accepted values the file's firm convention
+ * rejects, read wrong: the file's convention is pinned and the reading
+ * starts again (the rare case). Returns 1 then.
+ */
+static int pin_conventions(plan *p)
+{
+    int again = 0;
+    for (int i = 0; i < p->in.n; i++) {
+        input_file *in = &p->in.files[i];
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        for (int f = 0; f < F_COUNT; f++) {
+            const col_conv *fc = file_convention(p, a, b, f);
+            if (!fc || in->pinned[f] >= 0) continue;
+            int conv = fc->settled, wrong = 0;
+            for (int k = a; k < b; k++) {
+                const col_conv *c = &p->tasks[k].conv[f];
+                if (c->amb_read[1 - conv] || (c->settled == 1 - conv && c->firm)) wrong = 1;
+            }
+            if (!wrong) continue;
+            in->pinned[f] = (signed char)conv;
+            in->pinned_row[f] = fc->row;
+            memcpy(in->pinned_value[f], fc->value, sizeof in->pinned_value[f]);
+            again = 1;
+        }
+    }
+    return again;
+}
+
+/* What the log and the manifest say about the conventions: a column
+ * written otherwise than configured, and a column whose values all read
+ * both ways (taken by the configured convention). */
+static void note_conventions(dataset *ds, const plan *p)
+{
+    static const char *const words[2] = {"quy ước Việt Nam", "dấu chấm thập phân"};
+    static const char *const names[2] = {"vi", "en"};
+    for (int i = 0; i < p->in.n; i++) {
+        const input_file *in = &p->in.files[i];
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        for (int f = 0; f < F_COUNT; f++) {
+            const col_conv *first = file_convention(p, a, b, f), *amb = NULL;
+            long namb = 0;
+            for (int k = a; k < b; k++) {
+                const col_conv *c = &p->tasks[k].conv[f];
+                long nk = c->amb_read[0] + c->amb_read[1];
+                if (!amb && nk) amb = c;
+                namb += nk;
+            }
+            if (first && first->settled != in->numconv) {
+                strbuf at = STRBUF_INIT;
+                if (first->row) strbuf_addf(&at, "dòng %ld: ", first->row);
+                dataset_note(ds, "%s, cột %s: số viết theo %s (%s\"%s\"), khác number_format = %s "
+                             "đã cấu hình; đọc theo cách viết của tệp", in->path, field_name((field_id)f),
+                             words[first->settled], at.buf, first->value, names[in->numconv]);
+                strbuf_release(&at);
+            } else if (!first && amb) {
+                dataset_note(ds, "%s, cột %s: cả %ld số đều đọc được hai cách (\"%s\" theo quy ước Việt "
+                             "Nam hay theo dấu chấm thập phân); đã đọc theo number_format = %s đã cấu "
+                             "hình; nếu sai, đặt number_format trong [file.<tên tệp>]", in->path,
+                             field_name((field_id)f), namb, amb->amb_value, names[in->numconv]);
+            }
+        }
+    }
+}
+
 /* The first sink becomes the dataset's aggregates; the others fold in. */
 static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
 {
@@ -245,6 +341,49 @@ static int merge_rejects(dataset *ds, plan *p, strbuf *err)
     return 0;
 }
 
+/*
+ * A file where most amounts are beyond the plausible ceilings is in
+ * another unit than configured: refused whole, with the likely unit,
+ * rather than reported from its few small rows. 1 (err set) then.
+ */
+static int implausible_file(const plan *p, strbuf *err)
+{
+    for (int i = 0; i < p->in.n; i++) {
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        long rows = 0, bad = 0;
+        const char *hint = NULL;
+        for (int k = a; k < b; k++) {
+            rows += p->tasks[k].money_rows;
+            bad += p->tasks[k].implausible;
+            if (!hint) hint = p->tasks[k].unit_hint;
+        }
+        if (bad == 0 || 2 * bad <= rows) continue;
+        strbuf_addf(err, "%s: %ld trên %ld dòng có số tiền vượt mức hợp lý; không dùng tệp này", p->in.files[i].path,
+                    bad, rows);
+        if (hint)
+            strbuf_addf(err, ". Số tiền có vẻ tính bằng %s: đặt amount_unit = %s cho tệp này ([file.<tên tệp>])",
+                        !strcmp(hint, "dong") ? "đồng" : "nghìn đồng", hint);
+        /* Thousands that were decimals are the other likely cause. */
+        for (int f = 0; f < F_COUNT; f++)
+            if (!file_convention(p, a, b, f) && p->in.files[i].numconv == NUMCONV_VI)
+                for (int k = a; k < b; k++)
+                    if (p->tasks[k].conv[f].amb_read[NUMCONV_VI]) {
+                        strbuf_addf(err, "; hoặc số viết với dấu chấm thập phân (\"%s\" có thể là ",
+                                    p->tasks[k].conv[f].amb_value);
+                        int64_t x = 0;
+                        const char *s = p->tasks[k].conv[f].amb_value;
+                        decimal_parse_strict(s, strlen(s), NUMCONV_EN, 3, &x);
+                        decimal_format(err, x, 3, 3, DECIMAL_TRIM_ZEROS);
+                        strbuf_adds(err, "): đặt number_format = en cho tệp này");
+                        f = F_COUNT;
+                        break;
+                    }
+        return 1;
+    }
+    return 0;
+}
+
 static void free_plan(plan *p)
 {
     for (int i = 0; i < p->ntasks; i++) read_task_free(&p->tasks[i]);
@@ -275,15 +414,21 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         int threads = opt->threads > 0 ? opt->threads : (cores >= 2 ? 2 : 1);
         read_sink sinks[MAX_THREADS];
-        make_tasks(&p, cfg, ds->cat, split);
-        int nsinks = run_tasks(&p, sinks, threads);
-        if (split_went_wrong(&p)) {
+        int nsinks;
+        for (int round = 0;; round++) {
+            make_tasks(&p, cfg, ds->cat, split);
+            nsinks = run_tasks(&p, sinks, threads);
+            int again = 0;
+            if (split_went_wrong(&p)) {
+                split = LONG_MAX, threads = 1, again = 1;
+            } else if (round < 3 && pin_conventions(&p)) {
+                again = 1;
+            }
+            if (!again) break;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
             drop_tasks(&p);
-            make_tasks(&p, cfg, ds->cat, LONG_MAX);
-            nsinks = run_tasks(&p, sinks, 1);
         }
-        if (first_failure(&p, err)) {
+        if (first_failure(&p, err) || implausible_file(&p, err)) {
             st = INGEST_BAD_FILE;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
         } else {
@@ -300,6 +445,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         }
         note_duplicates(ds, &p);
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
+        note_conventions(ds, &p);
         if (merge_rejects(ds, &p, err) < 0) st = INGEST_BAD_FILE;
     }
     free_plan(&p);

@@ -126,6 +126,10 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
     f->kind = (input_kind)kind;
     f->format = (input_format)format;
     f->settings = in;
+    num_convention conv;
+    config_input_numbers(cfg, in, &conv, &f->amount_scale);
+    f->numconv = (int)conv;
+    memset(f->pinned, -1, sizeof f->pinned);
     if (legacy_of(f, in, err) < 0) return -1;
     return delim_of(in, f->path, &f->delim, err);
 }

@@ -35,6 +35,13 @@ typedef struct input_file {
     int encoding;                 /* text_encoding of the whole file (CSV) */
     int legacy;                   /* text_encoding of its text columns; ENC_UTF8: none */
     unsigned legacy_fields;       /* bit per field_id converted from `legacy` */
+    int numconv;                  /* num_convention for values that do not settle it */
+    int amount_scale;             /* decimals from the file's money unit to đồng */
+    /* Number convention of each amount column, when a first reading found
+     * it only after values it then had to read again (see read_task). */
+    signed char pinned[F_COUNT];  /* num_convention, or -1: settled by the values */
+    long pinned_row[F_COUNT];     /* the file row whose value settled it */
+    char pinned_value[F_COUNT][24];
     csv_head head;                /* FMT_CSV only */
     layout lay;
     int have_layout;              /* set once the header row is known */

@@ -215,6 +215,82 @@ static int parse_year(const row_view *v, field_id f, int dflt, int *year)
     return 0;
 }
 
+static const char *conv_words(int conv)
+{
+    return conv == NUMCONV_EN ? "dấu chấm thập phân (1234.5 hoặc 1,234.5)" : "quy ước Việt Nam (1.234,5)";
+}
+
+/* How conv reads s, in our own (Vietnamese) writing, or "không phải số". */
+static void reading_of(strbuf *sb, const char *s, size_t n, int conv, int scale)
+{
+    int64_t x;
+    if (decimal_parse_strict(s, n, (num_convention)conv, scale, &x) == NUM_OK)
+        decimal_format(sb, x, scale, scale, DECIMAL_TRIM_ZEROS);
+    else
+        strbuf_adds(sb, "không phải số");
+}
+
+static void keep_text(char *dst, size_t cap, const char *s, size_t n)
+{
+    snprintf(dst, cap, "%.*s", (int)(n < cap - 1 ? n : cap - 1), s);
+}
+
+/* Column c settled to conv by the value s of row v (firm: only conv reads it). */
+static void settle(const row_view *v, col_conv *c, int conv, int firm, const char *s, size_t n)
+{
+    const read_task *t = v->t;
+    c->settled = (signed char)conv;
+    c->firm = (signed char)firm;
+    int first_range = t->in->format != FMT_CSV || t->begin == t->in->head.body_start;
+    c->row = first_range ? v->r->index + inputs_first_row(t->in) : 0;
+    keep_text(c->value, sizeof c->value, s, n);
+}
+
+/*
+ * The convention to read the text amount s of column f by (see col_conv),
+ * or -1 when only the convention the column is firmly settled against
+ * reads it: the row is then rejected with both readings in the reason.
+ */
+static int text_convention(const row_view *v, field_id f, const char *s, size_t n, int scale)
+{
+    read_task *t = v->t;
+    col_conv *c = &t->conv[f];
+    switch (decimal_classify(s, n)) {
+    case NUMFORM_NONE:
+        return t->in->numconv; /* no separator: both read it alike */
+    case NUMFORM_AMBIGUOUS: {
+        int conv = c->settled >= 0 ? c->settled : t->in->numconv;
+        if (c->amb_read[0] + c->amb_read[1] == 0) keep_text(c->amb_value, sizeof c->amb_value, s, n);
+        c->amb_read[conv]++;
+        return conv;
+    }
+    case NUMFORM_PLAIN:
+        if (c->settled < 0) settle(v, c, NUMCONV_EN, 0, s, n);
+        return NUMCONV_EN; /* the plain reading is the only one */
+    case NUMFORM_VI:
+        if (c->settled < 0 || (c->settled == NUMCONV_EN && !c->firm)) settle(v, c, NUMCONV_VI, 1, s, n);
+        if (c->settled == NUMCONV_VI) return NUMCONV_VI;
+        break;
+    case NUMFORM_EN:
+        if (c->settled < 0) settle(v, c, NUMCONV_EN, 1, s, n);
+        if (c->settled == NUMCONV_EN) return NUMCONV_EN;
+        break;
+    }
+    int own = 1 - c->settled;
+    c->contradicting++;
+    strbuf why = STRBUF_INIT;
+    strbuf_addf(&why, "số không hợp lệ trong cột này: \"%.*s\" chỉ đọc được theo %s: ", (int)n, s,
+                conv_words(own));
+    reading_of(&why, s, n, own, scale);
+    strbuf_addf(&why, "; nhưng cột này viết theo %s (", conv_words(c->settled));
+    if (c->row) strbuf_addf(&why, "dòng %ld: ", c->row);
+    strbuf_addf(&why, "\"%s\"), theo đó: ", c->value);
+    reading_of(&why, s, n, c->settled, scale);
+    reject(v, f, why.buf);
+    strbuf_release(&why);
+    return -1;
+}
+
 static int parse_amount(const row_view *v, field_id f, int scale, int optional,
                         int64_t *out)
 {
@@ -224,8 +300,10 @@ static int parse_amount(const row_view *v, field_id f, int scale, int optional,
         return reject(v, f, "ô không phải số"), -1;
     /* A number the spreadsheet stored is that number, whatever the
      * convention for numbers written as text. */
+    int conv = v->type[f] == CELL_NUMBER ? 0 : text_convention(v, f, s, n, scale);
+    if (conv < 0) return -1;
     num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(s, n, scale, out)
-                                              : decimal_parse(s, n, v->t->cfg->numconv, scale, out);
+                                              : decimal_parse(s, n, (num_convention)conv, scale, out);
     if (st == NUM_EMPTY && (optional || v->t->cfg->empty_amount == EMPTY_IS_ZERO)) {
         *out = 0;
         return 0;
@@ -332,6 +410,44 @@ static int parse_key(const row_view *v, cube_key *k)
     return 0;
 }
 
+/*
+ * An amount beyond what one row of its level can plausibly hold (config
+ * max_amount_*): rejected with the likely cause, the file's unit, named
+ * (đồng read as triệu is a thousand million times too much). -1 then.
+ */
+static int plausible(const row_view *v, field_id f, int level, int64_t amount)
+{
+    read_task *t = v->t;
+    int64_t max = t->cfg->max_amount[level], a = amount < 0 ? -amount : amount;
+    t->money_rows++;
+    if (a <= max) return 0;
+    static const char *const levels[3] = {"cấp xã", "cấp huyện", "cấp tỉnh"};
+    int scale = t->in->amount_scale;
+    const char *hint = scale >= 6 && a / 1000000 <= max ? "dong"
+                     : scale >= 3 && a / 1000 <= max ? (scale == 6 ? "nghin" : "dong") : NULL;
+    if (!t->unit_hint) t->unit_hint = hint;
+    t->implausible++;
+    strbuf why = STRBUF_INIT, sb = STRBUF_INIT;
+    decimal_format(&sb, a, 6, 3, DECIMAL_TRIM_WHOLE);
+    strbuf_addf(&why, "số tiền %s triệu đồng vượt mức hợp lý của một dòng %s (", sb.buf, levels[level]);
+    strbuf_reset(&sb);
+    decimal_format(&sb, max, 6, 3, DECIMAL_TRIM_WHOLE);
+    strbuf_addf(&why, "%s triệu đồng, max_amount_%s)", sb.buf, level == 0 ? "xa" : level == 1 ? "huyen" : "tinh");
+    if (hint)
+        strbuf_addf(&why, "; số tiền có vẻ tính bằng %s: đặt amount_unit = %s cho tệp này",
+                    !strcmp(hint, "dong") ? "đồng" : "nghìn đồng", hint);
+    reject(v, f, why.buf);
+    strbuf_release(&why);
+    strbuf_release(&sb);
+    return -1;
+}
+
+/* The level of a row's unit, for its ceiling. */
+static int unit_level(const read_task *t, uint32_t unit)
+{
+    return (int)t->sink->units.units[unit].kind;
+}
+
 static void accept(read_task *t, int year)
 {
     t->accepted++;
@@ -343,7 +459,9 @@ static void plan_row(const row_view *v)
     cube_key k;
     int64_t amount;
     if (parse_key(v, &k) < 0) return;
-    if (parse_amount(v, F_KE_HOACH, v->t->cfg->amount_scale, 0, &amount) < 0) return;
+    if (parse_amount(v, F_KE_HOACH, v->t->in->amount_scale, 0, &amount) < 0 ||
+        plausible(v, F_KE_HOACH, unit_level(v->t, k.unit), amount) < 0)
+        return;
     size_t n;
     const char *what = cell(v, F_NOI_DUNG, &n);
     if (!is_blank(what, n) &&
@@ -362,7 +480,9 @@ static void disb_row(const row_view *v)
     int64_t amount;
     int date;
     if (parse_key(v, &k) < 0 || parse_date(v, F_NGAY, 0, &date) < 0) return;
-    if (parse_amount(v, F_GIAI_NGAN, t->cfg->amount_scale, 0, &amount) < 0) return;
+    if (parse_amount(v, F_GIAI_NGAN, t->in->amount_scale, 0, &amount) < 0 ||
+        plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0)
+        return;
     if (date > t->cfg->as_of) {
         t->skipped++;
         return;
@@ -413,7 +533,8 @@ static void control_row(const row_view *v)
         return;
     if (!is_blank(code, n) && parse_project(v, &project) < 0) return;
     if (parse_source(v, &source) < 0 ||
-        parse_amount(v, F_GIAO, v->t->cfg->amount_scale, 0, &amount) < 0)
+        parse_amount(v, F_GIAO, v->t->in->amount_scale, 0, &amount) < 0 ||
+        plausible(v, F_GIAO, UNIT_PROVINCE_LEVEL, amount) < 0)
         return;
     controls_add(&v->t->sink->checks, year, cap_year, project, source, amount);
     accept(v->t, year);
@@ -519,6 +640,14 @@ static int read_decoded(read_task *t)
 
 void read_task_run(read_task *t)
 {
+    for (int f = 0; f < F_COUNT; f++) {
+        col_conv *c = &t->conv[f];
+        memset(c, 0, sizeof *c);
+        c->settled = t->in->pinned[f];
+        c->firm = c->settled >= 0;
+        c->row = t->in->pinned_row[f];
+        memcpy(c->value, t->in->pinned_value[f], sizeof c->value);
+    }
     if (load_converters(t) < 0) {
         t->failed = 1;
         return;

@@ -37,6 +37,26 @@ typedef struct read_sink {
 void read_sink_init(read_sink *s);
 void read_sink_free(read_sink *s);
 
+/*
+ * How a task found the number convention of an amount column. A value in
+ * the Vietnamese form ("458,39", "1.240.691") settles it Vietnamese; a
+ * grouped English value ("1,240.5") settles it English; a plain decimal
+ * ("12.5", read the same by both) settles it English until a Vietnamese
+ * value says otherwise (the Vietnamese convention also reads plain
+ * decimals). Ambiguous values ("458.393") follow the settled convention,
+ * or the file's configured one until then; ingest reads the file again
+ * when some were read by the convention the column did not end with.
+ */
+typedef struct col_conv {
+    signed char settled;     /* num_convention, -1: not yet */
+    signed char firm;        /* settled by a value only it reads (or pinned) */
+    long row;                /* file row that settled it; 0: unknown (second range) */
+    char value[24];          /* the value that settled it */
+    long amb_read[2];        /* ambiguous values read by each convention */
+    char amb_value[24];      /* the first of them, for the log */
+    long contradicting;      /* values rejected for the other convention */
+} col_conv;
+
 typedef struct read_task {
     /* What to read. */
     int index;               /* position in the run: orders "first seen" */
@@ -52,6 +72,10 @@ typedef struct read_task {
     long duplicates;         /* rows that repeat an earlier row (counted) */
     int ndup_examples;
     long dup_examples[2 * 8]; /* (row, first row) pairs, relative, for the log */
+    col_conv conv[F_COUNT];  /* amount columns' number convention */
+    long money_rows;         /* rows whose amount was parsed (plan, payment, total) */
+    long implausible;        /* of them, rejected beyond the plausible ceiling */
+    const char *unit_hint;   /* amount_unit the first such row suggests, or NULL */
     reject_spool rejects;
     int clean_end;           /* the range ended between records */
     int failed;              /* I/O or CSV syntax error: message in err */
