@@ -294,6 +294,23 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                          strbuf *err)
 {
     config_input *in = input_section(c, sec + 5);
+    /* column.<field> = header: this file's own mapping; year, capital_year,
+     * commune_code ... = a value the file does not carry. Field names are
+     * checked when the file's header is mapped (layout). */
+    static const char *const fixed[][2] = {
+        {"year", "nam"}, {"capital_year", "nam_von"}, {"province_code", "ma_tinh"},
+        {"province_name", "ten_tinh"}, {"district_code", "ma_huyen"}, {"district_name", "ten_huyen"},
+        {"commune_code", "ma_xa"}, {"commune_name", "ten_xa"}, {"project", "ma_du_an"},
+        {"source", "nguon_von"}};
+    if (!strncmp(key, "column.", 7)) {
+        add_mapping(&in->columns, &in->ncolumns, "column", key + 7, v);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (!strcmp(key, fixed[i][0])) {
+            add_mapping(&in->values, &in->nvalues, "value", fixed[i][1], v);
+            return 0;
+        }
     /* The number settings take the [report] spellings. */
     const key_spec *num = !strcmp(key, "number_format") || !strcmp(key, "amount_unit")
                         ? find_key("report", key) : NULL;
@@ -312,7 +329,9 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                  : !strcmp(key, "amount_unit") ? &in->amount_unit : NULL;
     if (!field) {
         strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
-                    "delimiter, legacy, legacy_columns, number_format, amount_unit)", c->path, sec, key);
+                    "delimiter, legacy, legacy_columns, number_format, amount_unit, column.<cột>, year, "
+                    "capital_year, province_code, province_name, district_code, district_name, "
+                    "commune_code, commune_name, project, source)", c->path, sec, key);
         return -1;
     }
     int kind = 0;
@@ -564,6 +583,16 @@ void config_free(config *c)
         char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
                       &in->legacy, &in->legacy_columns, &in->number_format, &in->amount_unit};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
+        config_mapping *lists[2] = {in->columns, in->values};
+        int counts[2] = {in->ncolumns, in->nvalues};
+        for (int l = 0; l < 2; l++) {
+            for (int m = 0; m < counts[l]; m++) {
+                free(lists[l][m].kind);
+                free(lists[l][m].field);
+                free(lists[l][m].header);
+            }
+            free(lists[l]);
+        }
     }
     free(c->inputs);
     config_mapping *lists[3] = {c->mappings, c->leads, c->unit_mail};

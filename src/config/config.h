@@ -33,6 +33,10 @@ typedef struct config_input {
     char *legacy_columns;/* our column names, comma separated; NULL: all text */
     char *number_format; /* vi or en (checked when loaded); NULL: the run's */
     char *amount_unit;   /* trieu, nghin or dong (checked when loaded); NULL: the run's */
+    int ncolumns;
+    struct config_mapping *columns; /* column.<our name> = header in this file */
+    int nvalues;
+    struct config_mapping *values;  /* our column name = the value every row of this file has */
 } config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */

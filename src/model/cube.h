@@ -43,6 +43,8 @@ void cube_init(cube *c);
 void cube_free(cube *c);
 /** cube_cell_get - the cell for key, created zeroed on first use. */
 cube_cell *cube_cell_get(cube *c, const cube_key *key);
+/** cube_find - the cell for key, or NULL when there is none (nothing created). */
+const cube_cell *cube_find(const cube *c, const cube_key *key);
 /** cube_add_plan - add an allocation. */
 void cube_add_plan(cube *c, const cube_key *key, int64_t amount);
 /** cube_add_payment - add a disbursement payment. */

@@ -10,6 +10,7 @@
 
 #include "../util/date.h"
 #include "../util/decimal.h"
+#include "../util/text.h"
 #include "csv_stream.h"
 #include "decode.h"
 #include "xls_stream.h"
@@ -49,6 +50,7 @@ void read_task_init(read_task *t)
     t->no_header = (strbuf)STRBUF_INIT;
     t->notes = (strbuf)STRBUF_INIT;
     dup_init(&t->seen);
+    strmap_init(&t->held_keys);
 }
 
 void read_task_free(read_task *t)
@@ -63,6 +65,14 @@ void read_task_free(read_task *t)
     decode_cells_free(t->cells);
     decode_vni_free(t->vni);
     dup_free(&t->seen);
+    for (int i = 0; i < t->nheld; i++) {
+        free(t->held[i].unit_key);
+        free(t->held[i].rows);
+    }
+    free(t->held);
+    strmap_free(&t->held_keys);
+    free(t->totals);
+    free(t->pending);
 }
 
 /* A row being parsed: the record, the task, and each field's text as the
@@ -140,6 +150,8 @@ static void view_fields(row_view *v)
     for (int f = 0; f < F_COUNT; f++) {
         int c = t->in->lay.col_of[f];
         v->text[f] = "", v->len[f] = 0, v->type[f] = CELL_TEXT, off[f] = (size_t)-1;
+        if (c < 0 && t->in->lay.fixed[f]) /* a value the file does not carry */
+            v->text[f] = t->in->lay.fixed[f], v->len[f] = strlen(t->in->lay.fixed[f]);
         if (c < 0 || c >= v->r->n) continue;
         v->text[f] = v->r->cell[c];
         v->len[f] = v->r->len[c];
@@ -298,6 +310,11 @@ static int parse_amount(const row_view *v, field_id f, int scale, int optional,
     const char *s = cell(v, f, &n);
     if (v->type[f] != CELL_TEXT && v->type[f] != CELL_NUMBER)
         return reject(v, f, "ô không phải số"), -1;
+    if (INPUTS_IS_SHEET(v->t->in->format)) {
+        cell_mix *m = &v->t->mix[f];
+        if (v->type[f] == CELL_NUMBER) m->numbers++;
+        else if (!is_blank(s, n) && m->texts++ < 4) m->text_rows[m->texts - 1] = v->r->index + 1;
+    }
     /* A number the spreadsheet stored is that number, whatever the
      * convention for numbers written as text. */
     int conv = v->type[f] == CELL_NUMBER ? 0 : text_convention(v, f, s, n, scale);
@@ -448,6 +465,73 @@ static int unit_level(const read_task *t, uint32_t unit)
     return (int)t->sink->units.units[unit].kind;
 }
 
+/* The running sums a total row is checked against (saturating: a sum
+ * past int64 matches no total row). */
+static void add_sum(read_task *t, int64_t amount)
+{
+    if (__builtin_add_overflow(t->sum, amount, &t->sum)) t->sum = INT64_MAX;
+    if (__builtin_add_overflow(t->segment, amount, &t->segment)) t->segment = INT64_MAX;
+}
+
+/*
+ * A row coded to a project that has sub-projects: held in its group
+ * (unit, project, source, years, measure) until ingest knows the
+ * sub-project rows, never added at once. Returns 1 when held.
+ */
+static int hold_parent(const row_view *v, const cube_key *k, int disbursed, int64_t amount)
+{
+    read_task *t = v->t;
+    if (t->cat->projects[k->project].nchildren == 0) return 0;
+    strbuf key = STRBUF_INIT;
+    strbuf_add(&key, t->key.buf, t->key.len);
+    uint16_t parts[5] = {k->project, k->source, k->year, k->cap_year, (uint16_t)disbursed};
+    strbuf_add(&key, parts, sizeof parts);
+    int g = strmap_get(&t->held_keys, key.buf, key.len);
+    if (g < 0) {
+        ALLOC_GROW(t->held, t->nheld + 1, t->held_alloc);
+        g = t->nheld++;
+        held_group *h = &t->held[g];
+        memset(h, 0, sizeof *h);
+        h->unit_key = xmalloc(t->key.len + 1);
+        memcpy(h->unit_key, t->key.buf, t->key.len);
+        h->unit_len = t->key.len;
+        h->key = *k;
+        h->disbursed = disbursed;
+        strmap_put(&t->held_keys, key.buf, key.len, g);
+    }
+    strbuf_release(&key);
+    held_group *h = &t->held[g];
+    ALLOC_GROW(h->rows, h->nrows + 1, h->rows_alloc);
+    h->rows[h->nrows++] = v->r->index;
+    if (__builtin_add_overflow(h->sum, amount, &h->sum)) h->sum = INT64_MAX;
+    if (__builtin_add_overflow(t->seg_held, amount, &t->seg_held)) t->seg_held = INT64_MAX;
+    t->held_rows++;
+    return 1;
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/*
+ * Add a row to the task's content signature: its unit as written (codes
+ * get their zeros back from a spreadsheet, so a CSV and its .xlsx agree)
+ * and its parsed values, never the text of its numbers.
+ */
+static void sign_row(read_task *t, int with_unit, const int64_t *vals, size_t nvals)
+{
+    uint64_t h = fnv(0xcbf29ce484222325ULL, &t->in->lay.kind, sizeof t->in->lay.kind);
+    if (with_unit) h = fnv(h, t->key.buf, t->key.len);
+    h = fnv(h, vals, nvals * sizeof *vals);
+    t->sig_sum += h;
+    t->sig_xor ^= h * 0x9e3779b97f4a7c15ULL;
+    t->sig_rows++;
+}
+
 static void accept(read_task *t, int year)
 {
     t->accepted++;
@@ -469,7 +553,11 @@ static void plan_row(const row_view *v)
         reject(v, F_NOI_DUNG, "không phải UTF-8 hợp lệ");
         return;
     }
+    int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount};
+    sign_row(v->t, 1, sig, 5);
+    if (hold_parent(v, &k, 0, amount)) return;
     cube_add_plan(&v->t->sink->cube, &k, amount);
+    add_sum(v->t, amount);
     accept(v->t, k.year);
 }
 
@@ -483,14 +571,19 @@ static void disb_row(const row_view *v)
     if (parse_amount(v, F_GIAI_NGAN, t->in->amount_scale, 0, &amount) < 0 ||
         plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0)
         return;
+    int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount, date};
+    sign_row(t, 1, sig, 6);
     if (date > t->cfg->as_of) {
         t->skipped++;
         return;
     }
-    if (t->cfg->disbursement == DISB_SNAPSHOT)
+    if (t->cfg->disbursement == DISB_SNAPSHOT) {
         cube_put_snapshot(&t->sink->cube, &k, date, row_pos(v), amount);
-    else
+    } else {
+        if (hold_parent(v, &k, 1, amount)) return;
         cube_add_payment(&t->sink->cube, &k, amount);
+    }
+    add_sum(t, amount);
     accept(t, k.year);
 }
 
@@ -519,6 +612,8 @@ static void indicator_row(const row_view *v)
         t->skipped++;
         return;
     }
+    int64_t sig[] = {project, year, target, achieved, date, (int64_t)nn, (int64_t)un};
+    sign_row(t, 1, sig, 7);
     indicators_add(&t->sink->ind, unit, project, year, name, uom, target, achieved);
     accept(t, year);
 }
@@ -536,7 +631,10 @@ static void control_row(const row_view *v)
         parse_amount(v, F_GIAO, v->t->in->amount_scale, 0, &amount) < 0 ||
         plausible(v, F_GIAO, UNIT_PROVINCE_LEVEL, amount) < 0)
         return;
+    int64_t sig[] = {year, cap_year, project, source, amount};
+    sign_row(v->t, 0, sig, 5);
     controls_add(&v->t->sink->checks, year, cap_year, project, source, amount);
+    add_sum(v->t, amount);
     accept(v->t, year);
 }
 
@@ -571,6 +669,124 @@ static int row_is_empty(const record *r)
     return 1;
 }
 
+/* The money column of a kind (indicators: the target, not summed). */
+static field_id amount_field(input_kind kind)
+{
+    return kind == KIND_PLAN ? F_KE_HOACH : kind == KIND_DISB ? F_GIAI_NGAN
+         : kind == KIND_CONTROL ? F_GIAO : F_KE_HOACH;
+}
+
+/* A cell holding a number in either convention (or stored as one). */
+static int numeric(const row_view *v, field_id f)
+{
+    int64_t x;
+    if (col(v, f) < 0) return 0; /* not in the file (a fixed value is not the row's) */
+    if (v->type[f] == CELL_NUMBER || v->type[f] == CELL_DATE) return 1;
+    if (is_blank(v->text[f], v->len[f])) return 0;
+    return decimal_parse(v->text[f], v->len[f], NUMCONV_VI, 6, &x) != NUM_SYNTAX ||
+           decimal_parse(v->text[f], v->len[f], NUMCONV_EN, 6, &x) != NUM_SYNTAX;
+}
+
+/* "Tổng cộng", "Tổng số", "Cộng" (and "Cộng xã ...", "Tổng cộng:"). */
+static int total_word(const char *s, size_t n)
+{
+    static const char *const words[] = {"tổng cộng", "tổng số", "cộng"};
+    strbuf k = STRBUF_INIT;
+    int yes = 0;
+    if (n && text_key(&k, s, n) == 0) {
+        while (k.len && (k.buf[k.len - 1] == ':' || k.buf[k.len - 1] == ' ')) strbuf_setlen(&k, k.len - 1);
+        for (size_t i = 0; i < sizeof words / sizeof words[0] && !yes; i++) {
+            size_t wl = strlen(words[i]);
+            yes = !strncmp(k.buf, words[i], wl) && (k.buf[wl] == '\0' || k.buf[wl] == ' ' || k.buf[wl] == ':');
+        }
+    }
+    strbuf_release(&k);
+    return yes;
+}
+
+/* The row's first non-blank cell. */
+static int first_text(const record *r, const char **s, size_t *n)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!is_blank(r->cell[i], r->len[i])) {
+            *s = r->cell[i], *n = r->len[i];
+            return 1;
+        }
+    return 0;
+}
+
+/*
+ * A total row: a total word in the project, commune or first cell, and
+ * no year (a data row of a commune named "Cộng Hòa" has one). Its amount
+ * is kept to be checked against the file's rows once read; the row is
+ * skipped, never added. Returns 1 when it was one.
+ */
+static int take_total(row_view *v)
+{
+    read_task *t = v->t;
+    const char *s = NULL;
+    size_t n = 0;
+    if (numeric(v, F_NAM)) return 0; /* the usual case: a data row */
+    int found = total_word(v->text[F_MA_DU_AN], v->len[F_MA_DU_AN]) ? (s = v->text[F_MA_DU_AN], n = v->len[F_MA_DU_AN], 1)
+              : total_word(v->text[F_TEN_XA], v->len[F_TEN_XA]) ? (s = v->text[F_TEN_XA], n = v->len[F_TEN_XA], 1)
+              : first_text(v->r, &s, &n) && total_word(s, n);
+    if (!found) return 0;
+    t->skipped++;
+    field_id f = amount_field(t->in->lay.kind);
+    int64_t amount;
+    const char *a = v->text[f];
+    size_t an = v->len[f];
+    int conv = t->conv[f].settled >= 0 ? t->conv[f].settled : t->in->numconv;
+    num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(a, an, t->in->amount_scale, &amount)
+                                              : decimal_parse(a, an, (num_convention)conv, t->in->amount_scale, &amount);
+    if (t->in->lay.kind == KIND_INDICATOR || st != NUM_OK) return 1; /* nothing to check */
+    ALLOC_GROW(t->totals, t->ntotals + 1, t->totals_alloc);
+    total_row *tr = &t->totals[t->ntotals];
+    *tr = (total_row){v->r->index, amount, t->segment, t->seg_held, t->ntotals == 0, ""};
+    keep_text(tr->label, sizeof tr->label, s, n);
+    t->ntotals++;
+    t->segment = t->seg_held = 0;
+    return 1;
+}
+
+/* A row with no year, no amount and no source: text (a note, a
+ * signature block), not a data row missing its figures. */
+static int is_text_row(const row_view *v)
+{
+    return is_blank(v->text[F_NGUON_VON], v->len[F_NGUON_VON]) && !numeric(v, F_NAM) &&
+           !numeric(v, amount_field(v->t->in->lay.kind));
+}
+
+#define MAX_PENDING 256
+
+/* Text rows followed by a data row were inside the data: rejected. */
+static void flush_pending(read_task *t)
+{
+    for (int i = 0; i < t->npending; i++) {
+        const text_row *p = &t->pending[i];
+        if (rejects_add(&t->rejects, p->row, "", p->text, strlen(p->text),
+                        "dòng chữ không có năm và số tiền, nằm giữa các dòng số liệu") < 0 && !t->failed) {
+            strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
+            t->failed = 1;
+        }
+        t->rejected++;
+    }
+    t->npending = 0;
+}
+
+static void keep_pending(const row_view *v)
+{
+    read_task *t = v->t;
+    if (t->npending == MAX_PENDING) flush_pending(t);
+    ALLOC_GROW(t->pending, t->npending + 1, t->pending_alloc);
+    text_row *p = &t->pending[t->npending++];
+    const char *s = "";
+    size_t n = 0;
+    first_text(v->r, &s, &n);
+    p->row = v->r->index;
+    keep_text(p->text, sizeof p->text, s, n);
+}
+
 int read_task_row(void *task, const record *r)
 {
     read_task *t = task;
@@ -584,7 +800,7 @@ int read_task_row(void *task, const record *r)
     }
     /* A CSV row with another number of cells is broken quoting; a sheet
      * simply leaves out the empty cells at the end of a row. */
-    int sheet = t->in->format == FMT_XLSX || t->in->format == FMT_XLS;
+    int sheet = INPUTS_IS_SHEET(t->in->format);
     if (sheet ? r->n < 0 : r->n != t->in->lay.ncols) {
         strbuf why = STRBUF_INIT;
         strbuf_addf(&why, "số cột (%d) khác dòng tiêu đề (%d)", r->n, t->in->lay.ncols);
@@ -592,6 +808,12 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
+    if (take_total(&v)) return t->failed;
+    if (is_text_row(&v)) {
+        keep_pending(&v);
+        return t->failed;
+    }
+    flush_pending(t);
     if (is_duplicate(&v)) return 0;
     switch (t->in->lay.kind) {
     case KIND_PLAN: plan_row(&v); break;
@@ -664,6 +886,10 @@ void read_task_run(read_task *t)
         xlsx_limits_default(&lim);
         rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
         break;
+    case FMT_ODS:
+        xlsx_limits_default(&lim);
+        rc = ods_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+        break;
     case FMT_CSV_DECODED:
         rc = read_decoded(t);
         break;
@@ -672,12 +898,21 @@ void read_task_run(read_task *t)
                               &t->clean_end, NULL, &t->err);
         break;
     }
+    /* Text rows below the last data row (signatures, "Người lập biểu")
+     * are skipped; at the end of a first range they were inside the data. */
+    if (in->format != FMT_CSV || t->end >= in->head.size) {
+        t->skipped += t->npending;
+        t->trailer += t->npending;
+        t->npending = 0;
+    } else {
+        flush_pending(t);
+    }
     if (rc < 0) {
         t->failed = 1;
     } else if (!in->have_layout) {
         strbuf_addf(&t->err, "%s: không tìm thấy dòng tiêu đề trong %d dòng đầu", in->path,
                     INPUTS_HEADER_SEARCH);
-        if (t->no_header.len) strbuf_addf(&t->err, " (dòng đầu: %s)", t->no_header.buf);
+        if (t->no_header.len) strbuf_addf(&t->err, " (gần nhất là %s)", t->no_header.buf);
         t->failed = 1;
     }
 }

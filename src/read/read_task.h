@@ -57,6 +57,43 @@ typedef struct col_conv {
     long contradicting;      /* values rejected for the other convention */
 } col_conv;
 
+/* A "Tổng cộng" row: its amount, checked once the file is read. */
+typedef struct total_row {
+    long row;                /* relative record index */
+    int64_t amount;
+    int64_t segment;         /* sum of the rows since the previous total row (or the range start) */
+    int64_t held;            /* of parent-coded rows in that segment */
+    int from_start;          /* no total row before it in this range */
+    char label[40];
+} total_row;
+
+/* Rows coded to a project that has sub-projects, held until the file's
+ * sub-project rows are known: a subtotal (checked, not added), parent-level
+ * data (added), or a difference (rejected). One group per unit, project,
+ * source, years and measure. */
+typedef struct held_group {
+    char *unit_key;          /* the six unit cells, each NUL-ended */
+    size_t unit_len;
+    cube_key key;            /* unit unused */
+    int disbursed;           /* a payment, not a plan row */
+    int64_t sum;
+    long nrows, rows_alloc;
+    long *rows;              /* relative record indexes */
+} held_group;
+
+/* A text row (no year, no amount) not yet known to be below the last data row. */
+typedef struct text_row {
+    long row;
+    char text[48];
+} text_row;
+
+/* A spreadsheet amount column's cells: stored numbers and number-like
+ * texts side by side are the mark of a locale that changed some of them. */
+typedef struct cell_mix {
+    long numbers, texts;
+    long text_rows[4];       /* file rows of the first texts */
+} cell_mix;
+
 typedef struct read_task {
     /* What to read. */
     int index;               /* position in the run: orders "first seen" */
@@ -73,9 +110,25 @@ typedef struct read_task {
     int ndup_examples;
     long dup_examples[2 * 8]; /* (row, first row) pairs, relative, for the log */
     col_conv conv[F_COUNT];  /* amount columns' number convention */
+    cell_mix mix[F_COUNT];   /* spreadsheets: numbers and texts of amount columns */
     long money_rows;         /* rows whose amount was parsed (plan, payment, total) */
     long implausible;        /* of them, rejected beyond the plausible ceiling */
     const char *unit_hint;   /* amount_unit the first such row suggests, or NULL */
+    int64_t sum, segment, seg_held;  /* accepted amounts: all, and since the last total row */
+    int ntotals, totals_alloc;
+    total_row *totals;
+    strmap held_keys;
+    int nheld, held_alloc;
+    held_group *held;
+    long held_rows;          /* rows in held groups (counted once resolved) */
+    int64_t held_accepted;   /* of them, added as project-level data */
+    int npending, pending_alloc;
+    text_row *pending;       /* text rows since the last data row */
+    long trailer;            /* text rows below the last data row: skipped */
+    /* The rows' content as read (format-free: parsed values), summed in
+     * any order: two files with the same rows have the same signature. */
+    uint64_t sig_sum, sig_xor;
+    long sig_rows;
     reject_spool rejects;
     int clean_end;           /* the range ended between records */
     int failed;              /* I/O or CSV syntax error: message in err */

@@ -115,6 +115,43 @@ static void run_case(void **state)
             if (got != want)
                 fail_msg("%s: %s %lld đồng, want %lld\n%s", name, plan ? "plan" : "disbursed",
                          (long long)got, want, log.buf);
+        } else if (!strncmp(line, "sheet_text ", 11)) {
+            /* sheet_text SHEET|TEXT: a cell of the sheet holds TEXT */
+            char *bar = strchr(line + 11, '|');
+            if (!bar) fail_msg("%s: expect: bad line", name);
+            *bar = '\0';
+            if (!loaded && xlsx_load(&book, xlsx, &err) < 0) fail_msg("%s: %s\n%s", name, err.buf, log.buf);
+            loaded = 1;
+            const xlsx_sheet *sh = xlsx_sheet_named(&book, line + 11);
+            if (!sh) fail_msg("%s: no sheet \"%s\"\n%s", name, line + 11, log.buf);
+            int found = 0;
+            for (int k = 0; k < sh->n && !found; k++) found = sh->cells[k].text && strstr(sh->cells[k].text, bar + 1);
+            if (!found) fail_msg("%s: sheet \"%s\" lacks \"%s\"", name, line + 11, bar + 1);
+        } else if (!strncmp(line, "cell ", 5) || !strncmp(line, "rows ", 5)) {
+            /* cell SHEET|LABEL|COL|DONG: the amount in COL of the row whose
+             * column B reads LABEL; rows SHEET|LABEL|N: how many rows do. */
+            char *f[4] = {line + 5, NULL, NULL, NULL};
+            for (int k = 1; k < 4 && f[k - 1]; k++) {
+                char *bar = strchr(f[k - 1], '|');
+                if (bar) *bar = '\0', f[k] = bar + 1;
+            }
+            if (!f[2]) fail_msg("%s: expect: bad line", name);
+            if (!loaded && xlsx_load(&book, xlsx, &err) < 0) fail_msg("%s: %s\n%s", name, err.buf, log.buf);
+            loaded = 1;
+            const xlsx_sheet *sh = xlsx_sheet_named(&book, f[0]);
+            if (!sh) fail_msg("%s: no sheet \"%s\"", name, f[0]);
+            int r = xlsx_find_row(sh, 1, f[1], 1), count = 0;
+            for (int k = r; k > 0; k = xlsx_find_row(sh, 1, f[1], k + 1)) count++;
+            if (line[0] == 'r') {
+                if (count != atoi(f[2])) fail_msg("%s: %d rows \"%s\", want %s\n%s", name, count, f[1], f[2], log.buf);
+            } else {
+                const xlsx_cell *c = r > 0 ? xlsx_at(sh, r, xlsx_col(f[2])) : NULL;
+                int64_t v;
+                if (!c || !c->has_value || dong_of(c->text, &v) < 0)
+                    fail_msg("%s: '%s' row \"%s\" column %s: no amount\n%s", name, f[0], f[1], f[2], log.buf);
+                if (!f[3] || v != strtoll(f[3], NULL, 10))
+                    fail_msg("%s: '%s' \"%s\" %s: %lld đồng, want %s", name, f[0], f[1], f[2], (long long)v, f[3]);
+            }
         } else {
             fail_msg("%s: expect: unknown line \"%s\"", name, line);
         }
