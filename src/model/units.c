@@ -188,15 +188,21 @@ static int intern_unit(units *u, unit_kind kind, int prov, int dist,
                        const char *code, const char *name, uint64_t pos, uint64_t dist_pos)
 {
     strbuf k = STRBUF_INIT, nk = STRBUF_INIT;
-    if (kind == UNIT_COMMUNE && *name) {
-        strbuf_addf(&nk, "d%d:p%d:n:", dist, prov);
-        name_key(&nk, name);
-    }
     if (kind == UNIT_PROVINCE_LEVEL) strbuf_addf(&k, "P%d", prov);
     else if (kind == UNIT_DISTRICT_LEVEL) strbuf_addf(&k, "D%d", dist);
     else if (*code) strbuf_addf(&k, "c:%s", code);
-    else strbuf_add(&k, nk.buf, nk.len);
-    int id = strmap_get(&u->unit_keys, k.buf, k.len);
+    int id = k.len ? strmap_get(&u->unit_keys, k.buf, k.len) : -1;
+    /* The name's key: the key of a commune known by name only, and, for a
+     * coded commune seen for the first time, its entry in the name index
+     * (folding case costs; a known code needs neither). */
+    if (kind == UNIT_COMMUNE && *name && (!*code || id < 0)) {
+        strbuf_addf(&nk, "d%d:p%d:n:", dist, prov);
+        name_key(&nk, name);
+    }
+    if (!k.len) {
+        strbuf_add(&k, nk.buf, nk.len);
+        id = strmap_get(&u->unit_keys, k.buf, k.len);
+    }
     /* A name given without a code is the coded commune of that name in
      * the same district, when there is one. */
     int named = nk.len ? strmap_get(&u->name_units, nk.buf, nk.len) : -1;

@@ -255,16 +255,40 @@ static void note_conventions(dataset *ds, const plan *p)
     }
 }
 
-/* Every sink folds into the dataset in worker order, the first too: a
- * registry built afresh lets a commune named without its code join the
- * coded one, whichever a thread met first. */
+/*
+ * The sinks fold into the dataset in worker order. When some commune is
+ * known by name only, every unit is interned afresh, the coded ones of
+ * every sink first, so such a commune joins the coded one of its name
+ * whichever a thread met first; else the first sink is simply taken over.
+ */
 static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
 {
-    int *remaps[MAX_THREADS];
-    /* The coded units of every sink first, then those known by name only. */
-    for (int w = 0; w < n; w++) remaps[w] = xcalloc((size_t)sinks[w].units.nunits + 1, sizeof(int));
+    int by_name = 0;
+    for (int w = 0; w < n && !by_name; w++)
+        for (int i = 0; i < sinks[w].units.nunits && !by_name; i++) by_name = !units_is_coded(&sinks[w].units, i);
+    int first = 0;
+    if (!by_name && n > 0) {
+        units_free(&ds->units);
+        cube_free(&ds->cube);
+        indicators_free(&ds->ind);
+        contents_free(&ds->items);
+        controls_free(&ds->checks);
+        ds->units = sinks[0].units;
+        ds->cube = sinks[0].cube;
+        ds->ind = sinks[0].ind;
+        ds->items = sinks[0].items;
+        ds->checks = sinks[0].checks;
+        units_init(&sinks[0].units);
+        cube_init(&sinks[0].cube);
+        indicators_init(&sinks[0].ind);
+        contents_init(&sinks[0].items);
+        controls_init(&sinks[0].checks);
+        first = 1;
+    }
+    int *remaps[MAX_THREADS] = {0};
+    for (int w = first; w < n; w++) remaps[w] = xcalloc((size_t)sinks[w].units.nunits + 1, sizeof(int));
     for (int pass = 0; pass < 2; pass++)
-        for (int w = 0; w < n; w++) {
+        for (int w = first; w < n; w++) {
             const units *su = &sinks[w].units;
             unsigned char *keep = xcalloc((size_t)su->nunits + 1, 1);
             int *tmp = xcalloc((size_t)su->nunits + 1, sizeof(int));
@@ -276,7 +300,7 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
             free(keep);
             free(tmp);
         }
-    for (int w = 0; w < n; w++) {
+    for (int w = first; w < n; w++) {
         read_sink *s = &sinks[w];
         int *remap = remaps[w];
         cube_merge(&ds->cube, &s->cube, remap, snapshots);

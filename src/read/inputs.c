@@ -181,7 +181,7 @@ ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err)
     size_t n = 0, alloc = 0;
     struct dirent *e;
     while ((e = readdir(d)))
-        if (e->d_name[0] != '.') {
+        if (e->d_name[0] != '.' && e->d_type != DT_DIR) { /* a folder is not an input */
             ALLOC_GROW(names, n + 1, alloc);
             names[n++] = xstrdup(e->d_name);
         }

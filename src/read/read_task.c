@@ -26,6 +26,8 @@ void read_sink_init(read_sink *s)
     strmap_init(&s->project_cache);
     strmap_init(&s->source_cache);
     strmap_init(&s->unit_cache);
+    s->unit_sig = NULL;
+    s->unit_sig_cap = 0;
 }
 
 void read_sink_free(read_sink *s)
@@ -38,6 +40,7 @@ void read_sink_free(read_sink *s)
     strmap_free(&s->project_cache);
     strmap_free(&s->source_cache);
     strmap_free(&s->unit_cache);
+    free(s->unit_sig);
 }
 
 void read_task_init(read_task *t)
@@ -518,17 +521,32 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n)
 }
 
 /*
- * Add a row to the task's content signature: its unit as written (codes
- * get their zeros back from a spreadsheet, so a CSV and its .xlsx agree)
- * and its parsed values, never the text of its numbers.
+ * Add a row to the task's content signature: its unit as first written
+ * in this sink (hashed once per unit: codes get their zeros back from a
+ * spreadsheet, so a CSV and its .xlsx agree) and its parsed values, never
+ * the text of its numbers. unit < 0: a row with no unit.
  */
-static void sign_row(read_task *t, int with_unit, const int64_t *vals, size_t nvals)
+static void sign_row(read_task *t, long unit, const int64_t *vals, size_t nvals)
 {
-    uint64_t h = fnv(0xcbf29ce484222325ULL, &t->in->lay.kind, sizeof t->in->lay.kind);
-    if (with_unit) h = fnv(h, t->key.buf, t->key.len);
-    h = fnv(h, vals, nvals * sizeof *vals);
+    read_sink *sk = t->sink;
+    uint64_t h = 0x9e3779b97f4a7c15ULL * (uint64_t)(t->in->lay.kind + 1);
+    if (unit >= 0) {
+        if ((size_t)unit >= sk->unit_sig_cap) {
+            size_t cap = sk->unit_sig_cap ? sk->unit_sig_cap : 256;
+            while (cap <= (size_t)unit) cap *= 2;
+            sk->unit_sig = xrealloc(sk->unit_sig, cap * sizeof *sk->unit_sig);
+            memset(sk->unit_sig + sk->unit_sig_cap, 0, (cap - sk->unit_sig_cap) * sizeof *sk->unit_sig);
+            sk->unit_sig_cap = cap;
+        }
+        if (!sk->unit_sig[unit]) sk->unit_sig[unit] = fnv(0xcbf29ce484222325ULL, t->key.buf, t->key.len) | 1;
+        h ^= sk->unit_sig[unit];
+    }
+    for (size_t i = 0; i < nvals; i++) { /* a multiply-xorshift mix per value */
+        h = (h ^ (uint64_t)vals[i]) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
     t->sig_sum += h;
-    t->sig_xor ^= h * 0x9e3779b97f4a7c15ULL;
+    t->sig_xor ^= h * 0x94d049bb133111ebULL;
     t->sig_rows++;
 }
 
@@ -554,7 +572,7 @@ static void plan_row(const row_view *v)
         return;
     }
     int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount};
-    sign_row(v->t, 1, sig, 5);
+    sign_row(v->t, k.unit, sig, 5);
     if (hold_parent(v, &k, 0, amount)) return;
     cube_add_plan(&v->t->sink->cube, &k, amount);
     add_sum(v->t, amount);
@@ -572,7 +590,7 @@ static void disb_row(const row_view *v)
         plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0)
         return;
     int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount, date};
-    sign_row(t, 1, sig, 6);
+    sign_row(t, k.unit, sig, 6);
     if (date > t->cfg->as_of) {
         t->skipped++;
         return;
@@ -613,7 +631,7 @@ static void indicator_row(const row_view *v)
         return;
     }
     int64_t sig[] = {project, year, target, achieved, date, (int64_t)nn, (int64_t)un};
-    sign_row(t, 1, sig, 7);
+    sign_row(t, unit, sig, 7);
     indicators_add(&t->sink->ind, unit, project, year, name, uom, target, achieved);
     accept(t, year);
 }
@@ -632,7 +650,7 @@ static void control_row(const row_view *v)
         plausible(v, F_GIAO, UNIT_PROVINCE_LEVEL, amount) < 0)
         return;
     int64_t sig[] = {year, cap_year, project, source, amount};
-    sign_row(v->t, 0, sig, 5);
+    sign_row(v->t, -1, sig, 5);
     controls_add(&v->t->sink->checks, year, cap_year, project, source, amount);
     add_sum(v->t, amount);
     accept(v->t, year);
@@ -687,6 +705,17 @@ static int numeric(const row_view *v, field_id f)
            decimal_parse(v->text[f], v->len[f], NUMCONV_EN, 6, &x) != NUM_SYNTAX;
 }
 
+/* A cheap first look, on every row: the cell starts like a number. */
+static int starts_numeric(const row_view *v, field_id f)
+{
+    if (col(v, f) < 0) return 0;
+    if (v->type[f] == CELL_NUMBER || v->type[f] == CELL_DATE) return 1;
+    const char *s = v->text[f];
+    size_t n = v->len[f];
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    return n && ((*s >= '0' && *s <= '9') || *s == '-' || *s == '(');
+}
+
 /* "Tổng cộng", "Tổng số", "Cộng" (and "Cộng xã ...", "Tổng cộng:"). */
 static int total_word(const char *s, size_t n)
 {
@@ -726,7 +755,7 @@ static int take_total(row_view *v)
     read_task *t = v->t;
     const char *s = NULL;
     size_t n = 0;
-    if (numeric(v, F_NAM)) return 0; /* the usual case: a data row */
+    if (starts_numeric(v, F_NAM)) return 0; /* the usual case: a data row */
     int found = total_word(v->text[F_MA_DU_AN], v->len[F_MA_DU_AN]) ? (s = v->text[F_MA_DU_AN], n = v->len[F_MA_DU_AN], 1)
               : total_word(v->text[F_TEN_XA], v->len[F_TEN_XA]) ? (s = v->text[F_TEN_XA], n = v->len[F_TEN_XA], 1)
               : first_text(v->r, &s, &n) && total_word(s, n);
@@ -753,7 +782,7 @@ static int take_total(row_view *v)
  * signature block), not a data row missing its figures. */
 static int is_text_row(const row_view *v)
 {
-    return is_blank(v->text[F_NGUON_VON], v->len[F_NGUON_VON]) && !numeric(v, F_NAM) &&
+    return is_blank(v->text[F_NGUON_VON], v->len[F_NGUON_VON]) && !starts_numeric(v, F_NAM) &&
            !numeric(v, amount_field(v->t->in->lay.kind));
 }
 

@@ -31,6 +31,8 @@ typedef struct read_sink {
     contents items;
     controls checks;
     strmap project_cache, source_cache, unit_cache;
+    uint64_t *unit_sig;      /* per unit id: its part of a row's content signature (0: not yet) */
+    size_t unit_sig_cap;
 } read_sink;
 
 /** read_sink_init / read_sink_free */

@@ -115,8 +115,23 @@ num_form decimal_classify(const char *s, size_t len)
 {
     int neg;
     if (strip_sign(&s, &len, &neg) < 0) return NUMFORM_NONE;
+    /* The usual amount, digits with one separator, in one pass (this runs
+     * on every amount of every file). */
+    size_t nsep = 0, at = 0;
+    int digits_only = 1;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '.' || c == ',') nsep++, at = i;
+        else if (c < '0' || c > '9') digits_only = 0;
+    }
+    if (nsep == 0) return NUMFORM_NONE;
+    if (nsep == 1 && digits_only) {
+        size_t before = at, after = len - at - 1;
+        if (before == 0 || after == 0) return NUMFORM_NONE;
+        if (after == 3 && before <= 3 && s[0] != '0') return NUMFORM_AMBIGUOUS;
+        return s[at] == '.' ? NUMFORM_PLAIN : NUMFORM_VI;
+    }
     const char *dot = memchr(s, '.', len), *comma = memchr(s, ',', len);
-    if (!dot && !comma) return NUMFORM_NONE;
     int vi = form_reads(s, len, '.', ','), en = form_reads(s, len, ',', '.');
     if (vi && en) {
         /* Grouping never starts with a 0: "0.500" is a half, "0,500" too. */
