@@ -157,7 +157,27 @@ static int summarize_inputs(job *j)
         mlog_say(j->log, MLOG_WARN, "cảnh báo: %s", ds->units.warnings[i]);
     for (int i = 0; i < ds->nnotes; i++)
         mlog_say(j->log, MLOG_WARN, "cảnh báo: %s", ds->notes[i]);
+    for (int i = 0; i < ds->nerrors; i++)
+        mlog_say(j->log, MLOG_ERROR, "lỗi dữ liệu: %s", ds->errors[i]);
     return 0;
+}
+
+/* A kind of input some table of the report is drawn from, with no file
+ * of it at all: a data error, not a table of zeros. */
+static void check_needed_kinds(job *j)
+{
+    int need[KIND_COUNT] = {0}, have[KIND_COUNT] = {0};
+    for (int i = 0; i < j->nforms; i++) {
+        const form *f = &j->forms[i];
+        if (f->rows == ROWS_INDICATOR) need[KIND_INDICATOR] = 1;
+        for (int c = 0; c < f->ncols; c++)
+            if (f->cols[c].measure == M_DISBURSED && f->year_offset == 0) need[KIND_DISB] = 1;
+    }
+    for (int i = 0; i < j->ds.nfiles; i++) have[j->ds.files[i].kind] = 1;
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (need[k] && !have[k])
+            dataset_error(&j->ds, "báo cáo cần dữ liệu %s (%s) nhưng không có tệp nào", kind_label[k],
+                          input_kind_name((input_kind)k));
 }
 
 /* Assigned totals of the report year the allocation rows do not match
@@ -275,8 +295,9 @@ typedef int (*write_fn)(job *j, const sources *s, const char *path, strbuf *err)
 
 static int write_workbook(job *j, const sources *s, const char *path, strbuf *err)
 {
-    return xlsx_write(path, j->tables, j->ntables, doc_time(j->cfg),
-                      vars_get(&s->f->scalars, "ky_bao_cao"), err);
+    return xlsx_write_checked(path, j->tables, j->ntables, doc_time(j->cfg),
+                              vars_get(&s->f->scalars, "ky_bao_cao"),
+                              (const char *const *)j->ds.errors, j->ds.nerrors, err);
 }
 
 static int write_pdf(job *j, const sources *s, const char *path, strbuf *err)
@@ -480,6 +501,12 @@ static int add_manifest(job *j, int status)
         if (manifest_output(&j->man, outset_final(&j->out, i), j->out.tmp[i], &j->err) < 0) return -1;
     for (int i = 0; i < ds->units.nwarnings; i++) manifest_warning(&j->man, ds->units.warnings[i]);
     for (int i = 0; i < ds->nnotes; i++) manifest_warning(&j->man, ds->notes[i]);
+    for (int i = 0; i < ds->nerrors; i++) {
+        strbuf sb = STRBUF_INIT;
+        strbuf_addf(&sb, "lỗi dữ liệu: %s", ds->errors[i]);
+        manifest_warning(&j->man, sb.buf);
+        strbuf_release(&sb);
+    }
     char *name = output_name(j->cfg, NULL, ".manifest.json");
     const char *tmp = outset_add(&j->out, j->cfg->output_dir, name);
     free(name);
@@ -689,10 +716,15 @@ static int run(job *j, const job_options *opt)
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
     stage_done(j, "đọc");
+    check_needed_kinds(j);
+    int no_plan = dataset_check_results(&j->ds, config_years(cfg));
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);
     char *rejects_name = output_name(cfg, NULL, "-dong-bi-loai.csv");
-    status = j->ds.rejected_total || count_mismatches(j) ? EXIT_DATA : EXIT_OK;
-    if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
+    int mismatches = count_mismatches(j); /* said in the log even when rows were rejected */
+    status = j->ds.rejected_total || mismatches || j->ds.nerrors ? EXIT_DATA : EXIT_OK;
+    if (no_plan) {
+        mlog_say(j->log, MLOG_ERROR, "không lập báo cáo: kế hoạch vốn bằng 0");
+    } else if (j->ds.rejected_total && cfg->on_reject == REJECT_FAIL) {
         mlog_say(j->log, MLOG_ERROR, "có %ld dòng bị loại; on_reject = fail nên không lập báo cáo",
                     j->ds.rejected_total);
     } else if (cfg->split != SPLIT_NONE) {

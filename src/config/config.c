@@ -46,6 +46,12 @@ void config_defaults(config *c)
     c->disbursement = DISB_PAYMENTS;
     c->on_reject = REJECT_REPORT;
     c->tolerance = 1000; /* 0,001 triệu: the last digit a table shows */
+    /* A commune's line of tens of billions of đồng is already exceptional
+     * (a commune's whole 1719 capital is a few billion a year); a
+     * district's and a province's lines are ten and a hundred times that. */
+    c->max_amount[0] = 100000LL * 1000000;    /* 100 tỷ */
+    c->max_amount[1] = 1000000LL * 1000000;   /* 1.000 tỷ */
+    c->max_amount[2] = 10000000LL * 1000000;  /* 10.000 tỷ */
     c->mail.timeout = 60;
     c->mail.max_mb = 20;
     config_set(&c->mail.outbox, "outbox");
@@ -81,6 +87,9 @@ static const key_spec keys[] = {
     {"report", "disbursement", K_ENUM, OFF(disbursement), "payments=0,snapshot=1"},
     {"report", "on_reject", K_ENUM, OFF(on_reject), "report=0,fail=1"},
     {"report", "tolerance", K_MONEY, OFF(tolerance), NULL},
+    {"report", "max_amount_xa", K_MONEY, OFF(max_amount[0]), NULL},
+    {"report", "max_amount_huyen", K_MONEY, OFF(max_amount[1]), NULL},
+    {"report", "max_amount_tinh", K_MONEY, OFF(max_amount[2]), NULL},
     {"report", "empty_amount", K_ENUM, OFF(empty_amount), "error=0,zero=1"},
     {"report", "duplicates", K_ENUM, OFF(duplicates), "count=0,reject=1,off=2"},
     {"unit", "province_code", K_STR, OFF(unit.province_code), NULL},
@@ -306,14 +315,44 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                          strbuf *err)
 {
     config_input *in = input_section(c, sec + 5);
+    /* column.<field> = header: this file's own mapping; year, capital_year,
+     * commune_code ... = a value the file does not carry. Field names are
+     * checked when the file's header is mapped (layout). */
+    static const char *const fixed[][2] = {
+        {"year", "nam"}, {"capital_year", "nam_von"}, {"province_code", "ma_tinh"},
+        {"province_name", "ten_tinh"}, {"district_code", "ma_huyen"}, {"district_name", "ten_huyen"},
+        {"commune_code", "ma_xa"}, {"commune_name", "ten_xa"}, {"project", "ma_du_an"},
+        {"source", "nguon_von"}};
+    if (!strncmp(key, "column.", 7)) {
+        add_mapping(&in->columns, &in->ncolumns, "column", key + 7, v);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (!strcmp(key, fixed[i][0])) {
+            add_mapping(&in->values, &in->nvalues, "value", fixed[i][1], v);
+            return 0;
+        }
+    /* The number settings take the [report] spellings. */
+    const key_spec *num = !strcmp(key, "number_format") || !strcmp(key, "amount_unit")
+                        ? find_key("report", key) : NULL;
+    int iv;
+    if (num && parse_enum(num->choices, v, &iv) < 0) {
+        strbuf_addf(err, "%s: [%s] %s = \"%s\": cần %s", c->path, sec, key, v,
+                    key[0] == 'n' ? "vi hoặc en" : "trieu, nghin hoặc dong");
+        return -1;
+    }
     char **field = !strcmp(key, "kind") ? &in->kind : !strcmp(key, "sheet") ? &in->sheet
                  : !strcmp(key, "encoding") ? &in->encoding
                  : !strcmp(key, "delimiter") ? &in->delimiter
                  : !strcmp(key, "legacy") ? &in->legacy
-                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns : NULL;
+                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns
+                 : !strcmp(key, "number_format") ? &in->number_format
+                 : !strcmp(key, "amount_unit") ? &in->amount_unit : NULL;
     if (!field) {
         strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
-                    "delimiter, legacy, legacy_columns)", c->path, sec, key);
+                    "delimiter, legacy, legacy_columns, number_format, amount_unit, column.<cột>, year, "
+                    "capital_year, province_code, province_name, district_code, district_name, "
+                    "commune_code, commune_name, project, source)", c->path, sec, key);
         return -1;
     }
     int kind = 0;
@@ -338,6 +377,17 @@ year_span config_years(const config *c)
 {
     year_span s = {c->year_from && c->year_from < c->year ? c->year_from : c->year, c->year};
     return s;
+}
+
+void config_input_numbers(const config *c, const config_input *in, num_convention *conv, int *scale)
+{
+    int v;
+    *conv = c->numconv;
+    *scale = c->amount_scale;
+    if (in && in->number_format && parse_enum(find_key("report", "number_format")->choices, in->number_format, &v) == 0)
+        *conv = (num_convention)v;
+    if (in && in->amount_unit && parse_enum(find_key("report", "amount_unit")->choices, in->amount_unit, &v) == 0)
+        *scale = v;
 }
 
 const config_input *config_input_for(const config *c, const char *file_name)
@@ -609,8 +659,18 @@ void config_free(config *c)
     for (int i = 0; i < c->ninputs; i++) {
         config_input *in = &c->inputs[i];
         char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
-                      &in->legacy, &in->legacy_columns};
+                      &in->legacy, &in->legacy_columns, &in->number_format, &in->amount_unit};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
+        config_mapping *lists[2] = {in->columns, in->values};
+        int counts[2] = {in->ncolumns, in->nvalues};
+        for (int l = 0; l < 2; l++) {
+            for (int m = 0; m < counts[l]; m++) {
+                free(lists[l][m].kind);
+                free(lists[l][m].field);
+                free(lists[l][m].header);
+            }
+            free(lists[l]);
+        }
     }
     free(c->inputs);
     config_mapping *lists[3] = {c->mappings, c->leads, c->unit_mail};

@@ -31,6 +31,12 @@ typedef struct config_input {
     char *delimiter;     /* "," ";" "\t"; NULL: detected */
     char *legacy;        /* text columns typed in TCVN3/VNI/VISCII; NULL: none */
     char *legacy_columns;/* our column names, comma separated; NULL: all text */
+    char *number_format; /* vi or en (checked when loaded); NULL: the run's */
+    char *amount_unit;   /* trieu, nghin or dong (checked when loaded); NULL: the run's */
+    int ncolumns;
+    struct config_mapping *columns; /* column.<our name> = header in this file */
+    int nvalues;
+    struct config_mapping *values;  /* our column name = the value every row of this file has */
 } config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */
@@ -101,6 +107,9 @@ typedef struct config {
     empty_policy empty_amount;    /* an empty amount cell: error or zero */
     duplicate_policy duplicates;  /* a row repeated exactly: count it or reject it */
     int64_t tolerance;            /* đồng: control-total differences up to this are rounding */
+    /* đồng: the largest plausible amount of one row at commune, district
+     * and province level (UNIT_COMMUNE ...); assigned totals take the last */
+    int64_t max_amount[3];
     config_unit unit;
     int nmappings;
     config_mapping *mappings;
@@ -156,6 +165,12 @@ char *config_template_path(const config *c, const char *name);
 const char *config_recipients_of(const config *c, const char *unit_code);
 /** config_years - the plan years the report covers. */
 year_span config_years(const config *c);
+/**
+ * config_input_numbers - the number convention and the amount scale
+ * (decimals from the unit to đồng) a file with settings in (or NULL)
+ * is read by: its own number_format and amount_unit, else the run's.
+ */
+void config_input_numbers(const config *c, const config_input *in, num_convention *conv, int *scale);
 /** config_input_for - the [file.<name>] settings of a file name, or NULL. */
 const config_input *config_input_for(const config *c, const char *file_name);
 /** config_free - release every string. */

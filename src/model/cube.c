@@ -69,6 +69,13 @@ cube_cell *cube_cell_get(cube *c, const cube_key *key)
     return cell;
 }
 
+const cube_cell *cube_find(const cube *c, const cube_key *key)
+{
+    if (!c->cap) return NULL;
+    const cube_cell *cell = probe(c->cells, c->cap, key);
+    return cell->used ? cell : NULL;
+}
+
 void cube_add_plan(cube *c, const cube_key *key, int64_t amount)
 {
     cube_cell *cell = cube_cell_get(c, key);

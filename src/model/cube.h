@@ -46,6 +46,8 @@ void cube_init(cube *c);
 void cube_free(cube *c);
 /** cube_cell_get - the cell for key, created zeroed on first use. */
 cube_cell *cube_cell_get(cube *c, const cube_key *key);
+/** cube_find - the cell for key, or NULL when there is none (nothing created). */
+const cube_cell *cube_find(const cube *c, const cube_key *key);
 /**
  * cube_add_plan - add an allocation. A sum that would leave int64 is not
  * made: the cell keeps its value and is flagged (cube_cell.overflow), for

@@ -1,6 +1,8 @@
 /* dataset lifetime. */
 #include "dataset.h"
 
+#include "../util/decimal.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,8 @@ void dataset_free(dataset *d)
     if (d->rejects) fclose(d->rejects);
     for (int i = 0; i < d->nnotes; i++) free(d->notes[i]);
     free(d->notes);
+    for (int i = 0; i < d->nerrors; i++) free(d->errors[i]);
+    free(d->errors);
     memset(d, 0, sizeof *d);
 }
 
@@ -52,6 +56,17 @@ void dataset_note(dataset *d, const char *fmt, ...)
     d->notes[d->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
+void dataset_error(dataset *d, const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    ALLOC_GROW(d->errors, d->nerrors + 1, d->errors_alloc);
+    d->errors[d->nerrors++] = strbuf_detach(&sb, NULL);
+}
+
 void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
 {
     dataset_init(dst, src->cat);
@@ -71,6 +86,7 @@ void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
     dst->rejected_total = src->rejected_total;
     dst->duplicates_total = src->duplicates_total;
     for (int i = 0; i < src->nnotes; i++) dataset_note(dst, "%s", src->notes[i]);
+    for (int i = 0; i < src->nerrors; i++) dataset_error(dst, "%s", src->errors[i]);
     free(remap);
 }
 
@@ -119,6 +135,52 @@ int dataset_check_range(const dataset *d, strbuf *err)
         return -1;
     }
     return 0;
+}
+
+#define MAX_LISTED 50
+
+int dataset_check_results(dataset *ds, year_span span)
+{
+    int any_plan = 0;
+    long over = 0;
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || !year_span_has(span, c->key.year)) continue;
+        if (c->plan) any_plan = 1;
+        if (c->disbursed <= c->plan) continue;
+        if (++over > MAX_LISTED) continue;
+        const unit_entry *u = &ds->units.units[c->key.unit];
+        strbuf p = STRBUF_INIT, d = STRBUF_INIT, where = STRBUF_INIT;
+        decimal_format(&p, c->plan, 6, 6, DECIMAL_TRIM_ZEROS);
+        decimal_format(&d, c->disbursed, 6, 6, DECIMAL_TRIM_ZEROS);
+        if (u->kind == UNIT_COMMUNE)
+            strbuf_addf(&where, "%s%s%s%s", units_name(&ds->units, (int)c->key.unit), u->code && *u->code ? " (" : "",
+                        u->code ? u->code : "", u->code && *u->code ? ")" : "");
+        else
+            strbuf_adds(&where, u->kind == UNIT_DISTRICT_LEVEL ? "cấp huyện" : "cấp tỉnh");
+        strbuf_addf(&where, ", %s, %s, năm %d", ds->cat->projects[c->key.project].code,
+                    ds->cat->sources[c->key.source].code, c->key.year);
+        if (c->key.cap_year != c->key.year) strbuf_addf(&where, " (vốn năm %d)", c->key.cap_year);
+        strbuf_addf(&where, ": giải ngân %s triệu đồng vượt kế hoạch %s triệu đồng", d.buf, p.buf);
+        if (c->plan > 0) {
+            strbuf_adds(&where, " (");
+            decimal_rate_format(&where, c->disbursed, c->plan);
+            strbuf_adds(&where, ")");
+        }
+        dataset_error(ds, "%s", where.buf);
+        strbuf_release(&p);
+        strbuf_release(&d);
+        strbuf_release(&where);
+    }
+    if (over > MAX_LISTED)
+        dataset_error(ds, "và %ld ô khác giải ngân vượt kế hoạch", over - MAX_LISTED);
+    if (any_plan) return 0;
+    if (span.from == span.to)
+        dataset_error(ds, "không có dòng kế hoạch vốn nào của năm %d: không lập báo cáo có kế hoạch bằng 0", span.to);
+    else
+        dataset_error(ds, "không có dòng kế hoạch vốn nào của các năm %d-%d: không lập báo cáo có kế hoạch "
+                      "bằng 0", span.from, span.to);
+    return 1;
 }
 
 const char *input_kind_name(input_kind k)

@@ -52,6 +52,8 @@ typedef struct dataset {
     long duplicates_total;
     int nnotes, notes_alloc;
     char **notes;          /* warnings about the inputs, for the log */
+    int nerrors, errors_alloc;
+    char **errors;         /* data errors (exit 3): figures that do not add up, each with its place */
     FILE *rejects;         /* rejects CSV body (tmpfile), NULL when none */
 } dataset;
 
@@ -66,6 +68,8 @@ void dataset_free(dataset *d);
 void dataset_release_aggregates(dataset *d);
 /** dataset_note - add a warning about the inputs (printf-style). */
 void dataset_note(dataset *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** dataset_error - add a data error (printf-style): the run ends in exit 3. */
+void dataset_error(dataset *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /**
  * dataset_subset - dst (initialised here) gets the units of src marked in
  * keep, their aggregates and indicators, src's content items, and src's
@@ -81,6 +85,15 @@ void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
  * measure does too. Else -1 with err naming the cell.
  */
 int dataset_check_range(const dataset *d, strbuf *err);
+/**
+ * dataset_check_results - the controls on the figures a report prints,
+ * each failure a data error naming its place: a cell (unit, project,
+ * source, plan and capital year) of the years in span disbursed above
+ * its plan (which is also every rate above 100%: a table's rate is its
+ * cells' sums); and no plan row at all for those years. Returns 1 in the
+ * last case: no report may be drawn from an all-zero plan.
+ */
+int dataset_check_results(dataset *ds, year_span span);
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 

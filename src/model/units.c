@@ -12,6 +12,7 @@ void units_init(units *u)
     strmap_init(&u->prov_keys);
     strmap_init(&u->dist_keys);
     strmap_init(&u->unit_keys);
+    strmap_init(&u->name_units);
 }
 
 void units_free(units *u)
@@ -36,7 +37,41 @@ void units_free(units *u)
     strmap_free(&u->prov_keys);
     strmap_free(&u->dist_keys);
     strmap_free(&u->unit_keys);
+    strmap_free(&u->name_units);
     memset(u, 0, sizeof *u);
+}
+
+/*
+ * The matching key of a unit name without its type word: "Xã Vĩnh Khê",
+ * "xã vĩnh khê" and "Vĩnh Khê" are one commune, "Huyện Mường Khoa" and
+ * "Mường Khoa" one district. A name that is nothing but the word keeps it.
+ */
+static void name_key(strbuf *k, const char *name)
+{
+    static const char *const words[] = {"thành phố ", "thị trấn ", "thị xã ", "phường ", "huyện ",
+                                        "quận ", "tỉnh ", "tp. ", "tp ", "xã "};
+    size_t at = k->len;
+    if (text_key(k, name, strlen(name)) < 0) return;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t wl = strlen(words[i]);
+        if (k->len - at > wl && !strncmp(k->buf + at, words[i], wl)) {
+            memmove(k->buf + at, k->buf + at + wl, k->len - at - wl);
+            strbuf_setlen(k, k->len - wl);
+            break;
+        }
+    }
+}
+
+/* Two names are one when their keys are. */
+static int same_name(const char *a, const char *b)
+{
+    strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+    name_key(&x, a);
+    name_key(&y, b);
+    int same = !strcmp(x.buf, y.buf);
+    strbuf_release(&x);
+    strbuf_release(&y);
+    return same;
 }
 
 static void warn(units *u, const char *fmt, const char *a, const char *b,
@@ -61,7 +96,7 @@ static void settle_name(units *u, char **name, uint64_t *name_pos,
         return;
     }
     if (strcmp(*name, cand) == 0) return;
-    if (code && *code)
+    if (!same_name(*name, cand) && code && *code)
         warn(u, "mã %s có hai tên khác nhau: \"%s\" và \"%s\"", code,
              pos < *name_pos ? cand : *name, pos < *name_pos ? *name : cand);
     if (pos < *name_pos) {
@@ -99,7 +134,7 @@ static int intern_province(units *u, const char *code, const char *name,
 {
     strbuf k = STRBUF_INIT;
     if (*code) strbuf_addf(&k, "c:%s", code);
-    else { strbuf_adds(&k, "n:"); text_key(&k, name, strlen(name)); }
+    else { strbuf_adds(&k, "n:"); name_key(&k, name); }
     int id = strmap_get(&u->prov_keys, k.buf, k.len);
     if (id < 0) {
         ALLOC_GROW(u->provinces, u->nprovinces + 1, u->prov_alloc);
@@ -118,7 +153,7 @@ static int intern_district(units *u, int prov, const char *code,
     if (!*code && !*name) return -1;
     strbuf k = STRBUF_INIT;
     if (*code) strbuf_addf(&k, "c:%s", code);
-    else { strbuf_addf(&k, "p%d:n:", prov); text_key(&k, name, strlen(name)); }
+    else { strbuf_addf(&k, "p%d:n:", prov); name_key(&k, name); }
     int id = strmap_get(&u->dist_keys, k.buf, k.len);
     if (id < 0) {
         ALLOC_GROW(u->districts, u->ndistricts + 1, u->dist_alloc);
@@ -152,12 +187,35 @@ static void settle_district(units *u, unit_entry *e, int dist, uint64_t pos)
 static int intern_unit(units *u, unit_kind kind, int prov, int dist,
                        const char *code, const char *name, uint64_t pos, uint64_t dist_pos)
 {
-    strbuf k = STRBUF_INIT;
+    strbuf k = STRBUF_INIT, nk = STRBUF_INIT;
     if (kind == UNIT_PROVINCE_LEVEL) strbuf_addf(&k, "P%d", prov);
     else if (kind == UNIT_DISTRICT_LEVEL) strbuf_addf(&k, "D%d", dist);
     else if (*code) strbuf_addf(&k, "c:%s", code);
-    else { strbuf_addf(&k, "d%d:p%d:n:", dist, prov); text_key(&k, name, strlen(name)); }
-    int id = strmap_get(&u->unit_keys, k.buf, k.len);
+    int id = k.len ? strmap_get(&u->unit_keys, k.buf, k.len) : -1;
+    /* The name's key: the key of a commune known by name only, and, for a
+     * coded commune seen for the first time, its entry in the name index
+     * (folding case costs; a known code needs neither). */
+    if (kind == UNIT_COMMUNE && *name && (!*code || id < 0)) {
+        strbuf_addf(&nk, "d%d:p%d:n:", dist, prov);
+        name_key(&nk, name);
+    }
+    if (!k.len) {
+        strbuf_add(&k, nk.buf, nk.len);
+        id = strmap_get(&u->unit_keys, k.buf, k.len);
+    }
+    /* A name given without a code is the coded commune of that name in
+     * the same district, when there is one. */
+    int named = nk.len ? strmap_get(&u->name_units, nk.buf, nk.len) : -1;
+    if (id < 0 && !*code && named >= 0) id = named;
+    if (*code && nk.len && named >= 0 && u->units[named].code && *u->units[named].code &&
+        strcmp(u->units[named].code, code)) {
+        const char *a = u->units[named].code, *b = code;
+        if (strcmp(a, b) > 0) {
+            const char *t = a;
+            a = b, b = t;
+        }
+        warn(u, "xã \"%s\" có hai mã khác nhau: %s và %s", name, a, b);
+    }
     if (id < 0) {
         ALLOC_GROW(u->units, u->nunits + 1, u->unit_alloc);
         id = u->nunits++;
@@ -167,9 +225,12 @@ static int intern_unit(units *u, unit_kind kind, int prov, int dist,
     } else if (kind == UNIT_COMMUNE && dist >= 0 && u->units[id].district != dist) {
         settle_district(u, &u->units[id], dist, dist_pos);
     }
+    if (kind == UNIT_COMMUNE && nk.len && (named < 0 || (*code && !(u->units[named].code && *u->units[named].code))))
+        strmap_put(&u->name_units, nk.buf, nk.len, id);
     if (kind == UNIT_COMMUNE)
         settle_name(u, &u->units[id].name, &u->units[id].name_pos, name, pos, code);
     strbuf_release(&k);
+    strbuf_release(&nk);
     return id;
 }
 
@@ -216,8 +277,12 @@ void units_merge_some(units *dst, const units *src, const unsigned char *keep, i
     int *dist = xmalloc(((size_t)src->ndistricts + 1) * sizeof(int));
     for (int i = 0; i < src->nprovinces; i++) prov[i] = -1;
     for (int i = 0; i < src->ndistricts; i++) dist[i] = -1;
+    /* Coded units first, so a commune named without its code elsewhere
+     * joins it whichever was read first. */
+    for (int pass = 0; pass < 2; pass++)
     for (int i = 0; i < src->nunits; i++) {
         const unit_entry *e = &src->units[i];
+        if (units_is_coded(src, i) != (pass == 0)) continue;
         remap[i] = -1;
         if (keep && !keep[i]) continue;
         intern_parents(dst, src, e, prov, dist);
@@ -230,6 +295,17 @@ void units_merge_some(units *dst, const units *src, const unsigned char *keep, i
         warn(dst, "%s%s%s", src->warnings[i], "", "");
     free(prov);
     free(dist);
+}
+
+int units_is_coded(const units *u, int id)
+{
+    const unit_entry *e = &u->units[id];
+    return e->kind != UNIT_COMMUNE || (e->code && *e->code);
+}
+
+void units_take_warnings(units *dst, const units *src)
+{
+    for (int i = 0; i < src->nwarnings; i++) warn(dst, "%s%s%s", src->warnings[i], "", "");
 }
 
 void units_merge(units *dst, const units *src, int *remap)
@@ -251,4 +327,11 @@ static int cmp_str(const void *a, const void *b)
 void units_sort_warnings(units *u)
 {
     if (u->nwarnings > 1) qsort(u->warnings, (size_t)u->nwarnings, sizeof(char *), cmp_str);
+    /* A conflict met by two threads is said once. */
+    int n = 0;
+    for (int i = 0; i < u->nwarnings; i++) {
+        if (n && !strcmp(u->warnings[n - 1], u->warnings[i])) free(u->warnings[i]);
+        else u->warnings[n++] = u->warnings[i];
+    }
+    u->nwarnings = n;
 }

@@ -1,7 +1,11 @@
 /*
  * units: the administrative units rows refer to, interned once into ids.
  *
- * Provinces hold districts (absent after 1/7/2025), which hold communes. A
+ * Provinces hold districts (absent after 1/7/2025), which hold communes.
+ * Names are compared without their type word ("Xã", "Phường", "Thị trấn",
+ * "Huyện" ...): "Xã Vĩnh Khê" and "Vĩnh Khê" are one commune; a commune
+ * named without a code is the coded one of that name in its district; a
+ * code with two names, or a name with two codes, is a warning. A
  * row with no commune is capital held at district level ("Cấp huyện") or,
  * with no district either, at province level ("Cấp tỉnh"); each of those is
  * a unit of its own kind. Communes are matched by code, or by normalised
@@ -56,6 +60,7 @@ typedef struct units {
     unit_district *districts;
     unit_entry *units;
     strmap prov_keys, dist_keys, unit_keys;
+    strmap name_units;   /* commune name key (without its type word) in its district -> id, coded first */
     int nwarnings, warn_alloc;
     char **warnings;     /* name conflicts, in order found */
 } units;
@@ -81,6 +86,11 @@ void units_merge(units *dst, const units *src, int *remap);
  * for a unit left out.
  */
 void units_merge_some(units *dst, const units *src, const unsigned char *keep, int *remap);
+/** units_is_coded - 1 for a unit that is not a commune known by name only. */
+int units_is_coded(const units *u, int id);
+/** units_take_warnings - copy src's warnings into dst (units_merge_some with
+ * a keep mask does not). */
+void units_take_warnings(units *dst, const units *src);
 /** units_sort_warnings - sort the warnings, so their order never depends
  * on which thread read what. */
 void units_sort_warnings(units *u);

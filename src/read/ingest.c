@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/decimal.h"
 #include "csv_stream.h"
 #include "inputs.h"
 #include "read_task.h"
@@ -136,28 +137,173 @@ static void drop_tasks(plan *p)
     p->ntasks = 0;
 }
 
-/* The first sink becomes the dataset's aggregates; the others fold in. */
+/* The tasks of file i: [*from, *to). Tasks are made in file order. */
+static void file_tasks(const plan *p, int i, int *from, int *to)
+{
+    int a = 0;
+    while (a < p->ntasks && p->tasks[a].file != i) a++;
+    int b = a;
+    while (b < p->ntasks && p->tasks[b].file == i) b++;
+    *from = a, *to = b;
+}
+
+/*
+ * The convention an amount column of a file ends with: the first firm
+ * one of its tasks (in file order), else Vietnamese if any task found it
+ * so, else the plain form's, else -1 (nothing but ambiguous values).
+ */
+static const col_conv *file_convention(const plan *p, int a, int b, int f)
+{
+    const col_conv *weak = NULL;
+    for (int k = a; k < b; k++) {
+        const col_conv *c = &p->tasks[k].conv[f];
+        if (c->settled >= 0 && c->firm) return c;
+        if (c->settled >= 0 && !weak) weak = c;
+    }
+    return weak;
+}
+
+/*
+ * A task that read ambiguous values by another convention than the one
+ * its column ended with (a deciding value below them, or in the other
+ * range of the file), or accepted values the file's firm convention
+ * rejects, read wrong: the file's convention is pinned and the reading
+ * starts again (the rare case). Returns 1 then.
+ */
+static int pin_conventions(plan *p)
+{
+    int again = 0;
+    for (int i = 0; i < p->in.n; i++) {
+        input_file *in = &p->in.files[i];
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        for (int f = 0; f < F_COUNT; f++) {
+            const col_conv *fc = file_convention(p, a, b, f);
+            if (!fc || in->pinned[f] >= 0) continue;
+            int conv = fc->settled, wrong = 0;
+            for (int k = a; k < b; k++) {
+                const col_conv *c = &p->tasks[k].conv[f];
+                if (c->amb_read[1 - conv] || (c->settled == 1 - conv && c->firm)) wrong = 1;
+            }
+            if (!wrong) continue;
+            in->pinned[f] = (signed char)conv;
+            in->pinned_row[f] = fc->row;
+            memcpy(in->pinned_value[f], fc->value, sizeof in->pinned_value[f]);
+            again = 1;
+        }
+    }
+    return again;
+}
+
+/* A spreadsheet amount column holding both stored numbers and texts:
+ * said with the counts and the texts' cells. */
+static void note_mixed_cells(dataset *ds, const plan *p)
+{
+    for (int k = 0; k < p->ntasks; k++) {
+        const read_task *t = &p->tasks[k];
+        for (int f = 0; f < F_COUNT; f++) {
+            const cell_mix *m = &t->mix[f];
+            if (!m->numbers || !m->texts) continue;
+            strbuf cells = STRBUF_INIT;
+            for (long i = 0; i < m->texts && i < 4; i++) {
+                if (i) strbuf_adds(&cells, ", ");
+                layout_column_letters(&cells, t->in->lay.col_of[f]);
+                strbuf_addf(&cells, "%ld", m->text_rows[i]);
+            }
+            dataset_note(ds, "%s, cột %s: %ld ô lưu dạng số và %ld ô lưu dạng chữ (%s%s): dấu hiệu bảng tính "
+                         "đã bị đổi theo thiết lập vùng; ô chữ đọc theo quy ước của cột, ô số giữ nguyên",
+                         t->in->path, field_name((field_id)f), m->numbers, m->texts, cells.buf,
+                         m->texts > 4 ? ", ..." : "");
+            strbuf_release(&cells);
+        }
+    }
+}
+
+/* What the log and the manifest say about the conventions: a column
+ * written otherwise than configured, and a column whose values all read
+ * both ways (taken by the configured convention). */
+static void note_conventions(dataset *ds, const plan *p)
+{
+    static const char *const words[2] = {"quy ước Việt Nam", "dấu chấm thập phân"};
+    static const char *const names[2] = {"vi", "en"};
+    for (int i = 0; i < p->in.n; i++) {
+        const input_file *in = &p->in.files[i];
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        for (int f = 0; f < F_COUNT; f++) {
+            const col_conv *first = file_convention(p, a, b, f), *amb = NULL;
+            long namb = 0;
+            for (int k = a; k < b; k++) {
+                const col_conv *c = &p->tasks[k].conv[f];
+                long nk = c->amb_read[0] + c->amb_read[1];
+                if (!amb && nk) amb = c;
+                namb += nk;
+            }
+            if (first && first->settled != in->numconv) {
+                strbuf at = STRBUF_INIT;
+                if (first->row) strbuf_addf(&at, "dòng %ld: ", first->row);
+                dataset_note(ds, "%s, cột %s: số viết theo %s (%s\"%s\"), khác number_format = %s "
+                             "đã cấu hình; đọc theo cách viết của tệp", in->path, field_name((field_id)f),
+                             words[first->settled], at.buf, first->value, names[in->numconv]);
+                strbuf_release(&at);
+            } else if (!first && amb) {
+                dataset_note(ds, "%s, cột %s: cả %ld số đều đọc được hai cách (\"%s\" theo quy ước Việt "
+                             "Nam hay theo dấu chấm thập phân); đã đọc theo number_format = %s đã cấu "
+                             "hình; nếu sai, đặt number_format trong [file.<tên tệp>]", in->path,
+                             field_name((field_id)f), namb, amb->amb_value, names[in->numconv]);
+            }
+        }
+    }
+}
+
+/*
+ * The sinks fold into the dataset in worker order. When some commune is
+ * known by name only, every unit is interned afresh, the coded ones of
+ * every sink first, so such a commune joins the coded one of its name
+ * whichever a thread met first; else the first sink is simply taken over.
+ */
 static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
 {
-    units_free(&ds->units);
-    cube_free(&ds->cube);
-    indicators_free(&ds->ind);
-    ds->units = sinks[0].units;
-    ds->cube = sinks[0].cube;
-    ds->ind = sinks[0].ind;
-    contents_free(&ds->items);
-    ds->items = sinks[0].items;
-    contents_init(&sinks[0].items);
-    controls_free(&ds->checks);
-    ds->checks = sinks[0].checks;
-    controls_init(&sinks[0].checks);
-    units_init(&sinks[0].units);
-    cube_init(&sinks[0].cube);
-    indicators_init(&sinks[0].ind);
-    for (int w = 1; w < n; w++) {
+    int by_name = 0;
+    for (int w = 0; w < n && !by_name; w++)
+        for (int i = 0; i < sinks[w].units.nunits && !by_name; i++) by_name = !units_is_coded(&sinks[w].units, i);
+    int first = 0;
+    if (!by_name && n > 0) {
+        units_free(&ds->units);
+        cube_free(&ds->cube);
+        indicators_free(&ds->ind);
+        contents_free(&ds->items);
+        controls_free(&ds->checks);
+        ds->units = sinks[0].units;
+        ds->cube = sinks[0].cube;
+        ds->ind = sinks[0].ind;
+        ds->items = sinks[0].items;
+        ds->checks = sinks[0].checks;
+        units_init(&sinks[0].units);
+        cube_init(&sinks[0].cube);
+        indicators_init(&sinks[0].ind);
+        contents_init(&sinks[0].items);
+        controls_init(&sinks[0].checks);
+        first = 1;
+    }
+    int *remaps[MAX_THREADS] = {0};
+    for (int w = first; w < n; w++) remaps[w] = xcalloc((size_t)sinks[w].units.nunits + 1, sizeof(int));
+    for (int pass = 0; pass < 2; pass++)
+        for (int w = first; w < n; w++) {
+            const units *su = &sinks[w].units;
+            unsigned char *keep = xcalloc((size_t)su->nunits + 1, 1);
+            int *tmp = xcalloc((size_t)su->nunits + 1, sizeof(int));
+            for (int i = 0; i < su->nunits; i++) keep[i] = units_is_coded(su, i) == (pass == 0);
+            units_merge_some(&ds->units, su, keep, tmp);
+            for (int i = 0; i < su->nunits; i++)
+                if (keep[i]) remaps[w][i] = tmp[i];
+            if (pass == 0) units_take_warnings(&ds->units, su);
+            free(keep);
+            free(tmp);
+        }
+    for (int w = first; w < n; w++) {
         read_sink *s = &sinks[w];
-        int *remap = xcalloc((size_t)s->units.nunits + 1, sizeof(int));
-        units_merge(&ds->units, &s->units, remap);
+        int *remap = remaps[w];
         cube_merge(&ds->cube, &s->cube, remap, snapshots);
         indicators_merge(&ds->ind, &s->ind, remap);
         contents_merge(&ds->items, &s->items, remap);
@@ -168,7 +314,133 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
     units_sort_warnings(&ds->units);
     indicators_sort(&ds->ind);
     contents_sort(&ds->items);
-    controls_compare(&ds->checks, &ds->cube, ds->cat);
+}
+
+/* Rows of the tasks of t's file before t: row numbers of its second range. */
+static long rows_before(const plan *p, int task)
+{
+    long n = 0;
+    for (int k = task - 1; k >= 0 && p->tasks[k].file == p->tasks[task].file; k--) n += p->tasks[k].read;
+    return n;
+}
+
+static void money_text(strbuf *sb, int64_t v)
+{
+    decimal_format(sb, v, 6, 6, DECIMAL_TRIM_ZEROS);
+}
+
+/*
+ * Rows coded to a project with sub-projects, now that every sub-project
+ * row is in the cube: equal to the sum of its sub-projects (same unit,
+ * source, years and measure), a subtotal: listed, skipped; with no
+ * sub-project rows, data at project level: added; else a difference:
+ * each row rejected and the difference a data error. Never a guess.
+ */
+static void resolve_parents(dataset *ds, plan *p, const config *cfg)
+{
+    const catalogue *cat = ds->cat;
+    for (int i = 0; i < p->ntasks; i++) {
+        read_task *t = &p->tasks[i];
+        long base = rows_before(p, i) + inputs_first_row(t->in);
+        for (int g = 0; g < t->nheld; g++) {
+            held_group *h = &t->held[g];
+            const char *f[6];
+            size_t n[6];
+            const char *q = h->unit_key;
+            for (int k = 0; k < 6; k++) f[k] = q, n[k] = strlen(q), q += n[k] + 1;
+            unit_ref ref = {f[0], f[1], f[2], f[3], f[4], f[5], n[0], n[1], n[2], n[3], n[4], n[5]};
+            uint64_t pos = ((uint64_t)t->index << 40) | (uint64_t)h->rows[0];
+            int u = units_resolve(&ds->units, &ref, cfg->unit.province_code ? cfg->unit.province_code : "",
+                                  cfg->unit.province_name ? cfg->unit.province_name : "", pos);
+            cube_key k = h->key;
+            k.unit = (uint32_t)(u < 0 ? 0 : u);
+            int64_t children = 0;
+            int any = 0;
+            for (int c = 0; c < cat->nprojects; c++) {
+                if (cat->projects[c].parent != k.project) continue;
+                cube_key ck = k;
+                ck.project = (uint16_t)c;
+                const cube_cell *cell = cube_find(&ds->cube, &ck);
+                int64_t x = !cell ? 0 : h->disbursed ? cell->disbursed : cell->plan;
+                if (x) any = 1, children += x;
+            }
+            strbuf what = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+            strbuf_addf(&what, "%s, %s, %s, năm %d", cat->projects[k.project].code, units_name(&ds->units, (int)k.unit),
+                        cat->sources[k.source].code, k.year);
+            money_text(&a, h->sum);
+            money_text(&b, children);
+            if (!any) {
+                if (h->disbursed) cube_add_payment(&ds->cube, &k, h->sum);
+                else cube_add_plan(&ds->cube, &k, h->sum);
+                t->accepted += h->nrows;
+                if (k.year != cfg->year) t->other_year += h->nrows;
+                t->held_accepted += h->sum;
+            } else if (children == h->sum) {
+                t->skipped += h->nrows;
+                dataset_note(ds, "%s: dòng %ld: %s là dòng cộng của các tiểu dự án (%s: %s triệu đồng): đã kiểm "
+                             "tra, không cộng thêm", t->in->path, h->rows[0] + base, cat->projects[k.project].code,
+                             what.buf, a.buf);
+            } else {
+                strbuf why = STRBUF_INIT, label = STRBUF_INIT;
+                strbuf_addf(&why, "dòng cộng của %s (%s triệu đồng) khác tổng các tiểu dự án (%s triệu đồng): "
+                            "không cộng; cần sửa số liệu", cat->projects[k.project].code, a.buf, b.buf);
+                layout_column_label(&t->in->lay, t->in->lay.col_of[F_MA_DU_AN], &label);
+                const char *code = cat->projects[k.project].code;
+                for (long r = 0; r < h->nrows; r++)
+                    if (rejects_add(&t->rejects, h->rows[r], label.buf, code, strlen(code), why.buf) < 0) t->failed = 1;
+                t->rejected += h->nrows;
+                dataset_error(ds, "%s: dòng %ld: %s: dòng cộng %s triệu đồng khác tổng các tiểu dự án %s triệu đồng",
+                              t->in->path, h->rows[0] + base, what.buf, a.buf, b.buf);
+                strbuf_release(&why);
+                strbuf_release(&label);
+            }
+            t->held_rows -= h->nrows;
+            strbuf_release(&what);
+            strbuf_release(&a);
+            strbuf_release(&b);
+        }
+    }
+}
+
+/*
+ * Total rows ("Tổng cộng", "Cộng ...") against the rows above them: the
+ * rows since the previous total row (a block's "Cộng"), or the whole file
+ * (the grand total), with or without the parent-coded rows in them.
+ * A match is said; a difference is a data error.
+ */
+static void check_totals(dataset *ds, const plan *p)
+{
+    for (int i = 0; i < p->in.n; i++) {
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        int64_t file_sum = 0, held = 0;
+        for (int k = a; k < b; k++) {
+            if (__builtin_add_overflow(file_sum, p->tasks[k].sum, &file_sum)) file_sum = INT64_MAX;
+            held += p->tasks[k].held_accepted;
+        }
+        for (int k = a; k < b; k++) {
+            const read_task *t = &p->tasks[k];
+            long base = rows_before(p, k) + inputs_first_row(t->in);
+            for (int j = 0; j < t->ntotals; j++) {
+                const total_row *tr = &t->totals[j];
+                int64_t seg = tr->segment, sh = tr->held;
+                if (tr->from_start && k > a) seg += p->tasks[k - 1].segment, sh += p->tasks[k - 1].seg_held;
+                int ok = tr->amount == seg || tr->amount == seg + sh || tr->amount == file_sum ||
+                         tr->amount == file_sum + held;
+                strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+                money_text(&x, tr->amount);
+                money_text(&y, seg);
+                if (ok)
+                    dataset_note(ds, "%s: dòng %ld: dòng \"%s\" %s triệu đồng khớp với tổng các dòng; không cộng thêm",
+                                 t->in->path, tr->row + base, tr->label, x.buf);
+                else
+                    dataset_error(ds, "%s: dòng %ld: dòng \"%s\" %s triệu đồng khác tổng các dòng (%s triệu đồng)",
+                                  t->in->path, tr->row + base, tr->label, x.buf, y.buf);
+                strbuf_release(&x);
+                strbuf_release(&y);
+            }
+        }
+    }
 }
 
 /* Rows of a file's second half repeating a row of its first half. */
@@ -212,6 +484,9 @@ static void count_task(dataset *ds, const read_task *t)
         dataset_note(ds, "%.*s", (int)n, p);
         p += n + (nl ? 1 : 0);
     }
+    if (t->trailer)
+        dataset_note(ds, "%s: %ld dòng chữ dưới dòng số liệu cuối (ghi chú, chữ ký) được bỏ qua", t->in->path,
+                     t->trailer);
     file_stats *fs = &ds->files[t->file];
     fs->duplicates += t->duplicates;
     ds->duplicates_total += t->duplicates;
@@ -246,6 +521,79 @@ static int merge_rejects(dataset *ds, plan *p, strbuf *err)
     return 0;
 }
 
+/*
+ * A file where most amounts are beyond the plausible ceilings is in
+ * another unit than configured: refused whole, with the likely unit,
+ * rather than reported from its few small rows. 1 (err set) then.
+ */
+static int implausible_file(const plan *p, strbuf *err)
+{
+    for (int i = 0; i < p->in.n; i++) {
+        int a, b;
+        file_tasks(p, i, &a, &b);
+        long rows = 0, bad = 0;
+        const char *hint = NULL;
+        for (int k = a; k < b; k++) {
+            rows += p->tasks[k].money_rows;
+            bad += p->tasks[k].implausible;
+            if (!hint) hint = p->tasks[k].unit_hint;
+        }
+        if (bad == 0 || 2 * bad <= rows) continue;
+        strbuf_addf(err, "%s: %ld trên %ld dòng có số tiền vượt mức hợp lý; không dùng tệp này", p->in.files[i].path,
+                    bad, rows);
+        if (hint)
+            strbuf_addf(err, ". Số tiền có vẻ tính bằng %s: đặt amount_unit = %s cho tệp này ([file.<tên tệp>])",
+                        !strcmp(hint, "dong") ? "đồng" : "nghìn đồng", hint);
+        /* Thousands that were decimals are the other likely cause. */
+        for (int f = 0; f < F_COUNT; f++)
+            if (!file_convention(p, a, b, f) && p->in.files[i].numconv == NUMCONV_VI)
+                for (int k = a; k < b; k++)
+                    if (p->tasks[k].conv[f].amb_read[NUMCONV_VI]) {
+                        strbuf_addf(err, "; hoặc số viết với dấu chấm thập phân (\"%s\" có thể là ",
+                                    p->tasks[k].conv[f].amb_value);
+                        int64_t x = 0;
+                        const char *s = p->tasks[k].conv[f].amb_value;
+                        decimal_parse_strict(s, strlen(s), NUMCONV_EN, 3, &x);
+                        decimal_format(err, x, 3, 3, DECIMAL_TRIM_ZEROS);
+                        strbuf_adds(err, "): đặt number_format = en cho tệp này");
+                        f = F_COUNT;
+                        break;
+                    }
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Each file once: two files of one kind with the same rows (the same
+ * bytes, a "- Copy", or the same plan saved as .xlsx) would be summed
+ * twice. 1 (err naming both) then.
+ */
+static int same_content(const plan *p, strbuf *err)
+{
+    int n = p->in.n;
+    uint64_t *sum = xcalloc((size_t)n + 1, sizeof *sum), *xr = xcalloc((size_t)n + 1, sizeof *xr);
+    long *rows = xcalloc((size_t)n + 1, sizeof *rows);
+    for (int k = 0; k < p->ntasks; k++) {
+        const read_task *t = &p->tasks[k];
+        sum[t->file] += t->sig_sum, xr[t->file] ^= t->sig_xor, rows[t->file] += t->sig_rows;
+    }
+    int found = 0;
+    for (int i = 0; i < n && !found; i++)
+        for (int j = i + 1; j < n && !found; j++)
+            if (rows[i] && rows[i] == rows[j] && sum[i] == sum[j] && xr[i] == xr[j] &&
+                p->in.files[i].kind == p->in.files[j].kind) {
+                strbuf_addf(err, "%s và %s có cùng nội dung (cùng %ld dòng số liệu): cùng một dữ liệu "
+                            "sẽ bị cộng hai lần; chỉ để lại một tệp trong thư mục dữ liệu vào",
+                            p->in.files[i].path, p->in.files[j].path, rows[i]);
+                found = 1;
+            }
+    free(sum);
+    free(xr);
+    free(rows);
+    return found;
+}
+
 static void free_plan(plan *p)
 {
     for (int i = 0; i < p->ntasks; i++) read_task_free(&p->tasks[i]);
@@ -276,19 +624,27 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         int threads = opt->threads > 0 ? opt->threads : (cores >= 2 ? 2 : 1);
         read_sink sinks[MAX_THREADS];
-        make_tasks(&p, cfg, ds->cat, split);
-        int nsinks = run_tasks(&p, sinks, threads);
-        if (split_went_wrong(&p)) {
+        int nsinks;
+        for (int round = 0;; round++) {
+            make_tasks(&p, cfg, ds->cat, split);
+            nsinks = run_tasks(&p, sinks, threads);
+            int again = 0;
+            if (split_went_wrong(&p)) {
+                split = LONG_MAX, threads = 1, again = 1;
+            } else if (round < 3 && pin_conventions(&p)) {
+                again = 1;
+            }
+            if (!again) break;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
             drop_tasks(&p);
-            make_tasks(&p, cfg, ds->cat, LONG_MAX);
-            nsinks = run_tasks(&p, sinks, 1);
         }
-        if (first_failure(&p, err)) {
+        if (first_failure(&p, err) || implausible_file(&p, err) || same_content(&p, err)) {
             st = INGEST_BAD_FILE;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
         } else {
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
+            resolve_parents(ds, &p, cfg);
+            controls_compare(&ds->checks, &ds->cube, ds->cat);
             ds->checks.tolerance = cfg->tolerance;
             if (dataset_check_range(ds, err) < 0) st = INGEST_BAD_FILE;
         }
@@ -300,8 +656,12 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].path = xstrdup(p.in.files[i].path);
             ds->files[i].kind = p.in.files[i].kind;
         }
+        for (int i = 0; i < p.in.nleft; i++) dataset_note(ds, "%s", p.in.left_out[i]);
         note_duplicates(ds, &p);
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
+        note_conventions(ds, &p);
+        note_mixed_cells(ds, &p);
+        check_totals(ds, &p);
         if (merge_rejects(ds, &p, err) < 0) st = INGEST_BAD_FILE;
     }
     free_plan(&p);

@@ -18,14 +18,30 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The kind a file name announces, or -1. */
+/* The kind a file name announces, or -1: the name starts with a kind
+ * word (ke_hoach_2024.csv), or holds exactly one as a word of its own
+ * ("Xã Vĩnh Hà - Kế hoạch vốn 2024.csv"); -2 when it holds two. */
 static int kind_of_name(const char *name)
 {
     strbuf k = STRBUF_INIT;
-    int kind = -1;
-    if (text_ident_key(&k, name, strlen(name)) == 0)
+    int kind = -1, found = 0, which = -1;
+    if (text_ident_key(&k, name, strlen(name)) == 0) {
         for (int i = 0; i < KIND_COUNT; i++)
             if (!strncmp(k.buf, input_kind_name(i), strlen(input_kind_name(i)))) kind = i;
+        for (int i = 0; i < KIND_COUNT && kind < 0; i++) {
+            const char *w = input_kind_name(i);
+            size_t wl = strlen(w);
+            for (const char *p = strstr(k.buf, w); p; p = strstr(p + 1, w)) {
+                int starts = p == k.buf || !((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9'));
+                int ends = !(p[wl] >= 'a' && p[wl] <= 'z');
+                if (starts && ends) {
+                    found++, which = i;
+                    break;
+                }
+            }
+        }
+        if (kind < 0) kind = found == 1 ? which : found > 1 ? -2 : -1;
+    }
     strbuf_release(&k);
     return kind;
 }
@@ -44,11 +60,12 @@ static int has_ext(const char *name, const char *ext)
     return n > e && !strcasecmp(name + n - e, ext);
 }
 
-/* -1: not a format we read (the file is left alone). */
+/* -1: not a format we read (the file is left out, and said so). */
 static int format_of(const char *name, const config_input *in)
 {
     if (has_ext(name, ".xlsx") || has_ext(name, ".xlsm")) return FMT_XLSX;
     if (has_ext(name, ".xls")) return FMT_XLS;
+    if (has_ext(name, ".ods")) return FMT_ODS;
     if (!has_ext(name, ".csv") && !has_ext(name, ".txt")) return -1;
     int utf8 = !in || !in->encoding || !strcasecmp(in->encoding, "utf-8") ||
                !strcasecmp(in->encoding, "utf8");
@@ -114,11 +131,28 @@ static int legacy_of(input_file *f, const config_input *in, strbuf *err)
     return rc;
 }
 
+static void leave_out(input_list *l, const char *dir, const char *name, const char *why)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s/%s: %s", dir, name, why);
+    l->left_out = xrealloc(l->left_out, (size_t)(l->nleft + 1) * sizeof(char *));
+    l->left_out[l->nleft++] = strbuf_detach(&sb, NULL);
+}
+
 static int add_file(input_list *l, const config *cfg, const char *name, strbuf *err)
 {
     const config_input *in = config_input_for(cfg, name);
     int kind = kind_of(name, in), format = format_of(name, in);
-    if (kind < 0 || format < 0) return 0;
+    if (format < 0) {
+        leave_out(l, cfg->input_dir, name, "không đọc: không phải dạng tệp đọc được (.csv, .txt, .xlsx, .xlsm, .xls, .ods)");
+        return 0;
+    }
+    if (kind < 0) {
+        leave_out(l, cfg->input_dir, name, kind == -2 ? "không đọc: tên tệp có từ của hai loại dữ liệu; đặt [file.<tên tệp>] kind"
+                                      : "không đọc: tên tệp không cho biết loại dữ liệu (ke_hoach, giai_ngan, "
+                                        "chi_tieu, giao_von) và không có [file.<tên tệp>] kind");
+        return 0;
+    }
     l->files = xrealloc(l->files, (size_t)(l->n + 1) * sizeof(input_file));
     input_file *f = &l->files[l->n++];
     memset(f, 0, sizeof *f);
@@ -129,6 +163,10 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
     f->format = (input_format)format;
     f->settings = in;
     if (regfile_check(f->path, err) < 0) return -1; /* a FIFO or device never opened */
+    num_convention conv;
+    config_input_numbers(cfg, in, &conv, &f->amount_scale);
+    f->numconv = (int)conv;
+    memset(f->pinned, -1, sizeof f->pinned);
     if (legacy_of(f, in, err) < 0) return -1;
     return delim_of(in, f->path, &f->delim, err);
 }
@@ -175,7 +213,7 @@ ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err)
     size_t n = 0, alloc = 0;
     struct dirent *e;
     while ((e = readdir(d)))
-        if (e->d_name[0] != '.') {
+        if (e->d_name[0] != '.' && e->d_type != DT_DIR) { /* a folder is not an input */
             ALLOC_GROW(names, n + 1, alloc);
             names[n++] = xstrdup(e->d_name);
         }
@@ -190,8 +228,9 @@ ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err)
     if (rc < 0) return INGEST_BAD_FILE;
     for (int i = 0; i < l->n; i++)
         if (l->files[i].kind == KIND_PLAN) return INGEST_OK;
-    strbuf_addf(err, "%s: không có tệp kế hoạch vốn (ke_hoach*.csv, .xlsx hoặc .xls)",
+    strbuf_addf(err, "%s: không có tệp kế hoạch vốn (ke_hoach*.csv, .xlsx, .xls hoặc .ods)",
                 cfg->input_dir);
+    for (int i = 0; i < l->nleft; i++) strbuf_addf(err, "; %s", l->left_out[i]);
     return INGEST_INPUT_MISSING;
 }
 
@@ -201,8 +240,8 @@ ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err)
         input_file *f = &l->files[i];
         if (f->format != FMT_CSV) continue;
         if (csv_stream_head(f->path, f->delim, &f->head, err) < 0) return INGEST_BAD_FILE;
-        if (layout_build(&f->lay, f->kind, (const char *const *)f->head.cells,
-                         f->head.lens, f->head.ncells, cfg, f->path, err) < 0)
+        if (layout_build_for(&f->lay, f->kind, (const char *const *)f->head.cells,
+                             f->head.lens, f->head.ncells, cfg, f->settings, f->path, err) < 0)
             return INGEST_BAD_FILE;
         f->have_layout = 1;
     }
@@ -212,11 +251,19 @@ ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err)
 int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf *err)
 {
     strbuf why = STRBUF_INIT;
-    int ok = r->n > 0 && layout_build(&f->lay, f->kind, r->cell, r->len, r->n, cfg,
-                                      f->path, &why) == 0;
+    int ok = r->n > 0 && layout_build_for(&f->lay, f->kind, r->cell, r->len, r->n, cfg,
+                                          f->settings, f->path, &why) == 0;
     if (!ok) {
+        int named = 0;
+        for (int i = 0; r->n > 0 && i < F_COUNT; i++) named += f->lay.col_of[i] >= 0;
         layout_free(&f->lay);
-        if (!err->len && r->n > 0) strbuf_add(err, why.buf, why.len); /* the first row's */
+        /* The row naming the most of our columns is the header the user
+         * meant: say what it lacks, not what row 1 (a title) lacks. */
+        if (r->n > 0 && (!err->len || named > f->header_best)) {
+            f->header_best = named;
+            strbuf_reset(err);
+            strbuf_addf(err, "dòng %ld: %s", r->index + 1, why.buf);
+        }
     }
     strbuf_release(&why);
     return f->have_layout = ok;
@@ -230,6 +277,8 @@ void inputs_free(input_list *l)
         layout_free(&l->files[i].lay);
     }
     free(l->files);
+    for (int i = 0; i < l->nleft; i++) free(l->left_out[i]);
+    free(l->left_out);
     memset(l, 0, sizeof *l);
 }
 

@@ -3,7 +3,7 @@
  * A file's kind (plan, disbursement, indicators, assigned totals) comes
  * from its [file.<name>] section or from its name (ke_hoach*, giai_ngan*,
  * chi_tieu*, giao_von*); its format from its extension (.csv/.txt,
- * .xlsx, .xls) and, for CSV, its encoding.
+ * .xlsx, .xls, .ods) and, for CSV, its encoding.
  *
  * UTF-8 CSV has its header read up front, so its body can be cut in two
  * for two threads. The other formats (spreadsheets, and CSV that must be
@@ -23,8 +23,12 @@ typedef enum {
     FMT_CSV = 0,      /* UTF-8 CSV: header read first, body splittable */
     FMT_CSV_DECODED,  /* CSV in another encoding: one pass through a decoder */
     FMT_XLSX,
-    FMT_XLS
+    FMT_XLS,
+    FMT_ODS           /* OpenDocument spreadsheet, read like .xlsx */
 } input_format;
+
+/* Spreadsheets: cells carry their stored type, rows may be short. */
+#define INPUTS_IS_SHEET(fmt) ((fmt) == FMT_XLSX || (fmt) == FMT_XLS || (fmt) == FMT_ODS)
 
 typedef struct input_file {
     char *path;
@@ -35,14 +39,24 @@ typedef struct input_file {
     int encoding;                 /* text_encoding of the whole file (CSV) */
     int legacy;                   /* text_encoding of its text columns; ENC_UTF8: none */
     unsigned legacy_fields;       /* bit per field_id converted from `legacy` */
+    int numconv;                  /* num_convention for values that do not settle it */
+    int amount_scale;             /* decimals from the file's money unit to đồng */
+    /* Number convention of each amount column, when a first reading found
+     * it only after values it then had to read again (see read_task). */
+    signed char pinned[F_COUNT];  /* num_convention, or -1: settled by the values */
+    long pinned_row[F_COUNT];     /* the file row whose value settled it */
+    char pinned_value[F_COUNT][24];
     csv_head head;                /* FMT_CSV only */
     layout lay;
     int have_layout;              /* set once the header row is known */
+    int header_best;              /* most columns a rejected header candidate named */
 } input_file;
 
 typedef struct input_list {
     int n;
     input_file *files;
+    int nleft;
+    char **left_out;              /* "name: why it is not read", one per file left out */
 } input_list;
 
 /**
@@ -54,7 +68,9 @@ typedef struct input_list {
 int inputs_check_config(const config *cfg, strbuf *err);
 /**
  * inputs_find - list the input folder (sorted by name) and keep the files
- * whose kind is known. Returns INGEST_OK, INGEST_INPUT_MISSING (no folder,
+ * whose kind is known (from [file.<pattern>] kind, the start of the name,
+ * or the one kind word the name holds: "Xã A - Kế hoạch vốn 2024.csv");
+ * every other file goes to left_out with the reason. Returns INGEST_OK, INGEST_INPUT_MISSING (no folder,
  * no plan file) or INGEST_BAD_FILE (a bad [file.*] setting) with err set.
  */
 ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err);
@@ -63,7 +79,8 @@ ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err);
 /**
  * inputs_take_header - offer a streamed row as the header of f: 1 when it
  * maps every required column (f->lay is set), 0 when it does not (err
- * then says why, for the caller to report if no later row fits either).
+ * then holds why the best candidate so far, the row naming the most of
+ * our columns, is not the header: its row and the column it lacks).
  */
 int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf *err);
 /** inputs_free */

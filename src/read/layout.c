@@ -32,7 +32,7 @@ int field_by_name(const char *name)
     return -1;
 }
 
-static void column_letters(strbuf *sb, int col)
+void layout_column_letters(strbuf *sb, int col)
 {
     char tmp[8];
     int n = 0;
@@ -45,15 +45,26 @@ void layout_column_label(const layout *lay, int col, strbuf *sb)
     if (col < 0) return;
     if (col < lay->ncols) strbuf_addf(sb, "%s (cột ", lay->header[col]);
     else strbuf_adds(sb, "(cột ");
-    column_letters(sb, col);
+    layout_column_letters(sb, col);
     strbuf_addch(sb, ')');
 }
 
 /* The header text the file should have for field f: mapped or our name. */
 static int wanted_key(strbuf *key, input_kind kind, int f, const config *cfg,
-                      const char *path, strbuf *err)
+                      const config_input *in, const char *path, strbuf *err)
 {
     const char *want = field_names[f];
+    for (int i = 0; in && i < in->ncolumns; i++) {
+        if (field_by_name(in->columns[i].field) < 0) {
+            strbuf_addf(err, "%s: [file.%s] column.%s: không phải tên cột của mtqg-report",
+                        cfg->path ? cfg->path : "reports.ini", in->pattern, in->columns[i].field);
+            return -1;
+        }
+        if (!strcmp(in->columns[i].field, field_names[f])) {
+            want = in->columns[i].header;
+            return text_ident_key(key, want, strlen(want));
+        }
+    }
     for (int i = 0; i < cfg->nmappings; i++) {
         const config_mapping *m = &cfg->mappings[i];
         if (strcmp(m->kind, input_kind_name(kind))) continue;
@@ -71,13 +82,14 @@ static int wanted_key(strbuf *key, input_kind kind, int f, const config *cfg,
 static int check_required(const layout *lay, const char *path, strbuf *err)
 {
     for (int f = 0; f < F_COUNT; f++) {
-        if (field_use[lay->kind][f] == 2 && lay->col_of[f] < 0) {
+        if (field_use[lay->kind][f] == 2 && lay->col_of[f] < 0 && !lay->fixed[f]) {
             strbuf_addf(err, "%s: thiếu cột bắt buộc \"%s\" ở dòng tiêu đề", path,
                         field_names[f]);
             return -1;
         }
     }
-    if (lay->kind != KIND_CONTROL && lay->col_of[F_MA_XA] < 0 && lay->col_of[F_TEN_XA] < 0) {
+    if (lay->kind != KIND_CONTROL && lay->col_of[F_MA_XA] < 0 && lay->col_of[F_TEN_XA] < 0 &&
+        !lay->fixed[F_MA_XA] && !lay->fixed[F_TEN_XA]) {
         strbuf_addf(err, "%s: thiếu cột \"ma_xa\" hoặc \"ten_xa\" ở dòng tiêu đề", path);
         return -1;
     }
@@ -88,8 +100,20 @@ int layout_build(layout *lay, input_kind kind, const char *const *cells,
                  const size_t *lens, int n, const config *cfg,
                  const char *path, strbuf *err)
 {
+    return layout_build_for(lay, kind, cells, lens, n, cfg, NULL, path, err);
+}
+
+int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
+                     const size_t *lens, int n, const config *cfg, const config_input *in,
+                     const char *path, strbuf *err)
+{
     memset(lay, 0, sizeof *lay);
     lay->kind = kind;
+    for (int f = 0; f < F_COUNT; f++) lay->col_of[f] = -1;
+    for (int i = 0; in && i < in->nvalues; i++) {
+        int f = field_by_name(in->values[i].field);
+        if (f >= 0) lay->fixed[f] = in->values[i].header;
+    }
     lay->ncols = n;
     lay->header = xcalloc((size_t)n + 1, sizeof(char *));
     strbuf key = STRBUF_INIT, want = STRBUF_INIT;
@@ -99,7 +123,7 @@ int layout_build(layout *lay, input_kind kind, const char *const *cells,
         lay->col_of[f] = -1;
         if (!field_use[kind][f]) continue;
         strbuf_reset(&want);
-        if (wanted_key(&want, kind, f, cfg, path, err) < 0) {
+        if (wanted_key(&want, kind, f, cfg, in, path, err) < 0) {
             rc = -1;
             break;
         }

@@ -23,6 +23,7 @@ typedef struct layout {
     int ncols;               /* columns in the header row */
     int col_of[F_COUNT];     /* -1: not in this file */
     char **header;           /* the header texts, for messages */
+    const char *fixed[F_COUNT]; /* a value of the file's [file.<pattern>] for a column it lacks */
 } layout;
 
 /** field_name - our column name of a field ("ma_xa"). */
@@ -36,8 +37,19 @@ int field_by_name(const char *name);
 int layout_build(layout *lay, input_kind kind, const char *const *cells,
                  const size_t *lens, int n, const config *cfg,
                  const char *path, strbuf *err);
+/**
+ * layout_build_for - layout_build for a file with [file.<pattern>]
+ * settings in (or NULL): its column.<name> mappings come before the
+ * [map.<kind>] ones, and a column it gives a fixed value for (year =
+ * 2024, commune_code = ...) is not required in the header.
+ */
+int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
+                     const size_t *lens, int n, const config *cfg, const config_input *in,
+                     const char *path, strbuf *err);
 /** layout_free - release the header copies. */
 void layout_free(layout *lay);
+/** layout_column_letters - a 0-based column as a spreadsheet names it ("K"), into sb. */
+void layout_column_letters(strbuf *sb, int col);
 /** layout_column_label - "ke_hoach (cột K)" for messages, into sb. */
 void layout_column_label(const layout *lay, int col, strbuf *sb);
 

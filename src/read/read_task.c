@@ -28,6 +28,8 @@ void read_sink_init(read_sink *s)
     strmap_init(&s->project_cache);
     strmap_init(&s->source_cache);
     strmap_init(&s->unit_cache);
+    s->unit_sig = NULL;
+    s->unit_sig_cap = 0;
 }
 
 void read_sink_free(read_sink *s)
@@ -40,6 +42,7 @@ void read_sink_free(read_sink *s)
     strmap_free(&s->project_cache);
     strmap_free(&s->source_cache);
     strmap_free(&s->unit_cache);
+    free(s->unit_sig);
 }
 
 void read_task_init(read_task *t)
@@ -52,6 +55,7 @@ void read_task_init(read_task *t)
     t->no_header = (strbuf)STRBUF_INIT;
     t->notes = (strbuf)STRBUF_INIT;
     dup_init(&t->seen);
+    strmap_init(&t->held_keys);
 }
 
 void read_task_free(read_task *t)
@@ -66,6 +70,14 @@ void read_task_free(read_task *t)
     decode_cells_free(t->cells);
     decode_vni_free(t->vni);
     dup_free(&t->seen);
+    for (int i = 0; i < t->nheld; i++) {
+        free(t->held[i].unit_key);
+        free(t->held[i].rows);
+    }
+    free(t->held);
+    strmap_free(&t->held_keys);
+    free(t->totals);
+    free(t->pending);
 }
 
 /* A row being parsed: the record, the task, and each field's text as the
@@ -143,6 +155,8 @@ static void view_fields(row_view *v)
     for (int f = 0; f < F_COUNT; f++) {
         int c = t->in->lay.col_of[f];
         v->text[f] = "", v->len[f] = 0, v->type[f] = CELL_TEXT, off[f] = (size_t)-1;
+        if (c < 0 && t->in->lay.fixed[f]) /* a value the file does not carry */
+            v->text[f] = t->in->lay.fixed[f], v->len[f] = strlen(t->in->lay.fixed[f]);
         if (c < 0 || c >= v->r->n) continue;
         v->text[f] = v->r->cell[c];
         v->len[f] = v->r->len[c];
@@ -218,6 +232,82 @@ static int parse_year(const row_view *v, field_id f, int dflt, int *year)
     return 0;
 }
 
+static const char *conv_words(int conv)
+{
+    return conv == NUMCONV_EN ? "dấu chấm thập phân (1234.5 hoặc 1,234.5)" : "quy ước Việt Nam (1.234,5)";
+}
+
+/* How conv reads s, in our own (Vietnamese) writing, or "không phải số". */
+static void reading_of(strbuf *sb, const char *s, size_t n, int conv, int scale)
+{
+    int64_t x;
+    if (decimal_parse_strict(s, n, (num_convention)conv, scale, &x) == NUM_OK)
+        decimal_format(sb, x, scale, scale, DECIMAL_TRIM_ZEROS);
+    else
+        strbuf_adds(sb, "không phải số");
+}
+
+static void keep_text(char *dst, size_t cap, const char *s, size_t n)
+{
+    snprintf(dst, cap, "%.*s", (int)(n < cap - 1 ? n : cap - 1), s);
+}
+
+/* Column c settled to conv by the value s of row v (firm: only conv reads it). */
+static void settle(const row_view *v, col_conv *c, int conv, int firm, const char *s, size_t n)
+{
+    const read_task *t = v->t;
+    c->settled = (signed char)conv;
+    c->firm = (signed char)firm;
+    int first_range = t->in->format != FMT_CSV || t->begin == t->in->head.body_start;
+    c->row = first_range ? v->r->index + inputs_first_row(t->in) : 0;
+    keep_text(c->value, sizeof c->value, s, n);
+}
+
+/*
+ * The convention to read the text amount s of column f by (see col_conv),
+ * or -1 when only the convention the column is firmly settled against
+ * reads it: the row is then rejected with both readings in the reason.
+ */
+static int text_convention(const row_view *v, field_id f, const char *s, size_t n, int scale)
+{
+    read_task *t = v->t;
+    col_conv *c = &t->conv[f];
+    switch (decimal_classify(s, n)) {
+    case NUMFORM_NONE:
+        return t->in->numconv; /* no separator: both read it alike */
+    case NUMFORM_AMBIGUOUS: {
+        int conv = c->settled >= 0 ? c->settled : t->in->numconv;
+        if (c->amb_read[0] + c->amb_read[1] == 0) keep_text(c->amb_value, sizeof c->amb_value, s, n);
+        c->amb_read[conv]++;
+        return conv;
+    }
+    case NUMFORM_PLAIN:
+        if (c->settled < 0) settle(v, c, NUMCONV_EN, 0, s, n);
+        return NUMCONV_EN; /* the plain reading is the only one */
+    case NUMFORM_VI:
+        if (c->settled < 0 || (c->settled == NUMCONV_EN && !c->firm)) settle(v, c, NUMCONV_VI, 1, s, n);
+        if (c->settled == NUMCONV_VI) return NUMCONV_VI;
+        break;
+    case NUMFORM_EN:
+        if (c->settled < 0) settle(v, c, NUMCONV_EN, 1, s, n);
+        if (c->settled == NUMCONV_EN) return NUMCONV_EN;
+        break;
+    }
+    int own = 1 - c->settled;
+    c->contradicting++;
+    strbuf why = STRBUF_INIT;
+    strbuf_addf(&why, "số không hợp lệ trong cột này: \"%.*s\" chỉ đọc được theo %s: ", (int)n, s,
+                conv_words(own));
+    reading_of(&why, s, n, own, scale);
+    strbuf_addf(&why, "; nhưng cột này viết theo %s (", conv_words(c->settled));
+    if (c->row) strbuf_addf(&why, "dòng %ld: ", c->row);
+    strbuf_addf(&why, "\"%s\"), theo đó: ", c->value);
+    reading_of(&why, s, n, c->settled, scale);
+    reject(v, f, why.buf);
+    strbuf_release(&why);
+    return -1;
+}
+
 static int parse_amount(const row_view *v, field_id f, int scale, int optional,
                         int64_t *out)
 {
@@ -225,10 +315,17 @@ static int parse_amount(const row_view *v, field_id f, int scale, int optional,
     const char *s = cell(v, f, &n);
     if (v->type[f] != CELL_TEXT && v->type[f] != CELL_NUMBER)
         return reject(v, f, "ô không phải số"), -1;
+    if (INPUTS_IS_SHEET(v->t->in->format)) {
+        cell_mix *m = &v->t->mix[f];
+        if (v->type[f] == CELL_NUMBER) m->numbers++;
+        else if (!is_blank(s, n) && m->texts++ < 4) m->text_rows[m->texts - 1] = v->r->index + 1;
+    }
     /* A number the spreadsheet stored is that number, whatever the
      * convention for numbers written as text. */
+    int conv = v->type[f] == CELL_NUMBER ? 0 : text_convention(v, f, s, n, scale);
+    if (conv < 0) return -1;
     num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(s, n, scale, out)
-                                              : decimal_parse(s, n, v->t->cfg->numconv, scale, out);
+                                              : decimal_parse(s, n, (num_convention)conv, scale, out);
     if (st == NUM_EMPTY && (optional || v->t->cfg->empty_amount == EMPTY_IS_ZERO)) {
         *out = 0;
         return 0;
@@ -335,6 +432,126 @@ static int parse_key(const row_view *v, cube_key *k)
     return 0;
 }
 
+/*
+ * An amount beyond what one row of its level can plausibly hold (config
+ * max_amount_*): rejected with the likely cause, the file's unit, named
+ * (đồng read as triệu is a thousand million times too much). -1 then.
+ */
+static int plausible(const row_view *v, field_id f, int level, int64_t amount)
+{
+    read_task *t = v->t;
+    int64_t max = t->cfg->max_amount[level], a = amount < 0 ? -amount : amount;
+    t->money_rows++;
+    if (a <= max) return 0;
+    static const char *const levels[3] = {"cấp xã", "cấp huyện", "cấp tỉnh"};
+    int scale = t->in->amount_scale;
+    const char *hint = scale >= 6 && a / 1000000 <= max ? "dong"
+                     : scale >= 3 && a / 1000 <= max ? (scale == 6 ? "nghin" : "dong") : NULL;
+    if (!t->unit_hint) t->unit_hint = hint;
+    t->implausible++;
+    strbuf why = STRBUF_INIT, sb = STRBUF_INIT;
+    decimal_format(&sb, a, 6, 3, DECIMAL_TRIM_WHOLE);
+    strbuf_addf(&why, "số tiền %s triệu đồng vượt mức hợp lý của một dòng %s (", sb.buf, levels[level]);
+    strbuf_reset(&sb);
+    decimal_format(&sb, max, 6, 3, DECIMAL_TRIM_WHOLE);
+    strbuf_addf(&why, "%s triệu đồng, max_amount_%s)", sb.buf, level == 0 ? "xa" : level == 1 ? "huyen" : "tinh");
+    if (hint)
+        strbuf_addf(&why, "; số tiền có vẻ tính bằng %s: đặt amount_unit = %s cho tệp này",
+                    !strcmp(hint, "dong") ? "đồng" : "nghìn đồng", hint);
+    reject(v, f, why.buf);
+    strbuf_release(&why);
+    strbuf_release(&sb);
+    return -1;
+}
+
+/* The level of a row's unit, for its ceiling. */
+static int unit_level(const read_task *t, uint32_t unit)
+{
+    return (int)t->sink->units.units[unit].kind;
+}
+
+/* The running sums a total row is checked against (saturating: a sum
+ * past int64 matches no total row). */
+static void add_sum(read_task *t, int64_t amount)
+{
+    if (__builtin_add_overflow(t->sum, amount, &t->sum)) t->sum = INT64_MAX;
+    if (__builtin_add_overflow(t->segment, amount, &t->segment)) t->segment = INT64_MAX;
+}
+
+/*
+ * A row coded to a project that has sub-projects: held in its group
+ * (unit, project, source, years, measure) until ingest knows the
+ * sub-project rows, never added at once. Returns 1 when held.
+ */
+static int hold_parent(const row_view *v, const cube_key *k, int disbursed, int64_t amount)
+{
+    read_task *t = v->t;
+    if (t->cat->projects[k->project].nchildren == 0) return 0;
+    strbuf key = STRBUF_INIT;
+    strbuf_add(&key, t->key.buf, t->key.len);
+    uint16_t parts[5] = {k->project, k->source, k->year, k->cap_year, (uint16_t)disbursed};
+    strbuf_add(&key, parts, sizeof parts);
+    int g = strmap_get(&t->held_keys, key.buf, key.len);
+    if (g < 0) {
+        ALLOC_GROW(t->held, t->nheld + 1, t->held_alloc);
+        g = t->nheld++;
+        held_group *h = &t->held[g];
+        memset(h, 0, sizeof *h);
+        h->unit_key = xmalloc(t->key.len + 1);
+        memcpy(h->unit_key, t->key.buf, t->key.len);
+        h->unit_len = t->key.len;
+        h->key = *k;
+        h->disbursed = disbursed;
+        strmap_put(&t->held_keys, key.buf, key.len, g);
+    }
+    strbuf_release(&key);
+    held_group *h = &t->held[g];
+    ALLOC_GROW(h->rows, h->nrows + 1, h->rows_alloc);
+    h->rows[h->nrows++] = v->r->index;
+    if (__builtin_add_overflow(h->sum, amount, &h->sum)) h->sum = INT64_MAX;
+    if (__builtin_add_overflow(t->seg_held, amount, &t->seg_held)) t->seg_held = INT64_MAX;
+    t->held_rows++;
+    return 1;
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/*
+ * Add a row to the task's content signature: its unit as first written
+ * in this sink (hashed once per unit: codes get their zeros back from a
+ * spreadsheet, so a CSV and its .xlsx agree) and its parsed values, never
+ * the text of its numbers. unit < 0: a row with no unit.
+ */
+static void sign_row(read_task *t, long unit, const int64_t *vals, size_t nvals)
+{
+    read_sink *sk = t->sink;
+    uint64_t h = 0x9e3779b97f4a7c15ULL * (uint64_t)(t->in->lay.kind + 1);
+    if (unit >= 0) {
+        if ((size_t)unit >= sk->unit_sig_cap) {
+            size_t cap = sk->unit_sig_cap ? sk->unit_sig_cap : 256;
+            while (cap <= (size_t)unit) cap *= 2;
+            sk->unit_sig = xrealloc(sk->unit_sig, cap * sizeof *sk->unit_sig);
+            memset(sk->unit_sig + sk->unit_sig_cap, 0, (cap - sk->unit_sig_cap) * sizeof *sk->unit_sig);
+            sk->unit_sig_cap = cap;
+        }
+        if (!sk->unit_sig[unit]) sk->unit_sig[unit] = fnv(0xcbf29ce484222325ULL, t->key.buf, t->key.len) | 1;
+        h ^= sk->unit_sig[unit];
+    }
+    for (size_t i = 0; i < nvals; i++) { /* a multiply-xorshift mix per value */
+        h = (h ^ (uint64_t)vals[i]) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    t->sig_sum += h;
+    t->sig_xor ^= h * 0x94d049bb133111ebULL;
+    t->sig_rows++;
+}
+
 static void accept(read_task *t, int year)
 {
     t->accepted++;
@@ -346,7 +563,9 @@ static void plan_row(const row_view *v)
     cube_key k;
     int64_t amount;
     if (parse_key(v, &k) < 0) return;
-    if (parse_amount(v, F_KE_HOACH, v->t->cfg->amount_scale, 0, &amount) < 0) return;
+    if (parse_amount(v, F_KE_HOACH, v->t->in->amount_scale, 0, &amount) < 0 ||
+        plausible(v, F_KE_HOACH, unit_level(v->t, k.unit), amount) < 0)
+        return;
     size_t n;
     const char *what = cell(v, F_NOI_DUNG, &n);
     if (!is_blank(what, n) &&
@@ -354,7 +573,11 @@ static void plan_row(const row_view *v)
         reject(v, F_NOI_DUNG, "không phải UTF-8 hợp lệ");
         return;
     }
+    int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount};
+    sign_row(v->t, k.unit, sig, 5);
+    if (hold_parent(v, &k, 0, amount)) return;
     cube_add_plan(&v->t->sink->cube, &k, amount);
+    add_sum(v->t, amount);
     accept(v->t, k.year);
 }
 
@@ -365,15 +588,22 @@ static void disb_row(const row_view *v)
     int64_t amount;
     int date;
     if (parse_key(v, &k) < 0 || parse_date(v, F_NGAY, 0, &date) < 0) return;
-    if (parse_amount(v, F_GIAI_NGAN, t->cfg->amount_scale, 0, &amount) < 0) return;
+    if (parse_amount(v, F_GIAI_NGAN, t->in->amount_scale, 0, &amount) < 0 ||
+        plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0)
+        return;
+    int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount, date};
+    sign_row(t, k.unit, sig, 6);
     if (date > t->cfg->as_of) {
         t->skipped++;
         return;
     }
-    if (t->cfg->disbursement == DISB_SNAPSHOT)
+    if (t->cfg->disbursement == DISB_SNAPSHOT) {
         cube_put_snapshot(&t->sink->cube, &k, date, row_pos(v), amount);
-    else
+    } else {
+        if (hold_parent(v, &k, 1, amount)) return;
         cube_add_payment(&t->sink->cube, &k, amount);
+    }
+    add_sum(t, amount);
     accept(t, k.year);
 }
 
@@ -402,6 +632,8 @@ static void indicator_row(const row_view *v)
         t->skipped++;
         return;
     }
+    int64_t sig[] = {project, year, target, achieved, date, (int64_t)nn, (int64_t)un};
+    sign_row(t, unit, sig, 7);
     indicators_add(&t->sink->ind, unit, project, year, name, uom, target, achieved);
     accept(t, year);
 }
@@ -416,9 +648,13 @@ static void control_row(const row_view *v)
         return;
     if (!is_blank(code, n) && parse_project(v, &project) < 0) return;
     if (parse_source(v, &source) < 0 ||
-        parse_amount(v, F_GIAO, v->t->cfg->amount_scale, 0, &amount) < 0)
+        parse_amount(v, F_GIAO, v->t->in->amount_scale, 0, &amount) < 0 ||
+        plausible(v, F_GIAO, UNIT_PROVINCE_LEVEL, amount) < 0)
         return;
+    int64_t sig[] = {year, cap_year, project, source, amount};
+    sign_row(v->t, -1, sig, 5);
     controls_add(&v->t->sink->checks, year, cap_year, project, source, amount);
+    add_sum(v->t, amount);
     accept(v->t, year);
 }
 
@@ -482,6 +718,135 @@ static int row_is_empty(const record *r)
     return 1;
 }
 
+/* The money column of a kind (indicators: the target, not summed). */
+static field_id amount_field(input_kind kind)
+{
+    return kind == KIND_PLAN ? F_KE_HOACH : kind == KIND_DISB ? F_GIAI_NGAN
+         : kind == KIND_CONTROL ? F_GIAO : F_KE_HOACH;
+}
+
+/* A cell holding a number in either convention (or stored as one). */
+static int numeric(const row_view *v, field_id f)
+{
+    int64_t x;
+    if (col(v, f) < 0) return 0; /* not in the file (a fixed value is not the row's) */
+    if (v->type[f] == CELL_NUMBER || v->type[f] == CELL_DATE) return 1;
+    if (is_blank(v->text[f], v->len[f])) return 0;
+    return decimal_parse(v->text[f], v->len[f], NUMCONV_VI, 6, &x) != NUM_SYNTAX ||
+           decimal_parse(v->text[f], v->len[f], NUMCONV_EN, 6, &x) != NUM_SYNTAX;
+}
+
+/* A cheap first look, on every row: the cell starts like a number. */
+static int starts_numeric(const row_view *v, field_id f)
+{
+    if (col(v, f) < 0) return 0;
+    if (v->type[f] == CELL_NUMBER || v->type[f] == CELL_DATE) return 1;
+    const char *s = v->text[f];
+    size_t n = v->len[f];
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    return n && ((*s >= '0' && *s <= '9') || *s == '-' || *s == '(');
+}
+
+/* "Tổng cộng", "Tổng số", "Cộng" (and "Cộng xã ...", "Tổng cộng:"). */
+static int total_word(const char *s, size_t n)
+{
+    static const char *const words[] = {"tổng cộng", "tổng số", "cộng"};
+    strbuf k = STRBUF_INIT;
+    int yes = 0;
+    if (n && text_key(&k, s, n) == 0) {
+        while (k.len && (k.buf[k.len - 1] == ':' || k.buf[k.len - 1] == ' ')) strbuf_setlen(&k, k.len - 1);
+        for (size_t i = 0; i < sizeof words / sizeof words[0] && !yes; i++) {
+            size_t wl = strlen(words[i]);
+            yes = !strncmp(k.buf, words[i], wl) && (k.buf[wl] == '\0' || k.buf[wl] == ' ' || k.buf[wl] == ':');
+        }
+    }
+    strbuf_release(&k);
+    return yes;
+}
+
+/* The row's first non-blank cell. */
+static int first_text(const record *r, const char **s, size_t *n)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!is_blank(r->cell[i], r->len[i])) {
+            *s = r->cell[i], *n = r->len[i];
+            return 1;
+        }
+    return 0;
+}
+
+/*
+ * A total row: a total word in the project, commune or first cell, and
+ * no year (a data row of a commune named "Cộng Hòa" has one). Its amount
+ * is kept to be checked against the file's rows once read; the row is
+ * skipped, never added. Returns 1 when it was one.
+ */
+static int take_total(row_view *v)
+{
+    read_task *t = v->t;
+    const char *s = NULL;
+    size_t n = 0;
+    if (starts_numeric(v, F_NAM)) return 0; /* the usual case: a data row */
+    int found = total_word(v->text[F_MA_DU_AN], v->len[F_MA_DU_AN]) ? (s = v->text[F_MA_DU_AN], n = v->len[F_MA_DU_AN], 1)
+              : total_word(v->text[F_TEN_XA], v->len[F_TEN_XA]) ? (s = v->text[F_TEN_XA], n = v->len[F_TEN_XA], 1)
+              : first_text(v->r, &s, &n) && total_word(s, n);
+    if (!found) return 0;
+    t->skipped++;
+    field_id f = amount_field(t->in->lay.kind);
+    int64_t amount;
+    const char *a = v->text[f];
+    size_t an = v->len[f];
+    int conv = t->conv[f].settled >= 0 ? t->conv[f].settled : t->in->numconv;
+    num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(a, an, t->in->amount_scale, &amount)
+                                              : decimal_parse(a, an, (num_convention)conv, t->in->amount_scale, &amount);
+    if (t->in->lay.kind == KIND_INDICATOR || st != NUM_OK) return 1; /* nothing to check */
+    ALLOC_GROW(t->totals, t->ntotals + 1, t->totals_alloc);
+    total_row *tr = &t->totals[t->ntotals];
+    *tr = (total_row){v->r->index, amount, t->segment, t->seg_held, t->ntotals == 0, ""};
+    keep_text(tr->label, sizeof tr->label, s, n);
+    t->ntotals++;
+    t->segment = t->seg_held = 0;
+    return 1;
+}
+
+/* A row with no year, no amount and no source: text (a note, a
+ * signature block), not a data row missing its figures. */
+static int is_text_row(const row_view *v)
+{
+    return is_blank(v->text[F_NGUON_VON], v->len[F_NGUON_VON]) && !starts_numeric(v, F_NAM) &&
+           !numeric(v, amount_field(v->t->in->lay.kind));
+}
+
+#define MAX_PENDING 256
+
+/* Text rows followed by a data row were inside the data: rejected. */
+static void flush_pending(read_task *t)
+{
+    for (int i = 0; i < t->npending; i++) {
+        const text_row *p = &t->pending[i];
+        if (rejects_add(&t->rejects, p->row, "", p->text, strlen(p->text),
+                        "dòng chữ không có năm và số tiền, nằm giữa các dòng số liệu") < 0 && !t->failed) {
+            strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
+            t->failed = 1;
+        }
+        t->rejected++;
+    }
+    t->npending = 0;
+}
+
+static void keep_pending(const row_view *v)
+{
+    read_task *t = v->t;
+    if (t->npending == MAX_PENDING) flush_pending(t);
+    ALLOC_GROW(t->pending, t->npending + 1, t->pending_alloc);
+    text_row *p = &t->pending[t->npending++];
+    const char *s = "";
+    size_t n = 0;
+    first_text(v->r, &s, &n);
+    p->row = v->r->index;
+    keep_text(p->text, sizeof p->text, s, n);
+}
+
 int read_task_row(void *task, const record *r)
 {
     read_task *t = task;
@@ -495,7 +860,7 @@ int read_task_row(void *task, const record *r)
     }
     /* A CSV row with another number of cells is broken quoting; a sheet
      * simply leaves out the empty cells at the end of a row. */
-    int sheet = t->in->format == FMT_XLSX || t->in->format == FMT_XLS;
+    int sheet = INPUTS_IS_SHEET(t->in->format);
     if (sheet ? r->n < 0 : r->n != t->in->lay.ncols) {
         strbuf why = STRBUF_INIT;
         strbuf_addf(&why, "số cột (%d) khác dòng tiêu đề (%d)", r->n, t->in->lay.ncols);
@@ -503,6 +868,12 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
+    if (take_total(&v)) return t->failed;
+    if (is_text_row(&v)) {
+        keep_pending(&v);
+        return t->failed;
+    }
+    flush_pending(t);
     if (too_long(&v) || is_duplicate(&v)) return 0;
     switch (t->in->lay.kind) {
     case KIND_PLAN: plan_row(&v); break;
@@ -551,6 +922,14 @@ static int read_decoded(read_task *t)
 
 void read_task_run(read_task *t)
 {
+    for (int f = 0; f < F_COUNT; f++) {
+        col_conv *c = &t->conv[f];
+        memset(c, 0, sizeof *c);
+        c->settled = t->in->pinned[f];
+        c->firm = c->settled >= 0;
+        c->row = t->in->pinned_row[f];
+        memcpy(c->value, t->in->pinned_value[f], sizeof c->value);
+    }
     if (load_converters(t) < 0) {
         t->failed = 1;
         return;
@@ -567,6 +946,10 @@ void read_task_run(read_task *t)
         xlsx_limits_default(&lim);
         rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
         break;
+    case FMT_ODS:
+        xlsx_limits_default(&lim);
+        rc = ods_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+        break;
     case FMT_CSV_DECODED:
         rc = read_decoded(t);
         break;
@@ -576,12 +959,21 @@ void read_task_run(read_task *t)
         break;
     }
     progress_add(t->read & 4095, 0); /* the rows not yet counted in a batch */
+    /* Text rows below the last data row (signatures, "Người lập biểu")
+     * are skipped; at the end of a first range they were inside the data. */
+    if (in->format != FMT_CSV || t->end >= in->head.size) {
+        t->skipped += t->npending;
+        t->trailer += t->npending;
+        t->npending = 0;
+    } else {
+        flush_pending(t);
+    }
     if (rc < 0) {
         t->failed = 1;
     } else if (!in->have_layout) {
         strbuf_addf(&t->err, "%s: không tìm thấy dòng tiêu đề trong %d dòng đầu", in->path,
                     INPUTS_HEADER_SEARCH);
-        if (t->no_header.len) strbuf_addf(&t->err, " (dòng đầu: %s)", t->no_header.buf);
+        if (t->no_header.len) strbuf_addf(&t->err, " (gần nhất là %s)", t->no_header.buf);
         t->failed = 1;
     }
 }

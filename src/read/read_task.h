@@ -31,11 +31,70 @@ typedef struct read_sink {
     contents items;
     controls checks;
     strmap project_cache, source_cache, unit_cache;
+    uint64_t *unit_sig;      /* per unit id: its part of a row's content signature (0: not yet) */
+    size_t unit_sig_cap;
 } read_sink;
 
 /** read_sink_init / read_sink_free */
 void read_sink_init(read_sink *s);
 void read_sink_free(read_sink *s);
+
+/*
+ * How a task found the number convention of an amount column. A value in
+ * the Vietnamese form ("458,39", "1.240.691") settles it Vietnamese; a
+ * grouped English value ("1,240.5") settles it English; a plain decimal
+ * ("12.5", read the same by both) settles it English until a Vietnamese
+ * value says otherwise (the Vietnamese convention also reads plain
+ * decimals). Ambiguous values ("458.393") follow the settled convention,
+ * or the file's configured one until then; ingest reads the file again
+ * when some were read by the convention the column did not end with.
+ */
+typedef struct col_conv {
+    signed char settled;     /* num_convention, -1: not yet */
+    signed char firm;        /* settled by a value only it reads (or pinned) */
+    long row;                /* file row that settled it; 0: unknown (second range) */
+    char value[24];          /* the value that settled it */
+    long amb_read[2];        /* ambiguous values read by each convention */
+    char amb_value[24];      /* the first of them, for the log */
+    long contradicting;      /* values rejected for the other convention */
+} col_conv;
+
+/* A "Tổng cộng" row: its amount, checked once the file is read. */
+typedef struct total_row {
+    long row;                /* relative record index */
+    int64_t amount;
+    int64_t segment;         /* sum of the rows since the previous total row (or the range start) */
+    int64_t held;            /* of parent-coded rows in that segment */
+    int from_start;          /* no total row before it in this range */
+    char label[40];
+} total_row;
+
+/* Rows coded to a project that has sub-projects, held until the file's
+ * sub-project rows are known: a subtotal (checked, not added), parent-level
+ * data (added), or a difference (rejected). One group per unit, project,
+ * source, years and measure. */
+typedef struct held_group {
+    char *unit_key;          /* the six unit cells, each NUL-ended */
+    size_t unit_len;
+    cube_key key;            /* unit unused */
+    int disbursed;           /* a payment, not a plan row */
+    int64_t sum;
+    long nrows, rows_alloc;
+    long *rows;              /* relative record indexes */
+} held_group;
+
+/* A text row (no year, no amount) not yet known to be below the last data row. */
+typedef struct text_row {
+    long row;
+    char text[48];
+} text_row;
+
+/* A spreadsheet amount column's cells: stored numbers and number-like
+ * texts side by side are the mark of a locale that changed some of them. */
+typedef struct cell_mix {
+    long numbers, texts;
+    long text_rows[4];       /* file rows of the first texts */
+} cell_mix;
 
 typedef struct read_task {
     /* What to read. */
@@ -52,6 +111,26 @@ typedef struct read_task {
     long duplicates;         /* rows that repeat an earlier row (counted) */
     int ndup_examples;
     long dup_examples[2 * 8]; /* (row, first row) pairs, relative, for the log */
+    col_conv conv[F_COUNT];  /* amount columns' number convention */
+    cell_mix mix[F_COUNT];   /* spreadsheets: numbers and texts of amount columns */
+    long money_rows;         /* rows whose amount was parsed (plan, payment, total) */
+    long implausible;        /* of them, rejected beyond the plausible ceiling */
+    const char *unit_hint;   /* amount_unit the first such row suggests, or NULL */
+    int64_t sum, segment, seg_held;  /* accepted amounts: all, and since the last total row */
+    int ntotals, totals_alloc;
+    total_row *totals;
+    strmap held_keys;
+    int nheld, held_alloc;
+    held_group *held;
+    long held_rows;          /* rows in held groups (counted once resolved) */
+    int64_t held_accepted;   /* of them, added as project-level data */
+    int npending, pending_alloc;
+    text_row *pending;       /* text rows since the last data row */
+    long trailer;            /* text rows below the last data row: skipped */
+    /* The rows' content as read (format-free: parsed values), summed in
+     * any order: two files with the same rows have the same signature. */
+    uint64_t sig_sum, sig_xor;
+    long sig_rows;
     reject_spool rejects;
     int clean_end;           /* the range ended between records */
     int failed;              /* I/O or CSV syntax error: message in err */

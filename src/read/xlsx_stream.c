@@ -1299,3 +1299,173 @@ int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim
     pkg_close(&k);
     return rc;
 }
+
+/* ---- OpenDocument spreadsheets (.ods) ------------------------------------ */
+
+/*
+ * content.xml of an .ods holds every sheet: <table:table table:name> of
+ * <table:table-row> (table:number-rows-repeated) of <table:table-cell> or
+ * <table:covered-table-cell> (table:number-columns-repeated), the value in
+ * office:value (float, percentage, currency), office:date-value or
+ * office:boolean-value, or else the text of its <text:p> paragraphs. The
+ * same package limits and one-row memory as .xlsx. Empty rows and cells
+ * repeated (LibreOffice writes a million of them after the data) are only
+ * counted, and passed on when data follows them.
+ */
+typedef struct ods_rd {
+    xml_base base;
+    const char *want;     /* sheet name, or NULL for the first */
+    int state;            /* 0 before the sheet, 1 in it, 2 after it */
+    int nested;           /* tables inside the sheet's cells */
+    record_fn fn;
+    void *ctx;
+    rowbuf row;
+    strbuf text, value, names;
+    long rowno;           /* index of the next record */
+    long empty_rows;      /* empty rows not passed yet */
+    long row_repeat, cell_repeat;
+    int col;
+    unsigned char ctype;
+    int in_cell, in_p, paragraphs;
+} ods_rd;
+
+static long ods_repeat(const XML_Char **atts, const char *name, long max)
+{
+    const char *v = attr(atts, name);
+    long n;
+    if (!v || parse_long(v, 1, max, &n) < 0) return 1;
+    return n;
+}
+
+static void ods_emit(ods_rd *o, int n)
+{
+    rowbuf *rb = &o->row;
+    for (int i = 0; i < n; i++) rb->cell[i] = rb->pool.buf + rb->off[i];
+    record r = {n, rb->cell, rb->len, rb->type, o->rowno++};
+    if (o->rowno > MAX_ROW) {
+        xml_fail(&o->base, "bảng tính có hơn %ld dòng", MAX_ROW);
+        return;
+    }
+    if (o->fn(o->ctx, &r)) {
+        o->base.rc = 1;
+        XML_StopParser(o->base.parser, XML_FALSE);
+    }
+}
+
+static void ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    ods_rd *o = ud;
+    const char *l = local(name);
+    if (o->state == 2 || o->base.rc) return;
+    if (!strcmp(l, "table")) {
+        if (o->state == 1) {
+            o->nested++;
+            return;
+        }
+        const char *n = attr(atts, "table:name");
+        if (!o->want || !*o->want || (n && same_name(o->want, n))) o->state = 1;
+        else if (n) strbuf_addf(&o->names, "%s\"%s\"", o->names.len ? ", " : "", n);
+        return;
+    }
+    if (o->state != 1 || o->nested) return;
+    if (!strcmp(l, "table-row")) {
+        row_reset(&o->row);
+        o->col = 0;
+        o->row_repeat = ods_repeat(atts, "table:number-rows-repeated", MAX_ROW);
+    } else if (!strcmp(l, "table-cell") || !strcmp(l, "covered-table-cell")) {
+        o->cell_repeat = ods_repeat(atts, "table:number-columns-repeated", MAX_COL);
+        const char *t = attr(atts, "office:value-type");
+        const char *v = NULL;
+        strbuf_reset(&o->text);
+        strbuf_reset(&o->value);
+        o->ctype = CELL_TEXT;
+        if (t && (!strcmp(t, "float") || !strcmp(t, "percentage") || !strcmp(t, "currency")))
+            o->ctype = CELL_NUMBER, v = attr(atts, "office:value");
+        else if (t && !strcmp(t, "date"))
+            o->ctype = CELL_DATE, v = attr(atts, "office:date-value");
+        else if (t && !strcmp(t, "boolean"))
+            o->ctype = CELL_BOOL, v = attr(atts, "office:boolean-value");
+        if (v && o->ctype == CELL_DATE) strbuf_add(&o->value, v, strnlen(v, 10));
+        else if (v && o->ctype == CELL_BOOL) strbuf_adds(&o->value, !strcmp(v, "true") ? "TRUE" : "FALSE");
+        else if (v) strbuf_adds(&o->value, v);
+        else o->ctype = CELL_TEXT;
+        o->in_cell = 1;
+        o->paragraphs = 0;
+    } else if (o->in_cell && !strcmp(l, "p")) {
+        if (o->paragraphs++) strbuf_addch(&o->text, '\n');
+        o->in_p = 1;
+    } else if (o->in_p && !strcmp(l, "s")) {
+        for (long n = ods_repeat(atts, "text:c", 1000); n > 0; n--) strbuf_addch(&o->text, ' ');
+    } else if (o->in_p && !strcmp(l, "tab")) {
+        strbuf_addch(&o->text, '\t');
+    } else if (o->in_p && !strcmp(l, "line-break")) {
+        strbuf_addch(&o->text, '\n');
+    }
+}
+
+static void ods_end(void *ud, const XML_Char *name)
+{
+    ods_rd *o = ud;
+    const char *l = local(name);
+    if (o->state != 1 || o->base.rc) return;
+    if (!strcmp(l, "table")) {
+        if (o->nested) o->nested--;
+        else o->state = 2;
+        return;
+    }
+    if (o->nested) return;
+    if (!strcmp(l, "p")) {
+        o->in_p = 0;
+    } else if (!strcmp(l, "table-cell") || !strcmp(l, "covered-table-cell")) {
+        const strbuf *v = o->ctype == CELL_TEXT ? &o->text : &o->value;
+        for (long r = 0; r < o->cell_repeat && o->col < MAX_COL; r++, o->col++)
+            if (v->len) row_put(&o->row, o->col, v->buf, v->len, o->ctype);
+        o->in_cell = 0;
+    } else if (!strcmp(l, "table-row")) {
+        rowbuf *rb = &o->row;
+        int n = rb->used;
+        while (n > 0 && rb->len[n - 1] == 0) n--;
+        if (n == 0) {
+            o->empty_rows += o->row_repeat;
+            if (o->empty_rows > MAX_ROW) o->empty_rows = MAX_ROW;
+            return;
+        }
+        for (; o->empty_rows > 0 && !o->base.rc; o->empty_rows--) {
+            record r = {0, NULL, NULL, NULL, o->rowno++};
+            if (o->fn(o->ctx, &r)) o->base.rc = 1, XML_StopParser(o->base.parser, XML_FALSE);
+        }
+        for (long r = 0; r < o->row_repeat && !o->base.rc; r++) ods_emit(o, n);
+    }
+}
+
+static void ods_text(void *ud, const XML_Char *s, int len)
+{
+    ods_rd *o = ud;
+    if (o->state == 1 && !o->nested && o->in_p) strbuf_add(&o->text, s, (size_t)len);
+}
+
+int ods_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
+                    record_fn fn, void *ctx, strbuf *err)
+{
+    pkg k;
+    if (pkg_open(&k, path, lim, err)) return -1;
+    ods_rd *o = xcalloc(1, sizeof *o);
+    o->want = sheet;
+    o->fn = fn;
+    o->ctx = ctx;
+    o->row.pool = o->text = o->value = o->names = (strbuf)STRBUF_INIT;
+    row_reset(&o->row);
+    int rc = xml_part(&k, "content.xml", PART_SHEET, "content.xml", &o->base, ods_start, ods_end, ods_text);
+    if (rc == 0 && o->state == 0) {
+        strbuf_addf(err, "%s: không có trang tính", path);
+        if (sheet && *sheet) strbuf_addf(err, " \"%s\" (các trang: %s)", sheet, o->names.buf);
+        rc = -1;
+    }
+    row_free(&o->row);
+    strbuf_release(&o->text);
+    strbuf_release(&o->value);
+    strbuf_release(&o->names);
+    free(o);
+    pkg_close(&k);
+    return rc;
+}

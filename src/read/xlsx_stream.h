@@ -1,5 +1,6 @@
 /*
- * xlsx_stream: streaming reader of one sheet of an .xlsx workbook, the
+ * xlsx_stream: streaming reader of one sheet of an .xlsx workbook (and of
+ * an .ods one, through the same package and XML plumbing), the
  * spreadsheet counterpart of csv_stream. It produces the same records
  * (record.h) for the row parser, with each cell's stored type, so the
  * ingest stage reads a CSV export and an Excel file the same way.
@@ -67,5 +68,16 @@ void xlsx_limits_default(xlsx_limits *l);
  */
 int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
                      record_fn fn, void *ctx, strbuf *err);
+
+/**
+ * ods_stream_read - xlsx_stream_read for an OpenDocument spreadsheet
+ * (.ods, LibreOffice's own format): the same records, cell types (float,
+ * percentage and currency cells are CELL_NUMBER with office:value, dates
+ * CELL_DATE "yyyy-mm-dd", booleans CELL_BOOL, the rest CELL_TEXT from the
+ * cell's paragraphs), sheet selection, limits and return values. Repeated
+ * rows and cells are expanded, but empty rows only when data follows.
+ */
+int ods_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
+                    record_fn fn, void *ctx, strbuf *err);
 
 #endif

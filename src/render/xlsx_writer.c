@@ -279,8 +279,32 @@ static lxw_error write_sheet(lxw_workbook *wb, const sheet_formats *sf, const ta
     return e;
 }
 
+/* The data errors of the run, one a row under a heading. */
+static lxw_error write_checks(lxw_workbook *wb, const sheet_formats *sf, const char *const *errors,
+                              int nerrors)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Kiem tra du lieu");
+    if (!ws) return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    worksheet_set_column(ws, 0, 0, 6, NULL);
+    worksheet_set_column(ws, 1, 1, 140, NULL);
+    lxw_error e = worksheet_write_string(ws, 0, 0, "LỖI DỮ LIỆU: CÁC SỐ LIỆU CẦN KIỂM TRA LẠI TRƯỚC KHI KÝ", sf->title);
+    if (!e) e = worksheet_write_string(ws, 2, 0, "STT", sf->header);
+    if (!e) e = worksheet_write_string(ws, 2, 1, "Lỗi (tệp, dòng, đơn vị, dự án, nguồn vốn, năm)", sf->header);
+    for (int i = 0; i < nerrors && !e; i++) {
+        e = worksheet_write_number(ws, (lxw_row_t)(3 + i), 0, i + 1, sf->body[FMT_CENTER][0]);
+        if (!e) e = worksheet_write_string(ws, (lxw_row_t)(3 + i), 1, errors[i], sf->body[FMT_TEXT][0]);
+    }
+    return e;
+}
+
 int xlsx_write(const char *path, table *const *tables, int ntables,
                time_t created, const char *title, strbuf *err)
+{
+    return xlsx_write_checked(path, tables, ntables, created, title, NULL, 0, err);
+}
+
+int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
+                       const char *title, const char *const *errors, int nerrors, strbuf *err)
 {
     /* Not constant_memory: 1.1.4 refuses a merge that starts on a row it has
      * already flushed, and a header has several multi-row merges per row. */
@@ -297,6 +321,7 @@ int xlsx_write(const char *path, table *const *tables, int ntables,
     make_formats(wb, &sf);
     lxw_error e = LXW_NO_ERROR;
     for (int i = 0; i < ntables && !e; i++) e = write_sheet(wb, &sf, tables[i]);
+    if (!e && nerrors > 0) e = write_checks(wb, &sf, errors, nerrors);
     errno = 0;
     lxw_error ce = workbook_close(wb);
     int why = errno; /* a file error: disk full, file too large ... */

@@ -26,6 +26,13 @@
  */
 int xlsx_write(const char *path, table *const *tables, int ntables,
                time_t created, const char *title, strbuf *err);
+/**
+ * xlsx_write_checked - xlsx_write, and when nerrors > 0 a last sheet
+ * "Kiem tra du lieu" listing the run's data errors (each with its place),
+ * so a workbook never goes out without them.
+ */
+int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
+                       const char *title, const char *const *errors, int nerrors, strbuf *err);
 
 /** xlsx_cell_ref - "D12" for 0-based row and column, into sb. */
 void xlsx_cell_ref(strbuf *sb, int row, int col);

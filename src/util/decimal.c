@@ -90,6 +90,74 @@ static int is_plain_decimal(const char *s, size_t len)
     return after == 1 || after == 2 || after >= 4;
 }
 
+/* Spaces and the sign off; -1 when nothing is left. */
+static int strip_sign(const char **s, size_t *len, int *neg)
+{
+    while (*len && is_space(**s)) (*s)++, (*len)--;
+    while (*len && is_space((*s)[*len - 1])) (*len)--;
+    *neg = 0;
+    if (*len >= 3 && (*s)[0] == '(' && (*s)[*len - 1] == ')') {
+        *neg = 1, (*s)++, *len -= 2;
+    } else if (*len && ((*s)[0] == '-' || (*s)[0] == '+')) {
+        *neg = (*s)[0] == '-', (*s)++, (*len)--;
+    }
+    return *len ? 0 : -1;
+}
+
+/* The text reads as a number in that form (its size and decimals aside). */
+static int form_reads(const char *s, size_t len, char grp, char dec)
+{
+    uint64_t v;
+    return parse_grouped(s, len, grp, dec, 18, &v) != NUM_SYNTAX;
+}
+
+num_form decimal_classify(const char *s, size_t len)
+{
+    int neg;
+    if (strip_sign(&s, &len, &neg) < 0) return NUMFORM_NONE;
+    /* The usual amount, digits with one separator, in one pass (this runs
+     * on every amount of every file). */
+    size_t nsep = 0, at = 0;
+    int digits_only = 1;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '.' || c == ',') nsep++, at = i;
+        else if (c < '0' || c > '9') digits_only = 0;
+    }
+    if (nsep == 0) return NUMFORM_NONE;
+    if (nsep == 1 && digits_only) {
+        size_t before = at, after = len - at - 1;
+        if (before == 0 || after == 0) return NUMFORM_NONE;
+        if (after == 3 && before <= 3 && s[0] != '0') return NUMFORM_AMBIGUOUS;
+        return s[at] == '.' ? NUMFORM_PLAIN : NUMFORM_VI;
+    }
+    const char *dot = memchr(s, '.', len), *comma = memchr(s, ',', len);
+    int vi = form_reads(s, len, '.', ','), en = form_reads(s, len, ',', '.');
+    if (vi && en) {
+        /* Grouping never starts with a 0: "0.500" is a half, "0,500" too. */
+        if (s[0] == '0') return dot ? NUMFORM_PLAIN : NUMFORM_VI;
+        return NUMFORM_AMBIGUOUS;
+    }
+    return vi ? NUMFORM_VI : !en ? NUMFORM_NONE : comma ? NUMFORM_EN : NUMFORM_PLAIN;
+}
+
+num_status decimal_parse_strict(const char *s, size_t len, num_convention conv,
+                                int scale, int64_t *out)
+{
+    int neg;
+    while (len && is_space(*s)) s++, len--;
+    if (len == 0) return NUM_EMPTY;
+    if (strip_sign(&s, &len, &neg) < 0) return NUM_SYNTAX;
+    if (scale < 0 || scale > 18) return NUM_RANGE;
+    uint64_t v;
+    num_status st = conv == NUMCONV_EN ? parse_grouped(s, len, ',', '.', scale, &v)
+                                       : parse_grouped(s, len, '.', ',', scale, &v);
+    if (st != NUM_OK) return st;
+    if (v > (uint64_t)INT64_MAX) return NUM_RANGE;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return NUM_OK;
+}
+
 num_status decimal_parse(const char *s, size_t len, num_convention conv,
                          int scale, int64_t *out)
 {

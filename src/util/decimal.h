@@ -46,6 +46,37 @@ num_status decimal_parse(const char *s, size_t len, num_convention conv,
  */
 num_status decimal_parse_stored(const char *s, size_t len, int scale, int64_t *out);
 
+/*
+ * What a number written as text says about its own convention. A value
+ * with a separator is read by the Vietnamese convention (1.473.139,5: '.'
+ * groups, ',' decimal) or the dot one (1473139.5, 1,473,139.5: the `en`
+ * and plain forms), and often only one of them reads it at all.
+ */
+typedef enum {
+    NUMFORM_NONE = 0,   /* no separator ("1240"), or a number in neither form */
+    NUMFORM_VI,         /* only the Vietnamese form reads it: "458,39", "1.240,691", "1.240.691" */
+    NUMFORM_PLAIN,      /* only a decimal point reads it, no grouping: "1240.691", "12.5", "0.500" */
+    NUMFORM_EN,         /* only the English form reads it, grouped: "1,240,691", "1,240.5" */
+    NUMFORM_AMBIGUOUS   /* both read it, differently: "458.393", "1.300", "458,393" */
+} num_form;
+
+/**
+ * decimal_classify - which convention(s) read s. Exactly one separator
+ * followed by three digits, after one to three digits not starting with 0,
+ * is ambiguous ("458.393" is 458393 in Vietnamese and 458.393 plain);
+ * "0.500" and "0,500" are not (no one groups a leading zero). Signs, "(5)"
+ * and surrounding spaces are allowed as in decimal_parse.
+ */
+num_form decimal_classify(const char *s, size_t len);
+
+/**
+ * decimal_parse_strict - decimal_parse with exactly the convention asked:
+ * NUMCONV_VI does not fall back to the plain form. For messages that show
+ * how each convention reads a value.
+ */
+num_status decimal_parse_strict(const char *s, size_t len, num_convention conv,
+                                int scale, int64_t *out);
+
 /** decimal_status_text - the Vietnamese reason for a failed parse. */
 const char *decimal_status_text(num_status st);
 

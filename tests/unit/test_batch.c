@@ -1022,7 +1022,15 @@ static void test_dry_run_then_corrected_inputs(void **state)
 static void test_year_flag_with_period(void **state)
 {
     fixture *f = *state;
-    write_ini(f, NULL, NULL, NULL, "[job.quy3]\nperiod = 2024-Q3\n[job.giai-doan]\nperiod = 2021-2025\n");
+    /* The shipped inputs and the same plan and payments a year earlier:
+     * 2023 must have plan rows (a year without any is a data error). */
+    char *in = copy_inputs(f, "in-2023");
+    if (tu_runf(NULL, "sed -e 's/^2024,2024,/2023,2023,/' -e 's/^2024,2023,/2023,2022,/' '%s/ke_hoach_2024.csv' > "
+                "'%s/ke_hoach_2023.csv' && sed -e 's/^2024;2024;/2023;2023;/' -e 's/^2024;2023;/2023;2022;/' "
+                "-e 's#/2024;#/2023;#' '%s/giai_ngan_2024.csv' > '%s/giai_ngan_2023.csv'", in, in, in, in) != 0)
+        fail_msg("cannot write the 2023 inputs in %s", in);
+    write_ini(f, in, NULL, NULL, "[job.quy3]\nperiod = 2024-Q3\n[job.giai-doan]\nperiod = 2021-2025\n");
+    free(in);
     int rc = prog(f, "run --only quy3 --year 2023 --config '%s'", f->ini);
     strbuf words = STRBUF_INIT;
     expect_status(f, rc, EXIT_OK);

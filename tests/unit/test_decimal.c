@@ -309,12 +309,47 @@ static void test_to_double(void **state)
     assert_true(decimal_to_double(-2149287000LL, 3) == -2149287.0);
 }
 
+/* What a value says about its convention (issue: plain decimals read as
+ * thousands). Worked out by hand from the two forms' rules. */
+static void test_classify(void **state)
+{
+    static const struct {
+        const char *s;
+        num_form want;
+    } cases[] = {
+        {"1240", NUMFORM_NONE},        {"abc", NUMFORM_NONE},
+        {"1240.691", NUMFORM_PLAIN},      {"12.5", NUMFORM_PLAIN},
+        {"458.39", NUMFORM_PLAIN},        {"0.5", NUMFORM_PLAIN},
+        {"0.500", NUMFORM_PLAIN},         {"1,240,691", NUMFORM_EN},
+        {"1,240.5", NUMFORM_EN},       {"-1240.691", NUMFORM_PLAIN},
+        {"458,39", NUMFORM_VI},        {"1.240,691", NUMFORM_VI},
+        {"1.240.691", NUMFORM_VI},     {"1240,691", NUMFORM_VI},
+        {"0,500", NUMFORM_VI},         {"(12,5)", NUMFORM_VI},
+        {"458.393", NUMFORM_AMBIGUOUS}, {"1.300", NUMFORM_AMBIGUOUS},
+        {"458,393", NUMFORM_AMBIGUOUS}, {" -2.398 ", NUMFORM_AMBIGUOUS},
+        {"1.2.3", NUMFORM_NONE},       {"1,2,3", NUMFORM_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        num_form f = decimal_classify(cases[i].s, strlen(cases[i].s));
+        if (f != cases[i].want) fail_msg("\"%s\": form %d, want %d", cases[i].s, (int)f, (int)cases[i].want);
+    }
+    int64_t v = 0;
+    assert_int_equal(decimal_parse_strict("1240.5", 6, NUMCONV_VI, 6, &v), NUM_SYNTAX);
+    assert_int_equal(decimal_parse_strict("1240.5", 6, NUMCONV_EN, 6, &v), NUM_OK);
+    assert_true(v == 1240500000);
+    assert_int_equal(decimal_parse_strict("458.393", 7, NUMCONV_VI, 6, &v), NUM_OK);
+    assert_true(v == 458393000000LL);
+    assert_int_equal(decimal_parse_strict("  ", 2, NUMCONV_VI, 6, &v), NUM_EMPTY);
+    assert_int_equal(decimal_parse_strict("-", 1, NUMCONV_VI, 6, &v), NUM_SYNTAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_vi_grouped),
         cmocka_unit_test(test_parse_vi_plain_and_ambiguous),
         cmocka_unit_test(test_parse_en),
+        cmocka_unit_test(test_classify),
         cmocka_unit_test(test_parse_negative_and_spaces),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_status_text),

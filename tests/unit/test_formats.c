@@ -45,6 +45,9 @@ static void run_with(const char *input, int year, const file_setting *fs, output
     char *out = tu_tmpdir("formats-out");
     config_set(&cfg.input_dir, input);
     config_set(&cfg.output_dir, out);
+    /* The plan's tables only: the inputs here are a plan alone (the
+     * disbursement and indicator tables would need their own inputs). */
+    config_set(&cfg.forms, "forms/01_kh_du_an.txt, forms/02_kh_xa.txt");
     if (year) {
         cfg.year = cfg.year_from = year;
         cfg.as_of = year * 10000 + 1231;

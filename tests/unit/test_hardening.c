@@ -121,10 +121,21 @@ static void expect_no_report(fixture *f)
 
 /* ---- 1. sums that would leave int64 ----------------------------------- */
 
+/* The plausibility ceilings (max_amount_*) would refuse these rows first:
+ * raised to the largest amount a row can hold, the sums are what is tested. */
+static void raise_ceilings(fixture *f)
+{
+    assert_int_equal(tu_runf(NULL, "sed -i 's/^\\[report\\]$/[report]\\nmax_amount_xa = 9.000.000.000.000"
+                                   "\\nmax_amount_huyen = 9.000.000.000.000\\nmax_amount_tinh = 9.000.000.000.000/' '%s'",
+                             f->ini),
+                     0);
+}
+
 /* Two rows of 5.000.000.000.000 triệu in one cell: 10^19 đồng. */
 static void test_overflow_same_cell(void **state)
 {
     fixture *f = *state;
+    raise_ceilings(f);
     write_in(f->in, "ke_hoach_2024.csv",
              PLAN_HEAD ROW_XA1 "5000000000000,a\n" ROW_XA1 "5000000000000,b\n");
     expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
@@ -138,6 +149,7 @@ static void test_overflow_same_cell(void **state)
 static void test_overflow_across_cells(void **state)
 {
     fixture *f = *state;
+    raise_ceilings(f);
     write_in(f->in, "ke_hoach_2024.csv",
              PLAN_HEAD ROW_XA1 "5000000000000,a\n" ROW_XA2 "5000000000000,b\n");
     expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
@@ -149,6 +161,7 @@ static void test_overflow_across_cells(void **state)
 static void test_overflow_negative(void **state)
 {
     fixture *f = *state;
+    raise_ceilings(f);
     write_in(f->in, "ke_hoach_2024.csv",
              PLAN_HEAD ROW_XA1 "-5000000000000,a\n" ROW_XA2 "-5000000000000,b\n");
     expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
