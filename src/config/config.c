@@ -303,10 +303,11 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                  : !strcmp(key, "encoding") ? &in->encoding
                  : !strcmp(key, "delimiter") ? &in->delimiter
                  : !strcmp(key, "legacy") ? &in->legacy
-                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns : NULL;
+                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns
+                 : !strcmp(key, "layout") ? &in->layout : NULL;
     if (!field) {
         strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
-                    "delimiter, legacy, legacy_columns)", c->path, sec, key);
+                    "delimiter, legacy, legacy_columns, layout)", c->path, sec, key);
         return -1;
     }
     int kind = 0;
@@ -579,7 +580,7 @@ void config_free(config *c)
     for (int i = 0; i < c->ninputs; i++) {
         config_input *in = &c->inputs[i];
         char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
-                      &in->legacy, &in->legacy_columns};
+                      &in->legacy, &in->legacy_columns, &in->layout};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
     }
     free(c->inputs);

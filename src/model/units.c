@@ -149,6 +149,20 @@ static void settle_district(units *u, unit_entry *e, int dist, uint64_t pos)
     }
 }
 
+/* A commune's name key: "Xã Vĩnh Khê" and "Vĩnh Khê" are one commune (a
+ * sheet often drops the type word); "Thị trấn ..." and "Phường ..." keep
+ * theirs, since a town and a commune may share a name. */
+static void name_key(strbuf *k, const char *name)
+{
+    size_t start = k->len;
+    text_key(k, name, strlen(name));
+    static const char xa[] = "xã ";
+    if (k->len - start > sizeof xa - 1 && !memcmp(k->buf + start, xa, sizeof xa - 1)) {
+        memmove(k->buf + start, k->buf + start + sizeof xa - 1, k->len - start - (sizeof xa - 1));
+        strbuf_setlen(k, k->len - (sizeof xa - 1));
+    }
+}
+
 static int intern_unit(units *u, unit_kind kind, int prov, int dist,
                        const char *code, const char *name, uint64_t pos, uint64_t dist_pos)
 {
@@ -156,7 +170,7 @@ static int intern_unit(units *u, unit_kind kind, int prov, int dist,
     if (kind == UNIT_PROVINCE_LEVEL) strbuf_addf(&k, "P%d", prov);
     else if (kind == UNIT_DISTRICT_LEVEL) strbuf_addf(&k, "D%d", dist);
     else if (*code) strbuf_addf(&k, "c:%s", code);
-    else { strbuf_addf(&k, "d%d:p%d:n:", dist, prov); text_key(&k, name, strlen(name)); }
+    else { strbuf_addf(&k, "d%d:p%d:n:", dist, prov); name_key(&k, name); }
     int id = strmap_get(&u->unit_keys, k.buf, k.len);
     if (id < 0) {
         ALLOC_GROW(u->units, u->nunits + 1, u->unit_alloc);

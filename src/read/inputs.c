@@ -117,6 +117,10 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
 {
     const config_input *in = config_input_for(cfg, name);
     int kind = kind_of(name, in), format = format_of(name, in);
+    /* A workbook this program wrote (a lower level's report): its plan. */
+    if (kind < 0 && (format == FMT_XLSX || format == FMT_XLS) && cfg->output_name &&
+        !strncmp(name, cfg->output_name, strlen(cfg->output_name)))
+        kind = KIND_PLAN;
     if (kind < 0 || format < 0) return 0;
     l->files = xrealloc(l->files, (size_t)(l->n + 1) * sizeof(input_file));
     input_file *f = &l->files[l->n++];

@@ -13,6 +13,7 @@
 #include "csv_stream.h"
 #include "decode.h"
 #include "xls_stream.h"
+#include "wide_rows.h"
 #include "xlsx_stream.h"
 #include "../util/progress.h"
 
@@ -64,6 +65,7 @@ void read_task_free(read_task *t)
     decode_cells_free(t->cells);
     decode_vni_free(t->vni);
     dup_free(&t->seen);
+    wide_rows_free(t);
 }
 
 /* A row being parsed: the record, the task, and each field's text as the
@@ -488,8 +490,12 @@ int read_task_row(void *task, const record *r)
 static int stream_row(void *task, const record *r)
 {
     read_task *t = task;
+    if (wide_rows_active(t)) return wide_rows_row(t, r);
     if (t->in->have_layout) return read_task_row(t, r);
     if (inputs_take_header(t->in, r, t->cfg, &t->no_header)) return 0;
+    /* No long-layout header: a wide table's (wide_rows.h)? */
+    if (wide_rows_offer(t, r)) return 0;
+    if (t->failed) return 1;
     return r->index + 1 >= INPUTS_HEADER_SEARCH; /* give up: no header */
 }
 
@@ -545,12 +551,14 @@ void read_task_run(read_task *t)
         break;
     }
     progress_add(t->read & 4095, 0); /* the rows not yet counted in a batch */
+    if (wide_rows_active(t)) wide_rows_finish(t);
     if (rc < 0) {
         t->failed = 1;
-    } else if (!in->have_layout) {
+    } else if (!in->have_layout && !t->failed) {
         strbuf_addf(&t->err, "%s: không tìm thấy dòng tiêu đề trong %d dòng đầu", in->path,
                     INPUTS_HEADER_SEARCH);
         if (t->no_header.len) strbuf_addf(&t->err, " (dòng đầu: %s)", t->no_header.buf);
+        if (*wide_rows_why(t)) strbuf_addf(&t->err, "; bảng nhiều cột: %s", wide_rows_why(t));
         t->failed = 1;
     }
 }
