@@ -222,6 +222,9 @@ static int write_rejects(job *j, const char *name)
 static int build_tables(job *j, const vars *v)
 {
     int n = 0;
+    /* A split run builds tables per unit; without a PDF no document took
+     * the previous unit's. */
+    for (int i = 0; i < MAX_FORMS; i++) table_free(j->tables[i]), j->tables[i] = NULL;
     progress_stage("lập bảng");
     for (int i = 0; i < j->nforms; i++) {
         table *t = form_build(&j->forms[i], &j->ds, v, config_years(j->cfg), &j->err);

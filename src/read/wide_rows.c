@@ -380,7 +380,9 @@ static void mismatch(read_task *t, const open_row *o, int c, int64_t said, int64
 {
     struct wide_rows *w = t->wide;
     w->mismatches++;
-    strbuf_addf(&t->notes, "%s (%s), dòng %ld \"%.60s\", cột ", t->in->path, w->lay.form_name,
+    const char *sheet = t->in->settings ? t->in->settings->sheet : NULL;
+    strbuf_addf(&t->notes, "%s, trang %s%s%s (bố cục %s), dòng %ld \"%.60s\", cột ", t->in->path,
+                sheet ? "\"" : "đầu", sheet ? sheet : "", sheet ? "\"" : "", w->lay.form_name,
                 o->index + 1, o->label ? o->label : "");
     wide_column_name(&t->notes, c);
     strbuf_addf(&t->notes, " (%s): ghi %lld đồng, %s %lld đồng\n", w->lay.cols[c].header,

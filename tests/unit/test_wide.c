@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "model/dataset.h"
 #include "read/ingest.h"
 #include "testutil.h"
+#include "xlsx_read.h"
 
 typedef struct fixture {
     char *dir;
@@ -161,6 +163,103 @@ static void test_wrong_subtotal_reported(void **state)
     run_free(&r);
 }
 
+/* ---- consolidation: a split run's workbooks read back ---------------- */
+
+/* A config for one run of the binary; extra is appended ([job.*]). */
+static char *write_ini(const char *dir, const char *name, const char *in, const char *out,
+                       const char *extra)
+{
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    strbuf ini = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/%s\n"
+                      "output_dir = %s/%s\ntemplates_dir = %s/templates\noutputs = xlsx\n"
+                      "amount_unit = trieu\n[unit]\nagency = Ban Dân tộc\nprovince_code = 99\n"
+                      "province_name = Hòa Sơn\n%s", dir, in, dir, out, cwd, extra);
+    char *path = tu_path(dir, name);
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    strbuf_release(&ini);
+    return path;
+}
+
+static void run_bin(const char *ini, strbuf *log)
+{
+    strbuf_reset(log);
+    int rc = tu_runf(log, "build/san/mtqg-report --config '%s' 2>&1", ini);
+    if (rc != 0 && rc != 3) fail_msg("status %d\n%s", rc, log->buf);
+}
+
+/* Every cell of the named sheet has the same value in both workbooks. */
+static void same_sheet(const char *a, const char *b, const char *name)
+{
+    xlsx_book x, y;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(xlsx_load(&x, a, &err), 0);
+    assert_int_equal(xlsx_load(&y, b, &err), 0);
+    const xlsx_sheet *sx = xlsx_sheet_named(&x, name), *sy = xlsx_sheet_named(&y, name);
+    assert_non_null(sx);
+    assert_non_null(sy);
+    assert_int_equal(xlsx_max_row(sx), xlsx_max_row(sy));
+    int numbers = 0;
+    for (int i = 0; i < sx->n; i++) {
+        const xlsx_cell *c = &sx->cells[i];
+        const char *tx = c->text ? c->text : "", *ty = xlsx_text(sy, c->row, c->col);
+        if (strcmp(tx, ty ? ty : ""))
+            fail_msg("%s %s: \"%s\" in the province run, \"%s\" from the communes' workbooks",
+                     name, c->ref, tx, ty ? ty : "");
+        if (c->type == XC_NUMBER && c->has_value && strcmp(tx, "0")) numbers++;
+    }
+    assert_true(numbers > 20); /* real figures were compared, not empty tables */
+    xlsx_free(&x);
+    xlsx_free(&y);
+    strbuf_release(&err);
+}
+
+/* The sample's commune rows give a province report; split per commune,
+ * the communes' workbooks alone give the same plan tables to the cell. A
+ * control total in one of them that disagrees with its rows is reported. */
+static void test_round_trip_from_communes(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("wide-rt");
+    strbuf log = STRBUF_INIT;
+    /* District- and province-level rows are in no commune's workbook. */
+    assert_int_equal(tu_runf(&log, "mkdir -p '%s/orig' '%s/whole' '%s/split' '%s/back' '%s/bad' "
+                                   "'%s/badout' && awk -F, 'NR==1 || $7 != \"\"' "
+                                   "input/ke_hoach_2024.csv > '%s/orig/ke_hoach_2024.csv'",
+                             dir, dir, dir, dir, dir, dir, dir), 0);
+    char *whole = write_ini(dir, "whole.ini", "orig", "whole", "");
+    char *split = write_ini(dir, "split.ini", "orig", "split",
+                            "[job.xa]\nperiod = 2024\nsplit = commune\n");
+    char *back = write_ini(dir, "back.ini", "split", "back", "");
+    run_bin(whole, &log);
+    run_bin(split, &log);
+    run_bin(back, &log);
+    assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx"));
+    char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
+    same_sheet(a, b, "01 KH von theo du an");
+    same_sheet(a, b, "02 KH von theo xa");
+    /* One commune's figure changed under its stored totals. */
+    assert_int_equal(tu_runf(&log, "cp '%s'/split/*.xlsx '%s/bad/' && /usr/bin/python3 "
+                                   "tests/fixtures/wide/bump_cell.py "
+                                   "'%s/bad/bao-cao-1719-2024-99101.xlsx' xl/worksheets/sheet1.xml "
+                                   "F10 406.53", dir, dir, dir), 0);
+    char *bad = write_ini(dir, "bad.ini", "bad", "badout", "");
+    run_bin(bad, &log);
+    assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx, trang đầu"));
+    assert_non_null(strstr(log.buf, "dòng 9 \"TỔNG SỐ\", cột F"));
+    assert_int_equal(tu_count(log.buf, "các dòng bên dưới cộng lại"), 1);
+    free(a);
+    free(b);
+    free(whole);
+    free(split);
+    free(back);
+    free(bad);
+    strbuf_release(&log);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -168,6 +267,7 @@ int main(void)
         T(test_appendix_by_commune),
         T(test_appendix_by_project),
         T(test_wrong_subtotal_reported),
+        cmocka_unit_test(test_round_trip_from_communes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
