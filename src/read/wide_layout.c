@@ -2,6 +2,7 @@
 #include "wide_layout.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,10 @@ static char *header_key(const char *s, size_t n)
     if (text_ident_key(&k, s, n) < 0) strbuf_add(&k, "?", 1);
     for (size_t i = 0; i < k.len; i++) {
         char c = k.buf[i];
+        /* "Giải ngân đến 31/01/2024": the date is the column's, not its name. */
+        if (!strncmp(k.buf + i, "den_", 4) && i + 4 < k.len && k.buf[i + 4] >= '0' &&
+            k.buf[i + 4] <= '9')
+            break;
         if (c == '{' && !strncmp(k.buf + i, "{nam}", 5)) {
             strbuf_addch(&out, '#');
             i += 4;
@@ -82,9 +87,10 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_forms(wide_probe *p, const config *cfg, const catalogue *cat, strbuf *err)
+static int load_dir(wide_probe *p, const config *cfg, const catalogue *cat, const char *sub,
+                    strbuf *err)
 {
-    char *dir = config_template_path(cfg, "forms");
+    char *dir = config_template_path(cfg, sub);
     DIR *d = opendir(dir);
     char **names = NULL;
     int n = 0, rc = 0;
@@ -125,7 +131,10 @@ wide_probe *wide_probe_new(const config *cfg, const catalogue *cat, const char *
         }
         free(path);
     } else {
-        rc = load_forms(p, cfg, cat, err);
+        /* The forms this program writes, then the layouts of tables others
+         * send (templates/layouts), tried in that order. */
+        rc = load_dir(p, cfg, cat, "forms", err);
+        if (rc == 0) rc = load_dir(p, cfg, cat, "layouts", err);
     }
     if (rc < 0) {
         wide_probe_free(p);
@@ -223,6 +232,21 @@ static int year_in(const wide_probe *p, int top, int bottom, int c)
     return 0;
 }
 
+/* A date written in a header path ("Giải ngân đến 31/01/2024"), or 0. */
+static int date_in(const wide_probe *p, int top, int bottom, int c)
+{
+    for (int r = top; r <= bottom; r++) {
+        const char *t = c < p->ncells[r] ? p->text[r][c] : "";
+        for (const char *s = t; *s; s++) {
+            int d, m, y, n = 0;
+            if ((s == t || s[-1] < '0' || s[-1] > '9') && sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 &&
+                n >= 8 && y >= 2000 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+                return y * 10000 + m * 100 + d;
+        }
+    }
+    return 0;
+}
+
 /* Words that may head a column the reader leaves alone. */
 static int ignorable(const char *key)
 {
@@ -252,10 +276,15 @@ static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout 
         column_path(p, top, bottom, c, &a);
         if (!a.len) continue;
         for (int i = 0; i < f->ncols && !of_form[c]; i++) {
-            if (sheet_of[i]) continue;
             strbuf_reset(&b);
             form_path(&f->cols[i], &b);
-            if (!strcmp(a.buf, b.buf)) of_form[c] = i + 1, sheet_of[i] = c + 1;
+            /* A column of "Vốn năm {nam}" may come once per year (extended
+             * capital of 2022 and of 2023); any other, once. */
+            if (sheet_of[i] && !strchr(b.buf, '#')) continue;
+            if (!strcmp(a.buf, b.buf)) {
+                of_form[c] = i + 1;
+                if (!sheet_of[i]) sheet_of[i] = c + 1;
+            }
         }
         if (!of_form[c] && !strcmp(a.buf, "stt")) stt = c;
         else if (of_form[c] && f->cols[of_form[c] - 1].measure == M_STT) stt = c;
@@ -306,10 +335,12 @@ static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout 
                 w->disbursed = fc->measure == M_DISBURSED;
                 w->extended = fc->capital == CAPITAL_EXTENDED;
                 w->cap_year = year_in(p, top, bottom, c);
+                w->date = date_in(p, top, bottom, c);
             } else if (fc->measure == M_SUM) {
                 w->role = WC_SUM;
                 for (int k = 0; k < fc->nargs; k++)
-                    if (sheet_of[fc->args[k]]) w->args[w->nargs++] = sheet_of[fc->args[k]] - 1;
+                    for (int s2 = 0; s2 < ncols && w->nargs < 16; s2++)
+                        if (of_form[s2] == fc->args[k] + 1) w->args[w->nargs++] = s2;
             } else if (fc->measure == M_RATE) {
                 w->role = WC_RATE;
             }

@@ -29,6 +29,7 @@ typedef struct wide_col {
     int source;          /* WC_AMOUNT: catalogue source id */
     int cap_year;        /* 0: the row's year; else the capital year */
     int extended;        /* capital of earlier years, year not said */
+    int date;            /* yyyymmdd a disbursement is counted to; 0: not said */
     int nargs;           /* WC_SUM: sheet columns added */
     int args[16];
     char *header;        /* the header text, for messages */

@@ -220,6 +220,16 @@ int wide_rows_offer(read_task *t, const record *r)
     w->scale = w->lay.scale >= 0 ? w->lay.scale : t->cfg->amount_scale;
     w->year = w->lay.year ? w->lay.year : t->cfg->year;
     w->top = xcalloc((size_t)w->lay.ncols + 1, sizeof(int64_t));
+    for (int c = 0; c < w->lay.ncols; c++) {
+        wide_col *wc = &w->lay.cols[c];
+        if (wc->role != WC_AMOUNT || !wc->disbursed || wc->date <= t->cfg->as_of) continue;
+        /* Disbursed to a date after the report's: not this report's figure. */
+        wc->role = WC_NONE;
+        strbuf_addf(&t->notes, "%s, cột ", t->in->path);
+        wide_column_name(&t->notes, c);
+        strbuf_addf(&t->notes, " (%s): giải ngân đến sau ngày số liệu của báo cáo; cột không được đọc\n",
+                    wc->header);
+    }
     if (t->in->format == FMT_XLSX && !(t->in->settings && t->in->settings->layout))
         find_file_unit(t);
     wide_probe_free(w->probe);
@@ -454,8 +464,14 @@ static void add_detail(read_task *t, open_row *o, int depth)
         int cap = wc->cap_year ? wc->cap_year : wc->extended ? w->year - 1 : w->year;
         cube_key k = {(uint32_t)u, (uint16_t)project, (uint16_t)wc->source, (uint16_t)w->year,
                       (uint16_t)cap};
-        if (wc->disbursed) cube_add_payment(&t->sink->cube, &k, o->amount[c]);
-        else cube_add_plan(&t->sink->cube, &k, o->amount[c]);
+        if (!wc->disbursed)
+            cube_add_plan(&t->sink->cube, &k, o->amount[c]);
+        else if (t->cfg->disbursement == DISB_SNAPSHOT)
+            /* "Giải ngân đến 31/01/2024": a figure to that date. */
+            cube_put_snapshot(&t->sink->cube, &k, wc->date ? wc->date : t->cfg->as_of, pos,
+                              o->amount[c]);
+        else
+            cube_add_payment(&t->sink->cube, &k, o->amount[c]);
     }
     t->accepted++;
     if (w->year != t->cfg->year) t->other_year++;

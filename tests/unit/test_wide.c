@@ -144,6 +144,51 @@ static void test_appendix_by_project(void **state)
     check_case(state, "du_an");
 }
 
+/* The treasury's table: plan and disbursed of the report year and of two
+ * years of extended capital, by type, read into the cube with the capital
+ * year from each column's header; Tổng số and rates only checked. */
+static void test_disbursement_extended_capital(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "giai_ngan");
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0, extended = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], "giai_ngan")) continue;
+        char *code = fld[2], *colon = strchr(code, ':');
+        *colon = 0;
+        int cap = atoi(colon + 1);
+        int64_t want = strtoll(fld[4], NULL, 10), got = 0;
+        for (size_t i = 0; i < r.ds.cube.cap; i++) {
+            const cube_cell *c = &r.ds.cube.cells[i];
+            if (c->used && c->key.cap_year == cap && c->key.year == 2024 &&
+                !strcmp(f->cat.projects[c->key.project].code, code) &&
+                !strcmp(f->cat.sources[c->key.source].code, fld[3]))
+                got += !strcmp(fld[1], "paid") ? c->disbursed : c->plan;
+        }
+        if (want != got) fprintf(stderr, "%s %s:%d %s: want %lld got %lld\n", fld[1], code, cap,
+                                 fld[3], (long long)want, (long long)got);
+        assert_true(want == got);
+        extended += cap < 2024 && want > 0;
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_true(n >= 48);
+    assert_true(extended > 10);
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
 /* A subtotal that disagrees with its rows is named with file, row and
  * column; the total above it (right) is not reported through it. */
 static void test_wrong_subtotal_reported(void **state)
@@ -267,6 +312,7 @@ int main(void)
         T(test_appendix_by_commune),
         T(test_appendix_by_project),
         T(test_wrong_subtotal_reported),
+        T(test_disbursement_extended_capital),
         cmocka_unit_test(test_round_trip_from_communes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
