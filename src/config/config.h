@@ -32,6 +32,7 @@ typedef struct config_input {
     char *legacy;        /* text columns typed in TCVN3/VNI/VISCII; NULL: none */
     char *legacy_columns;/* our column names, comma separated; NULL: all text */
     char *layout;        /* a wide table's layout file under templates/; NULL: the forms */
+    char *district, *commune; /* a wide table's unit when its rows do not say */
 } config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */

@@ -13,6 +13,7 @@
 #define PROBE_ROWS INPUTS_HEADER_SEARCH
 
 struct wide_probe {
+    const catalogue *cat;
     int nforms;
     form *forms;
     int nrows;
@@ -119,6 +120,7 @@ wide_probe *wide_probe_new(const config *cfg, const catalogue *cat, const char *
                            strbuf *err)
 {
     wide_probe *p = xcalloc(1, sizeof *p);
+    p->cat = cat;
     p->report_year = cfg->year;
     int rc;
     if (layout_file) {
@@ -247,28 +249,51 @@ static int date_in(const wide_probe *p, int top, int bottom, int c)
     return 0;
 }
 
+/* A column the form does not know but whose header names a source as the
+ * catalogue spells it ("NSTW ĐTPT", "Vốn SN NSTW", "Nhân dân đóng góp"):
+ * the source, and in *paid whether its words say disbursement. -1: none. */
+static int source_of_header(const wide_probe *p, int top, int bottom, int c, unsigned char *paid)
+{
+    int src = -1;
+    strbuf joined = STRBUF_INIT;
+    *paid = 0;
+    for (int r = top; r <= bottom; r++) {
+        const char *t = c < p->ncells[r] ? p->text[r][c] : "";
+        const char *k = cell_key(p, r, c);
+        if (!*t) continue;
+        if (strstr(k, "giaingan") || strstr(k, "thanhtoan")) *paid = 1;
+        if (src < 0) src = catalogue_find_source(p->cat, t, strlen(t));
+        if (joined.len) strbuf_addch(&joined, ' ');
+        strbuf_adds(&joined, t);
+    }
+    if (src < 0 && joined.len) src = catalogue_find_source(p->cat, joined.buf, joined.len);
+    strbuf_release(&joined);
+    return src;
+}
+
 /* Words that may head a column the reader leaves alone. */
 static int ignorable(const char *key)
 {
-    return !strcmp(key, "ghichu") || !strcmp(key, "donvitinh") || !strcmp(key, "mahieu");
+    return !strcmp(key, "ghichu") || !strcmp(key, "donvitinh") || !strcmp(key, "mahieu") ||
+           !strcmp(key, "tongcong") || !strcmp(key, "tongso") || !strcmp(key, "cong");
 }
 
-/* Try form f on the header block ending at row `bottom`: 1 and lay filled
+/* Try form f on the header rows top..bottom: 1 and lay filled
  * when every non-empty header cell is a column of the form (or a note), the
  * STT and at least one amount are there; else 0, why naming the first cell
  * that fits no column. */
-static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout *lay,
-                    strbuf *why)
+static int try_block(const wide_probe *p, const form *f, int top, int bottom, wide_layout *lay,
+                     strbuf *why)
 {
-    int depth = 1;
-    for (int i = 0; i < f->ncols; i++)
-        if (f->cols[i].depth > depth) depth = f->cols[i].depth;
-    int top = bottom - depth + 1, ncols = 0;
+    int ncols = 0;
     if (top < 0) return 0;
     for (int r = top; r <= bottom; r++)
         if (p->ncells[r] > ncols) ncols = p->ncells[r];
     int *of_form = xcalloc((size_t)ncols + 1, sizeof(int)); /* form col + 1, 0: none */
     int *sheet_of = xcalloc((size_t)f->ncols + 1, sizeof(int)); /* sheet col + 1 */
+    int *by_name = xcalloc((size_t)ncols + 1, sizeof(int)); /* source named by the header */
+    unsigned char *paid = xcalloc((size_t)ncols + 1, 1);
+    for (int c = 0; c < ncols; c++) by_name[c] = -1;
     strbuf a = STRBUF_INIT, b = STRBUF_INIT;
     int bad = -1, amounts = 0, stt = -1, label = -1;
     for (int c = 0; c < ncols; c++) {
@@ -286,6 +311,10 @@ static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout 
                 if (!sheet_of[i]) sheet_of[i] = c + 1;
             }
         }
+        if (!of_form[c] && strcmp(a.buf, "stt") && !(stt >= 0 && label < 0 && c == stt + 1))
+            by_name[c] = source_of_header(p, top, bottom, c, &paid[c]);
+        if (by_name[c] >= 0) amounts++;
+        if (by_name[c] >= 0) continue;
         if (!of_form[c] && !strcmp(a.buf, "stt")) stt = c;
         else if (of_form[c] && f->cols[of_form[c] - 1].measure == M_STT) stt = c;
         else if (of_form[c] && f->cols[of_form[c] - 1].measure == M_LABEL) label = c;
@@ -325,6 +354,14 @@ static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout 
             w->source = -1;
             if (c == stt) w->role = WC_STT;
             else if (c == label) w->role = WC_LABEL;
+            if (by_name[c] >= 0) {
+                w->role = WC_AMOUNT;
+                w->source = by_name[c];
+                w->disbursed = paid[c];
+                w->cap_year = year_in(p, top, bottom, c);
+                w->date = date_in(p, top, bottom, c);
+                continue;
+            }
             if (!of_form[c]) continue;
             const form_col *fc = &f->cols[of_form[c] - 1];
             if (fc->measure == M_PLAN || fc->measure == M_DISBURSED) {
@@ -348,9 +385,25 @@ static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout 
     }
     free(of_form);
     free(sheet_of);
+    free(by_name);
+    free(paid);
     strbuf_release(&a);
     strbuf_release(&b);
     return ok;
+}
+
+/* Try form f on header blocks ending at row `bottom`, as deep as its
+ * column tree first: a sheet may say in one row what the form says in two
+ * (its own words for a source), never the other way round. */
+static int try_form(const wide_probe *p, const form *f, int bottom, wide_layout *lay,
+                    strbuf *why)
+{
+    int depth = 1;
+    for (int i = 0; i < f->ncols; i++)
+        if (f->cols[i].depth > depth) depth = f->cols[i].depth;
+    for (int d = depth; d >= 1; d--)
+        if (try_block(p, f, bottom - d + 1, bottom, lay, why)) return 1;
+    return 0;
 }
 
 /* The unit of amounts and the year, from the title rows above the header. */

@@ -230,8 +230,15 @@ int wide_rows_offer(read_task *t, const record *r)
         strbuf_addf(&t->notes, " (%s): giải ngân đến sau ngày số liệu của báo cáo; cột không được đọc\n",
                     wc->header);
     }
-    if (t->in->format == FMT_XLSX && !(t->in->settings && t->in->settings->layout))
+    const config_input *set = t->in->settings;
+    if (set && (set->district || set->commune)) {
+        /* Fixed values of [file.<pattern>]: the unit the sheet does not name. */
+        w->def_district = set->district ? xstrdup(set->district) : NULL;
+        w->def_commune = set->commune ? xstrdup(set->commune) : NULL;
+        w->def_district_level = !set->commune;
+    } else if (t->in->format == FMT_XLSX && !(set && set->layout)) {
         find_file_unit(t);
+    }
     wide_probe_free(w->probe);
     w->probe = NULL;
     t->in->have_layout = 1;

@@ -60,9 +60,22 @@ typedef struct run {
     ingest_status st;
 } run;
 
+/* [file.<pattern>] commune = ... for the communes' own sheets. */
+static const char *const OWN[][2] = {{"ke_hoach_xa_vinh_o*", "Xã Vĩnh Ô"},
+                                     {"ke_hoach_xa_vinh_khe*", "Xã Vĩnh Khê"},
+                                     {"ke_hoach_tt_ben_quan*", "Thị trấn Bến Quan"}};
+
 static void run_ingest(run *r, fixture *f, const char *sub)
 {
     config_defaults(&r->cfg);
+    if (!strcmp(sub, "own")) {
+        r->cfg.inputs = calloc(3, sizeof(config_input));
+        r->cfg.ninputs = 3;
+        for (int i = 0; i < 3; i++) {
+            config_set(&r->cfg.inputs[i].pattern, OWN[i][0]);
+            config_set(&r->cfg.inputs[i].commune, OWN[i][1]);
+        }
+    }
     char *dir = tu_path(f->dir, sub);
     config_set(&r->cfg.input_dir, dir);
     free(dir);
@@ -185,6 +198,57 @@ static void test_disbursement_extended_capital(void **state)
     free(path);
     assert_true(n >= 48);
     assert_true(extended > 10);
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
+/* Three communes' own sheets, each in its own words (source columns named
+ * as the catalogue spells them), a Tổng cộng row at the bottom, the commune
+ * from [file.<pattern>] commune = ...: every cell lands on its commune,
+ * project and source; the Tổng cộng rows are checked, not added. */
+static void test_communes_own_sheets(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "own");
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0;
+    int64_t all = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], "own")) continue;
+        char *unit = fld[2], *colon = strchr(unit, ':');
+        *colon = 0;
+        int64_t want = strtoll(fld[4], NULL, 10), got = 0;
+        for (size_t i = 0; i < r.ds.cube.cap; i++) {
+            const cube_cell *c = &r.ds.cube.cells[i];
+            if (c->used && !strcmp(units_name(&r.ds.units, (int)c->key.unit), unit) &&
+                !strcmp(f->cat.projects[c->key.project].code, colon + 1) &&
+                !strcmp(f->cat.sources[c->key.source].code, fld[3]))
+                got += c->plan;
+        }
+        if (want != got) fprintf(stderr, "%s %s %s: want %lld got %lld\n", unit, colon + 1, fld[3],
+                                 (long long)want, (long long)got);
+        assert_true(want == got);
+        all += want;
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_true(n >= 40);
+    /* Nothing else was added: not the Tổng cộng rows, not the signatures. */
+    int64_t cube_all = 0;
+    for (size_t i = 0; i < r.ds.cube.cap; i++)
+        if (r.ds.cube.cells[i].used) cube_all += r.ds.cube.cells[i].plan;
+    assert_true(cube_all == all);
+    assert_int_equal(r.ds.units.nunits, 3);
     for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
     run_free(&r);
 }
@@ -313,6 +377,7 @@ int main(void)
         T(test_appendix_by_project),
         T(test_wrong_subtotal_reported),
         T(test_disbursement_extended_capital),
+        T(test_communes_own_sheets),
         cmocka_unit_test(test_round_trip_from_communes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
