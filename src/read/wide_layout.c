@@ -325,8 +325,10 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
             if (m == M_PLAN || m == M_DISBURSED) amounts++;
         }
     }
-    int ok = bad < 0 && stt >= 0 && label >= 0 && amounts > 0;
-    if (!ok && bad >= 0 && amounts > 0 && !why->len) {
+    int ok = bad < 0 && stt >= 0 && label >= 0 && amounts > 0, filled = 0;
+    for (int c = 0; c < ncols; c++) filled += *cell_key(p, bottom, c) != 0;
+    /* Said for the first row that looks like a header (a few cells). */
+    if (!ok && bad >= 0 && (amounts > 0 || filled >= 3) && !why->len) {
         int r = bottom;
         while (r > top && !*cell_key(p, r, bad)) r--;
         const char *t = bad < p->ncells[r] ? p->text[r][bad] : "";

@@ -65,9 +65,25 @@ static const char *const OWN[][2] = {{"ke_hoach_xa_vinh_o*", "Xã Vĩnh Ô"},
                                      {"ke_hoach_xa_vinh_khe*", "Xã Vĩnh Khê"},
                                      {"ke_hoach_tt_ben_quan*", "Thị trấn Bến Quan"}};
 
+static void run_ingest_layout(run *r, fixture *f, const char *sub, const char *layout);
+
 static void run_ingest(run *r, fixture *f, const char *sub)
 {
+    run_ingest_layout(r, f, sub, NULL);
+}
+
+/* layout: [file.ke_hoach*] layout = that file (a path under the fixture). */
+static void run_ingest_layout(run *r, fixture *f, const char *sub, const char *layout)
+{
     config_defaults(&r->cfg);
+    if (layout) {
+        r->cfg.inputs = calloc(1, sizeof(config_input));
+        r->cfg.ninputs = 1;
+        config_set(&r->cfg.inputs[0].pattern, "ke_hoach*");
+        char *path = tu_path(f->dir, layout);
+        config_set(&r->cfg.inputs[0].layout, path);
+        free(path);
+    }
     if (!strcmp(sub, "own")) {
         r->cfg.inputs = calloc(3, sizeof(config_input));
         r->cfg.ninputs = 3;
@@ -253,6 +269,43 @@ static void test_communes_own_sheets(void **state)
     run_free(&r);
 }
 
+/* A layout nothing recognises: the run stops naming the cell it could not
+ * place and its text; described in a layout file (the form syntax) and
+ * named in [file.<pattern>] layout = ..., it reads to the generator's
+ * figures, and its "Cộng" column is checked. */
+static void test_unusual_layout_file(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "odd");
+    assert_int_equal(r.st, INGEST_BAD_FILE);
+    assert_non_null(strstr(r.err.buf, "ke_hoach_ban_qlda.xlsx"));
+    assert_non_null(strstr(r.err.buf, "ô A3 \"TT\" không khớp"));
+    run_free(&r);
+    run_ingest_layout(&r, f, "odd", "ban_qlda.txt");
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], "odd")) continue;
+        int64_t want = strtoll(fld[4], NULL, 10), got = cube_sum(&r.ds, &f->cat, fld[1], fld[2], fld[3]);
+        assert_true(want == got);
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_int_equal(n, 15);
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
 /* A subtotal that disagrees with its rows is named with file, row and
  * column; the total above it (right) is not reported through it. */
 static void test_wrong_subtotal_reported(void **state)
@@ -378,6 +431,7 @@ int main(void)
         T(test_wrong_subtotal_reported),
         T(test_disbursement_extended_capital),
         T(test_communes_own_sheets),
+        T(test_unusual_layout_file),
         cmocka_unit_test(test_round_trip_from_communes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
