@@ -185,13 +185,38 @@ static const char *cell_key(const wide_probe *p, int row, int col)
     return row >= 0 && col < p->ncells[row] ? p->keys[row][col] : "";
 }
 
+/* The column whose cell in header row `row` heads column c. A reader that
+ * does not repeat merged cells (.xls) leaves a group header in its first
+ * column only: an empty cell above a sub-header belongs to the group on its
+ * left, when that group's column has a sub-header too. */
+static const char *head_key(const wide_probe *p, int row, int bottom, int c);
+
+static int head_col(const wide_probe *p, int row, int bottom, int c)
+{
+    if (*cell_key(p, row, c) || row >= bottom || !*head_key(p, row + 1, bottom, c)) return c;
+    for (int l = c - 1; l >= 0 && *head_key(p, row + 1, bottom, l); l--)
+        if (*cell_key(p, row, l)) return l;
+    return c;
+}
+
+static const char *head_key(const wide_probe *p, int row, int bottom, int c)
+{
+    return cell_key(p, row, head_col(p, row, bottom, c));
+}
+
+static const char *head_text(const wide_probe *p, int row, int bottom, int c)
+{
+    int h = head_col(p, row, bottom, c);
+    return h < p->ncells[row] ? p->text[row][h] : "";
+}
+
 /* The header path of sheet column c over rows [top, bottom]: its non-empty
  * keys, a cell repeated by a merge counted once, joined by '>'. */
 static void column_path(const wide_probe *p, int top, int bottom, int c, strbuf *sb)
 {
     const char *last = NULL;
     for (int r = top; r <= bottom; r++) {
-        const char *k = cell_key(p, r, c);
+        const char *k = head_key(p, r, bottom, c);
         if (!*k || (last && !strcmp(k, last))) continue;
         if (sb->len) strbuf_addch(sb, '>');
         strbuf_adds(sb, k);
@@ -224,7 +249,7 @@ static int single_source(uint64_t set)
 static int year_in(const wide_probe *p, int top, int bottom, int c)
 {
     for (int r = top; r <= bottom; r++) {
-        const char *t = c < p->ncells[r] ? p->text[r][c] : "";
+        const char *t = head_text(p, r, bottom, c);
         for (const char *s = t; *s; s++)
             if ((s == t || s[-1] < '0' || s[-1] > '9') && s[0] == '2' && s[1] == '0' &&
                 s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9' &&
@@ -238,7 +263,7 @@ static int year_in(const wide_probe *p, int top, int bottom, int c)
 static int date_in(const wide_probe *p, int top, int bottom, int c)
 {
     for (int r = top; r <= bottom; r++) {
-        const char *t = c < p->ncells[r] ? p->text[r][c] : "";
+        const char *t = head_text(p, r, bottom, c);
         for (const char *s = t; *s; s++) {
             int d, m, y, n = 0;
             if ((s == t || s[-1] < '0' || s[-1] > '9') && sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 &&
@@ -258,8 +283,8 @@ static int source_of_header(const wide_probe *p, int top, int bottom, int c, uns
     strbuf joined = STRBUF_INIT;
     *paid = 0;
     for (int r = top; r <= bottom; r++) {
-        const char *t = c < p->ncells[r] ? p->text[r][c] : "";
-        const char *k = cell_key(p, r, c);
+        const char *t = head_text(p, r, bottom, c);
+        const char *k = head_key(p, r, bottom, c);
         if (!*t) continue;
         if (strstr(k, "giaingan") || strstr(k, "thanhtoan")) *paid = 1;
         if (src < 0) src = catalogue_find_source(p->cat, t, strlen(t));
@@ -346,8 +371,8 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
             wide_col *w = &lay->cols[c];
             strbuf_reset(&a);
             for (int r = top; r <= bottom; r++) {
-                const char *t = c < p->ncells[r] ? p->text[r][c] : "";
-                if (*t && !(a.len && r > top && c < p->ncells[r - 1] && !strcmp(t, p->text[r - 1][c]))) {
+                const char *t = head_text(p, r, bottom, c);
+                if (*t && !(a.len && r > top && !strcmp(t, head_text(p, r - 1, bottom, c)))) {
                     if (a.len) strbuf_adds(&a, " > ");
                     strbuf_adds(&a, t);
                 }

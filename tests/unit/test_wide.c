@@ -92,7 +92,8 @@ static void run_ingest_layout(run *r, fixture *f, const char *sub, const char *l
             config_set(&r->cfg.inputs[i].commune, OWN[i][1]);
         }
     }
-    char *dir = tu_path(f->dir, sub);
+    /* A case folder under the fixture, or one in the repository (.xls). */
+    char *dir = strncmp(sub, "tests/", 6) ? tu_path(f->dir, sub) : strdup(sub);
     config_set(&r->cfg.input_dir, dir);
     free(dir);
     config_set(&r->cfg.templates_dir, "templates");
@@ -130,11 +131,11 @@ static int64_t cube_sum(const dataset *ds, const catalogue *cat, const char *by,
 }
 
 /* Every line of expected.txt for the case: the generator's own totals. */
-static void check_case(void **state, const char *name)
+static void check_case_in(void **state, const char *name, const char *dir)
 {
     fixture *f = *state;
     run r;
-    run_ingest(&r, f, name);
+    run_ingest(&r, f, dir);
     assert_int_equal(r.st, INGEST_OK);
     assert_int_equal(r.ds.rejected_total, 0);
     char *path = tu_path(f->dir, "expected.txt");
@@ -161,6 +162,11 @@ static void check_case(void **state, const char *name)
     run_free(&r);
 }
 
+static void check_case(void **state, const char *name)
+{
+    check_case_in(state, name, name);
+}
+
 /* Communes as Roman group rows, projects written four ways as details. */
 static void test_appendix_by_commune(void **state)
 {
@@ -173,14 +179,35 @@ static void test_appendix_by_project(void **state)
     check_case(state, "du_an");
 }
 
+/* The same appendices saved as .xls by LibreOffice (make_xls.sh): merged
+ * header cells are not repeated there, and give the same figures. */
+static void test_appendices_as_xls(void **state)
+{
+    check_case_in(state, "xa", "tests/fixtures/wide/xls/xa");
+    check_case_in(state, "du_an", "tests/fixtures/wide/xls/du_an");
+}
+
+static void check_disbursement(void **state, const char *dir);
+
 /* The treasury's table: plan and disbursed of the report year and of two
  * years of extended capital, by type, read into the cube with the capital
  * year from each column's header; Tổng số and rates only checked. */
 static void test_disbursement_extended_capital(void **state)
 {
+    check_disbursement(state, "giai_ngan");
+}
+
+/* The same as .xls: a year's header only in the first of its columns. */
+static void test_disbursement_as_xls(void **state)
+{
+    check_disbursement(state, "tests/fixtures/wide/xls/giai_ngan");
+}
+
+static void check_disbursement(void **state, const char *dir)
+{
     fixture *f = *state;
     run r;
-    run_ingest(&r, f, "giai_ngan");
+    run_ingest(&r, f, dir);
     assert_int_equal(r.st, INGEST_OK);
     assert_int_equal(r.ds.rejected_total, 0);
     char *path = tu_path(f->dir, "expected.txt");
@@ -430,6 +457,8 @@ int main(void)
         T(test_appendix_by_project),
         T(test_wrong_subtotal_reported),
         T(test_disbursement_extended_capital),
+        T(test_appendices_as_xls),
+        T(test_disbursement_as_xls),
         T(test_communes_own_sheets),
         T(test_unusual_layout_file),
         cmocka_unit_test(test_round_trip_from_communes),
