@@ -30,6 +30,7 @@ typedef struct wide_col {
     int cap_year;        /* 0: the row's year; else the capital year */
     int extended;        /* capital of earlier years, year not said */
     int date;            /* yyyymmdd a disbursement is counted to; 0: not said */
+    int check_only;      /* WC_AMOUNT read for the checks but not added */
     int nargs;           /* WC_SUM: sheet columns added */
     int args[16];
     char *header;        /* the header text, for messages */

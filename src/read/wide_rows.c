@@ -220,16 +220,25 @@ int wide_rows_offer(read_task *t, const record *r)
     w->scale = w->lay.scale >= 0 ? w->lay.scale : t->cfg->amount_scale;
     w->year = w->lay.year ? w->lay.year : t->cfg->year;
     w->top = xcalloc((size_t)w->lay.ncols + 1, sizeof(int64_t));
+    int plan_cols = 0;
     for (int c = 0; c < w->lay.ncols; c++) {
         wide_col *wc = &w->lay.cols[c];
+        /* A disbursement file's plan columns repeat the plan of the
+         * ke_hoach files: they are not added a second time. */
+        if (wc->role == WC_AMOUNT && !wc->disbursed && t->in->kind == KIND_DISB)
+            wc->check_only = 1, plan_cols++;
         if (wc->role != WC_AMOUNT || !wc->disbursed || wc->date <= t->cfg->as_of) continue;
         /* Disbursed to a date after the report's: not this report's figure. */
-        wc->role = WC_NONE;
+        wc->check_only = 1;
         strbuf_addf(&t->notes, "%s, cột ", t->in->path);
         wide_column_name(&t->notes, c);
         strbuf_addf(&t->notes, " (%s): giải ngân đến sau ngày số liệu của báo cáo; cột không được đọc\n",
                     wc->header);
     }
+    if (plan_cols)
+        strbuf_addf(&t->notes, "%s: tệp giải ngân; %d cột kế hoạch vốn không được cộng (kế hoạch "
+                    "lấy từ các tệp ke_hoach; đặt tên ke_hoach* để đọc cả kế hoạch)\n", t->in->path,
+                    plan_cols);
     const config_input *set = t->in->settings;
     if (set && (set->district || set->commune)) {
         /* Fixed values of [file.<pattern>]: the unit the sheet does not name. */
@@ -467,7 +476,7 @@ static void add_detail(read_task *t, open_row *o, int depth)
     }
     for (int c = 0; c < w->lay.ncols; c++) {
         const wide_col *wc = &w->lay.cols[c];
-        if (wc->role != WC_AMOUNT || !o->has[c]) continue;
+        if (wc->role != WC_AMOUNT || wc->check_only || !o->has[c]) continue;
         int cap = wc->cap_year ? wc->cap_year : wc->extended ? w->year - 1 : w->year;
         cube_key k = {(uint32_t)u, (uint16_t)project, (uint16_t)wc->source, (uint16_t)w->year,
                       (uint16_t)cap};
