@@ -42,7 +42,6 @@ struct wide_rows {
     int64_t *top;        /* sum of the top-level rows */
     char *def_district, *def_commune; /* the file's one unit, when its sheets say so */
     char *def_code;      /* its code, from the name this program gave the file */
-    int def_district_level;
     long checked;        /* subtotal and total rows checked */
     long mismatches;
 };
@@ -185,7 +184,6 @@ static void find_file_unit(read_task *t)
             s.nunits == 1 && !w->def_district && !w->def_commune) {
             w->def_district = s.district, s.district = NULL;
             w->def_commune = s.commune, s.commune = NULL;
-            w->def_district_level = s.district_level;
             if (w->def_commune) w->def_code = code_of_name(t);
         }
         wide_probe_free(s.probe);
@@ -244,7 +242,6 @@ int wide_rows_offer(read_task *t, const record *r)
         /* Fixed values of [file.<pattern>]: the unit the sheet does not name. */
         w->def_district = set->district ? xstrdup(set->district) : NULL;
         w->def_commune = set->commune ? xstrdup(set->commune) : NULL;
-        w->def_district_level = !set->commune;
     } else if (t->in->format == FMT_XLSX && !(set && set->layout)) {
         find_file_unit(t);
     }
@@ -448,16 +445,15 @@ static void add_detail(read_task *t, open_row *o, int depth)
     struct wide_rows *w = t->wide;
     int project = -1;
     const char *district = w->def_district ? w->def_district : "";
+    /* No commune under a district is its district-level unit ("Cấp huyện"). */
     const char *commune = w->def_commune ? w->def_commune : "";
-    int district_level = w->def_district_level;
     for (int i = 0; i <= depth; i++) {
         open_row *p = i < depth ? &w->open[i] : o;
         if (p->project >= 0) project = p->project;
-        if (p->unit == UNIT_IS_DISTRICT) district = p->unit_name, commune = "", district_level = 0;
+        if (p->unit == UNIT_IS_DISTRICT) district = p->unit_name, commune = "";
         if (p->unit == UNIT_IS_COMMUNE) commune = p->unit_name;
-        if (p->unit == UNIT_IS_DISTRICT_LEVEL) district_level = 1, commune = "";
+        if (p->unit == UNIT_IS_DISTRICT_LEVEL) commune = "";
     }
-    (void)district_level;
     if (project < 0) {
         note_reject(t, o->index, -1, o->label, strlen(o->label),
                     "dòng chi tiết không thuộc dự án nào (tên dự án không có trong danh mục)");
