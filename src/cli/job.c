@@ -253,6 +253,9 @@ static int build_tables(job *j, const vars *v)
 {
     static const int status_of[] = {EXIT_CONFIG, EXIT_DATA, EXIT_INTERNAL};
     int n = 0;
+    /* A split run builds tables per unit; without a PDF no document took
+     * the previous unit's. */
+    for (int i = 0; i < MAX_FORMS; i++) table_free(j->tables[i]), j->tables[i] = NULL;
     progress_stage("lập bảng");
     for (int i = 0; i < j->nforms; i++) {
         form_error kind;

@@ -347,12 +347,16 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                  : !strcmp(key, "legacy") ? &in->legacy
                  : !strcmp(key, "legacy_columns") ? &in->legacy_columns
                  : !strcmp(key, "number_format") ? &in->number_format
-                 : !strcmp(key, "amount_unit") ? &in->amount_unit : NULL;
+                 : !strcmp(key, "amount_unit") ? &in->amount_unit
+                 : !strcmp(key, "layout") ? &in->layout
+                 : !strcmp(key, "district") ? &in->district
+                 : !strcmp(key, "commune") ? &in->commune : NULL;
     if (!field) {
         strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
-                    "delimiter, legacy, legacy_columns, number_format, amount_unit, column.<cột>, year, "
-                    "capital_year, province_code, province_name, district_code, district_name, "
-                    "commune_code, commune_name, project, source)", c->path, sec, key);
+                    "delimiter, legacy, legacy_columns, number_format, amount_unit, layout, district, "
+                    "commune, column.<cột>, year, capital_year, province_code, province_name, "
+                    "district_code, district_name, commune_code, commune_name, project, source)",
+                    c->path, sec, key);
         return -1;
     }
     int kind = 0;
@@ -659,7 +663,8 @@ void config_free(config *c)
     for (int i = 0; i < c->ninputs; i++) {
         config_input *in = &c->inputs[i];
         char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
-                      &in->legacy, &in->legacy_columns, &in->number_format, &in->amount_unit};
+                      &in->legacy, &in->legacy_columns, &in->number_format, &in->amount_unit,
+                      &in->layout, &in->district, &in->commune};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
         config_mapping *lists[2] = {in->columns, in->values};
         int counts[2] = {in->ncolumns, in->nvalues};

@@ -37,6 +37,8 @@ typedef struct config_input {
     struct config_mapping *columns; /* column.<our name> = header in this file */
     int nvalues;
     struct config_mapping *values;  /* our column name = the value every row of this file has */
+    char *layout;        /* a wide table's layout file under templates/; NULL: the forms */
+    char *district, *commune; /* a wide table's unit when its rows do not say */
 } config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */

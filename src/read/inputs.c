@@ -143,6 +143,10 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
 {
     const config_input *in = config_input_for(cfg, name);
     int kind = kind_of(name, in), format = format_of(name, in);
+    /* A workbook this program wrote (a lower level's report): its plan. */
+    if (kind < 0 && (format == FMT_XLSX || format == FMT_XLS) && cfg->output_name &&
+        !strncmp(name, cfg->output_name, strlen(cfg->output_name)))
+        kind = KIND_PLAN;
     if (format < 0) {
         leave_out(l, cfg->input_dir, name, "không đọc: không phải dạng tệp đọc được (.csv, .txt, .xlsx, .xlsm, .xls, .ods)");
         return 0;

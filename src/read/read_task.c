@@ -15,6 +15,7 @@
 #include "csv_stream.h"
 #include "decode.h"
 #include "xls_stream.h"
+#include "wide_rows.h"
 #include "xlsx_stream.h"
 #include "../util/progress.h"
 
@@ -78,6 +79,7 @@ void read_task_free(read_task *t)
     strmap_free(&t->held_keys);
     free(t->totals);
     free(t->pending);
+    wide_rows_free(t);
 }
 
 /* A row being parsed: the record, the task, and each field's text as the
@@ -890,8 +892,12 @@ int read_task_row(void *task, const record *r)
 static int stream_row(void *task, const record *r)
 {
     read_task *t = task;
+    if (wide_rows_active(t)) return wide_rows_row(t, r);
     if (t->in->have_layout) return read_task_row(t, r);
     if (inputs_take_header(t->in, r, t->cfg, &t->no_header)) return 0;
+    /* No long-layout header: a wide table's (wide_rows.h)? */
+    if (wide_rows_offer(t, r)) return 0;
+    if (t->failed) return 1;
     return r->index + 1 >= INPUTS_HEADER_SEARCH; /* give up: no header */
 }
 
@@ -968,12 +974,14 @@ void read_task_run(read_task *t)
     } else {
         flush_pending(t);
     }
+    if (wide_rows_active(t)) wide_rows_finish(t);
     if (rc < 0) {
         t->failed = 1;
-    } else if (!in->have_layout) {
+    } else if (!in->have_layout && !t->failed) {
         strbuf_addf(&t->err, "%s: không tìm thấy dòng tiêu đề trong %d dòng đầu", in->path,
                     INPUTS_HEADER_SEARCH);
         if (t->no_header.len) strbuf_addf(&t->err, " (gần nhất là %s)", t->no_header.buf);
+        if (*wide_rows_why(t)) strbuf_addf(&t->err, "; bảng nhiều cột: %s", wide_rows_why(t));
         t->failed = 1;
     }
 }

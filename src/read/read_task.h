@@ -143,6 +143,7 @@ typedef struct read_task {
     unsigned warned;         /* fields already said to look like a legacy font */
     unsigned char legacy_hits[F_COUNT]; /* values of a field that looked so */
     strbuf notes;            /* warnings for the run's log, one a line */
+    struct wide_rows *wide;  /* a wide table's reader (wide_rows.h), or NULL */
 } read_task;
 
 /** read_task_init - set up an empty task (the "what" fields by caller). */

@@ -1,0 +1,587 @@
+/* The body of a wide table: row context, subtotal checks; see wide_rows.h. */
+#include "wide_rows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/decimal.h"
+#include "../util/progress.h"
+#include "../util/text.h"
+#include "wide_layout.h"
+#include "xlsx_stream.h"
+
+#define MAX_OPEN 8
+
+typedef enum { UNIT_NONE = 0, UNIT_IS_DISTRICT, UNIT_IS_COMMUNE, UNIT_IS_DISTRICT_LEVEL } unit_word;
+
+/* One open row: a group whose rows are still coming, or a row that may
+ * turn out to be one. */
+typedef struct open_row {
+    int level;
+    long index;          /* record index */
+    char *label;
+    int project;         /* -1: sets none */
+    unit_word unit;
+    char *unit_name;
+    int nchildren;
+    int64_t *amount;     /* per sheet column (amount and sum columns) */
+    unsigned char *has;  /* the cell was filled */
+    int64_t *children;   /* sum of the rows directly under it */
+} open_row;
+
+struct wide_rows {
+    wide_probe *probe;   /* until the header is found */
+    strbuf why;          /* the probe's best reason for no match */
+    int ready;
+    wide_layout lay;
+    int scale, year;
+    int nopen;
+    open_row open[MAX_OPEN];
+    int have_total;      /* a TỔNG SỐ row above the table */
+    open_row total;      /* kept for the check at the end */
+    int64_t *top;        /* sum of the top-level rows */
+    char *def_district, *def_commune; /* the file's one unit, when its sheets say so */
+    char *def_code;      /* its code, from the name this program gave the file */
+    long checked;        /* subtotal and total rows checked */
+    long mismatches;
+};
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return 0;
+    return 1;
+}
+
+static void row_alloc(struct wide_rows *w, open_row *o)
+{
+    int n = w->lay.ncols;
+    o->amount = xcalloc((size_t)n + 1, sizeof(int64_t));
+    o->children = xcalloc((size_t)n + 1, sizeof(int64_t));
+    o->has = xcalloc((size_t)n + 1, 1);
+}
+
+static void row_free(open_row *o)
+{
+    free(o->label);
+    free(o->unit_name);
+    free(o->amount);
+    free(o->children);
+    free(o->has);
+    memset(o, 0, sizeof *o);
+}
+
+void wide_rows_free(read_task *t)
+{
+    struct wide_rows *w = t->wide;
+    if (!w) return;
+    wide_probe_free(w->probe);
+    strbuf_release(&w->why);
+    for (int i = 0; i < w->nopen; i++) row_free(&w->open[i]);
+    row_free(&w->total);
+    free(w->top);
+    free(w->def_district);
+    free(w->def_commune);
+    free(w->def_code);
+    wide_layout_free(&w->lay);
+    free(w);
+    t->wide = NULL;
+}
+
+int wide_rows_active(const read_task *t)
+{
+    return t->wide && t->wide->ready;
+}
+
+const char *wide_rows_why(const read_task *t)
+{
+    return t->wide && t->wide->why.buf ? t->wide->why.buf : "";
+}
+
+static int starts(const char *key, const char *word);
+static void label_key(strbuf *k, const char *s, size_t n);
+static unit_word label_unit(const char *key);
+static int label_project(const read_task *t, const struct wide_rows *w, const char *s, size_t n,
+                         const char *stt, size_t sttn);
+
+/* A by-unit sheet of the same workbook, scanned for the units it lists. */
+typedef struct unit_scan {
+    read_task *t;
+    wide_probe *probe;
+    wide_layout lay;
+    int ready, nunits, district_level;
+    char *district, *commune;  /* the last unit listed */
+    char *cur_district;
+} unit_scan;
+
+static int scan_row(void *ctx, const record *r)
+{
+    unit_scan *s = ctx;
+    if (!s->ready) {
+        strbuf why = STRBUF_INIT;
+        s->ready = wide_probe_row(s->probe, r, &s->lay, &why);
+        strbuf_release(&why);
+        return !s->ready && r->index + 1 >= INPUTS_HEADER_SEARCH;
+    }
+    if (r->index <= s->lay.header_last) return 0;
+    int lab = -1;
+    for (int c = 0; c < s->lay.ncols; c++)
+        if (s->lay.cols[c].role == WC_LABEL) lab = c;
+    if (lab < 0 || lab >= r->n) return 0;
+    const char *ls = r->cell[lab];
+    size_t ln = r->len[lab];
+    text_trim(&ls, &ln);
+    if (!ln || ls[0] == '(') return 0;
+    strbuf key = STRBUF_INIT;
+    label_key(&key, ls, ln);
+    unit_word u = label_unit(key.buf);
+    if (starts(key.buf, "tongso") || starts(key.buf, "tongcong") || starts(key.buf, "tinh") ||
+        starts(key.buf, "captinh") || starts(key.buf, "cacxakhongthuochuyen")) {
+        /* not a unit of its own */
+    } else if (u == UNIT_IS_DISTRICT) {
+        free(s->cur_district);
+        s->cur_district = xstrndup(ls, ln);
+    } else {
+        s->nunits++;
+        free(s->district);
+        free(s->commune);
+        s->district = s->cur_district ? xstrdup(s->cur_district) : NULL;
+        s->district_level = u == UNIT_IS_DISTRICT_LEVEL;
+        s->commune = s->district_level ? NULL : xstrndup(ls, ln);
+    }
+    strbuf_release(&key);
+    return 0;
+}
+
+/* The unit code a split run puts last in a file's name
+ * ("bao-cao-1719-2024-99101.xlsx"), when the name is this program's. */
+static char *code_of_name(const read_task *t)
+{
+    const char *base = strrchr(t->in->path, '/');
+    base = base ? base + 1 : t->in->path;
+    const char *prefix = t->cfg->output_name;
+    if (!prefix || strncmp(base, prefix, strlen(prefix))) return NULL;
+    const char *dot = strrchr(base, '.'), *dash = dot;
+    while (dash > base && dash[-1] != '-') dash--;
+    if (!dot || dash == base || dot - dash < 2) return NULL;
+    for (const char *p = dash; p < dot; p++)
+        if (*p < '0' || *p > '9') return NULL;
+    return xstrndup(dash, (size_t)(dot - dash));
+}
+
+/* A workbook this program wrote for one unit (split = commune): its
+ * by-project sheets do not name the unit, its by-unit sheet does. */
+static void find_file_unit(read_task *t)
+{
+    struct wide_rows *w = t->wide;
+    const char *sheets[8];
+    int n = wide_probe_unit_sheets(w->probe, sheets, 8);
+    for (int i = 0; i < n; i++) {
+        unit_scan s = {.t = t};
+        strbuf err = STRBUF_INIT;
+        s.probe = wide_probe_new(t->cfg, t->cat, NULL, &err);
+        if (s.probe && xlsx_stream_read(t->in->path, sheets[i], NULL, scan_row, &s, &err) >= 0 &&
+            s.nunits == 1 && !w->def_district && !w->def_commune) {
+            w->def_district = s.district, s.district = NULL;
+            w->def_commune = s.commune, s.commune = NULL;
+            if (w->def_commune) w->def_code = code_of_name(t);
+        }
+        wide_probe_free(s.probe);
+        wide_layout_free(&s.lay);
+        free(s.district);
+        free(s.commune);
+        free(s.cur_district);
+        strbuf_release(&err);
+    }
+}
+
+int wide_rows_offer(read_task *t, const record *r)
+{
+    if (!t->wide) {
+        t->wide = xcalloc(1, sizeof *t->wide);
+        t->wide->why = (strbuf)STRBUF_INIT;
+        const char *layout_file = t->in->settings ? t->in->settings->layout : NULL;
+        strbuf err = STRBUF_INIT;
+        t->wide->probe = wide_probe_new(t->cfg, t->cat, layout_file, &err);
+        if (!t->wide->probe) {
+            strbuf_addf(&t->err, "%s: %s", t->in->path, err.buf);
+            t->failed = 1;
+            strbuf_release(&err);
+            return 0;
+        }
+        strbuf_release(&err);
+    }
+    struct wide_rows *w = t->wide;
+    if (!w->probe || w->ready) return 0;
+    if (!wide_probe_row(w->probe, r, &w->lay, &w->why)) return 0;
+    w->ready = 1;
+    w->scale = w->lay.scale >= 0 ? w->lay.scale : t->cfg->amount_scale;
+    w->year = w->lay.year ? w->lay.year : t->cfg->year;
+    w->top = xcalloc((size_t)w->lay.ncols + 1, sizeof(int64_t));
+    int plan_cols = 0;
+    for (int c = 0; c < w->lay.ncols; c++) {
+        wide_col *wc = &w->lay.cols[c];
+        /* A disbursement file's plan columns repeat the plan of the
+         * ke_hoach files: they are not added a second time. */
+        if (wc->role == WC_AMOUNT && !wc->disbursed && t->in->kind == KIND_DISB)
+            wc->check_only = 1, plan_cols++;
+        if (wc->role != WC_AMOUNT || !wc->disbursed || wc->date <= t->cfg->as_of) continue;
+        /* Disbursed to a date after the report's: not this report's figure. */
+        wc->check_only = 1;
+        strbuf_addf(&t->notes, "%s, cột ", t->in->path);
+        wide_column_name(&t->notes, c);
+        strbuf_addf(&t->notes, " (%s): giải ngân đến sau ngày số liệu của báo cáo; cột không được đọc\n",
+                    wc->header);
+    }
+    if (plan_cols)
+        strbuf_addf(&t->notes, "%s: tệp giải ngân; %d cột kế hoạch vốn không được cộng (kế hoạch "
+                    "lấy từ các tệp ke_hoach; đặt tên ke_hoach* để đọc cả kế hoạch)\n", t->in->path,
+                    plan_cols);
+    const config_input *set = t->in->settings;
+    if (set && (set->district || set->commune)) {
+        /* Fixed values of [file.<pattern>]: the unit the sheet does not name. */
+        w->def_district = set->district ? xstrdup(set->district) : NULL;
+        w->def_commune = set->commune ? xstrdup(set->commune) : NULL;
+    } else if (t->in->format == FMT_XLSX && !(set && set->layout)) {
+        find_file_unit(t);
+    }
+    wide_probe_free(w->probe);
+    w->probe = NULL;
+    t->in->have_layout = 1;
+    return 1;
+}
+
+/* Depth of a row by its number: A < I < 1 < 1.1 < 1.1.1 < a < "-"; -1 none. */
+static int stt_level(const char *s, size_t n)
+{
+    text_trim(&s, &n);
+    while (n && (s[n - 1] == '.' || s[n - 1] == ')')) n--;
+    if (!n) return -1;
+    int digits = 1, dots = 0, roman = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') dots++;
+        else if (s[i] < '0' || s[i] > '9') digits = 0;
+        if (!strchr("IVXL", s[i])) roman = 0;
+    }
+    if (digits) return dots == 0 ? 3 : dots == 1 ? 4 : 5;
+    if (roman) return 2;
+    if (n == 1 && s[0] >= 'A' && s[0] <= 'Z') return 1;
+    if (n == 1 && s[0] >= 'a' && s[0] <= 'z') return 6;
+    if (n == 1 && strchr("-+*", s[0])) return 7;
+    return -1;
+}
+
+static int starts(const char *key, const char *word)
+{
+    return !strncmp(key, word, strlen(word));
+}
+
+/* A label's key: letters and digits only, marks dropped. */
+static void label_key(strbuf *k, const char *s, size_t n)
+{
+    strbuf tmp = STRBUF_INIT;
+    if (text_ident_key(&tmp, s, n) == 0)
+        for (size_t i = 0; i < tmp.len; i++) {
+            char c = tmp.buf[i];
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80)
+                strbuf_addch(k, c);
+        }
+    strbuf_release(&tmp);
+}
+
+/* The project a label names: its text before ':' as a catalogue spelling,
+ * "Tiểu dự án m" under project n, or a dotted number "4.1". */
+static int label_project(const read_task *t, const struct wide_rows *w, const char *s, size_t n,
+                         const char *stt, size_t sttn)
+{
+    size_t head = n;
+    const char *colon = memchr(s, ':', n);
+    if (colon) head = (size_t)(colon - s);
+    int id = catalogue_find_project(t->cat, s, head);
+    if (id >= 0) return id;
+    strbuf k = STRBUF_INIT;
+    label_key(&k, s, head);
+    if (starts(k.buf, "tieuduan")) {
+        int parent = -1;
+        for (int i = w->nopen - 1; i >= 0 && parent < 0; i--)
+            if (w->open[i].project >= 0) parent = w->open[i].project;
+        if (parent >= 0) {
+            while (t->cat->projects[parent].parent >= 0) parent = t->cat->projects[parent].parent;
+            char code[64];
+            snprintf(code, sizeof code, "DA%d.TDA%d", t->cat->projects[parent].number,
+                     atoi(k.buf + strlen("tieuduan")));
+            id = catalogue_find_project(t->cat, code, strlen(code));
+        }
+    }
+    strbuf_release(&k);
+    if (id < 0 && stt_level(stt, sttn) == 4) id = catalogue_find_project(t->cat, stt, sttn);
+    return id;
+}
+
+static unit_word label_unit(const char *key)
+{
+    static const char *const district[] = {"huyen", "thanhpho", "thixa", "quan"};
+    static const char *const commune[] = {"xa", "thitran", "phuong"};
+    if (strstr(key, "caphuyen") || strstr(key, "capthanhpho")) return UNIT_IS_DISTRICT_LEVEL;
+    for (size_t i = 0; i < 4; i++)
+        if (starts(key, district[i])) return UNIT_IS_DISTRICT;
+    for (size_t i = 0; i < 3; i++)
+        if (starts(key, commune[i])) return UNIT_IS_COMMUNE;
+    return UNIT_NONE;
+}
+
+static void note_reject(read_task *t, long index, int col, const char *value, size_t vlen,
+                        const char *reason)
+{
+    strbuf c = STRBUF_INIT;
+    if (col >= 0) {
+        strbuf_addf(&c, "%s (cột ", t->wide->lay.cols[col].header);
+        wide_column_name(&c, col);
+        strbuf_addch(&c, ')');
+    }
+    if (rejects_add(&t->rejects, index, c.buf ? c.buf : "", value, vlen, reason) < 0 && !t->failed) {
+        strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
+        t->failed = 1;
+    }
+    strbuf_release(&c);
+    t->rejected++;
+}
+
+/* Whether any amount cell of the row holds a number. */
+static int has_figure(const read_task *t, const record *r)
+{
+    const struct wide_rows *w = t->wide;
+    for (int c = 0; c < w->lay.ncols && c < r->n; c++) {
+        wide_role role = w->lay.cols[c].role;
+        if (role != WC_AMOUNT && role != WC_SUM) continue;
+        int64_t v;
+        unsigned char type = r->type ? r->type[c] : CELL_TEXT;
+        if (type == CELL_NUMBER ||
+            (type == CELL_TEXT && decimal_parse(r->cell[c], r->len[c], t->cfg->numconv, 4, &v) == NUM_OK))
+            return 1;
+    }
+    return 0;
+}
+
+/* Amount and sum cells of the row, in đồng; -1 after rejecting the row. */
+static int read_amounts(read_task *t, const record *r, open_row *o)
+{
+    struct wide_rows *w = t->wide;
+    for (int c = 0; c < w->lay.ncols && c < r->n; c++) {
+        wide_role role = w->lay.cols[c].role;
+        if (role != WC_AMOUNT && role != WC_SUM) continue;
+        const char *s = r->cell[c];
+        size_t n = r->len[c];
+        unsigned char type = r->type ? r->type[c] : CELL_TEXT;
+        if (is_blank(s, n)) continue; /* a blank cell is zero */
+        if (type != CELL_TEXT && type != CELL_NUMBER) {
+            if (role == WC_SUM) continue; /* a formula error in a total: not ours */
+            note_reject(t, r->index, c, s, n, "ô không phải số");
+            return -1;
+        }
+        num_status st = type == CELL_NUMBER ? decimal_parse_stored(s, n, w->scale, &o->amount[c])
+                                            : decimal_parse(s, n, t->cfg->numconv, w->scale,
+                                                            &o->amount[c]);
+        if (st == NUM_EMPTY || (st != NUM_OK && n == 1 && strchr("-–", s[0]))) {
+            o->amount[c] = 0;
+            continue;
+        }
+        if (st != NUM_OK) {
+            strbuf why = STRBUF_INIT;
+            strbuf_addf(&why, "số không hợp lệ: %s", decimal_status_text(st));
+            note_reject(t, r->index, c, s, n, why.buf);
+            strbuf_release(&why);
+            return -1;
+        }
+        o->has[c] = 1;
+    }
+    return 0;
+}
+
+static void mismatch(read_task *t, const open_row *o, int c, int64_t said, int64_t sum,
+                     const char *what)
+{
+    struct wide_rows *w = t->wide;
+    w->mismatches++;
+    const char *sheet = t->in->settings ? t->in->settings->sheet : NULL;
+    strbuf_addf(&t->notes, "%s, trang %s%s%s (bố cục %s), dòng %ld \"%.60s\", cột ", t->in->path,
+                sheet ? "\"" : "đầu", sheet ? sheet : "", sheet ? "\"" : "", w->lay.form_name,
+                o->index + 1, o->label ? o->label : "");
+    wide_column_name(&t->notes, c);
+    strbuf_addf(&t->notes, " (%s): ghi %lld đồng, %s %lld đồng\n", w->lay.cols[c].header,
+                (long long)said, what, (long long)sum);
+}
+
+/* A total or subtotal row against the rows under it. */
+static void check_group(read_task *t, const open_row *o, const int64_t *sum)
+{
+    struct wide_rows *w = t->wide;
+    w->checked++;
+    for (int c = 0; c < w->lay.ncols; c++)
+        if (w->lay.cols[c].role == WC_AMOUNT && o->has[c] && o->amount[c] != sum[c])
+            mismatch(t, o, c, o->amount[c], sum[c], "các dòng bên dưới cộng lại");
+}
+
+/* A row's own sum columns against its parts (Tổng số = NSTW + NSĐP + ...). */
+static void check_sums(read_task *t, const open_row *o)
+{
+    struct wide_rows *w = t->wide;
+    for (int c = 0; c < w->lay.ncols; c++) {
+        const wide_col *wc = &w->lay.cols[c];
+        if (wc->role != WC_SUM || !o->has[c]) continue;
+        int64_t s = 0;
+        for (int k = 0; k < wc->nargs; k++) {
+            int a = wc->args[k];
+            /* A part that is itself a sum counts through its own parts. */
+            s += o->amount[a];
+        }
+        if (s != o->amount[c]) mismatch(t, o, c, o->amount[c], s, "các cột thành phần cộng lại");
+    }
+}
+
+/* A detail row: its amounts go to the aggregates under its context. */
+static void add_detail(read_task *t, open_row *o, int depth)
+{
+    struct wide_rows *w = t->wide;
+    int project = -1;
+    const char *district = w->def_district ? w->def_district : "";
+    /* No commune under a district is its district-level unit ("Cấp huyện"). */
+    const char *commune = w->def_commune ? w->def_commune : "";
+    for (int i = 0; i <= depth; i++) {
+        open_row *p = i < depth ? &w->open[i] : o;
+        if (p->project >= 0) project = p->project;
+        if (p->unit == UNIT_IS_DISTRICT) district = p->unit_name, commune = "";
+        if (p->unit == UNIT_IS_COMMUNE) commune = p->unit_name;
+        if (p->unit == UNIT_IS_DISTRICT_LEVEL) commune = "";
+    }
+    if (project < 0) {
+        note_reject(t, o->index, -1, o->label, strlen(o->label),
+                    "dòng chi tiết không thuộc dự án nào (tên dự án không có trong danh mục)");
+        return;
+    }
+    const char *code = *commune && w->def_commune && !strcmp(commune, w->def_commune) &&
+                       w->def_code ? w->def_code : "";
+    unit_ref ref = {"", "", "", district, code, commune, 0, 0, 0, strlen(district), strlen(code),
+                    strlen(commune)};
+    uint64_t pos = ((uint64_t)t->index << 40) | (uint64_t)o->index;
+    int u = units_resolve(&t->sink->units, &ref, t->cfg->unit.province_code ? t->cfg->unit.province_code : "",
+                          t->cfg->unit.province_name ? t->cfg->unit.province_name : "", pos);
+    if (u < 0) {
+        note_reject(t, o->index, -1, o->label, strlen(o->label), "tên đơn vị không phải UTF-8 hợp lệ");
+        return;
+    }
+    for (int c = 0; c < w->lay.ncols; c++) {
+        const wide_col *wc = &w->lay.cols[c];
+        if (wc->role != WC_AMOUNT || wc->check_only || !o->has[c]) continue;
+        int cap = wc->cap_year ? wc->cap_year : wc->extended ? w->year - 1 : w->year;
+        cube_key k = {(uint32_t)u, (uint16_t)project, (uint16_t)wc->source, (uint16_t)w->year,
+                      (uint16_t)cap};
+        if (!wc->disbursed)
+            cube_add_plan(&t->sink->cube, &k, o->amount[c]);
+        else if (t->cfg->disbursement == DISB_SNAPSHOT)
+            /* "Giải ngân đến 31/01/2024": a figure to that date. */
+            cube_put_snapshot(&t->sink->cube, &k, wc->date ? wc->date : t->cfg->as_of, pos,
+                              o->amount[c]);
+        else
+            cube_add_payment(&t->sink->cube, &k, o->amount[c]);
+    }
+    t->accepted++;
+    if (w->year != t->cfg->year) t->other_year++;
+}
+
+/* Close the open row at depth d (the deepest): detail or checked group. */
+static void close_top(read_task *t)
+{
+    struct wide_rows *w = t->wide;
+    int d = --w->nopen;
+    open_row *o = &w->open[d];
+    if (o->nchildren) {
+        check_group(t, o, o->children);
+        t->skipped++;
+    } else {
+        add_detail(t, o, d);
+    }
+    int64_t *into = d > 0 ? w->open[d - 1].children : w->top;
+    if (d > 0) w->open[d - 1].nchildren++;
+    /* A group counts with the sum of its rows, not its written figure, so
+     * one wrong subtotal is reported once, not again at every level. */
+    for (int c = 0; c < w->lay.ncols; c++) into[c] += o->nchildren ? o->children[c] : o->amount[c];
+    row_free(o);
+}
+
+int wide_rows_row(void *task, const record *r)
+{
+    read_task *t = task;
+    struct wide_rows *w = t->wide;
+    if (r->index <= w->lay.header_last) return 0;
+    if ((++t->read & 4095) == 0) progress_add(4096, 0);
+    int stt = -1, lab = -1;
+    for (int c = 0; c < w->lay.ncols; c++) {
+        if (w->lay.cols[c].role == WC_STT) stt = c;
+        if (w->lay.cols[c].role == WC_LABEL) lab = c;
+    }
+    const char *ss = stt >= 0 && stt < r->n ? r->cell[stt] : "";
+    size_t sn = stt >= 0 && stt < r->n ? r->len[stt] : 0;
+    const char *ls = lab >= 0 && lab < r->n ? r->cell[lab] : "";
+    size_t ln = lab >= 0 && lab < r->n ? r->len[lab] : 0;
+    text_trim(&ls, &ln);
+    strbuf key = STRBUF_INIT;
+    label_key(&key, ls, ln);
+    int level = stt_level(ss, sn);
+    int total = starts(key.buf, "tongso") || starts(key.buf, "tongcong") || !strcmp(key.buf, "cong");
+    /* The column-number row "(1) (2) (3)=(4)+(5)", notes and signatures
+     * below the table (no number, no figure), empty rows: not data. */
+    int numbering = ln && ls[0] == '(' && sn && ss[0] == '(';
+    if (numbering || (level < 0 && !total && !has_figure(t, r))) {
+        t->skipped++;
+        strbuf_release(&key);
+        return 0;
+    }
+    open_row o = {0};
+    row_alloc(w, &o);
+    o.index = r->index;
+    o.label = xstrndup(ls, ln);
+    o.project = -1;
+    if (read_amounts(t, r, &o) < 0) {
+        row_free(&o);
+        strbuf_release(&key);
+        return t->failed;
+    }
+    if (total) {
+        /* A total: above the table it is checked at the end, below it now. */
+        while (w->nopen) close_top(t);
+        int rows_before = w->checked || t->accepted || t->rejected;
+        t->skipped++;
+        if (rows_before) check_group(t, &o, w->top), row_free(&o);
+        else if (!w->have_total) w->have_total = 1, w->total = o;
+        else row_free(&o);
+        strbuf_release(&key);
+        return 0;
+    }
+    o.project = label_project(t, w, ls, ln, ss, sn);
+    if (o.project < 0 && !starts(key.buf, "chuaphan") && ln) {
+        o.unit = label_unit(key.buf);
+        if (o.unit == UNIT_NONE) o.unit = UNIT_IS_COMMUNE; /* a commune named without "Xã" */
+        o.unit_name = xstrdup(o.label);
+    }
+    strbuf_release(&key);
+    if (level < 0) level = w->nopen ? w->open[w->nopen - 1].level + 1 : 3;
+    o.level = level;
+    check_sums(t, &o);
+    while (w->nopen && w->open[w->nopen - 1].level >= level) close_top(t);
+    if (w->nopen == MAX_OPEN) close_top(t);
+    w->open[w->nopen++] = o;
+    return t->failed;
+}
+
+void wide_rows_finish(read_task *t)
+{
+    struct wide_rows *w = t->wide;
+    if (!w || !w->ready) return;
+    while (w->nopen) close_top(t);
+    if (w->have_total) check_group(t, &w->total, w->top);
+    if (w->mismatches)
+        strbuf_addf(&t->notes, "%s: đọc theo bố cục %s; %ld dòng tổng, cộng nhóm được đối chiếu "
+                    "với các dòng chi tiết (không cộng thêm), %ld chỗ lệch\n", t->in->path,
+                    w->lay.form_name, w->checked, w->mismatches);
+}

@@ -1,0 +1,496 @@
+/*
+ * Wide tables (src/read/wide_layout.c, wide_rows.c): allocation appendices
+ * written by another tool (openpyxl, tests/fixtures/wide/make_wide.py) are
+ * read with no configuration, and every total of the result equals the
+ * figure the generator computed from its own detail rows; subtotal and
+ * total rows are checked, not added; a wrong subtotal is reported with
+ * file, row and column.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "model/dataset.h"
+#include "read/ingest.h"
+#include "testutil.h"
+#include "xlsx_read.h"
+
+typedef struct fixture {
+    char *dir;
+    catalogue cat;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+    f->dir = tu_tmpdir("wide");
+    int rc = catalogue_load(&f->cat, "templates/catalogue.txt", &err);
+    if (rc == 0 && tu_runf(&out, "/usr/bin/python3 tests/fixtures/wide/make_wide.py %s", f->dir) != 0) {
+        fprintf(stderr, "make_wide.py: %s\n", out.buf);
+        rc = -1;
+    }
+    strbuf_release(&err);
+    strbuf_release(&out);
+    *state = f;
+    return f->dir && rc == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    catalogue_free(&f->cat);
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+typedef struct run {
+    config cfg;
+    dataset ds;
+    strbuf err;
+    ingest_status st;
+} run;
+
+/* [file.<pattern>] commune = ... for the communes' own sheets. */
+static const char *const OWN[][2] = {{"ke_hoach_xa_vinh_o*", "Xã Vĩnh Ô"},
+                                     {"ke_hoach_xa_vinh_khe*", "Xã Vĩnh Khê"},
+                                     {"ke_hoach_tt_ben_quan*", "Thị trấn Bến Quan"}};
+
+static void run_ingest_layout(run *r, fixture *f, const char *sub, const char *layout);
+
+static void run_ingest(run *r, fixture *f, const char *sub)
+{
+    run_ingest_layout(r, f, sub, NULL);
+}
+
+/* layout: [file.ke_hoach*] layout = that file (a path under the fixture). */
+static void run_ingest_layout(run *r, fixture *f, const char *sub, const char *layout)
+{
+    config_defaults(&r->cfg);
+    if (layout) {
+        r->cfg.inputs = calloc(1, sizeof(config_input));
+        r->cfg.ninputs = 1;
+        config_set(&r->cfg.inputs[0].pattern, "ke_hoach*");
+        char *path = tu_path(f->dir, layout);
+        config_set(&r->cfg.inputs[0].layout, path);
+        free(path);
+    }
+    if (!strcmp(sub, "own")) {
+        r->cfg.inputs = calloc(3, sizeof(config_input));
+        r->cfg.ninputs = 3;
+        for (int i = 0; i < 3; i++) {
+            config_set(&r->cfg.inputs[i].pattern, OWN[i][0]);
+            config_set(&r->cfg.inputs[i].commune, OWN[i][1]);
+        }
+    }
+    /* A case folder under the fixture, or one in the repository (.xls). */
+    char *dir = strncmp(sub, "tests/", 6) ? tu_path(f->dir, sub) : strdup(sub);
+    config_set(&r->cfg.input_dir, dir);
+    free(dir);
+    config_set(&r->cfg.templates_dir, "templates");
+    r->cfg.year = 2024;
+    r->cfg.as_of = 20241231;
+    config_set(&r->cfg.unit.province_code, "99");
+    config_set(&r->cfg.unit.province_name, "Hòa Sơn");
+    r->err = (strbuf)STRBUF_INIT;
+    dataset_init(&r->ds, &f->cat);
+    ingest_options opt = {1, 0};
+    r->st = ingest_run(&r->ds, &r->cfg, &opt, &r->err);
+    if (r->st != INGEST_OK) fprintf(stderr, "%s\n", r->err.buf);
+}
+
+static void run_free(run *r)
+{
+    dataset_free(&r->ds);
+    config_free(&r->cfg);
+    strbuf_release(&r->err);
+}
+
+/* The plan of the cube by unit name, project code or all, for one source. */
+static int64_t cube_sum(const dataset *ds, const catalogue *cat, const char *by, const char *key,
+                        const char *source)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < ds->cube.cap; i++) {
+        const cube_cell *c = &ds->cube.cells[i];
+        if (!c->used || strcmp(cat->sources[c->key.source].code, source)) continue;
+        if (!strcmp(by, "unit") && strcmp(units_name(&ds->units, (int)c->key.unit), key)) continue;
+        if (!strcmp(by, "project") && strcmp(cat->projects[c->key.project].code, key)) continue;
+        sum += c->plan;
+    }
+    return sum;
+}
+
+/* Every line of expected.txt for the case: the generator's own totals. */
+static void check_case_in(void **state, const char *name, const char *dir)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, dir);
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], name)) continue;
+        int64_t want = strtoll(fld[4], NULL, 10), got = cube_sum(&r.ds, &f->cat, fld[1], fld[2], fld[3]);
+        if (want != got) fprintf(stderr, "%s %s %s %s: want %lld got %lld\n", fld[0], fld[1], fld[2],
+                                 fld[3], (long long)want, (long long)got);
+        assert_true(want == got);
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_true(n > 20);
+    /* The checks found nothing to say on a right table. */
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
+static void check_case(void **state, const char *name)
+{
+    check_case_in(state, name, name);
+}
+
+/* Communes as Roman group rows, projects written four ways as details. */
+static void test_appendix_by_commune(void **state)
+{
+    check_case(state, "xa");
+}
+
+/* Projects as group rows, communes (with and without "Xã") as details. */
+static void test_appendix_by_project(void **state)
+{
+    check_case(state, "du_an");
+}
+
+/* The same appendices saved as .xls by LibreOffice (make_xls.sh): merged
+ * header cells are not repeated there, and give the same figures. */
+static void test_appendices_as_xls(void **state)
+{
+    check_case_in(state, "xa", "tests/fixtures/wide/xls/xa");
+    check_case_in(state, "du_an", "tests/fixtures/wide/xls/du_an");
+}
+
+static void check_disbursement(void **state, const char *dir);
+
+/* The treasury's table: plan and disbursed of the report year and of two
+ * years of extended capital, by type, read into the cube with the capital
+ * year from each column's header; Tổng số and rates only checked. */
+static void test_disbursement_extended_capital(void **state)
+{
+    check_disbursement(state, "giai_ngan");
+}
+
+/* The same as .xls: a year's header only in the first of its columns. */
+static void test_disbursement_as_xls(void **state)
+{
+    check_disbursement(state, "tests/fixtures/wide/xls/giai_ngan");
+}
+
+/* Named giai_ngan*, the treasury table gives its disbursement only: the
+ * plan comes from the ke_hoach file beside it, not twice, and the log says
+ * its plan columns were left out. */
+static void test_disbursement_file_adds_no_plan(void **state)
+{
+    check_disbursement(state, "gn_file");
+}
+
+static void check_disbursement(void **state, const char *dir)
+{
+    fixture *f = *state;
+    int gn_file = !strcmp(dir, "gn_file");
+    run r;
+    run_ingest(&r, f, dir);
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0, extended = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], "giai_ngan")) continue;
+        char *code = fld[2], *colon = strchr(code, ':');
+        *colon = 0;
+        int cap = atoi(colon + 1);
+        int64_t want = strtoll(fld[4], NULL, 10), got = 0;
+        for (size_t i = 0; i < r.ds.cube.cap; i++) {
+            const cube_cell *c = &r.ds.cube.cells[i];
+            if (c->used && c->key.cap_year == cap && c->key.year == 2024 &&
+                !strcmp(f->cat.projects[c->key.project].code, code) &&
+                !strcmp(f->cat.sources[c->key.source].code, fld[3]))
+                got += !strcmp(fld[1], "paid") ? c->disbursed : c->plan;
+        }
+        if (gn_file && strcmp(fld[1], "paid")) continue; /* plan: from the other file */
+        if (want != got) fprintf(stderr, "%s %s:%d %s: want %lld got %lld\n", fld[1], code, cap,
+                                 fld[3], (long long)want, (long long)got);
+        assert_true(want == got);
+        extended += cap < 2024 && want > 0;
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_true(n >= (gn_file ? 24 : 48));
+    assert_true(extended > 5);
+    if (gn_file) {
+        /* The plan is the appendix's alone. */
+        int64_t plan = 0, want = 0;
+        for (size_t i = 0; i < r.ds.cube.cap; i++)
+            if (r.ds.cube.cells[i].used) plan += r.ds.cube.cells[i].plan;
+        char *ex = tu_path(f->dir, "expected.txt");
+        FILE *ef = fopen(ex, "r");
+        assert_non_null(ef);
+        while (fgets(line, sizeof line, ef))
+            if (!strncmp(line, "xa|all|", 7)) want += strtoll(strrchr(line, '|') + 1, NULL, 10);
+        fclose(ef);
+        free(ex);
+        assert_true(want > 0 && plan == want);
+        int said = 0;
+        for (int i = 0; i < r.ds.nnotes; i++)
+            said += strstr(r.ds.notes[i], "giai_ngan_kbnn_2024.xlsx: tệp giải ngân; 6 cột kế hoạch") != NULL;
+        assert_int_equal(said, 1);
+    }
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
+/* Three communes' own sheets, each in its own words (source columns named
+ * as the catalogue spells them), a Tổng cộng row at the bottom, the commune
+ * from [file.<pattern>] commune = ...: every cell lands on its commune,
+ * project and source; the Tổng cộng rows are checked, not added. */
+static void test_communes_own_sheets(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "own");
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0;
+    int64_t all = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], "own")) continue;
+        char *unit = fld[2], *colon = strchr(unit, ':');
+        *colon = 0;
+        int64_t want = strtoll(fld[4], NULL, 10), got = 0;
+        for (size_t i = 0; i < r.ds.cube.cap; i++) {
+            const cube_cell *c = &r.ds.cube.cells[i];
+            if (c->used && !strcmp(units_name(&r.ds.units, (int)c->key.unit), unit) &&
+                !strcmp(f->cat.projects[c->key.project].code, colon + 1) &&
+                !strcmp(f->cat.sources[c->key.source].code, fld[3]))
+                got += c->plan;
+        }
+        if (want != got) fprintf(stderr, "%s %s %s: want %lld got %lld\n", unit, colon + 1, fld[3],
+                                 (long long)want, (long long)got);
+        assert_true(want == got);
+        all += want;
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_true(n >= 40);
+    /* Nothing else was added: not the Tổng cộng rows, not the signatures. */
+    int64_t cube_all = 0;
+    for (size_t i = 0; i < r.ds.cube.cap; i++)
+        if (r.ds.cube.cells[i].used) cube_all += r.ds.cube.cells[i].plan;
+    assert_true(cube_all == all);
+    assert_int_equal(r.ds.units.nunits, 3);
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
+/* A layout nothing recognises: the run stops naming the cell it could not
+ * place and its text; described in a layout file (the form syntax) and
+ * named in [file.<pattern>] layout = ..., it reads to the generator's
+ * figures, and its "Cộng" column is checked. */
+static void test_unusual_layout_file(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "odd");
+    assert_int_equal(r.st, INGEST_BAD_FILE);
+    assert_non_null(strstr(r.err.buf, "ke_hoach_ban_qlda.xlsx"));
+    assert_non_null(strstr(r.err.buf, "ô A3 \"TT\" không khớp"));
+    run_free(&r);
+    run_ingest_layout(&r, f, "odd", "ban_qlda.txt");
+    assert_int_equal(r.st, INGEST_OK);
+    assert_int_equal(r.ds.rejected_total, 0);
+    char *path = tu_path(f->dir, "expected.txt");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        char *fld[5], *s = line;
+        line[strcspn(line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
+        if (strcmp(fld[0], "odd")) continue;
+        int64_t want = strtoll(fld[4], NULL, 10), got = cube_sum(&r.ds, &f->cat, fld[1], fld[2], fld[3]);
+        assert_true(want == got);
+        n++;
+    }
+    fclose(fp);
+    free(path);
+    assert_int_equal(n, 15);
+    for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
+    run_free(&r);
+}
+
+/* A subtotal that disagrees with its rows is named with file, row and
+ * column; the total above it (right) is not reported through it. */
+static void test_wrong_subtotal_reported(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "wrong");
+    assert_int_equal(r.st, INGEST_OK);
+    int found = 0;
+    for (int i = 0; i < r.ds.nnotes; i++) {
+        const char *n = r.ds.notes[i];
+        if (strstr(n, "ke_hoach_sai_tong.xlsx") && strstr(n, "dòng 15") &&
+            strstr(n, "Xã Vĩnh Khê") && strstr(n, "cột F")) found++;
+        assert_null(strstr(n, "TỔNG SỐ"));
+    }
+    assert_int_equal(found, 1);
+    run_free(&r);
+}
+
+/* ---- consolidation: a split run's workbooks read back ---------------- */
+
+/* A config for one run of the binary; extra is appended ([job.*]). */
+static char *write_ini(const char *dir, const char *name, const char *in, const char *out,
+                       const char *extra)
+{
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    strbuf ini = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/%s\n"
+                      "output_dir = %s/%s\ntemplates_dir = %s/templates\noutputs = xlsx\n"
+                      "amount_unit = trieu\n[unit]\nagency = Ban Dân tộc\nprovince_code = 99\n"
+                      "province_name = Hòa Sơn\n%s", dir, in, dir, out, cwd, extra);
+    char *path = tu_path(dir, name);
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    strbuf_release(&ini);
+    return path;
+}
+
+static void run_bin(const char *ini, strbuf *log)
+{
+    strbuf_reset(log);
+    int rc = tu_runf(log, "build/san/mtqg-report --config '%s' 2>&1", ini);
+    if (rc != 0 && rc != 3) fail_msg("status %d\n%s", rc, log->buf);
+}
+
+/* Every cell of the named sheet has the same value in both workbooks. */
+static void same_sheet(const char *a, const char *b, const char *name)
+{
+    xlsx_book x, y;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(xlsx_load(&x, a, &err), 0);
+    assert_int_equal(xlsx_load(&y, b, &err), 0);
+    const xlsx_sheet *sx = xlsx_sheet_named(&x, name), *sy = xlsx_sheet_named(&y, name);
+    assert_non_null(sx);
+    assert_non_null(sy);
+    assert_int_equal(xlsx_max_row(sx), xlsx_max_row(sy));
+    int numbers = 0;
+    for (int i = 0; i < sx->n; i++) {
+        const xlsx_cell *c = &sx->cells[i];
+        const char *tx = c->text ? c->text : "", *ty = xlsx_text(sy, c->row, c->col);
+        if (strcmp(tx, ty ? ty : ""))
+            fail_msg("%s %s: \"%s\" in the province run, \"%s\" from the communes' workbooks",
+                     name, c->ref, tx, ty ? ty : "");
+        if (c->type == XC_NUMBER && c->has_value && strcmp(tx, "0")) numbers++;
+    }
+    assert_true(numbers > 20); /* real figures were compared, not empty tables */
+    xlsx_free(&x);
+    xlsx_free(&y);
+    strbuf_release(&err);
+}
+
+/* The sample's commune rows give a province report; split per commune,
+ * the communes' workbooks alone give the same plan tables to the cell. A
+ * control total in one of them that disagrees with its rows is reported. */
+static void test_round_trip_from_communes(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("wide-rt");
+    strbuf log = STRBUF_INIT;
+    /* District- and province-level rows are in no commune's workbook. */
+    assert_int_equal(tu_runf(&log, "mkdir -p '%s/orig' '%s/whole' '%s/split' '%s/back' '%s/bad' "
+                                   "'%s/badout' && awk -F, 'NR==1 || $7 != \"\"' "
+                                   "input/ke_hoach_2024.csv > '%s/orig/ke_hoach_2024.csv'",
+                             dir, dir, dir, dir, dir, dir, dir), 0);
+    char *whole = write_ini(dir, "whole.ini", "orig", "whole", "");
+    char *split = write_ini(dir, "split.ini", "orig", "split",
+                            "[job.xa]\nperiod = 2024\nsplit = commune\n");
+    char *back = write_ini(dir, "back.ini", "split", "back", "");
+    run_bin(whole, &log);
+    run_bin(split, &log);
+    run_bin(back, &log);
+    assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx"));
+    char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
+    same_sheet(a, b, "01 KH von theo du an");
+    same_sheet(a, b, "02 KH von theo xa");
+    /* One commune's figure changed under its stored totals. */
+    assert_int_equal(tu_runf(&log, "cp '%s'/split/*.xlsx '%s/bad/' && /usr/bin/python3 "
+                                   "tests/fixtures/wide/bump_cell.py "
+                                   "'%s/bad/bao-cao-1719-2024-99101.xlsx' xl/worksheets/sheet1.xml "
+                                   "F10 406.53", dir, dir, dir), 0);
+    char *bad = write_ini(dir, "bad.ini", "bad", "badout", "");
+    run_bin(bad, &log);
+    assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx, trang đầu"));
+    assert_non_null(strstr(log.buf, "dòng 9 \"TỔNG SỐ\", cột F"));
+    assert_int_equal(tu_count(log.buf, "các dòng bên dưới cộng lại"), 1);
+    free(a);
+    free(b);
+    free(whole);
+    free(split);
+    free(back);
+    free(bad);
+    strbuf_release(&log);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_appendix_by_commune),
+        T(test_appendix_by_project),
+        T(test_wrong_subtotal_reported),
+        T(test_disbursement_extended_capital),
+        T(test_appendices_as_xls),
+        T(test_disbursement_as_xls),
+        T(test_disbursement_file_adds_no_plan),
+        T(test_communes_own_sheets),
+        T(test_unusual_layout_file),
+        cmocka_unit_test(test_round_trip_from_communes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
