@@ -421,6 +421,23 @@ static void control_row(const row_view *v)
     accept(v->t, year);
 }
 
+/* A cell with a NUL byte or bytes that are not UTF-8 (a file in another
+ * encoding than it says) rejects its row: read as text it would cut a code
+ * short or put bytes no writer may hold into the outputs. */
+static int bad_bytes(const row_view *v)
+{
+    for (int f = 0; f < F_COUNT; f++) {
+        const unsigned char *s = (const unsigned char *)v->text[f];
+        unsigned char any = 0, nul = 0;
+        for (size_t i = 0; i < v->len[f]; i++) any |= s[i], nul |= !s[i];
+        if (nul) return reject(v, f, "ô có byte NUL (0x00): tệp không phải văn bản"), 1;
+        if ((any & 0x80) && !text_valid_utf8(v->text[f], v->len[f]))
+            return reject(v, f, "ô không phải UTF-8 hợp lệ (tệp lưu bằng mã khác? khai báo "
+                                "[file.<tên tệp>] encoding =)"), 1;
+    }
+    return 0;
+}
+
 /*
  * Texts that reach the outputs (names, codes, contents, indicator names)
  * must fit every writer: Excel holds 32,767 characters in a cell, and a
@@ -502,7 +519,7 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
-    if (too_long(&v) || is_duplicate(&v)) return 0;
+    if (bad_bytes(&v) || too_long(&v) || is_duplicate(&v)) return 0;
     switch (t->in->lay.kind) {
     case KIND_PLAN: plan_row(&v); break;
     case KIND_DISB: disb_row(&v); break;

@@ -5,15 +5,22 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "regfile.h"
 
 int linefile_open(linefile *lf, const char *path, strbuf *err)
 {
     memset(lf, 0, sizeof *lf);
     lf->line = (strbuf)STRBUF_INIT;
     lf->section = (strbuf)STRBUF_INIT;
-    lf->fp = fopen(path, "r");
+    int fd = regfile_open(path, NULL, err); /* not a folder, FIFO or device */
+    lf->fp = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!lf->fp) {
-        strbuf_addf(err, "%s: không mở được tệp (%s)", path, strerror(errno));
+        if (fd >= 0) {
+            strbuf_addf(err, "%s: không mở được tệp (%s)", path, strerror(errno));
+            close(fd);
+        }
         return -1;
     }
     lf->path = xstrdup(path);

@@ -500,6 +500,94 @@ static void test_bad_file_value(void **state)
     expect_config_error(f, "[file.khong_co_tep_nay.csv] encoding", "test.ini");
 }
 
+/* ---- 5. NUL bytes, bytes that are not UTF-8, a BOM ------------------- */
+
+static void write_bytes(const char *dir, const char *name, const char *data, size_t n)
+{
+    char *p = tu_path(dir, name);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+    free(p);
+}
+
+/* The rejects file: valid UTF-8 (checked by iconv, an independent tool),
+ * returned (caller frees). */
+static char *rejects_utf8(fixture *f)
+{
+    char *p = tu_path(f->out, BASE "-dong-bi-loai.csv");
+    char *text = tu_read_file(p, NULL);
+    if (!text) fail_msg("no rejects file:\n%s", f->log.buf);
+    if (tu_runf(NULL, "iconv -f UTF-8 -t UTF-8 '%s' >/dev/null 2>&1", p) != 0)
+        fail_msg("the rejects file is not valid UTF-8:\n%s", text);
+    free(p);
+    return text;
+}
+
+/* "DA1\0XYZ" is not DA1: the row is rejected, the reason said. */
+static void test_nul_byte_in_code(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = PLAN_HEAD ROW_XA1 "10,a\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99101,Thị trấn Mường Khoa,DA1\0XYZ,NSTW_SN,7,b\n";
+    write_bytes(f->in, "ke_hoach_2024.csv", csv, sizeof csv - 1);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    char *text = rejects_utf8(f);
+    if (!strstr(text, "DA1\\x00XYZ") || !strstr(text, "byte NUL")) fail_msg("rejects file:\n%s", text);
+    free(text);
+}
+
+/* A commune name in Windows-1258 inside a UTF-8 file. */
+static void test_invalid_utf8_value(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = PLAN_HEAD ROW_XA1 "10,a\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xE3 N\xE2m,DA1,NSTW_SN,7,b\n";
+    write_bytes(f->in, "ke_hoach_2024.csv", csv, sizeof csv - 1);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    char *text = rejects_utf8(f);
+    if (!strstr(text, "X\\xE3 N\\xE2m") || !strstr(text, "không phải UTF-8")) fail_msg("rejects file:\n%s", text);
+    free(text);
+}
+
+/* A config value saved in Windows-1258: refused with file and line. */
+static void test_config_not_utf8(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    ini_append(f, "\n[lead]\nDA1 = Ban D\xE2n t\xF4" "c\n");
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_CONFIG);
+    expect_says(f, "test.ini:");
+    expect_says(f, "UTF-8");
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_CONFIG);
+    expect_no_report(f);
+}
+
+/* Notepad's "UTF-8" starts the file with a byte-order mark. */
+static void test_config_with_bom(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    assert_int_equal(tu_runf(NULL, "printf '\\357\\273\\277' > '%s.bom' && cat '%s' >> '%s.bom' && mv '%s.bom' '%s'",
+                             f->ini, f->ini, f->ini, f->ini, f->ini), 0);
+    char *text = tu_read_file(f->ini, NULL);
+    assert_memory_equal(text, "\xEF\xBB\xBF", 3);
+    free(text);
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_OK);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+}
+
+/* ---- 8. messages -------------------------------------------------------- */
+
+static void test_config_is_a_folder(void **state)
+{
+    fixture *f = *state;
+    expect_status(f, prog(f, "--config '%s'", f->dir), EXIT_CONFIG);
+    expect_says(f, "thư mục");
+    if (strstr(f->log.buf, "năm")) fail_msg("a folder as config should not be about the year:\n%s", f->log.buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +609,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misspelt_map_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_map_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_file_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_byte_in_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_utf8_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_not_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_with_bom, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_is_a_folder, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
