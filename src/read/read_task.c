@@ -421,6 +421,51 @@ static void control_row(const row_view *v)
     accept(v->t, year);
 }
 
+/*
+ * A quote opened in a cell and closed lines later is legal CSV (a note
+ * with line breaks), but when the lines it holds look like whole rows (as
+ * many delimiters as the header) it swallowed them: the record is
+ * rejected as the range of lines it covers, naming where the quote opened
+ * and closed, instead of adding one row and losing the others.
+ */
+static int swallowed_rows(const row_view *v)
+{
+    read_task *t = v->t;
+    const record *r = v->r;
+    char delim = t->in->format == FMT_CSV ? t->in->head.delim : t->in->delim;
+    if ((t->in->format != FMT_CSV && t->in->format != FMT_CSV_DECODED) || !delim || r->n <= 0)
+        return 0;
+    int need = t->in->lay.ncols - 1;
+    long lines = 0, rowlike = 0;
+    int where = -1;
+    for (int c = 0; c < r->n; c++) {
+        const char *s = r->cell[c], *end = s + r->len[c], *nl = memchr(s, '\n', r->len[c]);
+        while (nl) {
+            lines++;
+            const char *next = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+            const char *stop = next ? next : end;
+            int d = 0;
+            for (const char *p = nl + 1; p < stop; p++) d += *p == delim;
+            if (d >= need && need > 0) rowlike++, where = where < 0 ? c : where;
+            nl = next;
+        }
+    }
+    if (!rowlike) return 0;
+    strbuf why = STRBUF_INIT, col = STRBUF_INIT;
+    layout_column_label(&t->in->lay, where, &col);
+    strbuf_addf(&why, "dấu ngoặc kép mở trong ô này không đóng trên dòng của nó: %ld dòng trông như "
+                "dòng dữ liệu bị gộp vào một ô (sửa dấu \" trong tệp)", rowlike);
+    if (rejects_add_span(&t->rejects, r->index, lines, col.buf, r->cell[where], r->len[where], why.buf) < 0 &&
+        !t->failed) {
+        strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
+        t->failed = 1;
+    }
+    t->rejected++;
+    strbuf_release(&why);
+    strbuf_release(&col);
+    return 1;
+}
+
 /* A cell with a NUL byte or bytes that are not UTF-8 (a file in another
  * encoding than it says) rejects its row: read as text it would cut a code
  * short or put bytes no writer may hold into the outputs. */
@@ -509,6 +554,7 @@ int read_task_row(void *task, const record *r)
         t->skipped++;
         return 0;
     }
+    if (swallowed_rows(&v)) return 0;
     /* A CSV row with another number of cells is broken quoting; a sheet
      * simply leaves out the empty cells at the end of a row. */
     int sheet = t->in->format == FMT_XLSX || t->in->format == FMT_XLS;

@@ -41,8 +41,14 @@ static size_t cut_at_char(const char *s, size_t n, size_t max)
 int rejects_add(reject_spool *s, long rel_row, const char *column,
                 const char *value, size_t value_len, const char *reason)
 {
+    return rejects_add_span(s, rel_row, 0, column, value, value_len, reason);
+}
+
+int rejects_add_span(reject_spool *s, long rel_row, long span, const char *column,
+                     const char *value, size_t value_len, const char *reason)
+{
     if (!s->fp && !(s->fp = tmpfile())) return -1;
-    fprintf(s->fp, "%ld\x1f", rel_row);
+    fprintf(s->fp, "%ld+%ld\x1f", rel_row, span);
     put_clean(s->fp, column, strlen(column));
     fputc('\x1f', s->fp);
     if (value) value_len = cut_at_char(value, value_len, 200); /* a cell quoted in full is noise */
@@ -104,13 +110,22 @@ int rejects_csv_append(FILE *out, reject_spool *s, const char *file, long row_ba
             *sep = '\0';
             f[i] = sep + 1;
         }
-        char rowtxt[32];
-        snprintf(rowtxt, sizeof rowtxt, "%ld", atol(f[0]) + row_base);
+        char rowtxt[48], *plus = strchr(f[0], '+');
+        long row = atol(f[0]) + row_base, span = plus ? atol(plus + 1) : 0;
+        if (span) snprintf(rowtxt, sizeof rowtxt, "%ld-%ld", row, row + span);
+        else snprintf(rowtxt, sizeof rowtxt, "%ld", row);
         put_csv_field(out, name, 0);
         put_csv_field(out, rowtxt, 0);
         put_csv_field(out, f[1], 0);
         put_csv_field(out, f[2], 0);
-        put_csv_field(out, f[3], 1);
+        if (span) {
+            strbuf why = STRBUF_INIT;
+            strbuf_addf(&why, "%s (mở ở dòng %ld, đóng ở dòng %ld)", f[3], row, row + span);
+            put_csv_field(out, why.buf, 1);
+            strbuf_release(&why);
+        } else {
+            put_csv_field(out, f[3], 1);
+        }
         strbuf_reset(&line);
     }
     strbuf_release(&line);

@@ -318,6 +318,36 @@ static void test_set_killed_after_switch(void **state)
     free(state_dir);
 }
 
+/* ---- 3. an unbalanced quote swallowing rows ---------------------------- */
+
+/* A note opening a quote on line 4 that closes on line 7: the lines 5-7
+ * are whole rows. The record is rejected as lines 4-7, naming the column
+ * where the quote opened; rows 2 and 3 are still counted. */
+static void test_unbalanced_quote(void **state)
+{
+    fixture *f = *state;
+    write_in(f->in, "ke_hoach_2024.csv",
+             PLAN_HEAD ROW_XA1 "10,a\n" ROW_XA2 "20,b\n"
+             ROW_XA1 "30,\"Ghi chú mở ngoặc\n" ROW_XA2 "40,d\n" ROW_XA1 "50,e\n" ROW_XA2 "60,đóng\"\n");
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    expect_says(f, "3 dòng = 2 nhận + 0 bỏ qua + 1 loại");
+    char *p = tu_path(f->out, BASE "-dong-bi-loai.csv");
+    char *text = tu_read_file(p, NULL);
+    if (!text || !strstr(text, "\"4-7\"") || !strstr(text, "noi_dung") || !strstr(text, "mở ở dòng 4, đóng ở dòng 7"))
+        fail_msg("rejects file:\n%s\nlog:\n%s", text ? text : "(none)", f->log.buf);
+    free(text);
+    free(p);
+}
+
+/* A note with line breaks that are not rows stays a note. */
+static void test_multiline_note_kept(void **state)
+{
+    fixture *f = *state;
+    write_in(f->in, "ke_hoach_2024.csv",
+             PLAN_HEAD ROW_XA1 "10,\"dòng một\ndòng hai, ba\"\n" ROW_XA2 "20,b\n");
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+}
+
 /* ---- 4. only regular files are opened as inputs ----------------------- */
 
 /* A FIFO named like an input: the run refuses it at once (exit 3, naming
@@ -597,6 +627,8 @@ int main(void)
         cmocka_unit_test(test_overflow_derived_column),
         cmocka_unit_test_setup_teardown(test_set_killed_at_each_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unbalanced_quote, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multiline_note_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_name_rejects_row, setup, teardown),
