@@ -618,6 +618,20 @@ static void test_config_is_a_folder(void **state)
     if (strstr(f->log.buf, "năm")) fail_msg("a folder as config should not be about the year:\n%s", f->log.buf);
 }
 
+/* A 10,000-column header: the limit it broke, not "cannot be read". */
+static void test_wide_header(void **state)
+{
+    fixture *f = *state;
+    strbuf csv = STRBUF_INIT;
+    strbuf_adds(&csv, "nam,nam_von,ma_tinh,ten_tinh,ma_huyen,ten_huyen,ma_xa,ten_xa,ma_du_an,nguon_von,ke_hoach,noi_dung");
+    for (int i = 0; i < 10000; i++) strbuf_addf(&csv, ",c%d", i);
+    strbuf_adds(&csv, "\n" ROW_XA1 "10,a\n");
+    write_in(f->in, "ke_hoach_2024.csv", csv.buf);
+    strbuf_release(&csv);
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_DATA);
+    expect_says(f, "ke_hoach_2024.csv: dòng tiêu đề có hơn 4096 cột");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -646,6 +660,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_config_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_with_bom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_is_a_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_header, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
