@@ -594,6 +594,15 @@ static void test_config_not_utf8(void **state)
     expect_no_report(f);
 }
 
+/* A template line in Windows-1258: refused with file and line. */
+static void test_template_not_utf8(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "bao_cao.txt", "s/^appendix_label = Phụ lục/appendix_label = Ph\\xE1\\xBB/");
+    expect_config_error(f, "bao_cao.txt:", "không đúng mã UTF-8");
+}
+
 /* Notepad's "UTF-8" starts the file with a byte-order mark. */
 static void test_config_with_bom(void **state)
 {
@@ -659,6 +668,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_utf8_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_with_bom, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_template_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_is_a_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_header, setup, teardown),
     };
