@@ -13,6 +13,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../util/date.h"
@@ -289,8 +290,14 @@ static int prescan(const char *path, strbuf *err)
     if (linefile_open(&lf, path, err) < 0) return -1;
     int is_section, rc = 0;
     while (rc == 0 && linefile_next(&lf, &is_section)) {
-        if (lf.line.len > 1000)
-            rc = linefile_error(&lf, err, "dòng dài quá 1000 ký tự");
+        if (memchr(lf.line.buf, '\0', lf.line.len))
+            rc = linefile_error(&lf, err, "dòng có byte NUL (tệp không phải văn bản UTF-8)");
+        else if (!text_valid_utf8(lf.line.buf, lf.line.len))
+            rc = linefile_error(&lf, err, "dòng không phải UTF-8 (hãy lưu tệp cấu hình dạng UTF-8)");
+        else if (lf.line.len > 1000)
+            rc = linefile_error(&lf, err, "dòng dài %zu ký tự (%zu byte): một dòng cấu hình giữ tối đa "
+                                "1000 byte (khoảng 330 chữ tiếng Việt có dấu)",
+                                text_chars(lf.line.buf, lf.line.len), lf.line.len);
         else if (!is_section && lf.line.buf[0] != ';' && !strchr(lf.line.buf, '='))
             rc = linefile_error(&lf, err, "dòng không phải \"khóa = giá trị\" hay [mục]");
     }
@@ -541,16 +548,40 @@ static int check_output_name(const config *c, strbuf *err)
     return -1;
 }
 
+/*
+ * iniparser_load, but a file saved with a byte-order mark (Notepad's
+ * "UTF-8") is read as well: iniparser would take the mark for text, so
+ * the rest of the file is handed to it through a memory file.
+ */
+static dictionary *load_dict(const char *path, strbuf *err)
+{
+    iniparser_set_error_callback(ignore_ini_error);
+    dictionary *d = NULL;
+    FILE *fp = fopen(path, "rb");
+    char head[3];
+    if (fp && fread(head, 1, 3, fp) == 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
+        int fd = memfd_create("reports.ini", MFD_CLOEXEC);
+        char buf[65536], mem[64];
+        size_t n;
+        int ok = fd >= 0;
+        while (ok && (n = fread(buf, 1, sizeof buf, fp)) > 0) ok = write(fd, buf, n) == (ssize_t)n;
+        snprintf(mem, sizeof mem, "/proc/self/fd/%d", fd);
+        if (ok) d = iniparser_load(mem);
+        if (fd >= 0) close(fd);
+    } else if (fp) {
+        d = iniparser_load(path);
+    }
+    if (fp) fclose(fp);
+    if (!d) strbuf_addf(err, "%s: không đọc được tệp cấu hình", path);
+    return d;
+}
+
 static int load_file(config *c, const char *path, const char *job, strbuf *err)
 {
     config_set(&c->path, path);
     if (prescan(path, err) < 0) return -1;
-    iniparser_set_error_callback(ignore_ini_error);
-    dictionary *d = iniparser_load(path);
-    if (!d) {
-        strbuf_addf(err, "%s: không đọc được tệp cấu hình", path);
-        return -1;
-    }
+    dictionary *d = load_dict(path, err);
+    if (!d) return -1;
     char *base = dir_of(path);
     int rc = 0;
     /* Defaults are relative to the config file too, like written paths. */
@@ -620,12 +651,8 @@ int config_job_names(const char *path, char ***names, int *n, strbuf *err)
     *names = NULL;
     *n = 0;
     if (prescan(path, err) < 0) return -1; /* says the line */
-    iniparser_set_error_callback(ignore_ini_error);
-    dictionary *d = iniparser_load(path);
-    if (!d) {
-        strbuf_addf(err, "%s: không đọc được tệp cấu hình", path);
-        return -1;
-    }
+    dictionary *d = load_dict(path, err);
+    if (!d) return -1;
     for (int s = 0; s < iniparser_getnsec(d); s++) {
         const char *sec = iniparser_getsecname(d, s);
         if (strncmp(sec, "job.", 4) || !sec[4]) continue;

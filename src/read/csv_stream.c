@@ -99,12 +99,14 @@ static char sniff_delim(const char *s, size_t n)
 typedef struct head_ctx {
     csv_head *h;
     int done;
+    int too_many;   /* more than MAX_CELLS cells */
 } head_ctx;
 
 static int take_head(void *ctx, const record *r)
 {
     head_ctx *hc = ctx;
     csv_head *h = hc->h;
+    hc->too_many = r->n < 0;
     h->ncells = r->n < 0 ? 0 : r->n;
     h->cells = xcalloc((size_t)h->ncells + 1, sizeof(char *));
     h->lens = xcalloc((size_t)h->ncells + 1, sizeof(size_t));
@@ -135,7 +137,7 @@ int csv_stream_head(const char *path, char delim, csv_head *h, strbuf *err)
     csv_set_delim(&p, (unsigned char)h->delim);
     row_acc *a = xcalloc(1, sizeof *a);
     a->data = (strbuf)STRBUF_INIT;
-    head_ctx hc = {h, 0};
+    head_ctx hc = {h, 0, 0};
     a->fn = take_head;
     a->ctx = &hc;
     /* Byte by byte: the header is short, and we need where it ended. */
@@ -149,7 +151,15 @@ int csv_stream_head(const char *path, char delim, csv_head *h, strbuf *err)
     strbuf_release(&a->data);
     free(a);
     if (!hc.done || h->ncells == 0) {
-        strbuf_addf(err, "%s: không đọc được dòng tiêu đề", path);
+        /* Say which limit the header broke: they are the program's own. */
+        if (hc.too_many)
+            strbuf_addf(err, "%s: dòng tiêu đề có hơn %d cột (giới hạn của mtqg-report); hãy bỏ các "
+                        "cột thừa", path, MAX_CELLS);
+        else if (!hc.done && n == (ssize_t)sizeof buf)
+            strbuf_addf(err, "%s: dòng tiêu đề dài hơn %zu byte (giới hạn của mtqg-report), hoặc có "
+                        "dấu ngoặc kép không đóng", path, sizeof buf);
+        else
+            strbuf_addf(err, "%s: không đọc được dòng tiêu đề", path);
         csv_head_free(h);
         return -1;
     }

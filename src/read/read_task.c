@@ -661,6 +661,68 @@ static void control_row(const row_view *v)
 }
 
 /*
+ * A quote opened in a cell and closed lines later is legal CSV (a note
+ * with line breaks), but when the lines it holds look like whole rows (as
+ * many delimiters as the header) it swallowed them: the record is
+ * rejected as the range of lines it covers, naming where the quote opened
+ * and closed, instead of adding one row and losing the others.
+ */
+static int swallowed_rows(const row_view *v)
+{
+    read_task *t = v->t;
+    const record *r = v->r;
+    char delim = t->in->format == FMT_CSV ? t->in->head.delim : t->in->delim;
+    if ((t->in->format != FMT_CSV && t->in->format != FMT_CSV_DECODED) || !delim || r->n <= 0)
+        return 0;
+    int need = t->in->lay.ncols - 1;
+    long lines = 0, rowlike = 0;
+    int where = -1;
+    for (int c = 0; c < r->n; c++) {
+        const char *s = r->cell[c], *end = s + r->len[c], *nl = memchr(s, '\n', r->len[c]);
+        while (nl) {
+            lines++;
+            const char *next = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+            const char *stop = next ? next : end;
+            int d = 0;
+            for (const char *p = nl + 1; p < stop; p++) d += *p == delim;
+            if (d >= need && need > 0) rowlike++, where = where < 0 ? c : where;
+            nl = next;
+        }
+    }
+    if (!rowlike) return 0;
+    strbuf why = STRBUF_INIT, col = STRBUF_INIT;
+    layout_column_label(&t->in->lay, where, &col);
+    strbuf_addf(&why, "dấu ngoặc kép mở trong ô này không đóng trên dòng của nó: %ld dòng trông như "
+                "dòng dữ liệu bị gộp vào một ô (sửa dấu \" trong tệp)", rowlike);
+    if (rejects_add_span(&t->rejects, r->index, lines, col.buf, r->cell[where], r->len[where], why.buf) < 0 &&
+        !t->failed) {
+        strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
+        t->failed = 1;
+    }
+    t->rejected++;
+    strbuf_release(&why);
+    strbuf_release(&col);
+    return 1;
+}
+
+/* A cell with a NUL byte or bytes that are not UTF-8 (a file in another
+ * encoding than it says) rejects its row: read as text it would cut a code
+ * short or put bytes no writer may hold into the outputs. */
+static int bad_bytes(const row_view *v)
+{
+    for (int f = 0; f < F_COUNT; f++) {
+        const unsigned char *s = (const unsigned char *)v->text[f];
+        unsigned char any = 0, nul = 0;
+        for (size_t i = 0; i < v->len[f]; i++) any |= s[i], nul |= !s[i];
+        if (nul) return reject(v, f, "ô có byte NUL (0x00): tệp không phải văn bản"), 1;
+        if ((any & 0x80) && !text_valid_utf8(v->text[f], v->len[f]))
+            return reject(v, f, "ô không phải UTF-8 hợp lệ (tệp lưu bằng mã khác? khai báo "
+                                "[file.<tên tệp>] encoding =)"), 1;
+    }
+    return 0;
+}
+
+/*
  * Texts that reach the outputs (names, codes, contents, indicator names)
  * must fit every writer: Excel holds 32,767 characters in a cell, and a
  * table row or a document line has to fit on one page. A longer value
@@ -860,6 +922,7 @@ int read_task_row(void *task, const record *r)
         t->skipped++;
         return 0;
     }
+    if (swallowed_rows(&v)) return 0;
     /* A CSV row with another number of cells is broken quoting; a sheet
      * simply leaves out the empty cells at the end of a row. */
     int sheet = INPUTS_IS_SHEET(t->in->format);
@@ -870,6 +933,7 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
+    if (bad_bytes(&v)) return 0;
     if (take_total(&v)) return t->failed;
     if (is_text_row(&v)) {
         keep_pending(&v);

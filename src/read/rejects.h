@@ -20,6 +20,13 @@ typedef struct reject_spool {
 /** rejects_add - spool one reject (row relative to the task's range). */
 int rejects_add(reject_spool *s, long rel_row, const char *column,
                 const char *value, size_t value_len, const char *reason);
+/**
+ * rejects_add_span - a reject covering span more lines after its row (a
+ * quote that swallowed them): the rejects file shows the row as "R-E" and
+ * the reason ends with where it opened and closed.
+ */
+int rejects_add_span(reject_spool *s, long rel_row, long span, const char *column,
+                     const char *value, size_t value_len, const char *reason);
 /** rejects_close - free the spool. */
 void rejects_close(reject_spool *s);
 

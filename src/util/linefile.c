@@ -6,15 +6,48 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "regfile.h"
+#include "text.h"
+
+/* Templates and configs are UTF-8 text: a line with a NUL byte or bytes
+ * in another encoding is refused up front, naming the line, before any
+ * of its words can reach an output. */
+static int check_text(FILE *fp, const char *path, strbuf *err)
+{
+    strbuf l = STRBUF_INIT;
+    int c = 0, rc = 0;
+    for (long line = 1; rc == 0 && c != EOF; line++) {
+        strbuf_reset(&l);
+        while ((c = fgetc(fp)) != EOF && c != '\n') strbuf_addch(&l, c);
+        if (memchr(l.buf, '\0', l.len))
+            strbuf_addf(err, "%s:%ld: dòng có byte NUL (tệp không phải văn bản UTF-8)", path, line), rc = -1;
+        else if (!text_valid_utf8(l.buf, l.len))
+            strbuf_addf(err, "%s:%ld: không đúng mã UTF-8 (hãy lưu tệp dạng UTF-8)", path, line), rc = -1;
+    }
+    strbuf_release(&l);
+    rewind(fp);
+    return rc;
+}
 
 int linefile_open(linefile *lf, const char *path, strbuf *err)
 {
     memset(lf, 0, sizeof *lf);
     lf->line = (strbuf)STRBUF_INIT;
     lf->section = (strbuf)STRBUF_INIT;
-    lf->fp = fopen(path, "r");
+    int fd = regfile_open(path, NULL, err); /* not a folder, FIFO or device */
+    lf->fp = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!lf->fp) {
-        strbuf_addf(err, "%s: không mở được tệp (%s)", path, sys_error(errno));
+        if (fd >= 0) {
+            strbuf_addf(err, "%s: không mở được tệp (%s)", path, sys_error(errno));
+            close(fd);
+        }
+        return -1;
+    }
+    if (check_text(lf->fp, path, err) < 0) {
+        fclose(lf->fp);
+        lf->fp = NULL;
         return -1;
     }
     lf->path = xstrdup(path);

@@ -27,7 +27,7 @@ int regfile_open(const char *path, off_t *size, strbuf *err)
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        strbuf_addf(err, "%s: %s, không phải tệp dữ liệu", path, kind_text(st.st_mode));
+        strbuf_addf(err, "%s: %s, không phải một tệp thường", path, kind_text(st.st_mode));
         close(fd);
         return -1;
     }
@@ -45,7 +45,7 @@ int regfile_check(const char *path, strbuf *err)
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        strbuf_addf(err, "%s: %s, không phải tệp dữ liệu", path, kind_text(st.st_mode));
+        strbuf_addf(err, "%s: %s, không phải một tệp thường", path, kind_text(st.st_mode));
         return -1;
     }
     return 0;

@@ -332,6 +332,36 @@ static void test_set_killed_after_switch(void **state)
     free(state_dir);
 }
 
+/* ---- 3. an unbalanced quote swallowing rows ---------------------------- */
+
+/* A note opening a quote on line 4 that closes on line 7: the lines 5-7
+ * are whole rows. The record is rejected as lines 4-7, naming the column
+ * where the quote opened; rows 2 and 3 are still counted. */
+static void test_unbalanced_quote(void **state)
+{
+    fixture *f = *state;
+    write_in(f->in, "ke_hoach_2024.csv",
+             PLAN_HEAD ROW_XA1 "10,a\n" ROW_XA2 "20,b\n"
+             ROW_XA1 "30,\"Ghi chú mở ngoặc\n" ROW_XA2 "40,d\n" ROW_XA1 "50,e\n" ROW_XA2 "60,đóng\"\n");
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    expect_says(f, "3 dòng = 2 nhận + 0 bỏ qua + 1 loại");
+    char *p = tu_path(f->out, BASE "-dong-bi-loai.csv");
+    char *text = tu_read_file(p, NULL);
+    if (!text || !strstr(text, "\"4-7\"") || !strstr(text, "noi_dung") || !strstr(text, "mở ở dòng 4, đóng ở dòng 7"))
+        fail_msg("rejects file:\n%s\nlog:\n%s", text ? text : "(none)", f->log.buf);
+    free(text);
+    free(p);
+}
+
+/* A note with line breaks that are not rows stays a note. */
+static void test_multiline_note_kept(void **state)
+{
+    fixture *f = *state;
+    write_in(f->in, "ke_hoach_2024.csv",
+             PLAN_HEAD ROW_XA1 "10,\"dòng một\ndòng hai, ba\"\n" ROW_XA2 "20,b\n");
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+}
+
 /* ---- 4. only regular files are opened as inputs ----------------------- */
 
 /* A FIFO named like an input: the run refuses it at once (exit 3, naming
@@ -514,6 +544,117 @@ static void test_bad_file_value(void **state)
     expect_config_error(f, "[file.khong_co_tep_nay.csv] encoding", "test.ini");
 }
 
+/* ---- 5. NUL bytes, bytes that are not UTF-8, a BOM ------------------- */
+
+static void write_bytes(const char *dir, const char *name, const char *data, size_t n)
+{
+    char *p = tu_path(dir, name);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+    free(p);
+}
+
+/* The rejects file: valid UTF-8 (checked by iconv, an independent tool),
+ * returned (caller frees). */
+static char *rejects_utf8(fixture *f)
+{
+    char *p = tu_path(f->out, BASE "-dong-bi-loai.csv");
+    char *text = tu_read_file(p, NULL);
+    if (!text) fail_msg("no rejects file:\n%s", f->log.buf);
+    if (tu_runf(NULL, "iconv -f UTF-8 -t UTF-8 '%s' >/dev/null 2>&1", p) != 0)
+        fail_msg("the rejects file is not valid UTF-8:\n%s", text);
+    free(p);
+    return text;
+}
+
+/* "DA1\0XYZ" is not DA1: the row is rejected, the reason said. */
+static void test_nul_byte_in_code(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = PLAN_HEAD ROW_XA1 "10,a\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99101,Thị trấn Mường Khoa,DA1\0XYZ,NSTW_SN,7,b\n";
+    write_bytes(f->in, "ke_hoach_2024.csv", csv, sizeof csv - 1);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    char *text = rejects_utf8(f);
+    if (!strstr(text, "DA1\\x00XYZ") || !strstr(text, "byte NUL")) fail_msg("rejects file:\n%s", text);
+    free(text);
+}
+
+/* A commune name in Windows-1258 inside a UTF-8 file. */
+static void test_invalid_utf8_value(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = PLAN_HEAD ROW_XA1 "10,a\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xE3 N\xE2m,DA1,NSTW_SN,7,b\n";
+    write_bytes(f->in, "ke_hoach_2024.csv", csv, sizeof csv - 1);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    char *text = rejects_utf8(f);
+    if (!strstr(text, "X\\xE3 N\\xE2m") || !strstr(text, "không phải UTF-8")) fail_msg("rejects file:\n%s", text);
+    free(text);
+}
+
+/* A config value saved in Windows-1258: refused with file and line. */
+static void test_config_not_utf8(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    ini_append(f, "\n[lead]\nDA1 = Ban D\xE2n t\xF4" "c\n");
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_CONFIG);
+    expect_says(f, "test.ini:");
+    expect_says(f, "UTF-8");
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_CONFIG);
+    expect_no_report(f);
+}
+
+/* A template line in Windows-1258: refused with file and line. */
+static void test_template_not_utf8(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "bao_cao.txt", "s/^appendix_label = Phụ lục/appendix_label = Ph\\xE1\\xBB/");
+    expect_config_error(f, "bao_cao.txt:", "không đúng mã UTF-8");
+}
+
+/* Notepad's "UTF-8" starts the file with a byte-order mark. */
+static void test_config_with_bom(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    assert_int_equal(tu_runf(NULL, "printf '\\357\\273\\277' > '%s.bom' && cat '%s' >> '%s.bom' && mv '%s.bom' '%s'",
+                             f->ini, f->ini, f->ini, f->ini, f->ini), 0);
+    char *text = tu_read_file(f->ini, NULL);
+    assert_memory_equal(text, "\xEF\xBB\xBF", 3);
+    free(text);
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_OK);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+}
+
+/* ---- 8. messages -------------------------------------------------------- */
+
+static void test_config_is_a_folder(void **state)
+{
+    fixture *f = *state;
+    expect_status(f, prog(f, "--config '%s'", f->dir), EXIT_CONFIG);
+    expect_says(f, "thư mục");
+    if (strstr(f->log.buf, "năm")) fail_msg("a folder as config should not be about the year:\n%s", f->log.buf);
+}
+
+/* A 10,000-column header: the limit it broke, not "cannot be read". */
+static void test_wide_header(void **state)
+{
+    fixture *f = *state;
+    strbuf csv = STRBUF_INIT;
+    strbuf_adds(&csv, "nam,nam_von,ma_tinh,ten_tinh,ma_huyen,ten_huyen,ma_xa,ten_xa,ma_du_an,nguon_von,ke_hoach,noi_dung");
+    for (int i = 0; i < 10000; i++) strbuf_addf(&csv, ",c%d", i);
+    strbuf_adds(&csv, "\n" ROW_XA1 "10,a\n");
+    write_in(f->in, "ke_hoach_2024.csv", csv.buf);
+    strbuf_release(&csv);
+    expect_status(f, prog(f, "--check --config '%s'", f->ini), EXIT_DATA);
+    expect_says(f, "ke_hoach_2024.csv: dòng tiêu đề có hơn 4096 cột");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +664,8 @@ int main(void)
         cmocka_unit_test(test_overflow_derived_column),
         cmocka_unit_test_setup_teardown(test_set_killed_at_each_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unbalanced_quote, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multiline_note_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_name_rejects_row, setup, teardown),
@@ -535,6 +678,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misspelt_map_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_map_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_file_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_byte_in_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_utf8_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_not_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_with_bom, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_template_not_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_is_a_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_header, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
