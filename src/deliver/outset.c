@@ -17,7 +17,11 @@ void outset_init(outset *o)
 
 const char *outset_add(outset *o, const char *dir, const char *name)
 {
-    if (o->n >= OUTSET_MAX) return NULL;
+    if (o->n >= o->alloc) {
+        int cap = o->alloc;
+        ALLOC_GROW(o->final, o->n + 1, o->alloc);
+        ALLOC_GROW(o->tmp, o->n + 1, cap);
+    }
     strbuf f = STRBUF_INIT, t = STRBUF_INIT;
     strbuf_addf(&f, "%s/%s", dir, name);
     /* Hidden, and unique per process, so two runs never share a temp. */
@@ -83,6 +87,8 @@ void outset_free(outset *o)
         free(o->final[i]);
         free(o->tmp[i]);
     }
+    free(o->final);
+    free(o->tmp);
     memset(o, 0, sizeof *o);
 }
 

@@ -10,19 +10,18 @@
 
 #include "../util/strbuf.h"
 
-#define OUTSET_MAX 16
-
+/* Grows with the files: a job split per commune writes thousands. */
 typedef struct outset {
-    int n;
-    char *final[OUTSET_MAX];
-    char *tmp[OUTSET_MAX];
+    int n, alloc;
+    char **final;
+    char **tmp;
 } outset;
 
 /** outset_init */
 void outset_init(outset *o);
 /**
  * outset_add - register dir/name; returns the temporary path to write
- * (owned by the outset), or NULL when the set is full.
+ * (owned by the outset). Never NULL: the set grows as needed.
  */
 const char *outset_add(outset *o, const char *dir, const char *name);
 /** outset_final - the final path of the i-th file. */
