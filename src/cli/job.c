@@ -59,7 +59,7 @@ typedef struct job {
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
     int ntemplates;
-    char *templates[MAX_FORMS + 2]; /* catalogue, forms, wording: for the digest */
+    char *templates[MAX_FORMS + 6]; /* catalogues, forms, wording: for the digest */
 } job;
 
 /* With --timing, one log line per stage: where a run spends its time. */
@@ -79,11 +79,34 @@ static int fail(job *j, int status)
     return status;
 }
 
+#define MAX_CATALOGUES 4
+
+/* The catalogue files, comma separated: one programme each. */
+static int load_catalogues(job *j)
+{
+    char *list = xstrdup(j->cfg->catalogue), *names[MAX_CATALOGUES + 1];
+    int n = split_fields(list, ',', names, MAX_CATALOGUES + 1), rc = 0;
+    if (n > MAX_CATALOGUES || n < 1 || !*names[0]) {
+        strbuf_addf(&j->err, "[report] catalogue: từ 1 đến %d tệp danh mục", MAX_CATALOGUES);
+        rc = -1;
+    }
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char *path = config_template_path(j->cfg, names[i]);
+        rc = i ? catalogue_add(&j->cat, path, &j->err) : catalogue_load(&j->cat, path, &j->err);
+        j->templates[j->ntemplates++] = path;
+    }
+    free(list);
+    for (int i = 0; rc == 0 && i < j->cat.nprogrammes; i++)
+        if (j->cat.programmes[i].incomplete)
+            mlog_say(j->log, MLOG_WARN, "cảnh báo: danh mục %s chưa đầy đủ: %s",
+                     j->cat.programmes[i].short_name, j->cat.programmes[i].incomplete);
+    return rc;
+}
+
 static int load_templates(job *j)
 {
-    char *path = config_template_path(j->cfg, j->cfg->catalogue);
-    int rc = catalogue_load(&j->cat, path, &j->err);
-    j->templates[j->ntemplates++] = path;
+    char *path;
+    int rc = load_catalogues(j);
     if (rc < 0 && access(j->cfg->templates_dir, F_OK) != 0) {
         char *inst = config_installed_templates();
         strbuf_addf(&j->err, "; không có thư mục mẫu biểu %s: đặt [report] templates_dir "

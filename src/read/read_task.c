@@ -274,6 +274,16 @@ static int parse_project(const row_view *v, int *id)
     size_t n;
     const char *s = cell(v, F_MA_DU_AN, &n);
     if (is_blank(s, n)) return reject(v, F_MA_DU_AN, "thiếu mã dự án"), -1;
+    size_t pn;
+    const char *ps = cell(v, F_CHUONG_TRINH, &pn);
+    if (!is_blank(ps, pn)) { /* the row names its programme: its codes only */
+        const catalogue *cat = v->t->cat;
+        int g = catalogue_find_programme(cat, ps, pn);
+        if (g < 0) return reject(v, F_CHUONG_TRINH, "chương trình không có trong danh mục"), -1;
+        *id = catalogue_find_project_in(cat, g, s, n);
+        if (*id < 0) return reject(v, F_MA_DU_AN, "mã không có trong danh mục của chương trình này"), -1;
+        return 0;
+    }
     *id = cached(&v->t->sink->project_cache, s, n, v->t->cat, catalogue_find_project);
     if (*id < 0) return reject(v, F_MA_DU_AN, "mã dự án không có trong danh mục"), -1;
     return 0;
