@@ -18,6 +18,7 @@
 #include "../util/decimal.h"
 #include "../util/linefile.h"
 #include "../util/progress.h"
+#include "../model/crosswalk.h"
 #include "../model/dataset.h"
 #include "../read/ingest.h"
 #include "../read/rejects.h"
@@ -492,18 +493,22 @@ static facts *build_facts(job *j, facts *f, const char *rejects_name)
     return f;
 }
 
-/* One output set per district or commune: the dataset of each in turn. */
+/* One output set per province, district or commune: the dataset of each
+ * in turn (memory: the whole plus one unit's subset at a time). */
 static int produce_split(job *j, const char *rejects_name, int status)
 {
     dataset whole = j->ds; /* j->ds holds each unit's subset in turn */
     const units *u = &whole.units;
-    int ngroups = j->cfg->split == SPLIT_DISTRICT ? u->ndistricts : u->nunits;
+    split_mode mode = j->cfg->split;
+    int ngroups = mode == SPLIT_DISTRICT ? u->ndistricts : mode == SPLIT_PROVINCE ? u->nprovinces : u->nunits;
     unsigned char *keep = xcalloc((size_t)u->nunits + 1, 1);
     for (int g = 0; g < ngroups && (status == EXIT_OK || status == EXIT_DATA); g++) {
-        const char *code = j->cfg->split == SPLIT_DISTRICT ? u->districts[g].code : u->units[g].code;
-        if (j->cfg->split == SPLIT_COMMUNE && u->units[g].kind != UNIT_COMMUNE) continue;
+        const char *code = mode == SPLIT_DISTRICT ? u->districts[g].code
+                         : mode == SPLIT_PROVINCE ? u->provinces[g].code : u->units[g].code;
+        if (mode == SPLIT_COMMUNE && u->units[g].kind != UNIT_COMMUNE) continue;
         for (int i = 0; i < u->nunits; i++)
-            keep[i] = j->cfg->split == SPLIT_DISTRICT ? u->units[i].district == g : i == g;
+            keep[i] = mode == SPLIT_DISTRICT ? u->units[i].district == g
+                    : mode == SPLIT_PROVINCE ? u->units[i].province == g : i == g;
         dataset_subset(&j->ds, &whole, keep);
         j->unit = code && *code ? code : "khong-ma";
         facts f;
@@ -550,6 +555,17 @@ static int run(job *j, const job_options *opt)
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
     stage_done(j, "đọc");
+    if (cfg->crosswalk && cfg->units_as == UNITS_NEW) {
+        crosswalk cw;
+        if (crosswalk_load(&cw, cfg->crosswalk, &j->err) < 0) {
+            crosswalk_free(&cw);
+            return fail(j, EXIT_CONFIG);
+        }
+        int moved = crosswalk_apply(&cw, &j->ds);
+        mlog_say(j->log, MLOG_INFO, "bảng chuyển đổi %s: %d đơn vị cũ được tổng hợp vào xã mới",
+                 cfg->crosswalk, moved);
+        crosswalk_free(&cw);
+    }
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);
     char *rejects_name = output_name(cfg, NULL, "-dong-bi-loai.csv");
     status = j->ds.rejected_total || count_mismatches(j) ? EXIT_DATA : EXIT_OK;

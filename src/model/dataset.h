@@ -73,6 +73,12 @@ void dataset_note(dataset *d, const char *fmt, ...) __attribute__((format(printf
  * are left out: they are given for the whole.
  */
 void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep);
+/**
+ * dataset_regroup - replace d's units with nu (taken over) and move every
+ * aggregate, indicator and content item of unit i to unit remap[i]: sums
+ * of units that land together add up (exact); file counts stay.
+ */
+void dataset_regroup(dataset *d, units *nu, const int *remap);
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 
