@@ -568,6 +568,34 @@ static void lead_list(facts *f, const dataset *ds, const config *cfg)
         }
 }
 
+/*
+ * Where the report is about, in words: {toan_dia_ban} ("toàn tỉnh", "toàn xã":
+ * [document] toan_dia_ban_tinh / _huyen / _xa of the wording, by
+ * the level of the report: a split per commune or district is that unit's
+ * own report) and {dia_ban} (the unit's name as the data gives it, "xã
+ * Mường Khoa"; for the province [document] dia_ban_tinh, "tỉnh {tinh}").
+ */
+static void place_words(vars *v, const dataset *ds, const config *cfg, const vars *words)
+{
+    const char *level = cfg->split == SPLIT_COMMUNE ? "xa" : cfg->split == SPLIT_DISTRICT ? "huyen" : "tinh";
+    char key[32];
+    snprintf(key, sizeof key, "toan_dia_ban_%s", level);
+    const char *w = words ? vars_get(words, key) : NULL;
+    vars_set(v, "toan_dia_ban", w ? w : "");
+    const units *u = &ds->units;
+    const char *name = NULL;
+    for (int i = 0; cfg->split == SPLIT_COMMUNE && !name && i < u->nunits; i++)
+        if (u->units[i].kind == UNIT_COMMUNE) name = units_name(u, i);
+    if (cfg->split == SPLIT_DISTRICT && u->ndistricts) name = u->districts[0].name;
+    strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+    if (name) lower_first(&sb, name);
+    else if ((w = words ? vars_get(words, "dia_ban_tinh") : NULL) && vars_expand(v, w, &sb, &err) < 0)
+        strbuf_reset(&sb);
+    vars_set(v, "dia_ban", sb.buf);
+    strbuf_release(&sb);
+    strbuf_release(&err);
+}
+
 void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *words,
                  int behind_projects, int behind_communes, const char *rejects_name)
 {
@@ -577,6 +605,7 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     sums s;
     sums_collect(&s, ds, years);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
+    place_words(&f->scalars, ds, cfg, words);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
     source_list(f, "nguon", &s, ds->cat);

@@ -215,6 +215,16 @@ static void test_split_per_commune(void **state)
         strbuf_release(&xlsx);
     }
     if (n < 16) fail_msg("only %d communes in the sample", n);
+    /* A commune's own report speaks of the commune, not the province. */
+    strbuf one = STRBUF_INIT, text = STRBUF_INIT;
+    strbuf_addf(&one, "%s/out/bao-cao-1719-2024-99104.pdf", dir);
+    assert_int_equal(tu_pdf_text(one.buf, 0, 0, TU_PDF_FLOW, &text), 0);
+    squeeze(text.buf);
+    if (!strstr(text.buf, "trên địa bàn xã Tà Xùy") || !strstr(text.buf, "toàn xã đã giải ngân") ||
+        strstr(text.buf, "toàn tỉnh"))
+        fail_msg("wording of a commune's report:\n%s", text.buf);
+    strbuf_release(&one);
+    strbuf_release(&text);
     /* n workbooks, n PDFs, the rejects list and the manifest: nothing more
      * (hidden files: the run's lock). */
     strbuf outdir = STRBUF_INIT;
