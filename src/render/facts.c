@@ -151,6 +151,8 @@ static void part_words(vars *it, const catalogue *cat, int p)
     vars_set(it, "chuong_trinh", g->short_name);
 }
 
+static void lower_first(strbuf *sb, const char *s);
+
 static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const char *year)
 {
     set_scope(v, "tong", year, s->total);
@@ -320,6 +322,32 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     }
     vars_set(v, "co_che_chuong_trinh", rules.buf);
     vars_set(v, "ten_chuong_trinh", names.buf);
+    /* The level words of the run's programmes, for headers and sentences:
+     * {cac_cap} "Dự án, tiểu dự án" ("; " between programmes),
+     * {cac_cap_goc} the top levels in lower case "dự án" ("dự án, nội dung"),
+     * {cac_cap_goc_hoa} the same capitalised. */
+    strbuf all = STRBUF_INIT, tops = STRBUF_INIT, low = STRBUF_INIT;
+    for (int g = 0; g < cat->nprogrammes; g++) {
+        const cat_programme *pg = &cat->programmes[g];
+        if (all.len) strbuf_adds(&all, "; ");
+        for (int l = 0; l < pg->nlevels; l++) {
+            strbuf_reset(&low);
+            lower_first(&low, pg->levels[l]);
+            if (l) strbuf_adds(&all, ", ");
+            strbuf_adds(&all, all.len && (l || g) ? low.buf : pg->levels[l]);
+            if (!l && !strstr(tops.buf, low.buf)) strbuf_addf(&tops, "%s%s", tops.len ? ", " : "", low.buf);
+        }
+    }
+    vars_set(v, "cac_cap", all.buf);
+    strbuf_reset(&low);
+    lower_first(&low, all.buf);
+    vars_set(v, "cac_cap_thuong", low.buf);
+    vars_set(v, "cac_cap_goc", tops.buf);
+    if (tops.buf[0] >= 'a' && tops.buf[0] <= 'z') tops.buf[0] = (char)(tops.buf[0] - 'a' + 'A');
+    vars_set(v, "cac_cap_goc_hoa", tops.buf);
+    strbuf_release(&all);
+    strbuf_release(&tops);
+    strbuf_release(&low);
     vars_set(v, "can_cu_chuong_trinh", basis.buf);
     strbuf_release(&names);
     strbuf_release(&basis);
