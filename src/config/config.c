@@ -304,10 +304,11 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                  : !strcmp(key, "encoding") ? &in->encoding
                  : !strcmp(key, "delimiter") ? &in->delimiter
                  : !strcmp(key, "legacy") ? &in->legacy
-                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns : NULL;
+                 : !strcmp(key, "legacy_columns") ? &in->legacy_columns
+                 : !strcmp(key, "chuong_trinh") ? &in->programme : NULL;
     if (!field) {
         strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
-                    "delimiter, legacy, legacy_columns)", c->path, sec, key);
+                    "delimiter, legacy, legacy_columns, chuong_trinh)", c->path, sec, key);
         return -1;
     }
     int kind = 0;
@@ -580,7 +581,7 @@ void config_free(config *c)
     for (int i = 0; i < c->ninputs; i++) {
         config_input *in = &c->inputs[i];
         char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
-                      &in->legacy, &in->legacy_columns};
+                      &in->legacy, &in->legacy_columns, &in->programme};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
     }
     free(c->inputs);

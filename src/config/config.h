@@ -31,6 +31,7 @@ typedef struct config_input {
     char *delimiter;     /* "," ";" "\t"; NULL: detected */
     char *legacy;        /* text columns typed in TCVN3/VNI/VISCII; NULL: none */
     char *legacy_columns;/* our column names, comma separated; NULL: all text */
+    char *programme;     /* chuong_trinh: the programme of rows that name none; NULL: by code */
 } config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */

@@ -132,6 +132,43 @@ static void test_any_depth_any_codes(void **state)
     free(dir);
 }
 
+/* [file.<name>] chuong_trinh: rows of that file that name no programme
+ * belong to it, so another programme's code there is rejected, not
+ * counted under the other programme. */
+static void test_file_programme_setting(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("y2026f");
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    filled_catalogue(dir);
+    strbuf ini = STRBUF_INIT, log = STRBUF_INIT, cnt = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2026\nas_of = 2026-12-31\n"
+                      "input_dir = %s/tests/fixtures/y2026/input\noutput_dir = %s/out\n"
+                      "templates_dir = %s/templates\ncatalogue = catalogue.txt, %s/ctmtqg.txt\n"
+                      "output_name = bc\n[unit]\nprovince_name = Hòa Sơn\nagency = Sở Dân tộc và Tôn giáo\n"
+                      "[file.giai_ngan_2026.csv]\nchuong_trinh = Chương trình 1719\n", cwd, dir, cwd, dir);
+    char *path = tu_path(dir, "c.ini");
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", path);
+    assert_int_equal(rc, 3);
+    assert_int_equal(tu_runf(&cnt, "/usr/bin/python3 -c \"import csv\n"
+                                   "k=list(csv.DictReader(open('tests/fixtures/y2026/input/giai_ngan_2026.csv',encoding='utf-8'),delimiter=';'))\n"
+                                   "n=sum(1 for x in k if not x['chuong_trinh'] and not x['ma_du_an'].startswith(('DA','Dự án')))\n"
+                                   "r=list(csv.DictReader(open('%s/out/bc-2026-dong-bi-loai.csv',encoding='utf-8-sig')))\n"
+                                   "print(n, len(r))\"", dir), 0);
+    int want = 0, got = -1;
+    assert_int_equal(sscanf(cnt.buf, "%d %d", &want, &got), 2);
+    assert_true(want > 0);
+    if (got != want) fail_msg("%d rows rejected, %d coded for the other programme\n%s", got, want, log.buf);
+    strbuf_release(&ini);
+    strbuf_release(&log);
+    strbuf_release(&cnt);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 /* The shipped 2026-2035 file lists no parts (their names are not known):
  * a run with it says so, and a row coded for it is rejected, not counted
  * elsewhere. */
@@ -179,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_programme_column),
         cmocka_unit_test(test_two_programmes_2026),
         cmocka_unit_test(test_shipped_new_catalogue_is_loud),
+        cmocka_unit_test(test_file_programme_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
