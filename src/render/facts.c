@@ -187,6 +187,25 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
     }
 }
 
+/* chuong_trinh: each programme's plan and disbursement (its subtotal)
+ * when the run has more than one (empty otherwise: a one-programme report
+ * has no such lines), and {nhieu_chuong_trinh} "1" then. */
+static void programme_list(facts *f, const sums *s, const catalogue *cat)
+{
+    fact_list *l = new_list(f, "chuong_trinh");
+    for (int g = 0; cat->nprogrammes > 1 && g < cat->nprogrammes; g++) {
+        pair sum = {0, 0};
+        for (int p = 0; p < cat->nprojects; p++)
+            if (cat->projects[p].parent < 0 && cat->projects[p].programme == g)
+                sum.plan += s->by_top[p].plan, sum.disb += s->by_top[p].disb;
+        vars *it = new_item(l);
+        vars_set(it, "ten", cat->programmes[g].name);
+        vars_set(it, "chuong_trinh", cat->programmes[g].short_name);
+        item_figures(it, sum);
+    }
+    vars_set(&f->scalars, "nhieu_chuong_trinh", cat->nprogrammes > 1 ? "1" : "");
+}
+
 static void project_lists(facts *f, const sums *s, const catalogue *cat, int behind)
 {
     fact_list *all = new_list(f, "du_an"), *slow = new_list(f, "du_an_cham");
@@ -636,6 +655,7 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     place_words(&f->scalars, ds, cfg, words);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
+    programme_list(f, &s, ds->cat);
     source_list(f, "nguon", &s, ds->cat);
     commune_list(f, &s, ds, behind_communes, &f->scalars);
     indicator_list(f, ds, years);
