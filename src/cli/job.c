@@ -19,6 +19,7 @@
 #include "../util/decimal.h"
 #include "../util/linefile.h"
 #include "../util/progress.h"
+#include "../model/crosswalk.h"
 #include "../model/dataset.h"
 #include "../read/ingest.h"
 #include "../read/rejects.h"
@@ -62,7 +63,7 @@ typedef struct job {
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
     int ntemplates;
-    char *templates[MAX_FORMS + 3]; /* catalogue, forms, wordings: for the digest */
+    char *templates[MAX_FORMS + 7]; /* catalogues, forms, wordings: for the digest */
 } job;
 
 /* With --timing, one log line per stage: where a run spends its time. */
@@ -82,11 +83,34 @@ static int fail(job *j, int status)
     return status;
 }
 
+#define MAX_CATALOGUES 4
+
+/* The catalogue files, comma separated: one programme each. */
+static int load_catalogues(job *j)
+{
+    char *list = xstrdup(j->cfg->catalogue), *names[MAX_CATALOGUES + 1];
+    int n = split_fields(list, ',', names, MAX_CATALOGUES + 1), rc = 0;
+    if (n > MAX_CATALOGUES || n < 1 || !*names[0]) {
+        strbuf_addf(&j->err, "[report] catalogue: từ 1 đến %d tệp danh mục", MAX_CATALOGUES);
+        rc = -1;
+    }
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char *path = config_template_path(j->cfg, names[i]);
+        rc = i ? catalogue_add(&j->cat, path, &j->err) : catalogue_load(&j->cat, path, &j->err);
+        j->templates[j->ntemplates++] = path;
+    }
+    free(list);
+    for (int i = 0; rc == 0 && i < j->cat.nprogrammes; i++)
+        if (j->cat.programmes[i].incomplete)
+            mlog_say(j->log, MLOG_WARN, "cảnh báo: danh mục %s chưa đầy đủ: %s",
+                     j->cat.programmes[i].short_name, j->cat.programmes[i].incomplete);
+    return rc;
+}
+
 static int load_templates(job *j)
 {
-    char *path = config_template_path(j->cfg, j->cfg->catalogue);
-    int rc = catalogue_load(&j->cat, path, &j->err);
-    j->templates[j->ntemplates++] = path;
+    char *path;
+    int rc = load_catalogues(j);
     if (rc < 0 && access(j->cfg->templates_dir, F_OK) != 0) {
         char *inst = config_installed_templates();
         strbuf_addf(&j->err, "; không có thư mục mẫu biểu %s: đặt [report] templates_dir "
@@ -661,18 +685,22 @@ static facts *build_facts(job *j, facts *f, const char *rejects_name)
     return f;
 }
 
-/* One output set per district or commune: the dataset of each in turn. */
+/* One output set per province, district or commune: the dataset of each
+ * in turn (memory: the whole plus one unit's subset at a time). */
 static int produce_split(job *j, const char *rejects_name, int status)
 {
     dataset whole = j->ds; /* j->ds holds each unit's subset in turn */
     const units *u = &whole.units;
-    int ngroups = j->cfg->split == SPLIT_DISTRICT ? u->ndistricts : u->nunits;
+    split_mode mode = j->cfg->split;
+    int ngroups = mode == SPLIT_DISTRICT ? u->ndistricts : mode == SPLIT_PROVINCE ? u->nprovinces : u->nunits;
     unsigned char *keep = xcalloc((size_t)u->nunits + 1, 1);
     for (int g = 0; g < ngroups && (status == EXIT_OK || status == EXIT_DATA); g++) {
-        const char *code = j->cfg->split == SPLIT_DISTRICT ? u->districts[g].code : u->units[g].code;
-        if (j->cfg->split == SPLIT_COMMUNE && u->units[g].kind != UNIT_COMMUNE) continue;
+        const char *code = mode == SPLIT_DISTRICT ? u->districts[g].code
+                         : mode == SPLIT_PROVINCE ? u->provinces[g].code : u->units[g].code;
+        if (mode == SPLIT_COMMUNE && u->units[g].kind != UNIT_COMMUNE) continue;
         for (int i = 0; i < u->nunits; i++)
-            keep[i] = j->cfg->split == SPLIT_DISTRICT ? u->units[i].district == g : i == g;
+            keep[i] = mode == SPLIT_DISTRICT ? u->units[i].district == g
+                    : mode == SPLIT_PROVINCE ? u->units[i].province == g : i == g;
         dataset_subset(&j->ds, &whole, keep);
         j->unit = code && *code ? code : "khong-ma";
         facts f;
@@ -719,6 +747,17 @@ static int run(job *j, const job_options *opt)
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
     stage_done(j, "đọc");
+    if (cfg->crosswalk && cfg->units_as == UNITS_NEW) {
+        crosswalk cw;
+        if (crosswalk_load(&cw, cfg->crosswalk, &j->err) < 0) {
+            crosswalk_free(&cw);
+            return fail(j, EXIT_CONFIG);
+        }
+        int moved = crosswalk_apply(&cw, &j->ds);
+        mlog_say(j->log, MLOG_INFO, "bảng chuyển đổi %s: %d đơn vị cũ được tổng hợp vào xã mới",
+                 cfg->crosswalk, moved);
+        crosswalk_free(&cw);
+    }
     check_needed_kinds(j);
     int no_plan = dataset_check_results(&j->ds, config_years(cfg));
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);

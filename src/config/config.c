@@ -79,6 +79,8 @@ static const key_spec keys[] = {
     {"report", "templates_dir", K_PATH, OFF(templates_dir), NULL},
     {"report", "font_dir", K_PATH, OFF(font_dir), NULL},
     {"report", "catalogue", K_STR, OFF(catalogue), NULL},
+    {"report", "crosswalk", K_PATH, OFF(crosswalk), NULL},
+    {"report", "units", K_ENUM, OFF(units_as), "new=0,old=1"},
     {"report", "report_template", K_STR, OFF(report_template), NULL},
     {"report", "forms", K_STR, OFF(forms), NULL},
     {"report", "output_name", K_STR, OFF(output_name), NULL},
@@ -112,7 +114,7 @@ static const key_spec keys[] = {
     {"report", "rate_scope", K_STR, OFF(rate_scope), NULL},
     {"report", "period", K_STR, OFF(period), NULL},
     {"job", "period", K_STR, OFF(period), NULL},
-    {"job", "split", K_ENUM, OFF(split), "none=0,district=1,commune=2"},
+    {"job", "split", K_ENUM, OFF(split), "none=0,district=1,commune=2,province=3"},
     {"job", "mail_to", K_STR, OFF(mail_to), NULL},
     {"job", "mail_cc", K_STR, OFF(mail_cc), NULL},
     {"job", "mail_xlsx", K_ENUM, OFF(mail_xlsx), "no=0,yes=1"},
@@ -357,11 +359,12 @@ static int set_input_key(config *c, const char *sec, const char *key, const char
                  : !strcmp(key, "amount_unit") ? &in->amount_unit
                  : !strcmp(key, "layout") ? &in->layout
                  : !strcmp(key, "district") ? &in->district
-                 : !strcmp(key, "commune") ? &in->commune : NULL;
+                 : !strcmp(key, "commune") ? &in->commune
+                 : !strcmp(key, "chuong_trinh") ? &in->programme : NULL;
     if (!field) {
         strbuf_addf(err, "%s: [%s] %s: khóa không được hỗ trợ (kind, sheet, encoding, "
                     "delimiter, legacy, legacy_columns, number_format, amount_unit, layout, district, "
-                    "commune, column.<cột>, year, capital_year, province_code, province_name, "
+                    "commune, chuong_trinh, column.<cột>, year, capital_year, province_code, province_name, "
                     "district_code, district_name, commune_code, commune_name, project, source)",
                     c->path, sec, key);
         return -1;
@@ -677,7 +680,7 @@ void config_free(config *c)
                      &c->mail.server, &c->mail.user, &c->mail.password_file,
                      &c->mail.password_env, &c->mail.from, &c->mail.outbox, &c->mail.subject,
                      &c->mail.body_template, &c->mail.ca_file, &c->period_label, &c->input_dir, &c->output_dir,
-                     &c->templates_dir, &c->font_dir, &c->catalogue,
+                     &c->templates_dir, &c->font_dir, &c->catalogue, &c->crosswalk,
                      &c->report_template, &c->forms, &c->output_name,
                      &c->unit.province_code, &c->unit.province_name,
                      &c->unit.parent_agency, &c->unit.agency, &c->unit.doc_number,
@@ -691,7 +694,7 @@ void config_free(config *c)
         config_input *in = &c->inputs[i];
         char **f[] = {&in->pattern, &in->kind, &in->sheet, &in->encoding, &in->delimiter,
                       &in->legacy, &in->legacy_columns, &in->number_format, &in->amount_unit,
-                      &in->layout, &in->district, &in->commune};
+                      &in->layout, &in->district, &in->commune, &in->programme};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) free(*f[k]);
         config_mapping *lists[2] = {in->columns, in->values};
         int counts[2] = {in->ncolumns, in->nvalues};

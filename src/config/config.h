@@ -39,6 +39,7 @@ typedef struct config_input {
     struct config_mapping *values;  /* our column name = the value every row of this file has */
     char *layout;        /* a wide table's layout file under templates/; NULL: the forms */
     char *district, *commune; /* a wide table's unit when its rows do not say */
+    char *programme;     /* chuong_trinh: the programme of rows that name none; NULL: by code */
 } config_input;
 
 /* One "key = header" line of a [map.<kind>] section. */
@@ -62,7 +63,10 @@ typedef struct config_unit {
     char *archive;
 } config_unit;
 
-typedef enum { SPLIT_NONE = 0, SPLIT_DISTRICT = 1, SPLIT_COMMUNE = 2 } split_mode;
+typedef enum { SPLIT_NONE = 0, SPLIT_DISTRICT = 1, SPLIT_COMMUNE = 2, SPLIT_PROVINCE = 3 } split_mode;
+/* With a crosswalk: rows of old units grouped under the new commune, or
+ * the old units shown as the data names them. */
+typedef enum { UNITS_NEW = 0, UNITS_OLD = 1 } units_mode;
 
 /* [mail]: how PDFs reach the leaders (shared by every job). */
 typedef struct config_mail {
@@ -95,6 +99,8 @@ typedef struct config {
     int as_of;                    /* yyyymmdd */
     char *period_label;           /* "năm 2024" */
     char *input_dir, *output_dir, *templates_dir, *font_dir;
+    char *crosswalk;              /* old unit code -> new commune code file, or NULL */
+    units_mode units_as;          /* [report] units = new | old */
     char *catalogue;              /* file under templates_dir, or a path */
     char *report_template;        /* wording of the BÁO CÁO */
     char *forms;                  /* comma-separated form files, in order */

@@ -1,12 +1,19 @@
 /*
- * catalogue: the program's component projects, funding sources, source
- * groups and capital types, loaded from templates/catalogue.txt. Ids are
- * positions in file order, which is also the display order of every table.
+ * catalogue: the programmes a run reports on, each with its parts (any
+ * depth: Dự án / Tiểu dự án, Nội dung / Nội dung thành phần ...), and the
+ * funding sources, source groups and capital types, loaded from one or
+ * more catalogue files (templates/catalogue.txt for 1719,
+ * templates/ctmtqg_2026_2035.txt for its successor). Ids are positions in
+ * file order, which is also the display order of every table; the parts
+ * of all programmes share one id space, so a part knows its programme.
  *
- * Lookups accept the spellings offices write, as the catalogue lists them
- * ([spellings]: "DA3.TDA2", "Dự án 3 - Tiểu dự án 2", "3.2", "TDA2 DA3",
- * a content item "DA3.TDA2.ND1" counted under its sub-project), and for
- * sources the code, the name, or a listed spelling.
+ * Nothing about codes is built in: a part's parent is the longest earlier
+ * code that prefixes its own followed by the programme's separator, its
+ * number the digits its code ends in, its words the programme's level
+ * words. Lookups accept the spellings offices write, as each programme
+ * lists them per level ([spellings]: "DA3.TDA2", "Dự án 3 - Tiểu dự án 2",
+ * "3.2", a content item "DA3.TDA2.ND1" counted under its sub-project), and
+ * for sources the code, the name, or a listed spelling.
  * A catalogue is read-only after loading, so reader threads share it.
  */
 #ifndef MTQG_CATALOGUE_H
@@ -15,12 +22,33 @@
 #include "../util/strbuf.h"
 #include "../util/strmap.h"
 
+#define CAT_MAX_LEVELS 4
+
+/* A programme: its names and the words and spellings of its levels. */
+typedef struct cat_programme {
+    char *code;                      /* "1719", "MTQG_2026_2035" */
+    char *name;                      /* full name, as titles write it */
+    char *short_name;                /* "Chương trình 1719" */
+    char *basis;                     /* the decision approving it, as a sentence cites it, or NULL */
+    char *rules;                     /* its management mechanism (decree), or NULL */
+    char *incomplete;                /* what the file does not know yet (said in every run), or NULL */
+    char sep;                        /* code separator: '.' */
+    int nlevels;
+    char *levels[CAT_MAX_LEVELS];    /* "Dự án", "Tiểu dự án" */
+    int npatterns[CAT_MAX_LEVELS];   /* spellings per level, as keys */
+    char **patterns[CAT_MAX_LEVELS]; /* "du_an_{n}", "da{n}.tda{m}" */
+    char *type_words[8];             /* per capital type: this programme's word, or NULL */
+} cat_programme;
+
 typedef struct cat_project {
     char *code;     /* "DA3.TDA2" */
     char *name;
-    int parent;     /* project id, or -1 for a top-level project */
-    int number;     /* 3 in DA3 and DA3.TDA2 */
-    int sub;        /* 2 in DA3.TDA2, 0 for a project */
+    int parent;     /* project id, or -1 for a top-level part */
+    int number;     /* the top-level ancestor's number: 3 in DA3 and DA3.TDA2 */
+    int sub;        /* its own number below the top (2 in DA3.TDA2), 0 at the top */
+    int own;        /* its own number: 3 in DA3, 2 in DA3.TDA2 */
+    int depth;      /* 0 at the top */
+    int programme;  /* index into programmes */
     int nchildren;
 } cat_project;
 
@@ -38,6 +66,8 @@ typedef struct cat_source {
 } cat_source;
 
 typedef struct catalogue {
+    int nprogrammes;
+    cat_programme *programmes;
     int nprojects, nsources, ngroups, ntypes;
     cat_project *projects;
     cat_source *sources;
@@ -45,16 +75,36 @@ typedef struct catalogue {
     cat_label *types;
     strmap project_keys; /* spelling key -> project id */
     strmap source_keys;  /* spelling key -> source id */
-    int npatterns[2];    /* [0] project, [1] sub-project code patterns */
-    char **patterns[2];  /* as keys: "du_an_{n}", "da{n}.tda{m}" */
 } catalogue;
 
-/** catalogue_load - read the catalogue file; -1 with "file:line: why" in err. */
+/** catalogue_load - read one catalogue file; -1 with "file:line: why" in err. */
 int catalogue_load(catalogue *c, const char *path, strbuf *err);
+/**
+ * catalogue_add - read one more programme's file into c (after
+ * catalogue_load): its parts follow the earlier ones; a group, type or
+ * source it lists again by code is the same one (a type's label becomes
+ * this programme's word for it). -1 with "file:line: why" in err.
+ */
+int catalogue_add(catalogue *c, const char *path, strbuf *err);
+/** catalogue_level_word - the level word of project p ("Tiểu dự án"). */
+const char *catalogue_level_word(const catalogue *c, int p);
+/** catalogue_type_word - capital type t's word in programme g ("kinh phí
+ * chi thường xuyên" or "vốn sự nghiệp"): the programme's own, else the
+ * [types] label. */
+const char *catalogue_type_word(const catalogue *c, int g, int t);
 /** catalogue_free - release everything. */
 void catalogue_free(catalogue *c);
-/** catalogue_find_project - project id for a spelling, or -1. */
+/** catalogue_find_project - project id for a spelling, in any programme
+ * (listed codes first, then each programme's level spellings in order), or -1. */
 int catalogue_find_project(const catalogue *c, const char *s, size_t len);
+/**
+ * catalogue_find_project_in - project id for a spelling among programme
+ * g's parts only (a row that names its programme), or -1.
+ */
+int catalogue_find_project_in(const catalogue *c, int g, const char *s, size_t len);
+/** catalogue_find_programme - programme index for its code, short name or
+ * name (case, marks and spaces folded), or -1. */
+int catalogue_find_programme(const catalogue *c, const char *s, size_t len);
 /** catalogue_find_source - source id for a spelling, or -1. */
 int catalogue_find_source(const catalogue *c, const char *s, size_t len);
 /** catalogue_group_by_code / catalogue_type_by_code - index or -1. */

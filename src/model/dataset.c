@@ -183,6 +183,32 @@ int dataset_check_results(dataset *ds, year_span span)
     return 1;
 }
 
+void dataset_regroup(dataset *d, units *nu, const int *remap)
+{
+    cube c;
+    indicators in;
+    contents items;
+    cube_init(&c);
+    indicators_init(&in);
+    contents_init(&items);
+    /* Summed, not "latest wins": the cells of distinct old units are
+     * distinct amounts even when each is a snapshot. */
+    cube_merge(&c, &d->cube, remap, 0);
+    indicators_merge(&in, &d->ind, remap);
+    indicators_sort(&in);
+    contents_merge(&items, &d->items, remap);
+    contents_sort(&items);
+    units_free(&d->units);
+    cube_free(&d->cube);
+    indicators_free(&d->ind);
+    contents_free(&d->items);
+    d->units = *nu;
+    d->cube = c;
+    d->ind = in;
+    d->items = items;
+    memset(nu, 0, sizeof *nu);
+}
+
 const char *input_kind_name(input_kind k)
 {
     static const char *names[] = {"ke_hoach", "giai_ngan", "chi_tieu", "giao_von"};

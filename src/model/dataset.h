@@ -94,6 +94,12 @@ int dataset_check_range(const dataset *d, strbuf *err);
  * last case: no report may be drawn from an all-zero plan.
  */
 int dataset_check_results(dataset *ds, year_span span);
+/**
+ * dataset_regroup - replace d's units with nu (taken over) and move every
+ * aggregate, indicator and content item of unit i to unit remap[i]: sums
+ * of units that land together add up (exact); file counts stay.
+ */
+void dataset_regroup(dataset *d, units *nu, const int *remap);
 /** input_kind_name - "ke_hoach", "giai_ngan", "chi_tieu", "giao_von". */
 const char *input_kind_name(input_kind k);
 

@@ -308,6 +308,35 @@ void units_take_warnings(units *dst, const units *src)
     for (int i = 0; i < src->nwarnings; i++) warn(dst, "%s%s%s", src->warnings[i], "", "");
 }
 
+void units_regroup(units *dst, const units *src,
+                   int (*move)(void *ctx, const units *src, int i, const char **code, const char **name),
+                   void *ctx, int *remap)
+{
+    int *prov = xmalloc(((size_t)src->nprovinces + 1) * sizeof(int));
+    int *dist = xmalloc(((size_t)src->ndistricts + 1) * sizeof(int));
+    for (int i = 0; i < src->nprovinces; i++) prov[i] = -1;
+    for (int i = 0; i < src->ndistricts; i++) dist[i] = -1;
+    for (int i = 0; i < src->nunits; i++) {
+        const unit_entry *e = &src->units[i];
+        const char *code = NULL, *name = NULL;
+        if (move(ctx, src, i, &code, &name)) {
+            if (prov[e->province] < 0) {
+                const unit_province *p = &src->provinces[e->province];
+                prov[e->province] = intern_province(dst, p->code, p->name ? p->name : "", p->name_pos);
+            }
+            remap[i] = intern_unit(dst, UNIT_COMMUNE, prov[e->province], -1, code, name ? name : "",
+                                   0, 0);
+            continue;
+        }
+        intern_parents(dst, src, e, prov, dist);
+        remap[i] = intern_unit(dst, e->kind, prov[e->province], e->district >= 0 ? dist[e->district] : -1,
+                               e->code ? e->code : "", e->name ? e->name : "", e->name_pos, e->district_pos);
+    }
+    for (int i = 0; i < src->nwarnings; i++) warn(dst, "%s%s%s", src->warnings[i], "", "");
+    free(prov);
+    free(dist);
+}
+
 void units_merge(units *dst, const units *src, int *remap)
 {
     units_merge_some(dst, src, NULL, remap);

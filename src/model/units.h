@@ -91,6 +91,16 @@ int units_is_coded(const units *u, int id);
 /** units_take_warnings - copy src's warnings into dst (units_merge_some with
  * a keep mask does not). */
 void units_take_warnings(units *dst, const units *src);
+/**
+ * units_regroup - dst (initialised) gets every unit of src with its
+ * province; where move(ctx, src, i, &code, &name) returns 1 the unit is put
+ * under the commune (code, name) instead, with no district (a commune of
+ * the two-level map), else it stays as it is. remap[i] receives the dst id
+ * of src unit i. Several src units may land on one dst unit.
+ */
+void units_regroup(units *dst, const units *src,
+                   int (*move)(void *ctx, const units *src, int i, const char **code, const char **name),
+                   void *ctx, int *remap);
 /** units_sort_warnings - sort the warnings, so their order never depends
  * on which thread read what. */
 void units_sort_warnings(units *u);

@@ -9,15 +9,15 @@
 static const char *const field_names[F_COUNT] = {
     "nam", "nam_von", "ma_tinh", "ten_tinh", "ma_huyen", "ten_huyen",
     "ma_xa", "ten_xa", "ma_du_an", "nguon_von", "ke_hoach", "noi_dung",
-    "ngay", "giai_ngan", "chi_tieu", "don_vi", "thuc_hien", "giao"};
+    "ngay", "giai_ngan", "chi_tieu", "don_vi", "thuc_hien", "giao", "chuong_trinh"};
 
 /* Which fields each kind reads (1) and requires (2). */
 static const unsigned char field_use[KIND_COUNT][F_COUNT] = {
-    /* nam vn mt tt mh th mx tx da nv kh nd ng gn ct dv th gi */
-    {2, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0},  /* ke_hoach */
-    {2, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0},  /* giai_ngan */
-    {2, 0, 1, 1, 1, 1, 1, 1, 2, 0, 2, 0, 1, 0, 2, 2, 1, 0},  /* chi_tieu */
-    {2, 1, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 2},  /* giao_von */
+    /* nam vn mt tt mh th mx tx da nv kh nd ng gn ct dv th gi ctr */
+    {2, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 1},  /* ke_hoach */
+    {2, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 1},  /* giai_ngan */
+    {2, 0, 1, 1, 1, 1, 1, 1, 2, 0, 2, 0, 1, 0, 2, 2, 1, 0, 1},  /* chi_tieu */
+    {2, 1, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 2, 1},  /* giao_von */
 };
 
 const char *field_name(field_id f)

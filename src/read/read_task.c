@@ -49,6 +49,7 @@ void read_sink_free(read_sink *s)
 void read_task_init(read_task *t)
 {
     memset(t, 0, sizeof *t);
+    t->programme = -2;
     t->err = (strbuf)STRBUF_INIT;
     t->key = (strbuf)STRBUF_INIT;
     t->msg = (strbuf)STRBUF_INIT;
@@ -375,6 +376,24 @@ static int parse_project(const row_view *v, int *id)
     size_t n;
     const char *s = cell(v, F_MA_DU_AN, &n);
     if (is_blank(s, n)) return reject(v, F_MA_DU_AN, "thiếu mã dự án"), -1;
+    size_t pn;
+    const char *ps = cell(v, F_CHUONG_TRINH, &pn);
+    read_task *t = v->t;
+    if (t->programme == -2) { /* the file's own setting, resolved once */
+        const char *fp = t->in->settings ? t->in->settings->programme : NULL;
+        t->programme = fp ? catalogue_find_programme(t->cat, fp, strlen(fp)) : -1;
+        if (fp && t->programme < 0) t->programme = -3;
+    }
+    if (is_blank(ps, pn) && t->programme == -3)
+        return reject(v, F_MA_DU_AN, "chương trình của tệp ([file.*] chuong_trinh) không có trong danh mục"), -1;
+    if (!is_blank(ps, pn) || t->programme >= 0) { /* the row's programme: its codes only */
+        const catalogue *cat = t->cat;
+        int g = is_blank(ps, pn) ? t->programme : catalogue_find_programme(cat, ps, pn);
+        if (g < 0) return reject(v, F_CHUONG_TRINH, "chương trình không có trong danh mục"), -1;
+        *id = catalogue_find_project_in(cat, g, s, n);
+        if (*id < 0) return reject(v, F_MA_DU_AN, "mã không có trong danh mục của chương trình này"), -1;
+        return 0;
+    }
     *id = cached(&v->t->sink->project_cache, s, n, v->t->cat, catalogue_find_project);
     if (*id < 0) return reject(v, F_MA_DU_AN, "mã dự án không có trong danh mục"), -1;
     return 0;

@@ -144,6 +144,7 @@ typedef struct read_task {
     unsigned char legacy_hits[F_COUNT]; /* values of a field that looked so */
     strbuf notes;            /* warnings for the run's log, one a line */
     struct wide_rows *wide;  /* a wide table's reader (wide_rows.h), or NULL */
+    int programme;           /* the file's [file] chuong_trinh resolved: -1 none, -2 not yet */
 } read_task;
 
 /** read_task_init - set up an empty task (the "what" fields by caller). */

@@ -145,6 +145,24 @@ static void lower_code(char *out, size_t n, const char *code)
     out[i] = '\0';
 }
 
+/* A part's words for the wording: {so} its own number, {so_du_an} its
+ * top-level ancestor's, {ten}, {cap} its level word ("Dự án", "Nội dung
+ * thành phần"), {cap_goc} the top level's, {chuong_trinh} its programme's
+ * short name. */
+static void part_words(vars *it, const catalogue *cat, int p)
+{
+    const cat_project *cp = &cat->projects[p];
+    const cat_programme *g = &cat->programmes[cp->programme];
+    vars_setf(it, "so", "%d", cp->own);
+    vars_setf(it, "so_du_an", "%d", cp->number);
+    vars_set(it, "ten", cp->name);
+    vars_set(it, "cap", g->levels[cp->depth]);
+    vars_set(it, "cap_goc", g->levels[0]);
+    vars_set(it, "chuong_trinh", g->short_name);
+}
+
+static void lower_first(strbuf *sb, const char *s);
+
 static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const char *year)
 {
     set_scope(v, "tong", year, s->total);
@@ -158,6 +176,20 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
     for (int t = 0; t < cat->ntypes; t++) {
         lower_code(code, sizeof code, cat->types[t].code);
         set_scope(v, code, year, s->by_type[t]);
+        /* {loai_sn}: the programmes' words for the type ("vốn sự nghiệp",
+         * "kinh phí chi thường xuyên", both with a "/" when they differ). */
+        strbuf w = STRBUF_INIT;
+        for (int g = 0; g < cat->nprogrammes; g++) {
+            const char *word = catalogue_type_word(cat, g, t);
+            if (strstr(w.buf, word)) continue;
+            strbuf_addf(&w, "%s%s", w.len ? "/" : "", word);
+        }
+        snprintf(scope, sizeof scope, "loai_%s", code);
+        vars_set(v, scope, w.buf);
+        if (w.buf[0] >= 'a' && w.buf[0] <= 'z') w.buf[0] = (char)(w.buf[0] - 'a' + 'A');
+        snprintf(scope, sizeof scope, "loai_%s_hoa", code);
+        vars_set(v, scope, w.buf);
+        strbuf_release(&w);
         snprintf(scope, sizeof scope, "%s_nam", code);
         set_scope(v, scope, year, s->by_type_cap[t * 2]);
         snprintf(scope, sizeof scope, "%s_keo_dai", code);
@@ -169,6 +201,25 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
     }
 }
 
+/* chuong_trinh: each programme's plan and disbursement (its subtotal)
+ * when the run has more than one (empty otherwise: a one-programme report
+ * has no such lines), and {nhieu_chuong_trinh} "1" then. */
+static void programme_list(facts *f, const sums *s, const catalogue *cat)
+{
+    fact_list *l = new_list(f, "chuong_trinh");
+    for (int g = 0; cat->nprogrammes > 1 && g < cat->nprogrammes; g++) {
+        pair sum = {0, 0};
+        for (int p = 0; p < cat->nprojects; p++)
+            if (cat->projects[p].parent < 0 && cat->projects[p].programme == g)
+                sum.plan += s->by_top[p].plan, sum.disb += s->by_top[p].disb;
+        vars *it = new_item(l);
+        vars_set(it, "ten", cat->programmes[g].name);
+        vars_set(it, "chuong_trinh", cat->programmes[g].short_name);
+        item_figures(it, sum);
+    }
+    vars_set(&f->scalars, "nhieu_chuong_trinh", cat->nprogrammes > 1 ? "1" : "");
+}
+
 static void project_lists(facts *f, const sums *s, const catalogue *cat, int behind)
 {
     fact_list *all = new_list(f, "du_an"), *slow = new_list(f, "du_an_cham");
@@ -177,16 +228,14 @@ static void project_lists(facts *f, const sums *s, const catalogue *cat, int beh
     for (int p = 0; p < cat->nprojects; p++) {
         if (cat->projects[p].parent >= 0 || !s->by_top[p].plan) continue;
         vars *it = new_item(all);
-        vars_setf(it, "so", "%d", cat->projects[p].number);
-        vars_set(it, "ten", cat->projects[p].name);
+        part_words(it, cat, p);
         item_figures(it, s->by_top[p]);
         r[n++] = (ranked){p, cat->projects[p].code, s->by_top[p]};
     }
     qsort(r, (size_t)n, sizeof *r, cmp_rate);
     for (int i = 0; i < n && i < behind; i++) {
         vars *it = new_item(slow);
-        vars_setf(it, "so", "%d", cat->projects[r[i].id].number);
-        vars_set(it, "ten", cat->projects[r[i].id].name);
+        part_words(it, cat, r[i].id);
         item_figures(it, r[i].p);
     }
     free(r);
@@ -220,12 +269,20 @@ static void commune_list(facts *f, const sums *s, const dataset *ds, int behind,
         vars *it = new_item(l);
         const unit_entry *e = &u->units[r[i].id];
         vars_set(it, "ten", units_name(u, r[i].id));
-        vars_set(it, "huyen", e->district >= 0 && u->districts[e->district].name
-                                  ? u->districts[e->district].name : "");
+        const char *dist = e->district >= 0 && u->districts[e->district].name
+                               ? u->districts[e->district].name : "";
+        vars_set(it, "huyen", dist);
+        /* {ten_day_du}: "Xã A (Huyện B)" where the data gives a district,
+         * else just "Xã A": no empty "()" in a two-level report. */
+        if (*dist) vars_setf(it, "ten_day_du", "%s (%s)", units_name(u, r[i].id), dist);
+        else vars_set(it, "ten_day_du", units_name(u, r[i].id));
         item_figures(it, r[i].p);
     }
     vars_setf(v, "so_xa", "%d", communes);
     vars_setf(v, "so_huyen", "%d", u->ndistricts);
+    /* Data after 1/7/2025 has no districts: the wording says so ("@if
+     * khong_huyen: ..."), it never counts "0 huyện". */
+    vars_set(v, "khong_huyen", u->ndistricts ? "" : "1");
     free(r);
 }
 
@@ -313,6 +370,49 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     vars_set(v, "ngay_so_lieu_ngan", sb.buf);
     issue_number_date(v, cfg);
     vars_set(v, "tinh", u->province_name ? u->province_name : "");
+    /* The programmes of the run: names and the decisions approving them. */
+    const catalogue *cat = ds->cat;
+    strbuf names = STRBUF_INIT, basis = STRBUF_INIT, rules = STRBUF_INIT;
+    for (int g = 0; g < cat->nprogrammes; g++) {
+        const cat_programme *pg = &cat->programmes[g];
+        if (g) strbuf_adds(&names, g + 1 == cat->nprogrammes ? " và " : ", ");
+        strbuf_adds(&names, pg->name);
+        if (pg->basis) strbuf_addf(&basis, "%s%s", basis.len ? "; " : "", pg->basis);
+        if (pg->rules && !strstr(rules.buf, pg->rules))
+            strbuf_addf(&rules, "%s%s", rules.len ? "; " : "", pg->rules);
+    }
+    vars_set(v, "co_che_chuong_trinh", rules.buf);
+    vars_set(v, "ten_chuong_trinh", names.buf);
+    /* The level words of the run's programmes, for headers and sentences:
+     * {cac_cap} "Dự án, tiểu dự án" ("; " between programmes),
+     * {cac_cap_goc} the top levels in lower case "dự án" ("dự án, nội dung"),
+     * {cac_cap_goc_hoa} the same capitalised. */
+    strbuf all = STRBUF_INIT, tops = STRBUF_INIT, low = STRBUF_INIT;
+    for (int g = 0; g < cat->nprogrammes; g++) {
+        const cat_programme *pg = &cat->programmes[g];
+        if (all.len) strbuf_adds(&all, "; ");
+        for (int l = 0; l < pg->nlevels; l++) {
+            strbuf_reset(&low);
+            lower_first(&low, pg->levels[l]);
+            if (l) strbuf_adds(&all, ", ");
+            strbuf_adds(&all, all.len && (l || g) ? low.buf : pg->levels[l]);
+            if (!l && !strstr(tops.buf, low.buf)) strbuf_addf(&tops, "%s%s", tops.len ? ", " : "", low.buf);
+        }
+    }
+    vars_set(v, "cac_cap", all.buf);
+    strbuf_reset(&low);
+    lower_first(&low, all.buf);
+    vars_set(v, "cac_cap_thuong", low.buf);
+    vars_set(v, "cac_cap_goc", tops.buf);
+    if (tops.buf[0] >= 'a' && tops.buf[0] <= 'z') tops.buf[0] = (char)(tops.buf[0] - 'a' + 'A');
+    vars_set(v, "cac_cap_goc_hoa", tops.buf);
+    strbuf_release(&all);
+    strbuf_release(&tops);
+    strbuf_release(&low);
+    vars_set(v, "can_cu_chuong_trinh", basis.buf);
+    strbuf_release(&names);
+    strbuf_release(&basis);
+    strbuf_release(&rules);
     vars_set(v, "co_quan", u->agency ? u->agency : "");
     vars_set(v, "co_quan_cap_tren", u->parent_agency ? u->parent_agency : "");
     strbuf_reset(&sb);
@@ -381,6 +481,18 @@ static vars *structure_item(fact_list *l, const char *kind, int64_t amount)
     return it;
 }
 
+/* {loai_von}: the programme's word for capital type t ("vốn sự nghiệp",
+ * "kinh phí chi thường xuyên"); {loai_von_hoa}: the same with a capital. */
+static void type_words(vars *it, const catalogue *cat, int programme, int t)
+{
+    const char *w = catalogue_type_word(cat, programme, t);
+    vars_set(it, "loai_von", w);
+    char *up = xstrdup(w);
+    if (up[0] >= 'a' && up[0] <= 'z') up[0] = (char)(up[0] - 'a' + 'A');
+    vars_set(it, "loai_von_hoa", up);
+    free(up);
+}
+
 /* The capital type a source is listed under: its own, or the type whose
  * third catalogue column names it ("DTPT | ... | LONG_GHEP, DAN_GOP": offices
  * list mobilised funds under investment capital); -1 for none. */
@@ -400,7 +512,7 @@ static int display_type(const catalogue *cat, int s)
  * ("<type>_dau": ten, ten_thuong, kh) and a line per source group under it
  * ("<type>": nhom, nhom_thuong, kh), then each source under no type
  * ("khac": nguon, kh). Zero lines are left out. */
-static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by_source)
+static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by_source, int programme)
 {
     strbuf lb = STRBUF_INIT;
     for (int t = 0; t < cat->ntypes; t++) {
@@ -412,6 +524,7 @@ static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by
         lower_code(kind, sizeof kind, cat->types[t].code);
         snprintf(head, sizeof head, "%s_dau", kind);
         vars *h = structure_item(l, head, type_sum);
+        type_words(h, cat, programme, t);
         vars_set(h, "ten", cat->types[t].label);
         strbuf_reset(&lb);
         lower_first(&lb, cat->types[t].label);
@@ -422,6 +535,7 @@ static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by
                 if (display_type(cat, s) == t && cat->sources[s].group == g) amount += by_source[s];
             if (!amount) continue;
             vars *it = structure_item(l, kind, amount);
+            type_words(it, cat, programme, t);
             vars_set(it, "nhom", cat->groups[g].label);
             strbuf_reset(&lb);
             lower_first(&lb, cat->groups[g].label);
@@ -509,7 +623,7 @@ static void typed_source_list(facts *f, const char *name, const sums *s, const c
     fact_list *l = new_list(f, name);
     int64_t *plan = xcalloc((size_t)cat->nsources + 1, sizeof(int64_t));
     for (int i = 0; i < cat->nsources; i++) plan[i] = s->by_source[i].plan;
-    type_structure(l, cat, plan);
+    type_structure(l, cat, plan, 0); /* the first programme's words for the run as a whole */
     free(plan);
 }
 
@@ -533,44 +647,63 @@ static void capital_items(fact_list *l, const dataset *ds, const plan_sums *ps, 
     }
     free(said);
     structure_item(l, "von_dau", sum);
-    type_structure(l, cat, own);
+    type_structure(l, cat, own, cat->projects[p].programme);
 }
 
 static void project_heading(fact_list *l, const catalogue *cat, int p, const char *stt,
                             int64_t amount)
 {
     const cat_project *cp = &cat->projects[p];
-    vars *it = structure_item(l, cp->sub ? "tieu_du_an" : "du_an", amount);
+    vars *it = structure_item(l, cp->depth ? "tieu_du_an" : "du_an", amount);
     vars_set(it, "stt", stt);
-    vars_setf(it, "so", "%d", cp->sub ? cp->sub : cp->number);
-    vars_setf(it, "so_du_an", "%d", cp->number);
-    vars_set(it, "ten", cp->name);
+    part_words(it, cat, p);
 }
 
-/* Projects without capital are left out; item numbers stay consecutive. */
+/* A part, its own capital, then its children with capital (any depth). */
+static void capital_part(fact_list *l, const dataset *ds, const plan_sums *ps, int p,
+                         const char *num, year_span year)
+{
+    const catalogue *cat = ds->cat;
+    const cat_project *cp = &cat->projects[p];
+    project_heading(l, cat, p, num, ps->total[p]);
+    int64_t direct = ps->total[p];
+    for (int c = p + 1; c < cat->nprojects && catalogue_is_under(cat, p, c); c++)
+        if (cat->projects[c].parent == p) direct -= ps->total[c];
+    if (!cp->nchildren || direct) capital_items(l, ds, ps, p, year);
+    int k = 0;
+    char sub[64];
+    for (int c = p + 1; c < cat->nprojects && catalogue_is_under(cat, p, c); c++) {
+        if (cat->projects[c].parent != p || !ps->total[c]) continue;
+        snprintf(sub, sizeof sub, "%s.%d", num, ++k);
+        capital_part(l, ds, ps, c, sub, year);
+    }
+}
+
+/* Projects without capital are left out; item numbers stay consecutive.
+ * With several programmes, each opens with its own heading and total. */
 static void capital_structure(facts *f, const dataset *ds, year_span year)
 {
     const catalogue *cat = ds->cat;
     fact_list *l = new_list(f, "von_du_an");
     plan_sums ps;
     plan_sums_collect(&ps, ds, year);
-    int stt = 0;
+    int stt = 0, programme = -1;
     for (int p = 0; p < cat->nprojects; p++) {
         const cat_project *cp = &cat->projects[p];
         if (cp->parent >= 0 || !ps.total[p]) continue;
+        if (cat->nprogrammes > 1 && cp->programme != programme) {
+            programme = cp->programme;
+            int64_t sum = 0;
+            for (int q = 0; q < cat->nprojects; q++)
+                if (cat->projects[q].parent < 0 && cat->projects[q].programme == programme) sum += ps.total[q];
+            vars *it = structure_item(l, "chuong_trinh", sum);
+            vars_set(it, "ten", cat->programmes[programme].name);
+            vars_set(it, "chuong_trinh", cat->programmes[programme].short_name);
+            stt = 0;
+        }
         char num[32];
         snprintf(num, sizeof num, "%d", ++stt);
-        project_heading(l, cat, p, num, ps.total[p]);
-        int64_t direct = ps.total[p];
-        for (int c = p + 1; c < cat->nprojects && cat->projects[c].parent == p; c++) direct -= ps.total[c];
-        if (!cp->nchildren || direct) capital_items(l, ds, &ps, p, year);
-        int k = 0;
-        for (int c = p + 1; c < cat->nprojects && cat->projects[c].parent == p; c++) {
-            if (!ps.total[c]) continue;
-            snprintf(num, sizeof num, "%d.%d", stt, ++k);
-            project_heading(l, cat, c, num, ps.total[c]);
-            capital_items(l, ds, &ps, c, year);
-        }
+        capital_part(l, ds, &ps, p, num, year);
     }
     free(ps.own);
     free(ps.total);
@@ -581,7 +714,7 @@ static void capital_structure(facts *f, const dataset *ds, year_span year)
 static void scope_words(strbuf *out, const vars *words, const catalogue *cat, int project)
 {
     const char *key = project < 0 ? "scope_all"
-                    : cat->projects[project].sub ? "scope_subproject" : "scope_project";
+                    : cat->projects[project].depth ? "scope_subproject" : "scope_project";
     const char *tmpl = words ? vars_get(words, key) : NULL;
     strbuf_reset(out);
     if (!tmpl) {
@@ -590,12 +723,7 @@ static void scope_words(strbuf *out, const vars *words, const catalogue *cat, in
     }
     vars v;
     vars_init(&v);
-    if (project >= 0) {
-        const cat_project *cp = &cat->projects[project];
-        vars_setf(&v, "so", "%d", cp->sub ? cp->sub : cp->number);
-        vars_setf(&v, "so_du_an", "%d", cp->number);
-        vars_set(&v, "ten", cp->name);
-    }
+    if (project >= 0) part_words(&v, cat, project);
     strbuf err = STRBUF_INIT;
     if (vars_expand(&v, tmpl, out, &err) < 0) strbuf_adds(out, tmpl);
     strbuf_release(&err);
@@ -638,12 +766,37 @@ static void lead_list(facts *f, const dataset *ds, const config *cfg)
             const char *code = cfg->leads[i].field;
             if (catalogue_find_project(cat, code, strlen(code)) != p) continue;
             vars *it = new_item(l);
-            const cat_project *cp = &cat->projects[p];
-            vars_setf(it, "so", "%d", cp->sub ? cp->sub : cp->number);
-            vars_setf(it, "so_du_an", "%d", cp->number);
-            vars_set(it, "ten", cp->name);
+            part_words(it, cat, p);
             vars_set(it, "co_quan", cfg->leads[i].header);
         }
+}
+
+/*
+ * Where the report is about, in words: {toan_dia_ban} ("toàn tỉnh", "toàn xã":
+ * [document] toan_dia_ban_tinh / _huyen / _xa of the wording, by
+ * the level of the report: a split per commune or district is that unit's
+ * own report) and {dia_ban} (the unit's name as the data gives it, "xã
+ * Mường Khoa"; for the province [document] dia_ban_tinh, "tỉnh {tinh}").
+ */
+static void place_words(vars *v, const dataset *ds, const config *cfg, const vars *words)
+{
+    const char *level = cfg->split == SPLIT_COMMUNE ? "xa" : cfg->split == SPLIT_DISTRICT ? "huyen" : "tinh";
+    char key[32];
+    snprintf(key, sizeof key, "toan_dia_ban_%s", level);
+    const char *w = words ? vars_get(words, key) : NULL;
+    vars_set(v, "toan_dia_ban", w ? w : "");
+    const units *u = &ds->units;
+    const char *name = NULL;
+    for (int i = 0; cfg->split == SPLIT_COMMUNE && !name && i < u->nunits; i++)
+        if (u->units[i].kind == UNIT_COMMUNE) name = units_name(u, i);
+    if (cfg->split == SPLIT_DISTRICT && u->ndistricts) name = u->districts[0].name;
+    strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+    if (name) lower_first(&sb, name);
+    else if ((w = words ? vars_get(words, "dia_ban_tinh") : NULL) && vars_expand(v, w, &sb, &err) < 0)
+        strbuf_reset(&sb);
+    vars_set(v, "dia_ban", sb.buf);
+    strbuf_release(&sb);
+    strbuf_release(&err);
 }
 
 void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *words,
@@ -659,8 +812,10 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     sums s;
     sums_collect(&s, ds, years, rate_groups);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
+    place_words(&f->scalars, ds, cfg, words);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
+    programme_list(f, &s, ds->cat);
     source_list(f, "nguon", &s, ds->cat);
     typed_source_list(f, "nguon_theo_loai", &s, ds->cat);
     extended_list(f, "keo_dai", ds, years, rate_groups);

@@ -48,9 +48,12 @@ static void roman(strbuf *sb, int n)
         while (n >= r[i].v) strbuf_adds(sb, r[i].s), n -= r[i].v;
 }
 
-/* Expand label template `name` with {so}, {so_du_an} and {ten}. */
-static int label(strbuf *out, const vars *labels, const char *name, const char *so,
-                 const char *so_du_an, const char *ten, strbuf *err)
+/* Expand label template `name` with {so}, {so_du_an} and {ten}, and for a
+ * part of a programme (p >= 0) its words: {cap} its level ("Tiểu dự án",
+ * "Nội dung thành phần"), {cap_goc} the top level's ("Dự án"), {cap_con}
+ * its children's level in lower case ("tiểu dự án"). */
+static int label_part(strbuf *out, const vars *labels, const char *name, const char *so,
+                      const char *so_du_an, const char *ten, const catalogue *cat, int p, strbuf *err)
 {
     const char *tmpl = vars_get(labels, name);
     if (!tmpl) {
@@ -62,10 +65,37 @@ static int label(strbuf *out, const vars *labels, const char *name, const char *
     vars_set(&v, "so", so);
     vars_set(&v, "so_du_an", so_du_an);
     vars_set(&v, "ten", ten);
+    if (p >= 0) {
+        const cat_project *cp = &cat->projects[p];
+        const cat_programme *g = &cat->programmes[cp->programme];
+        vars_set(&v, "cap", g->levels[cp->depth]);
+        vars_set(&v, "cap_goc", g->levels[0]);
+        const char *child = cp->depth + 1 < g->nlevels ? g->levels[cp->depth + 1] : "";
+        char *low = xstrdup(child);
+        if (low[0] >= 'A' && low[0] <= 'Z') low[0] = (char)(low[0] - 'A' + 'a');
+        vars_set(&v, "cap_con", low);
+        free(low);
+    }
     strbuf_reset(out);
     int rc = vars_expand(&v, tmpl, out, err);
     vars_free(&v);
     return rc;
+}
+
+/* The row label of part p ("project" or "subproject" by its depth). */
+static int part_label(strbuf *out, const vars *labels, const catalogue *cat, int p, strbuf *err)
+{
+    const cat_project *cp = &cat->projects[p];
+    char so[16], top[16];
+    snprintf(top, sizeof top, "%d", cp->number);
+    snprintf(so, sizeof so, "%d", cp->own);
+    return label_part(out, labels, cp->depth ? "subproject" : "project", so, top, cp->name, cat, p, err);
+}
+
+static int label(strbuf *out, const vars *labels, const char *name, const char *so,
+                 const char *so_du_an, const char *ten, strbuf *err)
+{
+    return label_part(out, labels, name, so, so_du_an, ten, NULL, -1, err);
 }
 
 static void init_leaves(row_tree *t, int n)
@@ -96,41 +126,64 @@ static int add_unassigned(row_tree *t, const vars *labels, const catalogue *cat,
 {
     char top[16];
     snprintf(top, sizeof top, "%d", cat->projects[p].number);
-    if (label(lb, labels, "unassigned", "", top, cat->projects[p].name, err)) return -1;
+    if (label_part(lb, labels, "unassigned", "", top, cat->projects[p].name, cat, p, err))
+        return -1;
     t->leaf_of[p] = add_node(t, node, ROW_ITALIC, "-", lb->buf);
     return 0;
 }
 
+/*
+ * Parts at any depth, each under its parent; with several programmes, a
+ * section per programme (its own subtotal) holds its parts. A part with
+ * children that received amounts directly gets an "unassigned" row after
+ * its last descendant: open parts are kept on a stack and closed when a
+ * part that is not their descendant comes.
+ */
 int row_tree_projects(row_tree *t, const dataset *ds, const vars *labels,
                       year_span year, strbuf *err)
 {
     const catalogue *cat = ds->cat;
     memset(t, 0, sizeof *t);
     init_leaves(t, cat->nprojects);
-    strbuf lb = STRBUF_INIT;
+    strbuf lb = STRBUF_INIT, num = STRBUF_INIT;
     char *direct = direct_parents(ds, year);
     int rc = label(&lb, labels, "total", "", "", "", err);
     int total = rc ? -1 : add_node(t, -1, ROW_BOLD, "", lb.buf);
     t->has_total = 1;
-    int parent = -1, parent_id = -1;
+    int stack[CAT_MAX_LEVELS], depth = 0, section = total, programme = -1;
     for (int p = 0; rc == 0 && p <= cat->nprojects; p++) {
         const cat_project *cp = p < cat->nprojects ? &cat->projects[p] : NULL;
-        if ((!cp || !cp->sub) && parent_id >= 0 && direct[parent_id])
-            rc = add_unassigned(t, labels, cat, parent_id, parent, &lb, err);
+        /* Close the open parts this one is not under. */
+        while (rc == 0 && depth > 0 && (!cp || cp->programme != programme || !catalogue_is_under(cat, stack[depth - 1], p))) {
+            int q = stack[--depth];
+            if (direct[q]) rc = add_unassigned(t, labels, cat, q, t->leaf_of[q], &lb, err);
+        }
         if (!cp || rc) break;
-        char num[32], so[16], top[16];
-        snprintf(top, sizeof top, "%d", cp->number);
-        snprintf(so, sizeof so, "%d", cp->sub ? cp->sub : cp->number);
-        if (cp->sub) snprintf(num, sizeof num, "%d.%d", cp->number, cp->sub);
-        else snprintf(num, sizeof num, "%d", cp->number);
-        rc = label(&lb, labels, cp->sub ? "subproject" : "project", so, top, cp->name, err);
-        if (rc) break;
-        int node = add_node(t, cp->sub ? parent : total, cp->sub ? 0 : ROW_BOLD, num, lb.buf);
-        t->leaf_of[p] = node;
-        if (!cp->sub) parent = node, parent_id = cp->nchildren ? p : -1;
+        if (cp->programme != programme) {
+            programme = cp->programme;
+            if (cat->nprogrammes > 1) { /* a section per programme */
+                const cat_programme *g = &cat->programmes[programme];
+                char so[16];
+                snprintf(so, sizeof so, "%d", programme + 1);
+                if (vars_get(labels, "programme"))
+                    rc = label(&lb, labels, "programme", so, "", g->short_name, err);
+                else
+                    strbuf_reset(&lb), strbuf_adds(&lb, g->short_name);
+                if (rc) break;
+                section = add_node(t, total, ROW_BOLD, "", lb.buf);
+            }
+        }
+        strbuf_reset(&num);
+        if (cp->parent >= 0) strbuf_addf(&num, "%s.", t->nodes[t->leaf_of[cp->parent]].number);
+        strbuf_addf(&num, "%d", cp->own);
+        if ((rc = part_label(&lb, labels, cat, p, err))) break;
+        int parent = cp->parent >= 0 ? t->leaf_of[cp->parent] : section;
+        t->leaf_of[p] = add_node(t, parent, cp->depth ? 0 : ROW_BOLD, num.buf, lb.buf);
+        if (cp->nchildren && depth < CAT_MAX_LEVELS) stack[depth++] = p;
     }
     free(direct);
     strbuf_release(&lb);
+    strbuf_release(&num);
     return rc;
 }
 
@@ -356,12 +409,8 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
         const ind_line *l = &lines[i];
         if (i > 0 && !cmp_line(l, &lines[i - 1])) continue;
         if (i == 0 || l->project != lines[i - 1].project) {
-            const cat_project *cp = &cat->projects[l->project];
-            char so[16], top[16], num[16];
-            snprintf(top, sizeof top, "%d", cp->number);
-            snprintf(so, sizeof so, "%d", cp->sub ? cp->sub : cp->number);
-            if ((rc = label(&lb, labels, cp->sub ? "subproject" : "project", so, top, cp->name, err)))
-                break;
+            char num[16];
+            if ((rc = part_label(&lb, labels, cat, l->project, err))) break;
             strbuf num_sb = STRBUF_INIT;
             roman(&num_sb, ++nsec);
             snprintf(num, sizeof num, "%s", num_sb.buf);
@@ -398,11 +447,7 @@ static int control_label(strbuf *lb, const vars *labels, const catalogue *cat,
                          const control_line *l, strbuf *err)
 {
     if (l->project < 0) return label(lb, labels, "all", "", "", "", err);
-    const cat_project *cp = &cat->projects[l->project];
-    char so[16], top[16];
-    snprintf(top, sizeof top, "%d", cp->number);
-    snprintf(so, sizeof so, "%d", cp->sub ? cp->sub : cp->number);
-    return label(lb, labels, cp->sub ? "subproject" : "project", so, top, cp->name, err);
+    return part_label(lb, labels, cat, l->project, err);
 }
 
 int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,

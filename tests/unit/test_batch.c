@@ -73,7 +73,7 @@
 /* The envelope the server must record for that job's message. */
 #define ENVELOPE "from bdt@hoason.example\nto chutich@hoason.example\nto pct@hoason.example\n" \
                  "to vanphong@hoason.example\n"
-#define SUBJECT "Báo cáo Chương trình 1719 năm 2024 - Ban Dân tộc"
+#define SUBJECT "Báo cáo Chương trình 1719 năm 2024 - Sở Dân tộc và Tôn giáo"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* The yearly job that mails its PDF, workbook and Word document. */

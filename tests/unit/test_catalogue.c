@@ -225,6 +225,9 @@ static void load_bad(const char *text, int line, const char *why)
     free(t.path);
 }
 
+/* Every catalogue file opens with its programme (4 lines). */
+#define PROG_HEAD "[programme]\ncode = T\nname = Thử\nlevels = Dự án; Tiểu dự án\n"
+
 #define GOOD_TAIL                                                  \
     "[groups]\nNSTW | Ngân sách trung ương\n"                      \
     "[types]\nDTPT | Đầu tư phát triển\n"                          \
@@ -235,7 +238,7 @@ static void test_small_catalogue_ok(void **state)
     (void)state;
     tmp t = {tu_tmpdir("catalogue"), NULL};
     t.path = tu_path(t.dir, "catalogue.txt");
-    assert_int_equal(tu_write_file(t.path, "# mini\n[projects]\nDA1 | Một | D1; Dự án một\n"
+    assert_int_equal(tu_write_file(t.path, "# mini\n" PROG_HEAD "[projects]\nDA1 | Một | D1; Dự án một\n"
                                            "DA2 | Hai\nDA2.TDA1 | Hai một\n"
                                            "[spellings]\nsubproject = {n}.{m}\n" GOOD_TAIL),
                      0);
@@ -261,45 +264,48 @@ static void test_small_catalogue_ok(void **state)
 static void test_error_sub_before_project(void **state)
 {
     (void)state;
-    load_bad("[projects]\nDA1 | Một\nDA2.TDA1 | Hai một\nDA2 | Hai\n" GOOD_TAIL, 3, "DA2.TDA1");
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\nDA2.TDA1 | Hai một\nDA2 | Hai\n" GOOD_TAIL, 7, "DA2.TDA1");
 }
 
 static void test_error_unknown_group(void **state)
 {
     (void)state;
-    load_bad("[projects]\nDA1 | Một\n"
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\n"
              "[groups]\nNSTW | Ngân sách trung ương\n"
              "[types]\nDTPT | Đầu tư phát triển\n"
              "[sources]\n"
              "NSTW_DTPT | NSTW | DTPT | Ngân sách trung ương - vốn đầu tư phát triển\n"
              "ODA | VAY_NN | DTPT | Vốn vay nước ngoài\n",
-             9, "VAY_NN");
+             13, "VAY_NN");
 }
 
 static void test_error_unknown_type(void **state)
 {
     (void)state;
-    load_bad("[projects]\nDA1 | Một\n"
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\n"
              "[groups]\nNSTW | Ngân sách trung ương\n"
              "[types]\nDTPT | Đầu tư phát triển\n"
              "[sources]\nNSTW_SN | NSTW | SU_NGHIEP | Ngân sách trung ương - vốn sự nghiệp\n",
-             8, "SU_NGHIEP");
+             12, "SU_NGHIEP");
 }
 
 static void test_error_section_typo(void **state)
 {
     (void)state;
-    load_bad("[projects]\nDA1 | Một\n\n[projetcs]\nDA2 | Hai\n" GOOD_TAIL, 5, "projetcs");
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\n\n[projetcs]\nDA2 | Hai\n" GOOD_TAIL, 9, "projetcs");
 }
 
 static void test_error_bad_project_lines(void **state)
 {
     (void)state;
-    load_bad("[projects]\nDA1 | Một\nDuAn2 | Hai\n" GOOD_TAIL, 3, "DA<n>");
-    load_bad("[projects]\nDA1\n" GOOD_TAIL, 2, "DA<n>");
-    load_bad("[projects]\n# c\nDA0 | Không\n" GOOD_TAIL, 3, "DA<n>");
+    load_bad(PROG_HEAD "[projects]\nDA1\n" GOOD_TAIL, 6, "mã | tên");
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\n# c\nDA1 | Lại\n" GOOD_TAIL, 8, "DA1");
+    /* deeper than the programme's levels */
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\nDA1.TDA1 | Một một\nDA1.TDA1.ND1 | Ba\n" GOOD_TAIL, 8, "levels");
+    /* parts before the programme says its levels */
+    load_bad("[projects]\nDA1 | Một\n" GOOD_TAIL, 2, "levels");
     /* a source line with too few fields */
-    load_bad("[projects]\nDA1 | Một\n[groups]\nNSTW | A\n[sources]\nNSTW_DTPT | NSTW\n", 6, "mã");
+    load_bad(PROG_HEAD "[projects]\nDA1 | Một\n[groups]\nNSTW | A\n[sources]\nNSTW_DTPT | NSTW\n", 10, "mã");
 }
 
 static void test_error_empty_and_missing(void **state)
@@ -307,7 +313,7 @@ static void test_error_empty_and_missing(void **state)
     (void)state;
     tmp t = {tu_tmpdir("catalogue"), NULL};
     t.path = tu_path(t.dir, "catalogue.txt");
-    assert_int_equal(tu_write_file(t.path, "# only comments\n[projects]\n"), 0);
+    assert_int_equal(tu_write_file(t.path, "# only comments\n" PROG_HEAD "[projects]\n"), 0);
     catalogue c;
     strbuf err = STRBUF_INIT;
     assert_int_equal(catalogue_load(&c, t.path, &err), -1);

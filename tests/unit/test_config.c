@@ -92,17 +92,21 @@ static void test_shipped_config(void **state)
     assert_string_equal(c.unit.province_code, "99");
     assert_string_equal(c.unit.province_name, "Hòa Sơn");
     assert_string_equal(c.unit.parent_agency, "UBND tỉnh Hòa Sơn");
-    assert_string_equal(c.unit.agency, "Ban Dân tộc");
+    assert_string_equal(c.unit.agency, "Sở Dân tộc và Tôn giáo");
     assert_string_equal(c.unit.doc_number, "12");
-    assert_string_equal(c.unit.doc_symbol, "BC-BDT");
+    assert_string_equal(c.unit.doc_symbol, "BC-SDTTG");
     assert_int_equal(c.unit.doc_date, 20250110);
     assert_string_equal(c.unit.signer, "Lò Văn Thanh");
-    assert_string_equal(c.unit.sign_authority, "KT. TRƯỞNG BAN");
-    /* 7 recipients separated by |, quotes removed */
-    assert_int_equal(c.unit.nrecipients, 7);
-    assert_string_equal(c.unit.recipients[0], "Ủy ban Dân tộc (b/c)");
-    assert_string_equal(c.unit.recipients[3], "Sở Kế hoạch và Đầu tư");
-    assert_string_equal(c.unit.recipients[6], "UBND các huyện");
+    assert_string_equal(c.unit.sign_authority, "KT. GIÁM ĐỐC");
+    /* 6 recipients separated by |, quotes removed; the agencies after the
+     * 2025 reorganisation: planning is in the Sở Tài chính, no districts */
+    assert_int_equal(c.unit.nrecipients, 6);
+    assert_string_equal(c.unit.recipients[0], "Bộ Dân tộc và Tôn giáo (b/c)");
+    assert_string_equal(c.unit.recipients[3], "Sở Tài chính");
+    assert_string_equal(c.unit.recipients[5], "UBND các xã");
+    for (int i = 0; i < c.unit.nrecipients; i++)
+        if (strstr(c.unit.recipients[i], "Kế hoạch và Đầu tư") || strstr(c.unit.recipients[i], "huyện"))
+            fail_msg("recipient \"%s\" no longer exists", c.unit.recipients[i]);
     assert_string_equal(c.unit.archive, "Lưu: VT, KHTH.");
     /* the [map.giai_ngan] example is commented out */
     assert_int_equal(c.nmappings, 0);

@@ -141,6 +141,10 @@ static int setup(void **state)
     vars_set(&f->v, "ngay_so_lieu_ngan", "31/12/2024");
     vars_set(&f->v, "co_quan", "Ban Dân tộc");
     vars_set(&f->v, "dung_sai", "0,001");
+    vars_set(&f->v, "cac_cap", "Dự án, tiểu dự án");
+    vars_set(&f->v, "cac_cap_goc_hoa", "Dự án");
+    vars_set(&f->v, "ten_chuong_trinh", "Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội "
+                                        "vùng đồng bào dân tộc thiểu số và miền núi");
     f->dir = tu_tmpdir("form");
     *state = f;
     return f->dir ? 0 : -1;

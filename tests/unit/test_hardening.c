@@ -359,7 +359,12 @@ static void test_multiline_note_kept(void **state)
     fixture *f = *state;
     write_in(f->in, "ke_hoach_2024.csv",
              PLAN_HEAD ROW_XA1 "10,\"dòng một\ndòng hai, ba\"\n" ROW_XA2 "20,b\n");
+    /* A plan alone: the plan's tables only (the others need payments). */
+    assert_int_equal(tu_runf(NULL, "sed -i 's|^\\[report\\]$|[report]\\nforms = forms/01_kh_du_an.txt, "
+                                   "forms/02_kh_xa.txt|' '%s'", f->ini),
+                     0);
     expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    expect_says(f, "đọc 2 dòng = 2 nhận + 0 bỏ qua + 0 loại");
 }
 
 /* ---- 4. only regular files are opened as inputs ----------------------- */

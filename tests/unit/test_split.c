@@ -171,11 +171,84 @@ static void test_plan_items_per_district(void **state)
     free(dir);
 }
 
+/*
+ * split = commune on the shipped sample (16 communes, 34 files: more than any fixed
+ * table of outputs held): one workbook and one PDF per commune, each with
+ * that commune's plan as the oracle computes it, and nothing else.
+ */
+static void test_split_per_commune(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("split-xa");
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    strbuf ini = STRBUF_INIT, log = STRBUF_INIT, codes = STRBUF_INIT, names = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/input\n"
+                      "output_dir = %s/out\ntemplates_dir = %s/templates\n"
+                      "[unit]\nagency = Ban Dân tộc\nprovince_name = Hòa Sơn\n"
+                      "[job.xa]\nsplit = commune\n", cwd, dir, cwd);
+    char *path = tu_path(dir, "split.ini");
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", path);
+    if (rc != 0) fail_msg("status %d\n%s", rc, log.buf);
+    if (strstr(log.buf, "(null)")) fail_msg("(null) in the log:\n%s", log.buf);
+    /* Every commune code any input names, read by Python's csv module. */
+    assert_int_equal(tu_run("/usr/bin/python3 -c \"import csv,glob\n"
+                            "s=set()\n"
+                            "for f in glob.glob('input/*.csv'):\n"
+                            "    t=open(f,encoding='utf-8-sig').read()\n"
+                            "    d=';' if t.split('\\n')[0].count(';')>t.split('\\n')[0].count(',') else ','\n"
+                            "    for r in csv.DictReader(t.splitlines(),delimiter=d):\n"
+                            "        if (r.get('ma_xa') or '').strip(): s.add(r['ma_xa'].strip())\n"
+                            "print(' '.join(sorted(s)))\"", &codes), 0);
+    char *list = xstrdup(codes.buf), *save = NULL;
+    int n = 0;
+    for (char *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save), n++) {
+        strbuf pdf = STRBUF_INIT, xlsx = STRBUF_INIT;
+        strbuf_addf(&pdf, "%s/out/bao-cao-1719-2024-%s.pdf", dir, c);
+        strbuf_addf(&xlsx, "%s/out/bao-cao-1719-2024-%s.xlsx", dir, c);
+        char *bytes = tu_read_file(xlsx.buf, NULL);
+        if (!bytes) fail_msg("%s not written", xlsx.buf);
+        free(bytes);
+        assert_int_equal(pdf_plan_total(pdf.buf), oracle_district(c));
+        strbuf_release(&pdf);
+        strbuf_release(&xlsx);
+    }
+    if (n < 16) fail_msg("only %d communes in the sample", n);
+    /* A commune's own report speaks of the commune, not the province. */
+    strbuf one = STRBUF_INIT, text = STRBUF_INIT;
+    strbuf_addf(&one, "%s/out/bao-cao-1719-2024-99104.pdf", dir);
+    assert_int_equal(tu_pdf_text(one.buf, 0, 0, TU_PDF_FLOW, &text), 0);
+    squeeze(text.buf);
+    if (!strstr(text.buf, "trên địa bàn xã Tà Xùy") || !strstr(text.buf, "toàn xã đã giải ngân") ||
+        strstr(text.buf, "toàn tỉnh"))
+        fail_msg("wording of a commune's report:\n%s", text.buf);
+    strbuf_release(&one);
+    strbuf_release(&text);
+    /* Each commune's set (workbook, PDF, Word document, check report as
+     * PDF and Word), the rejects list and the manifest: nothing more
+     * (hidden files: the run's lock and published sets). */
+    strbuf outdir = STRBUF_INIT;
+    strbuf_addf(&outdir, "%s/out", dir);
+    int files = tu_dir_entries(outdir.buf, 0, &names) - tu_dir_entries(outdir.buf, 1, NULL);
+    if (files != 5 * n + 2) fail_msg("%d files for %d communes:%s", files, n, names.buf);
+    free(list);
+    strbuf_release(&outdir);
+    strbuf_release(&names);
+    strbuf_release(&codes);
+    strbuf_release(&ini);
+    strbuf_release(&log);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_per_district),
         cmocka_unit_test(test_plan_items_per_district),
+        cmocka_unit_test(test_split_per_commune),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
