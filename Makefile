@@ -94,6 +94,13 @@ install: $(BIN)
 	cp -R docs/. $(DOCDIR)/
 	install -m 644 reports.ini ke-hoach.ini $(DOCDIR)/examples/
 	rm -rf $(DOCDIR)/examples/input && cp -R input $(DOCDIR)/examples/
+	# examples/*.ini point at the working copy (../input, ../templates); installed
+	# beside the sample input, they use it and the installed templates.
+	for f in examples/*.ini; do \
+	    sed -e '/^templates_dir/d' -e 's|= \.\./input$$|= input|' -e 's|= \.\./output$$|= output|' \
+	        "$$f" > $(DOCDIR)/examples/$$(basename "$$f"); done
+	install -m 644 examples/bang-chuyen-doi-99.csv $(DOCDIR)/examples/
+	rm -rf $(DOCDIR)/examples/input-2026 && cp -R examples/input-2026 $(DOCDIR)/examples/
 	mkdir -p $(UNITDIR)
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' contrib/systemd/mtqg-report.service.in > $(UNITDIR)/mtqg-report.service
 	install -m 644 contrib/systemd/mtqg-report.timer $(UNITDIR)/mtqg-report.timer

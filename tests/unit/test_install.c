@@ -170,6 +170,16 @@ static void installed_copy_runs_from_elsewhere(void **state)
         if (access(p.buf, R_OK)) fail_msg("no output %s", p.buf);
         strbuf_release(&p);
     }
+    /* The phase example (2021-2025, with the crosswalk), installed beside
+     * the sample: exit 3 at most (the sample's data notes), and its PDF. */
+    strbuf_reset(&f->out);
+    rc = tu_runf(&f->out, "cd / && '%s/usr/bin/mtqg-report' --quiet --config '%s/giai-doan-2021-2025.ini' 2>&1",
+                 stage, work);
+    if (rc != 0 && rc != 3) fail_msg("installed phase example: exit %d\n%s", rc, f->out.buf);
+    strbuf phase = STRBUF_INIT;
+    strbuf_addf(&phase, "%s/output/bao-cao-1719-giai-doan-2021-2025.pdf", work);
+    if (access(phase.buf, R_OK)) fail_msg("no output %s\n%s", phase.buf, f->out.buf);
+    strbuf_release(&phase);
     strbuf_reset(&f->out);
     strbuf pdf = STRBUF_INIT;
     strbuf_addf(&pdf, "%s/output/bao-cao-1719-2024.pdf", work);
