@@ -318,26 +318,23 @@ typedef struct sources {
     document *check; /* the check report beside it: working material */
 } sources;
 
-typedef int (*write_fn)(job *j, const sources *s, const char *path, strbuf *err);
+/* A writer draws the tables (the workbook) or one document d. */
+typedef int (*write_fn)(job *j, const sources *s, const document *d, const char *path, strbuf *err);
 
-static int write_workbook(job *j, const sources *s, const char *path, strbuf *err)
+static int write_workbook(job *j, const sources *s, const document *d, const char *path,
+                          strbuf *err)
 {
     return xlsx_write_checked(path, j->tables, j->ntables, doc_time(j->cfg),
                               vars_get(&s->f->scalars, "ky_bao_cao"),
                               (const char *const *)j->ds.errors, j->ds.nerrors, err);
 }
 
-static int write_pdf(job *j, const sources *s, const char *path, strbuf *err)
+static int write_pdf(job *j, const sources *s, const document *d, const char *path, strbuf *err)
 {
-    return pdf_report_write(s->doc, j->cfg->font_dir, path, err);
+    return pdf_report_write(d, j->cfg->font_dir, path, err);
 }
 
-static int write_check_pdf(job *j, const sources *s, const char *path, strbuf *err)
-{
-    return pdf_report_write(s->check, j->cfg->font_dir, path, err);
-}
-
-static int word(job *j, const document *d, const char *path, strbuf *err)
+static int write_docx(job *j, const sources *s, const document *d, const char *path, strbuf *err)
 {
     char *styles = config_template_path(j->cfg, "word/styles.xml");
     int rc = docx_write(d, styles, path, err);
@@ -345,41 +342,31 @@ static int word(job *j, const document *d, const char *path, strbuf *err)
     return rc;
 }
 
-static int write_docx(job *j, const sources *s, const char *path, strbuf *err)
-{
-    return word(j, s->doc, path, err);
-}
-
-static int write_check_docx(job *j, const sources *s, const char *path, strbuf *err)
-{
-    return word(j, s->check, path, err);
-}
-
 /*
  * The outputs of a set, one entry each: adding an output is one writer and
- * one row. `output` is the [report] outputs bit that turns it on; `mail` the
+ * one row. `output` is the [report] outputs bit that turns it on; `check`
+ * 1 for the check report's file (else the signed document's); `mail` the
  * job key that attaches it to the leaders' mail (MAIL_ALWAYS: the PDF).
  */
 enum { MAIL_NEVER, MAIL_ALWAYS, MAIL_IF_XLSX, MAIL_IF_DOCX };
 
 typedef struct writer {
-    int output;
+    int output, check;
     const char *suffix;
     const char *mime;
     int mail;
     write_fn write;
 } writer;
 
+#define MIME_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define MIME_DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 static const writer writers[] = {
-    {OUTPUT_XLSX, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-     MAIL_IF_XLSX, write_workbook},
-    {OUTPUT_PDF, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf},
-    {OUTPUT_DOCX, ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-     MAIL_IF_DOCX, write_docx},
-    {OUTPUT_PDF, "-kiem-tra.pdf", "application/pdf", MAIL_NEVER, write_check_pdf},
-    {OUTPUT_DOCX, "-kiem-tra.docx",
-     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", MAIL_NEVER,
-     write_check_docx},
+    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook},
+    {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf},
+    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx},
+    {OUTPUT_PDF, 1, "-kiem-tra.pdf", "application/pdf", MAIL_NEVER, write_pdf},
+    {OUTPUT_DOCX, 1, "-kiem-tra.docx", MIME_DOCX, MAIL_NEVER, write_docx},
 };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 
@@ -407,7 +394,7 @@ typedef struct work {
 static void *run_work(void *arg)
 {
     work *k = arg;
-    k->rc = k->w->write(k->j, k->s, k->path, &k->err);
+    k->rc = k->w->write(k->j, k->s, k->w->check ? k->s->check : k->s->doc, k->path, &k->err);
     return NULL;
 }
 

@@ -100,11 +100,9 @@ int outset_open(outset *o, const char *dir, const char *set, strbuf *err)
 const char *outset_add(outset *o, const char *dir, const char *name)
 {
     if (!o->gen) return NULL;
-    if (o->n == o->alloc) {
-        o->alloc = o->alloc ? 2 * o->alloc : 16;
-        o->final = xrealloc(o->final, (size_t)o->alloc * sizeof *o->final);
-        o->tmp = xrealloc(o->tmp, (size_t)o->alloc * sizeof *o->tmp);
-    }
+    int cap = o->alloc; /* the two arrays grow together */
+    ALLOC_GROW(o->final, o->n + 1, o->alloc);
+    ALLOC_GROW(o->tmp, o->n + 1, cap);
     strbuf t = STRBUF_INIT;
     strbuf_addf(&t, "%s/%s/%s/%s", o->dir, OUTSET_STATE, o->gen, name);
     o->final[o->n] = path2(dir, name);

@@ -45,26 +45,29 @@ void dataset_release_aggregates(dataset *d)
     contents_free(&d->items);
 }
 
-void dataset_note(dataset *d, const char *fmt, ...)
+/* Append a formatted line to a list of lines (notes, errors). */
+static void add_line(char ***v, int *n, int *alloc, const char *fmt, va_list ap)
 {
     strbuf sb = STRBUF_INIT;
+    strbuf_vaddf(&sb, fmt, ap);
+    ALLOC_GROW(*v, *n + 1, *alloc);
+    (*v)[(*n)++] = strbuf_detach(&sb, NULL);
+}
+
+void dataset_note(dataset *d, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
+    add_line(&d->notes, &d->nnotes, &d->notes_alloc, fmt, ap);
     va_end(ap);
-    ALLOC_GROW(d->notes, d->nnotes + 1, d->notes_alloc);
-    d->notes[d->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
 void dataset_error(dataset *d, const char *fmt, ...)
 {
-    strbuf sb = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
+    add_line(&d->errors, &d->nerrors, &d->errors_alloc, fmt, ap);
     va_end(ap);
-    ALLOC_GROW(d->errors, d->nerrors + 1, d->errors_alloc);
-    d->errors[d->nerrors++] = strbuf_detach(&sb, NULL);
 }
 
 void dataset_subset(dataset *dst, const dataset *src, const unsigned char *keep)
