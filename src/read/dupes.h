@@ -1,16 +1,27 @@
 /*
  * dupes: finding rows that repeat an earlier row exactly (every column the
  * program reads, after trimming). A row is remembered by a 64-bit
- * fingerprint and its row number, so the check costs 12 bytes a slot
- * (16 to 32 a row, as the table is three quarters to three eighths full),
- * not the row's text; two different rows share a fingerprint with odds
- * of about one in 10^7 for a file of a million rows.
+ * fingerprint and its row number, not by its text; two different rows
+ * share a fingerprint with odds of about one in 10^7 for a file of a
+ * million rows.
+ *
+ * Two ways to look, with the same answer:
+ * - dup_set, in memory, decides as each row is read (12 bytes a slot, 16
+ *   to 32 a row). duplicates = reject needs that: the row must be kept out
+ *   of the sums when it is read.
+ * - dup_spill, for counting (the default): while reading, a task only
+ *   appends (fingerprint, row) to temporary files, one per part of the
+ *   fingerprint space; after reading, dup_resolve takes one part at a time
+ *   across a file's tasks in row order, so memory holds one part's table
+ *   (a few MB whatever the file's size) and the program's memory does not
+ *   grow with the rows. The parts are sized from the file's bytes up front.
  */
 #ifndef MTQG_DUPES_H
 #define MTQG_DUPES_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* One remembered row: its fingerprint in two halves, so a slot is 12
  * bytes and a lookup touches one cache line, not two arrays. */
@@ -42,5 +53,39 @@ uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n);
 int dup_check(dup_set *s, uint64_t fp, long row, long *first);
 /** dup_find - 1 when fp is in s (its row in *first); records nothing. */
 int dup_find(const dup_set *s, uint64_t fp, long *first);
+/** dup_reserve - room for n fingerprints without growing (call on an empty set). */
+void dup_reserve(dup_set *s, size_t n);
+
+/* The (fingerprint, row) pairs of one reading task, in nparts temporary
+ * files (the fingerprint's high bits choose the part). */
+typedef struct dup_spill {
+    FILE **part;  /* NULL until dup_spill_open */
+    long *count;  /* pairs written to each part */
+    int nparts;
+} dup_spill;
+
+/** dup_spill_parts - the number of parts for a file of `bytes` bytes:
+ * enough that one part's table stays near 4 MB. Tasks of one file must
+ * use the same number. */
+int dup_spill_parts(long long bytes);
+/** dup_spill_open - create the parts (tmpfile). 0, or -1 with errno set
+ * (the spill is then empty and dup_spill_close is still safe). */
+int dup_spill_open(dup_spill *s, int nparts);
+/** dup_spill_add - append one pair. 0, or -1 with errno set. */
+int dup_spill_add(dup_spill *s, uint64_t fp, long row);
+/** dup_spill_close - close and free the parts (safe on a zeroed spill). */
+void dup_spill_close(dup_spill *s);
+
+/* One repeat found by dup_resolve: row of spill `which` (already offset
+ * by its base) repeats the earlier row `first` (offset likewise). */
+typedef void dup_found_fn(void *ctx, int which, long row, long first);
+/**
+ * dup_resolve - the repeats among n spills of one file, given in row order
+ * (spill i's rows are numbered from base[i]; all use the same nparts).
+ * Every row that repeats an earlier one is reported once, with the
+ * earliest row it repeats; a part's rows are visited in row order, but
+ * parts one after the other. 0, or -1 with errno set on a read error.
+ */
+int dup_resolve(dup_spill *const *spills, const long *base, int n, dup_found_fn *found, void *ctx);
 
 #endif

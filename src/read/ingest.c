@@ -443,37 +443,56 @@ static void check_totals(dataset *ds, const plan *p)
     }
 }
 
-/* Rows of a file's second half repeating a row of its first half. */
-static void cross_duplicates(read_task *a, read_task *b)
+/* The repeats of one file, as dup_resolve finds them: counted per task,
+ * and the file's first rows that repeat kept for the log. */
+typedef struct dup_found {
+    read_task *tasks;  /* the file's tasks */
+    long rows[8], firsts[8]; /* the earliest repeats, by row */
+    int n;
+} dup_found;
+
+static void on_repeat(void *ctx, int which, long row, long first)
 {
-    for (size_t i = 0; i < b->seen.cap; i++) {
-        const dup_slot *slot = &b->seen.slots[i];
-        long first;
-        if (!dup_slot_fp(slot) || !dup_find(&a->seen, dup_slot_fp(slot), &first)) continue;
-        b->duplicates++;
-        if (b->ndup_examples < 8) {
-            b->dup_examples[2 * b->ndup_examples] = slot->row;
-            b->dup_examples[2 * b->ndup_examples + 1] = first - a->read; /* relative to b */
-            b->ndup_examples++;
-        }
-    }
+    dup_found *d = ctx;
+    d->tasks[which].duplicates++;
+    if (d->n == 8 && row >= d->rows[7]) return;
+    int i = d->n < 8 ? d->n++ : 7;
+    for (; i > 0 && d->rows[i - 1] > row; i--) d->rows[i] = d->rows[i - 1], d->firsts[i] = d->firsts[i - 1];
+    d->rows[i] = row, d->firsts[i] = first;
 }
 
-/* Duplicates counted (not rejected): said in the log with example rows. */
-static void note_duplicates(dataset *ds, plan *p)
+/*
+ * Repeated rows (duplicates = count): each file's tasks' spills resolved
+ * together, in row order, and said in the log with example rows (file
+ * rows, like the rejects'). -1 (err) when a temporary file fails.
+ */
+static int find_duplicates(dataset *ds, plan *p, strbuf *err)
 {
-    long before = 0;
-    for (int i = 0; i < p->ntasks; i++) {
-        read_task *t = &p->tasks[i];
-        if (i > 0 && p->tasks[i - 1].file == t->file) cross_duplicates(&p->tasks[i - 1], t);
-        else before = 0;
-        long base = before + inputs_first_row(t->in); /* before: 0 but in a CSV's 2nd range */
-        for (int k = 0; k < t->ndup_examples; k++)
+    for (int k = 0; k < p->ntasks;) {
+        int n = 1;
+        while (k + n < p->ntasks && p->tasks[k + n].file == p->tasks[k].file) n++;
+        dup_spill **spills = xcalloc((size_t)n, sizeof *spills);
+        long *base = xcalloc((size_t)n, sizeof *base);
+        for (int i = 0; i < n; i++) spills[i] = &p->tasks[k + i].spill, base[i] = rows_before(p, k + i);
+        dup_found d = {.tasks = &p->tasks[k]};
+        const read_task *t = &p->tasks[k];
+        int rc = dup_resolve(spills, base, n, on_repeat, &d);
+        free(spills);
+        free(base);
+        if (rc < 0) {
+            strbuf_addf(err, "%s: không đọc lại được tệp tạm khi tìm dòng trùng (%s)", t->in->path,
+                        sys_error(errno));
+            return -1;
+        }
+        long first_row = inputs_first_row(t->in);
+        for (int i = 0; i < d.n; i++)
             dataset_note(ds, "%s: dòng %ld trùng hoàn toàn dòng %ld (vẫn được tính; đặt "
                          "duplicates = reject để loại)", t->in->path,
-                         t->dup_examples[2 * k] + base, t->dup_examples[2 * k + 1] + base);
-        before += t->read;
+                         d.rows[i] + first_row, d.firsts[i] + first_row);
+        for (int i = 0; i < n; i++) dup_spill_close(&p->tasks[k + i].spill);
+        k += n;
     }
+    return 0;
 }
 
 static void count_task(dataset *ds, const read_task *t)
@@ -657,7 +676,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].kind = p.in.files[i].kind;
         }
         for (int i = 0; i < p.in.nleft; i++) dataset_note(ds, "%s", p.in.left_out[i]);
-        note_duplicates(ds, &p);
+        if (find_duplicates(ds, &p, err) < 0) st = INGEST_BAD_FILE;
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         note_conventions(ds, &p);
         note_mixed_cells(ds, &p);

@@ -5,6 +5,7 @@
  */
 #include "read_task.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "wide_rows.h"
 #include "xlsx_stream.h"
 #include "../util/progress.h"
+#include "../util/syserr.h"
 
 void read_sink_init(read_sink *s)
 {
@@ -72,6 +74,7 @@ void read_task_free(read_task *t)
     decode_cells_free(t->cells);
     decode_vni_free(t->vni);
     dup_free(&t->seen);
+    dup_spill_close(&t->spill);
     for (int i = 0; i < t->nheld; i++) {
         free(t->held[i].unit_key);
         free(t->held[i].rows);
@@ -770,28 +773,38 @@ static int too_long(const row_view *v)
     return 0;
 }
 
-/* A row repeating an earlier one: counted (and listed), or rejected. */
+/* The task stops on a system error (a temporary file): message and errno. */
+static int task_fail_errno(read_task *t, const char *what)
+{
+    if (!t->failed) strbuf_addf(&t->err, "%s (%s)", what, sys_error(errno));
+    t->failed = 1;
+    return 1;
+}
+
+/*
+ * A row repeating an earlier one: rejected here (duplicates = reject), or
+ * only remembered in the task's spill, to be counted and listed once the
+ * file is read (dupes.h: memory then does not grow with the rows).
+ */
 static int is_duplicate(row_view *v)
 {
     read_task *t = v->t;
     if (t->cfg->duplicates == DUP_OFF) return 0;
-    long first;
     uint64_t fp = dup_fingerprint(v->text, v->len, F_COUNT);
+    if (t->cfg->duplicates == DUP_COUNT) {
+        if (!t->spill.part && dup_spill_open(&t->spill, dup_spill_parts(t->in->head.size)) < 0)
+            return task_fail_errno(t, "không tạo được tệp tạm để tìm dòng trùng");
+        if (dup_spill_add(&t->spill, fp, v->r->index) < 0)
+            return task_fail_errno(t, "không ghi được tệp tạm để tìm dòng trùng");
+        return 0;
+    }
+    long first;
     if (!dup_check(&t->seen, fp, v->r->index, &first)) return 0;
-    if (t->cfg->duplicates == DUP_REJECT) {
-        long row = first + inputs_first_row(t->in);
-        char why[96];
-        snprintf(why, sizeof why, "dòng trùng hoàn toàn với dòng %ld", row);
-        reject(v, -1, why);
-        return 1;
-    }
-    if (t->ndup_examples < 8) {
-        t->dup_examples[2 * t->ndup_examples] = v->r->index;
-        t->dup_examples[2 * t->ndup_examples + 1] = first;
-        t->ndup_examples++;
-    }
-    t->duplicates++;
-    return 0;
+    long row = first + inputs_first_row(t->in);
+    char why[96];
+    snprintf(why, sizeof why, "dòng trùng hoàn toàn với dòng %ld", row);
+    reject(v, -1, why);
+    return 1;
 }
 
 static int row_is_empty(const record *r)

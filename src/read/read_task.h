@@ -107,10 +107,9 @@ typedef struct read_task {
     read_sink *sink;         /* where aggregates go: set by the worker */
     /* What it produced. */
     long read, accepted, skipped, rejected, other_year;
-    dup_set seen;            /* fingerprints of the rows read, for duplicates */
+    dup_set seen;            /* duplicates = reject: fingerprints of the rows read */
+    dup_spill spill;         /* duplicates = count: the same, to resolve after reading */
     long duplicates;         /* rows that repeat an earlier row (counted) */
-    int ndup_examples;
-    long dup_examples[2 * 8]; /* (row, first row) pairs, relative, for the log */
     col_conv conv[F_COUNT];  /* amount columns' number convention */
     cell_mix mix[F_COUNT];   /* spreadsheets: numbers and texts of amount columns */
     long money_rows;         /* rows whose amount was parsed (plan, payment, total) */

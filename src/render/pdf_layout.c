@@ -164,18 +164,30 @@ static void put_text(pdf_layout *L, pdf_font_style f, float size, float x,
                      float y, const char *s, size_t len)
 {
     if (!can_draw(L) || len == 0) return;
-    char *tmp = xstrndup(s, len);
+    char small[256]; /* a cell's line: no allocation */
+    char *tmp = len < sizeof small ? memcpy(small, s, len) : xstrndup(s, len);
+    tmp[len] = '\0';
     HPDF_Page_BeginText(L->page);
-    HPDF_Page_SetFontAndSize(L->page, L->fonts[f], size);
+    if ((int)f != L->cur_font || size != L->cur_size) { /* text state outlives BT/ET */
+        HPDF_Page_SetFontAndSize(L->page, L->fonts[f], size);
+        L->cur_font = (int)f, L->cur_size = size;
+    }
     HPDF_Page_TextOut(L->page, x, y, tmp);
     HPDF_Page_EndText(L->page);
-    free(tmp);
+    if (tmp != small) free(tmp);
+}
+
+static void set_line_width(pdf_layout *L, float lw)
+{
+    if (lw == L->cur_lw) return;
+    HPDF_Page_SetLineWidth(L->page, lw);
+    L->cur_lw = lw;
 }
 
 void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw)
 {
     if (!can_draw(L)) return;
-    HPDF_Page_SetLineWidth(L->page, lw);
+    set_line_width(L, lw);
     HPDF_Page_MoveTo(L->page, x1, y);
     HPDF_Page_LineTo(L->page, x2, y);
     HPDF_Page_Stroke(L->page);
@@ -184,7 +196,7 @@ void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw)
 void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw)
 {
     if (!can_draw(L)) return;
-    HPDF_Page_SetLineWidth(L->page, lw);
+    set_line_width(L, lw);
     HPDF_Page_Rectangle(L->page, x, y, w, h);
     HPDF_Page_Stroke(L->page);
 }
@@ -230,6 +242,7 @@ void pdf_layout_new_page(pdf_layout *L, pdf_orientation o)
     /* Keep the geometry moving even after an error so that callers'
      * page-break loops still advance and end. */
     L->page = p;
+    L->cur_font = -1, L->cur_size = -1, L->cur_lw = -1;
     L->orient = o;
     L->npages++;
     L->page_w = p ? HPDF_Page_GetWidth(p) : (o == PDF_LANDSCAPE ? 842 : 595);

@@ -83,6 +83,11 @@ typedef struct pdf_layout {
     float y;                /* cursor: top of the next line */
     HPDF_STATUS error;      /* first libharu error, 0 if none */
     HPDF_STATUS error_detail;
+    /* The page's text and line state as last set, so an operator that
+     * would repeat it is not written (a national table has 10^5 cells);
+     * -1 on a new page: nothing set yet. */
+    int cur_font;
+    float cur_size, cur_lw;
 } pdf_layout;
 
 /**

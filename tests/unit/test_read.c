@@ -488,9 +488,22 @@ typedef struct run {
     ingest_status st;
 } run;
 
+static void run_ingest_set(run *r, fixture *f, const char *dir, int threads, long split, int snapshot);
+
 static void run_ingest(run *r, fixture *f, const char *dir, int threads, long split, int snapshot)
 {
     config_defaults(&r->cfg);
+    run_ingest_set(r, f, dir, threads, split, snapshot);
+}
+
+/* run_ingest on a config whose defaults the test has already changed. */
+static void run_ingest_cfg(run *r, fixture *f, const char *dir, int threads, long split)
+{
+    run_ingest_set(r, f, dir, threads, split, 0);
+}
+
+static void run_ingest_set(run *r, fixture *f, const char *dir, int threads, long split, int snapshot)
+{
     config_set(&r->cfg.input_dir, dir);
     r->cfg.year = 2024;
     r->cfg.as_of = 20241231;
@@ -936,6 +949,87 @@ static void test_ingest_snapshots_split(void **state)
 }
 
 /* An input folder with no input file at all. */
+/* Repeated rows: a payment file with repeats near, far, across the cut
+ * between the two reading halves, a block pasted again at the end, and a
+ * repeat that differs only by spaces. The oracle compares the rows'
+ * trimmed fields pairwise; counted (the default) and rejected alike. */
+enum { DUP_ROWS = 600 };
+
+static void dup_row(strbuf *sb, int k, int pad)
+{
+    strbuf_addf(sb, "2024,%s%05d,Xã số %d,%s,NSTW_DTPT,%d/%d/2024,\"%d,%03d\"\n", pad ? " " : "",
+                10000 + k % 30, k % 30, k % 2 ? "DA1" : "DA3.TDA2", 1 + k % 28, 1 + k % 12, k, k % 1000);
+}
+
+static long make_dup_file(strbuf *sb, long *first)
+{
+    int src[DUP_ROWS];
+    for (int i = 0; i < DUP_ROWS; i++) {
+        src[i] = i;
+        if (i % 89 == 11) src[i] = src[i - 1];                 /* near */
+        if (i > 300 && i % 67 == 3) src[i] = src[i - 290];    /* far: across the cut */
+        if (i >= DUP_ROWS - 40) src[i] = src[i - 250];        /* a block again */
+    }
+    strbuf_adds(sb, "nam,ma_xa,ten_xa,ma_du_an,nguon_von,ngay,giai_ngan\n");
+    long n = 0;
+    for (int i = 0; i < DUP_ROWS; i++) {
+        dup_row(sb, src[i], i == DUP_ROWS - 10); /* a repeat with a space */
+        first[i] = -1;
+        for (int j = 0; j < i && first[i] < 0; j++)
+            if (src[j] == src[i]) first[i] = j;
+        n += first[i] >= 0;
+    }
+    return n;
+}
+
+static void test_ingest_repeated_rows(void **state)
+{
+    fixture *f = *state;
+    char *in = tu_path(f->dir, "input-dup");
+    assert_int_equal(mkdir_p(in), 0);
+    strbuf sb = STRBUF_INIT;
+    long first[DUP_ROWS];
+    long want = make_dup_file(&sb, first);
+    assert_true(want > 40);
+    free(put(in, "giai_ngan_trung.csv", sb.buf));
+    free(put(in, "ke_hoach.csv", "nam,ma_xa,ten_xa,ma_du_an,nguon_von,ke_hoach\n"
+                                 "2024,10000,Xã số 0,DA1,NSTW_DTPT,100000\n"));
+    strbuf_release(&sb);
+    for (int mode = 0; mode < 3; mode++) { /* count 1 thread, count split in two, reject */
+        run r;
+        config_defaults(&r.cfg);
+        if (mode == 2) r.cfg.duplicates = DUP_REJECT;
+        run_ingest_cfg(&r, f, in, mode == 1 ? 2 : 1, mode == 1 ? 1 : 0);
+        if (r.st != INGEST_OK) fail_msg("ingest (mode %d): %s", mode, r.err.buf);
+        const file_stats *s = stats_of(&r.ds, "giai_ngan_trung.csv");
+        assert_int_equal(s->read, DUP_ROWS);
+        if (mode == 2) {
+            assert_int_equal(s->rejected, want);
+            assert_int_equal(s->duplicates, 0);
+        } else {
+            assert_int_equal(s->duplicates, want);
+            assert_int_equal(r.ds.duplicates_total, want);
+            assert_int_equal(s->accepted, DUP_ROWS);
+            /* the log names the 8 earliest repeats with their originals (file rows) */
+            strbuf notes = STRBUF_INIT;
+            for (int i = 0; i < r.ds.nnotes; i++) strbuf_addf(&notes, "%s\n", r.ds.notes[i]);
+            int shown = 0;
+            for (int i = 0; i < DUP_ROWS; i++) {
+                if (first[i] < 0) continue;
+                strbuf line = STRBUF_INIT;
+                strbuf_addf(&line, "dòng %d trùng hoàn toàn dòng %ld ", i + 2, first[i] + 2);
+                if ((strstr(notes.buf, line.buf) != NULL) != (shown < 8))
+                    fail_msg("mode %d: \"%s\" %s in:\n%s", mode, line.buf, shown < 8 ? "missing" : "unexpected", notes.buf);
+                shown++;
+                strbuf_release(&line);
+            }
+            strbuf_release(&notes);
+        }
+        run_free(&r);
+    }
+    free(in);
+}
+
 static void test_ingest_empty_folder(void **state)
 {
     fixture *f = *state;
@@ -1016,6 +1110,7 @@ int main(void)
         T(test_ingest_two_threads_split),
         T(test_ingest_split_fallback),
         T(test_ingest_snapshots_split),
+        T(test_ingest_repeated_rows),
         T(test_ingest_empty_folder),
         T(test_ingest_bad_inputs),
     };

@@ -1,0 +1,126 @@
+/*
+ * test_dupes: repeated-row detection (read/dupes.h). The spill, resolved
+ * part by part, must find exactly the repeats a plain pairwise comparison
+ * finds, each with its earliest original, whatever the number of parts
+ * and however the rows are cut into tasks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "read/dupes.h"
+
+enum { N = 5000 };
+
+/* Fingerprints with repeats: near (k-1), far (k-1234), a block again at
+ * the end, and some zero and all-ones values. */
+static void make_fps(uint64_t *fp)
+{
+    uint64_t x = 0x243F6A8885A308D3ull;
+    for (int k = 0; k < N; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        fp[k] = x;
+        if (k % 97 == 5) fp[k] = fp[k - 1];
+        if (k > 1234 && k % 131 == 7) fp[k] = fp[k - 1234];
+        if (k >= N - 300) fp[k] = fp[k - (N - 600)];
+        if (k == 40) fp[k] = 1;
+        if (k == 41) fp[k] = ~0ull;
+    }
+}
+
+/* The oracle: for each row, the earliest earlier row with its value. */
+static long earliest(const uint64_t *fp, int k)
+{
+    for (int i = 0; i < k; i++)
+        if (fp[i] == fp[k]) return i;
+    return -1;
+}
+
+typedef struct got {
+    long first[N]; /* -2: not reported */
+    int calls;
+} got;
+
+static void on_found(void *ctx, int which, long row, long first)
+{
+    got *g = ctx;
+    (void)which;
+    assert_true(row >= 0 && row < N);
+    assert_int_equal(g->first[row], -2); /* reported once */
+    g->first[row] = first;
+    g->calls++;
+}
+
+static void check(int nparts, const int *cuts, int ntasks)
+{
+    static uint64_t fp[N];
+    make_fps(fp);
+    dup_spill spills[4];
+    dup_spill *sp[4];
+    long base[4];
+    for (int t = 0; t < ntasks; t++) {
+        assert_int_equal(dup_spill_open(&spills[t], nparts), 0);
+        sp[t] = &spills[t];
+        base[t] = cuts[t];
+        int end = t + 1 < ntasks ? cuts[t + 1] : N;
+        for (int k = cuts[t]; k < end; k++) /* rows relative to the task */
+            assert_int_equal(dup_spill_add(&spills[t], fp[k], k - cuts[t]), 0);
+    }
+    static got g;
+    for (int k = 0; k < N; k++) g.first[k] = -2;
+    g.calls = 0;
+    assert_int_equal(dup_resolve(sp, base, ntasks, on_found, &g), 0);
+    int want = 0;
+    for (int k = 0; k < N; k++) {
+        long e = earliest(fp, k);
+        want += e >= 0;
+        if (e >= 0 && g.first[k] != e) fail_msg("row %d: first %ld, want %ld", k, g.first[k], e);
+        if (e < 0 && g.first[k] != -2) fail_msg("row %d reported, is not a repeat", k);
+    }
+    assert_true(want > 350); /* the fixture has repeats of every kind */
+    assert_int_equal(g.calls, want);
+    for (int t = 0; t < ntasks; t++) dup_spill_close(&spills[t]);
+}
+
+static void test_one_part_one_task(void **state)
+{
+    (void)state;
+    int cuts[] = {0};
+    check(1, cuts, 1);
+}
+
+static void test_parts_and_tasks(void **state)
+{
+    (void)state;
+    int two[] = {0, 2500}, three[] = {0, 1, 4000};
+    check(7, two, 2);
+    check(3, three, 3);
+    check(64, two, 2);
+}
+
+/* The parts grow with the file, so a part's table stays bounded. */
+static void test_parts_for_size(void **state)
+{
+    (void)state;
+    assert_int_equal(dup_spill_parts(0), 1);
+    assert_int_equal(dup_spill_parts(1000), 1);
+    int a = dup_spill_parts(82LL << 20), b = dup_spill_parts(820LL << 20);
+    assert_true(a >= 4);
+    assert_true(b >= 9 * a && b <= 11 * a);
+    assert_true(dup_spill_parts(1LL << 40) <= 256);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_part_one_task),
+        cmocka_unit_test(test_parts_and_tasks),
+        cmocka_unit_test(test_parts_for_size),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
