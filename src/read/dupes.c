@@ -53,8 +53,10 @@ uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n)
         size_t l = len[i];
         while (l && (*p == ' ' || *p == '\t')) p++, l--;
         while (l && (p[l - 1] == ' ' || p[l - 1] == '\t')) l--;
-        h = mix(absorb(h, p, l) ^ (l + 0x51ull * (uint64_t)i)); /* field boundary */
+        h = absorb(h, p, l) ^ (l + 0x51ull * (uint64_t)i); /* field boundary */
+        h *= 0xD6E8FEB86659FD93ull;
     }
+    h = mix(h); /* once a row: absorb's steps already spread each field */
     return h ? h : 1;
 }
 

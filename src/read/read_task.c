@@ -31,6 +31,8 @@ void read_sink_init(read_sink *s)
     strmap_init(&s->project_cache);
     strmap_init(&s->source_cache);
     strmap_init(&s->unit_cache);
+    s->last_unit_key = (strbuf)STRBUF_INIT;
+    s->last_unit = -1;
     s->unit_sig = NULL;
     s->unit_sig_cap = 0;
 }
@@ -45,6 +47,7 @@ void read_sink_free(read_sink *s)
     strmap_free(&s->project_cache);
     strmap_free(&s->source_cache);
     strmap_free(&s->unit_cache);
+    strbuf_release(&s->last_unit_key);
     free(s->unit_sig);
 }
 
@@ -425,6 +428,12 @@ static int parse_unit(const row_view *v, uint32_t *id)
         /* Cells are NUL-terminated: n + 1 bytes keep the fields apart. */
         strbuf_add(&t->key, s[i], n[i] + 1);
     }
+    read_sink *k = t->sink;
+    if (k->last_unit >= 0 && k->last_unit_key.len == t->key.len &&
+        !memcmp(k->last_unit_key.buf, t->key.buf, t->key.len)) {
+        *id = (uint32_t)k->last_unit;
+        return 0;
+    }
     int u = strmap_get(&t->sink->unit_cache, t->key.buf, t->key.len);
     if (u < 0) {
         unit_ref ref = {s[0], s[1], s[2], s[3], s[4], s[5],
@@ -436,6 +445,9 @@ static int parse_unit(const row_view *v, uint32_t *id)
         if (u < 0) return reject(v, F_TEN_XA, "tên đơn vị không phải UTF-8 hợp lệ"), -1;
         strmap_put(&t->sink->unit_cache, t->key.buf, t->key.len, u);
     }
+    strbuf_reset(&k->last_unit_key);
+    strbuf_add(&k->last_unit_key, t->key.buf, t->key.len);
+    k->last_unit = u;
     *id = (uint32_t)u;
     return 0;
 }

@@ -31,6 +31,8 @@ typedef struct read_sink {
     contents items;
     controls checks;
     strmap project_cache, source_cache, unit_cache;
+    strbuf last_unit_key;    /* the unit key of the last row, and its id: */
+    int last_unit;           /* exports list a commune's rows together */
     uint64_t *unit_sig;      /* per unit id: its part of a row's content signature (0: not yet) */
     size_t unit_sig_cap;
 } read_sink;
