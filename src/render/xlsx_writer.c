@@ -180,17 +180,66 @@ static const table_header_cell *header_at(const table *t, int r, int c)
     return NULL;
 }
 
-/* Every grid cell gets the header format (borders), then the merges. */
+/*
+ * Viewers do not grow a row for wrapped text on their own (LibreOffice
+ * draws the lines over the next row), so each row gets the height of its
+ * longest wrapped cell: about one line per column width of characters.
+ */
+static int wrapped_lines(const char *text, double width)
+{
+    return (int)((double)text_chars(text, strlen(text)) / (width * 1.25)) + 1;
+}
+
+/*
+ * A merge over rows already written. constant_memory (below) writes each
+ * row out as soon as a later row is started, and libxlsxwriter 1.1.4's
+ * worksheet_merge_range refuses a range whose last row is above the row
+ * being written, although a merge is only a note in the sheet's
+ * <mergeCells> list, written at the end. The header's cells are therefore
+ * written row by row first and its merges appended to that list, a public
+ * member of lxw_worksheet that the library frees with free().
+ */
+static lxw_error add_merge(lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_col_t c2)
+{
+    if (ws->merged_range_count == UINT16_MAX) return LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE;
+    lxw_merged_range *m = calloc(1, sizeof *m);
+    if (!m) return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    m->first_row = r1, m->first_col = c1, m->last_row = r2, m->last_col = c2;
+    STAILQ_INSERT_TAIL(ws->merged_ranges, m, list_pointers);
+    ws->merged_range_count++;
+    return LXW_NO_ERROR;
+}
+
+/* Header rows: a height from the wrapped text of each single-row cell
+ * over its merged width (about one line per column width of characters). */
+static double header_height(const table *t, int r)
+{
+    int lines = 2;
+    for (int i = 0; i < t->nheader; i++) {
+        const table_header_cell *h = &t->header[i];
+        if (h->row != r || h->rowspan != 1) continue;
+        double w = 0;
+        for (int c = h->col; c < h->col + h->colspan; c++) w += t->cols[c].width;
+        int n = wrapped_lines(h->text, w);
+        if (n > lines) lines = n;
+    }
+    return 15.0 * lines;
+}
+
+/* Every grid cell gets the header format (borders), row by row; then the
+ * column-number row, then the merges. */
 static lxw_error write_header(lxw_worksheet *ws, const sheet_formats *sf, const table *t, int row0)
 {
     lxw_error e = LXW_NO_ERROR;
-    for (int r = 0; r < t->header_rows && !e; r++)
+    for (int r = 0; r < t->header_rows && !e; r++) {
+        lxw_row_t xr = (lxw_row_t)(row0 + r);
+        worksheet_set_row(ws, xr, header_height(t, r), NULL);
         for (int c = 0; c < t->ncols && !e; c++) {
             const table_header_cell *h = header_at(t, r, c);
-            lxw_row_t xr = (lxw_row_t)(row0 + r);
             if (h && h->row == r && h->col == c) e = worksheet_write_string(ws, xr, (lxw_col_t)c, h->text, sf->header);
             else e = worksheet_write_blank(ws, xr, (lxw_col_t)c, sf->header);
         }
+    }
     int nr = row0 + t->header_rows;
     for (int c = 0; c < t->ncols && !e; c++)
         e = worksheet_write_string(ws, (lxw_row_t)nr, (lxw_col_t)c,
@@ -198,9 +247,8 @@ static lxw_error write_header(lxw_worksheet *ws, const sheet_formats *sf, const 
     for (int i = 0; i < t->nheader && !e; i++) {
         const table_header_cell *h = &t->header[i];
         if (h->rowspan == 1 && h->colspan == 1) continue;
-        e = worksheet_merge_range(ws, (lxw_row_t)(row0 + h->row), (lxw_col_t)h->col,
-                                  (lxw_row_t)(row0 + h->row + h->rowspan - 1),
-                                  (lxw_col_t)(h->col + h->colspan - 1), h->text, sf->header);
+        e = add_merge(ws, (lxw_row_t)(row0 + h->row), (lxw_col_t)h->col,
+                      (lxw_row_t)(row0 + h->row + h->rowspan - 1), (lxw_col_t)(h->col + h->colspan - 1));
     }
     return e;
 }
@@ -221,16 +269,6 @@ static void page_setup(lxw_worksheet *ws, const table *t, int row0)
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, t->cols[c].width, NULL);
 }
 
-/*
- * Viewers do not grow a row for wrapped text on their own (LibreOffice
- * draws the lines over the next row), so each row gets the height of its
- * longest wrapped cell: about one line per column width of characters.
- */
-static int wrapped_lines(const char *text, double width)
-{
-    return (int)((double)text_chars(text, strlen(text)) / (width * 1.25)) + 1;
-}
-
 static double row_height(const table *t, const table_row *r)
 {
     int lines = 1;
@@ -242,23 +280,6 @@ static double row_height(const table *t, const table_row *r)
     return 15.0 * lines;
 }
 
-/* Header rows: the same estimate over each single-row cell's merged width. */
-static void header_heights(lxw_worksheet *ws, const table *t, int row0)
-{
-    for (int r = 0; r < t->header_rows; r++) {
-        int lines = 2;
-        for (int i = 0; i < t->nheader; i++) {
-            const table_header_cell *h = &t->header[i];
-            if (h->row != r || h->rowspan != 1) continue;
-            double w = 0;
-            for (int c = h->col; c < h->col + h->colspan; c++) w += t->cols[c].width;
-            int n = wrapped_lines(h->text, w);
-            if (n > lines) lines = n;
-        }
-        worksheet_set_row(ws, (lxw_row_t)(row0 + r), 15.0 * lines, NULL);
-    }
-}
-
 static lxw_error write_sheet(lxw_workbook *wb, const sheet_formats *sf, const table *t)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet_name);
@@ -266,7 +287,6 @@ static lxw_error write_sheet(lxw_workbook *wb, const sheet_formats *sf, const ta
     const int row0 = 5; /* title block above the header */
     page_setup(ws, t, row0);
     lxw_error e = write_title_block(ws, sf, t);
-    header_heights(ws, t, row0);
     if (!e) e = write_header(ws, sf, t, row0);
     strbuf f = STRBUF_INIT;
     int body0 = row0 + t->header_rows + 1;
@@ -306,9 +326,10 @@ int xlsx_write(const char *path, table *const *tables, int ntables,
 int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
                        const char *title, const char *const *errors, int nerrors, strbuf *err)
 {
-    /* Not constant_memory: 1.1.4 refuses a merge that starts on a row it has
-     * already flushed, and a header has several multi-row merges per row. */
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+    /* constant_memory: each row goes to a temporary file once the next is
+     * started, so a national table does not stay in memory as cells (rows
+     * are written in order; see add_merge for the header's merges). */
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     if (!wb) {
         strbuf_addf(err, "%s: không tạo được tệp Excel", path);
