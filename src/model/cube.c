@@ -12,6 +12,7 @@ void cube_init(cube *c)
     c->cap = 1024;
     c->count = 0;
     c->cells = xcalloc(c->cap, sizeof(cube_cell));
+    c->last = NULL;
 }
 
 void cube_free(cube *c)
@@ -52,12 +53,14 @@ static void grow(cube *c)
     free(c->cells);
     c->cells = n;
     c->cap = ncap;
+    c->last = NULL;
 }
 
 cube_cell *cube_cell_get(cube *c, const cube_key *key)
 {
+    if (c->last && key_eq(&c->last->key, key)) return c->last;
     cube_cell *cell = probe(c->cells, c->cap, key);
-    if (cell->used) return cell;
+    if (cell->used) return c->last = cell;
     if ((c->count + 1) * 2 > c->cap) {
         grow(c);
         cell = probe(c->cells, c->cap, key);
@@ -66,7 +69,7 @@ cube_cell *cube_cell_get(cube *c, const cube_key *key)
     cell->key = *key;
     cell->used = 1;
     c->count++;
-    return cell;
+    return c->last = cell;
 }
 
 const cube_cell *cube_find(const cube *c, const cube_key *key)

@@ -39,6 +39,8 @@ typedef struct cube {
     cube_cell *cells;
     size_t cap;         /* power of two */
     size_t count;
+    cube_cell *last;    /* the cell of the last cube_cell_get, or NULL: rows of
+                         * one unit, project and source come together */
 } cube;
 
 /** cube_init / cube_free */

@@ -129,6 +129,12 @@ static char *clean(const char *s, size_t len)
     return strbuf_detach(&out, NULL);
 }
 
+/* 1 when claim c beats the current one (see unit_claim in units.h). */
+static int claim_wins(unit_claim c, unit_claim cur)
+{
+    return c.assumed != cur.assumed ? !c.assumed : c.pos < cur.pos;
+}
+
 static int intern_province(units *u, const char *code, const char *name,
                            uint64_t pos)
 {
@@ -147,7 +153,7 @@ static int intern_province(units *u, const char *code, const char *name,
     return id;
 }
 
-static int intern_district(units *u, int prov, const char *code,
+static int intern_district(units *u, int prov, unit_claim pc, const char *code,
                            const char *name, uint64_t pos)
 {
     if (!*code && !*name) return -1;
@@ -158,8 +164,11 @@ static int intern_district(units *u, int prov, const char *code,
     if (id < 0) {
         ALLOC_GROW(u->districts, u->ndistricts + 1, u->dist_alloc);
         id = u->ndistricts++;
-        u->districts[id] = (unit_district){xstrdup(code), NULL, prov, pos};
+        u->districts[id] = (unit_district){xstrdup(code), NULL, prov, pos, pc};
         strmap_put(&u->dist_keys, k.buf, k.len, id);
+    } else if (u->districts[id].province != prov && claim_wins(pc, u->districts[id].prov_claim)) {
+        u->districts[id].province = prov;
+        u->districts[id].prov_claim = pc;
     }
     settle_name(u, &u->districts[id].name, &u->districts[id].name_pos, name, pos, code);
     strbuf_release(&k);
@@ -184,7 +193,7 @@ static void settle_district(units *u, unit_entry *e, int dist, uint64_t pos)
     }
 }
 
-static int intern_unit(units *u, unit_kind kind, int prov, int dist,
+static int intern_unit(units *u, unit_kind kind, int prov, unit_claim pc, int dist,
                        const char *code, const char *name, uint64_t pos, uint64_t dist_pos)
 {
     strbuf k = STRBUF_INIT, nk = STRBUF_INIT;
@@ -220,10 +229,12 @@ static int intern_unit(units *u, unit_kind kind, int prov, int dist,
         ALLOC_GROW(u->units, u->nunits + 1, u->unit_alloc);
         id = u->nunits++;
         u->units[id] = (unit_entry){kind, kind == UNIT_COMMUNE ? xstrdup(code) : NULL,
-                                    NULL, prov, dist, pos, dist_pos};
+                                    NULL, prov, dist, pos, dist_pos, pc};
         strmap_put(&u->unit_keys, k.buf, k.len, id);
-    } else if (kind == UNIT_COMMUNE && dist >= 0 && u->units[id].district != dist) {
-        settle_district(u, &u->units[id], dist, dist_pos);
+    } else if (kind == UNIT_COMMUNE) {
+        unit_entry *e = &u->units[id];
+        if (dist >= 0 && e->district != dist) settle_district(u, e, dist, dist_pos);
+        if (e->province != prov && claim_wins(pc, e->prov_claim)) e->province = prov, e->prov_claim = pc;
     }
     if (kind == UNIT_COMMUNE && nk.len && (named < 0 || (*code && !(u->units[named].code && *u->units[named].code))))
         strmap_put(&u->name_units, nk.buf, nk.len, id);
@@ -243,15 +254,16 @@ int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
     int id = -1;
     if (f[0] && f[1] && f[2] && f[3] && f[4] && f[5]) {
         int named = *f[0] || *f[1];
+        unit_claim pc = {pos, (unsigned char)!named};
         int prov = intern_province(u, named ? f[0] : default_prov_code,
                                    named ? f[1] : default_prov_name, pos);
-        int dist = intern_district(u, prov, f[2], f[3], pos);
+        int dist = intern_district(u, prov, pc, f[2], f[3], pos);
         if (*f[4] || *f[5])
-            id = intern_unit(u, UNIT_COMMUNE, prov, dist, f[4], f[5], pos, pos);
+            id = intern_unit(u, UNIT_COMMUNE, prov, pc, dist, f[4], f[5], pos, pos);
         else if (dist >= 0)
-            id = intern_unit(u, UNIT_DISTRICT_LEVEL, prov, dist, "", "", pos, pos);
+            id = intern_unit(u, UNIT_DISTRICT_LEVEL, prov, pc, dist, "", "", pos, pos);
         else
-            id = intern_unit(u, UNIT_PROVINCE_LEVEL, prov, -1, "", "", pos, pos);
+            id = intern_unit(u, UNIT_PROVINCE_LEVEL, prov, pc, -1, "", "", pos, pos);
     }
     for (int i = 0; i < 6; i++) free(f[i]);
     return id;
@@ -266,7 +278,11 @@ static void intern_parents(units *dst, const units *src, const unit_entry *e, in
     }
     if (e->district >= 0 && dist[e->district] < 0) {
         const unit_district *d = &src->districts[e->district];
-        dist[e->district] = intern_district(dst, prov[d->province], d->code,
+        if (prov[d->province] < 0) {
+            const unit_province *p = &src->provinces[d->province];
+            prov[d->province] = intern_province(dst, p->code, p->name ? p->name : "", p->name_pos);
+        }
+        dist[e->district] = intern_district(dst, prov[d->province], d->prov_claim, d->code,
                                             d->name ? d->name : "", d->name_pos);
     }
 }
@@ -286,7 +302,7 @@ void units_merge_some(units *dst, const units *src, const unsigned char *keep, i
         remap[i] = -1;
         if (keep && !keep[i]) continue;
         intern_parents(dst, src, e, prov, dist);
-        remap[i] = intern_unit(dst, e->kind, prov[e->province],
+        remap[i] = intern_unit(dst, e->kind, prov[e->province], e->prov_claim,
                                e->district >= 0 ? dist[e->district] : -1,
                                e->code ? e->code : "", e->name ? e->name : "",
                                e->name_pos, e->district_pos);
@@ -324,12 +340,13 @@ void units_regroup(units *dst, const units *src,
                 const unit_province *p = &src->provinces[e->province];
                 prov[e->province] = intern_province(dst, p->code, p->name ? p->name : "", p->name_pos);
             }
-            remap[i] = intern_unit(dst, UNIT_COMMUNE, prov[e->province], -1, code, name ? name : "",
-                                   0, 0);
+            remap[i] = intern_unit(dst, UNIT_COMMUNE, prov[e->province], e->prov_claim, -1, code,
+                                   name ? name : "", 0, 0);
             continue;
         }
         intern_parents(dst, src, e, prov, dist);
-        remap[i] = intern_unit(dst, e->kind, prov[e->province], e->district >= 0 ? dist[e->district] : -1,
+        remap[i] = intern_unit(dst, e->kind, prov[e->province], e->prov_claim,
+                               e->district >= 0 ? dist[e->district] : -1,
                                e->code ? e->code : "", e->name ? e->name : "", e->name_pos, e->district_pos);
     }
     for (int i = 0; i < src->nwarnings; i++) warn(dst, "%s%s%s", src->warnings[i], "", "");
@@ -340,6 +357,14 @@ void units_regroup(units *dst, const units *src,
 void units_merge(units *dst, const units *src, int *remap)
 {
     units_merge_some(dst, src, NULL, remap);
+}
+
+void units_settle(units *u)
+{
+    for (int i = 0; i < u->nunits; i++) {
+        unit_entry *e = &u->units[i];
+        if (e->district >= 0) e->province = u->districts[e->district].province;
+    }
 }
 
 const char *units_name(const units *u, int id)

@@ -31,10 +31,25 @@ typedef struct unit_province {
     uint64_t name_pos;
 } unit_province;
 
+/*
+ * Which province a district or commune belongs to is a claim, like its
+ * name: a row that names a province claims it at its position; a row that
+ * names none stands in with the configured default province, a weaker
+ * claim that any named one overrides. Among claims of one strength the
+ * earliest position wins, so neither the order files are read in nor the
+ * order registries are merged in changes the answer. A commune with a
+ * district belongs to its district's province (units_settle).
+ */
+typedef struct unit_claim {
+    uint64_t pos;
+    unsigned char assumed; /* 1: the default province, not named by the row */
+} unit_claim;
+
 typedef struct unit_district {
     char *code, *name;
     int province;
     uint64_t name_pos;
+    unit_claim prov_claim;
 } unit_district;
 
 typedef struct unit_entry {
@@ -44,6 +59,7 @@ typedef struct unit_entry {
     int district;        /* -1: none */
     uint64_t name_pos;
     uint64_t district_pos; /* where the district was first given */
+    unit_claim prov_claim;
 } unit_entry;
 
 /* The raw text a row gives about its unit. */
@@ -75,6 +91,12 @@ void units_free(units *u);
  */
 int units_resolve(units *u, const unit_ref *r, const char *default_prov_code,
                   const char *default_prov_name, uint64_t pos);
+/**
+ * units_settle - a commune with a district takes its district's province
+ * (the district's claim may have been settled after the commune's). Call
+ * after the last units_resolve or units_merge into u.
+ */
+void units_settle(units *u);
 /**
  * units_merge - intern every unit of src into dst; remap[i] receives the dst
  * id of src unit i (caller allocates src->nunits ints).

@@ -663,6 +663,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         } else {
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
             resolve_parents(ds, &p, cfg);
+            units_settle(&ds->units); /* the provinces, now that every claim is in */
             controls_compare(&ds->checks, &ds->cube, ds->cat);
             ds->checks.tolerance = cfg->tolerance;
             if (dataset_check_range(ds, err) < 0) st = INGEST_BAD_FILE;

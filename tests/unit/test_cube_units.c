@@ -454,6 +454,64 @@ static void test_units_merge_order(void **state)
     units_free(&b);
 }
 
+/*
+ * A commune given with its province and district in one file and by its
+ * code alone in another (an indicators sheet: ma_xa, ten_xa): it belongs
+ * to the province and district its full rows give, not to the configured
+ * default province the code-only row stands in with, whichever file is
+ * read first and whichever registry is merged first (the bench's national
+ * ledger printed some communes under "Tỉnh Hòa Sơn", varying run to run).
+ */
+static void check_province_of(const units *u, int id)
+{
+    const unit_entry *e = &u->units[id];
+    assert_string_equal(u->provinces[e->province].code, "31");
+    assert_true(e->district >= 0);
+    assert_string_equal(u->districts[e->district].code, "341");
+    assert_int_equal(u->districts[e->district].province, e->province);
+}
+
+static void test_units_default_province_yields(void **state)
+{
+    (void)state;
+    uref full = {.ma_tinh = "31", .ten_tinh = "Tỉnh Yên Bình", .ma_huyen = "341",
+                 .ten_huyen = "Huyện Huổi Lếch", .ma_xa = "01701", .ten_xa = "Xã Pà Vầy Sủ"};
+    uref bare = {.ma_xa = "01701", .ten_xa = "Xã Pà Vầy Sủ"};
+    uref district_only = {.ma_huyen = "341", .ma_xa = "01702", .ten_xa = "Xã Chiềng Ơn"};
+    uref district_full = {.ma_tinh = "31", .ma_huyen = "341", .ma_xa = "01702"};
+    for (int order = 0; order < 2; order++) { /* one registry, either row first */
+        units u;
+        units_init(&u);
+        int a = resolve(&u, order ? full : bare, 1), b = resolve(&u, order ? bare : full, 2);
+        assert_int_equal(a, b);
+        check_province_of(&u, a);
+        int c = resolve(&u, order ? district_full : district_only, 3);
+        int d = resolve(&u, order ? district_only : district_full, 4);
+        assert_int_equal(c, d);
+        units_settle(&u);
+        check_province_of(&u, a);
+        check_province_of(&u, c);
+        units_free(&u);
+    }
+    for (int order = 0; order < 2; order++) { /* two registries, merged either way */
+        units x, y, dst;
+        units_init(&x);
+        units_init(&y);
+        units_init(&dst);
+        resolve(&x, bare, 1ULL << 40);  /* read later, but in a registry merged first */
+        resolve(&y, full, 5);
+        int r1[1], r2[1];
+        units_merge(&dst, order ? &x : &y, r1);
+        units_merge(&dst, order ? &y : &x, r2);
+        assert_int_equal(r1[0], r2[0]);
+        units_settle(&dst);
+        check_province_of(&dst, r1[0]);
+        units_free(&x);
+        units_free(&y);
+        units_free(&dst);
+    }
+}
+
 /* ---- indicators -------------------------------------------------------- */
 
 static void test_indicators(void **state)
@@ -536,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_units_name_conflict),
         cmocka_unit_test(test_units_merge),
         cmocka_unit_test(test_units_merge_order),
+        cmocka_unit_test(test_units_default_province_yields),
         cmocka_unit_test(test_indicators),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
