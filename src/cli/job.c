@@ -732,7 +732,8 @@ static int run(job *j, const job_options *opt)
     ingest_options io = {opt->threads, opt->split_bytes};
     progress_stage("đọc");
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
-    if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);
+    if (st != INGEST_OK)
+        return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : st == INGEST_TEMP_FAILED ? EXIT_OUTPUT : EXIT_DATA);
     stage_done(j, "đọc");
     if (cfg->crosswalk && cfg->units_as == UNITS_NEW) {
         crosswalk cw;

@@ -84,7 +84,7 @@ static const char usage_tail[] =
     "     số vốn được giao khác tổng các dòng phân bổ (giao_von*),\n"
     "     hoặc tệp dữ liệu không đọc được thành bảng\n"
     "  4  thiếu dữ liệu vào (thư mục hoặc tệp kế hoạch vốn)\n"
-    "  5  không ghi được kết quả\n"
+    "  5  không ghi được kết quả hoặc tệp tạm của lần chạy\n"
     "  6  đã lập báo cáo nhưng không gửi được thư (thư được giữ trong hộp thư đi)\n"
     "  7  một lần chạy khác đang ghi vào thư mục kết quả\n"
     "\n"

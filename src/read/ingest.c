@@ -620,14 +620,15 @@ static void free_plan(plan *p)
     inputs_free(&p->in);
 }
 
-static int first_failure(plan *p, strbuf *err)
+/* The first failed task's message; INGEST_OK when none failed. */
+static ingest_status first_failure(plan *p, strbuf *err)
 {
     for (int i = 0; i < p->ntasks; i++)
         if (p->tasks[i].failed) {
             strbuf_add(err, p->tasks[i].err.buf, p->tasks[i].err.len);
-            return 1;
+            return p->tasks[i].temp_failed ? INGEST_TEMP_FAILED : INGEST_BAD_FILE;
         }
-    return 0;
+    return INGEST_OK;
 }
 
 ingest_status ingest_run(dataset *ds, const config *cfg,
@@ -657,8 +658,8 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
             drop_tasks(&p);
         }
-        if (first_failure(&p, err) || implausible_file(&p, err) || same_content(&p, err)) {
-            st = INGEST_BAD_FILE;
+        if ((st = first_failure(&p, err)) != INGEST_OK || implausible_file(&p, err) || same_content(&p, err)) {
+            if (st == INGEST_OK) st = INGEST_BAD_FILE;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
         } else {
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
@@ -677,12 +678,12 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].kind = p.in.files[i].kind;
         }
         for (int i = 0; i < p.in.nleft; i++) dataset_note(ds, "%s", p.in.left_out[i]);
-        if (find_duplicates(ds, &p, err) < 0) st = INGEST_BAD_FILE;
+        if (find_duplicates(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         note_conventions(ds, &p);
         note_mixed_cells(ds, &p);
         check_totals(ds, &p);
-        if (merge_rejects(ds, &p, err) < 0) st = INGEST_BAD_FILE;
+        if (merge_rejects(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
     }
     free_plan(&p);
     return st;

@@ -21,7 +21,8 @@
 typedef enum {
     INGEST_OK = 0,
     INGEST_INPUT_MISSING, /* folder or required file absent, unreadable */
-    INGEST_BAD_FILE       /* a file that cannot be read as a table at all */
+    INGEST_BAD_FILE,      /* a file that cannot be read as a table at all */
+    INGEST_TEMP_FAILED    /* a temporary file (rejects, repeated rows) failed: the system's fault */
 } ingest_status;
 
 /** ingest_options - how to read; threads 0 means one per core (max 2). */

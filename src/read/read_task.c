@@ -218,7 +218,7 @@ static int reject(const row_view *v, int f, const char *reason)
     if (rejects_add(&t->rejects, v->r->index, t->msg.buf, val, vlen, reason) < 0 &&
         !t->failed) {
         strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
-        t->failed = 1;
+        t->failed = t->temp_failed = 1;
     }
     t->rejected++;
     return 0;
@@ -731,7 +731,7 @@ static int swallowed_rows(const row_view *v)
     if (rejects_add_span(&t->rejects, r->index, lines, col.buf, r->cell[where], r->len[where], why.buf) < 0 &&
         !t->failed) {
         strbuf_addf(&t->err, "không ghi được danh sách dòng bị loại (tệp tạm)");
-        t->failed = 1;
+        t->failed = t->temp_failed = 1;
     }
     t->rejected++;
     strbuf_release(&why);
@@ -788,7 +788,7 @@ static int too_long(const row_view *v)
 /* The task stops on a system error (a temporary file): message and errno. */
 static int task_fail_errno(read_task *t, const char *what)
 {
-    if (!t->failed) strbuf_addf(&t->err, "%s (%s)", what, sys_error(errno));
+    if (!t->failed) strbuf_addf(&t->err, "%s (%s)", what, sys_error(errno)), t->temp_failed = 1;
     t->failed = 1;
     return 1;
 }

@@ -111,6 +111,7 @@ typedef struct read_task {
     long read, accepted, skipped, rejected, other_year;
     dup_set seen;            /* duplicates = reject: fingerprints of the rows read */
     dup_spill spill;         /* duplicates = count: the same, to resolve after reading */
+    int temp_failed;         /* failed on a temporary file (not on the input) */
     long duplicates;         /* rows that repeat an earlier row (counted) */
     col_conv conv[F_COUNT];  /* amount columns' number convention */
     cell_mix mix[F_COUNT];   /* spreadsheets: numbers and texts of amount columns */

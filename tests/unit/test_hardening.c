@@ -337,6 +337,27 @@ static void test_set_killed_after_switch(void **state)
 /* A note opening a quote on line 4 that closes on line 7: the lines 5-7
  * are whole rows. The record is rejected as lines 4-7, naming the column
  * where the quote opened; rows 2 and 3 are still counted. */
+/* The repeated-row check writes (fingerprint, row) pairs to temporary
+ * files (read/dupes.h); a file size limit makes them fail: the run stops
+ * with the status of an output it could not write (5), says so, and
+ * publishes nothing (fault injected with ulimit -f). */
+static void test_spill_write_fails(void **state)
+{
+    fixture *f = *state;
+    strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, PLAN_HEAD);
+    for (int i = 0; i < 20000; i++) strbuf_addf(&sb, ROW_XA1 "1,nội dung %d\n", i);
+    write_in(f->in, "ke_hoach_2024.csv", sb.buf);
+    strbuf_release(&sb);
+    strbuf_reset(&f->log);
+    /* 64 blocks of 512 bytes: the 240 KB of pairs do not fit */
+    int rc = tu_runf(&f->log, "trap '' XFSZ; ulimit -f 64; exec timeout 300 " SAN_BIN " --config '%s' 2>&1",
+                     f->ini);
+    expect_status(f, rc, EXIT_OUTPUT); /* the system's fault, not the data's */
+    expect_says(f, "tệp tạm để tìm dòng trùng");
+    expect_no_report(f);
+}
+
 static void test_unbalanced_quote(void **state)
 {
     fixture *f = *state;
@@ -669,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_overflow_derived_column),
         cmocka_unit_test_setup_teardown(test_set_killed_at_each_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spill_write_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unbalanced_quote, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multiline_note_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_input, setup, teardown),
