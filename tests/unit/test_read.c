@@ -499,7 +499,7 @@ static void run_ingest(run *r, fixture *f, const char *dir, int threads, long sp
     r->cfg.disbursement = snapshot ? DISB_SNAPSHOT : DISB_PAYMENTS;
     r->err = (strbuf)STRBUF_INIT;
     dataset_init(&r->ds, &f->cat);
-    ingest_options opt = {threads, split};
+    ingest_options opt = {threads, split, NULL};
     r->st = ingest_run(&r->ds, &r->cfg, &opt, &r->err);
 }
 
