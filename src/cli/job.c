@@ -731,7 +731,7 @@ static int run(job *j, const job_options *opt)
     dataset_init(&j->ds, &j->cat);
     /* The crosswalk is read first: whichever units the report shows, a
      * row's unit code must exist at the row's date (docs/crosswalk.md). */
-    crosswalk cw;
+    crosswalk cw = {0};
     if (cfg->crosswalk && crosswalk_load(&cw, cfg->crosswalk, &j->err) < 0) {
         crosswalk_free(&cw);
         return fail(j, EXIT_CONFIG);
