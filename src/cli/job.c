@@ -744,6 +744,8 @@ static int run(job *j, const job_options *opt)
         int moved = crosswalk_apply(&cw, &j->ds);
         mlog_say(j->log, MLOG_INFO, "bảng chuyển đổi %s: %d đơn vị cũ được tổng hợp vào xã mới",
                  cfg->crosswalk, moved);
+    } else if (st == INGEST_OK && cfg->crosswalk) {
+        crosswalk_note_both(&cw, &j->ds);
     }
     if (cfg->crosswalk) crosswalk_free(&cw);
     if (st != INGEST_OK) return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : EXIT_DATA);

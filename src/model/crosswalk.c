@@ -92,6 +92,23 @@ cw_when crosswalk_when(const crosswalk *cw, const char *code, int first, int las
     return CW_IN_FORCE; /* kept (old and new), or not in the table */
 }
 
+int crosswalk_note_both(const crosswalk *cw, dataset *d)
+{
+    int olds = 0, news = 0, m;
+    for (int i = 0; i < d->units.nunits; i++) {
+        const char *code = crosswalk_unit_code(&d->units, i);
+        if (!code || !*code) continue;
+        /* Gone on the last day, not yet on the first: old-only, new-only. */
+        olds += crosswalk_when(cw, code, 99991231, 99991231, &m) == CW_GONE;
+        news += crosswalk_when(cw, code, 0, 0, &m) == CW_NOT_YET;
+    }
+    if (!olds || !news) return 0;
+    dataset_note(d, "units = old: số liệu có %d đơn vị cũ (trước ngày hiệu lực của bảng chuyển đổi) và %d xã mới "
+                    "(từ ngày hiệu lực); mỗi đơn vị chỉ có số liệu của thời gian nó tồn tại, nên kế hoạch và giải ngân "
+                    "của cùng một địa bàn có thể ở hai dòng; units = new gộp chúng vào xã mới", olds, news);
+    return 1;
+}
+
 typedef struct apply_ctx {
     const crosswalk *cw;
     dataset *d;

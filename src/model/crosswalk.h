@@ -65,6 +65,13 @@ const char *crosswalk_unit_code(const units *u, int i);
  */
 cw_when crosswalk_when(const crosswalk *cw, const char *code, int first, int last, int *m);
 /**
+ * crosswalk_note_both - with units = old: when d holds units of both
+ * sides (an old-only code and a new-only code), say so in a note of d
+ * (one place's plan and payments may then stand on two lines, each unit
+ * with the rows of its own time). Returns 1 when noted.
+ */
+int crosswalk_note_both(const crosswalk *cw, dataset *d);
+/**
  * crosswalk_apply - group d's old units under their new communes: a
  * commune whose code is an old code, and district-level capital of a
  * district whose code is one, move to the new commune (no district);

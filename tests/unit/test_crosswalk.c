@@ -253,6 +253,8 @@ static void dated_rows(const char *extra)
     if (!got || strcmp(got, want)) fail_msg("rejects:\n%s\nwant:\n%s", got ? got : "(none)", want);
     check_file_counts(log.buf, want, "giai_ngan_2025.csv", "giải ngân");
     check_file_counts(log.buf, want, "ke_hoach_moi.csv", "kế hoạch vốn");
+    /* units = old shows the old units and the new ones side by side: said */
+    if (!!strstr(log.buf, "units = old: số liệu có") != !!*extra) fail_msg("side by side note:\n%s", log.buf);
     if (!*extra) {
         rc = tu_runf(&res, "/usr/bin/python3 tests/fixtures/crosswalk/check_cw.py examples/bang-chuyen-doi-99.csv "
                            "2024 2025 '%s/out/lk-2024-2025.xlsx' '%s/out/lk-2024-2025.pdf' input/ke_hoach_2024.csv "
