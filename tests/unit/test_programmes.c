@@ -300,7 +300,7 @@ static void test_type_words_in_tables(void **state)
     const char *const not_1719[] = {"thường xuyên", NULL};
     type_words_run("tw1719", "DA[0-9]", "catalogue.txt", sn_1719, not_1719);
     const char *const sn_new[] = {"Kinh phí chi thường xuyên", NULL};
-    const char *const not_new[] = {"Sự nghiệp", "sự nghiệp", NULL};
+    const char *const not_new[] = {"Sự nghiệp", "sự nghiệp", "Vốn chi thường xuyên", NULL};
     type_words_run("twnew", "ND[0-9]", "/ctmtqg.txt", sn_new, not_new); /* in the run's folder */
 }
 
