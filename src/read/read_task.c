@@ -471,7 +471,11 @@ static int unit_in_force(const row_view *v, uint32_t unit, int first, int last)
     } else {
         strbuf_addf(&why, "năm %d", first / 10000);
     }
-    strbuf_adds(&why, w == CW_NOT_YET ? " phải mang mã đơn vị cũ" : " phải mang mã xã mới");
+    if (w == CW_NOT_YET) /* or the new commune kept an old one's code, and the table lacks that line */
+        strbuf_addf(&why, " phải mang mã đơn vị cũ (nếu xã mới giữ mã của một xã cũ, thêm vào bảng dòng "
+                          "ma_cu = ma_moi = %s)", code);
+    else
+        strbuf_adds(&why, " phải mang mã xã mới");
     reject(v, f, why.buf);
     strbuf_release(&why);
     return -1;
