@@ -163,17 +163,6 @@ static void part_words(vars *it, const catalogue *cat, int p)
 
 static void lower_first(strbuf *sb, const char *s);
 
-/* The run's word for capital type t: each programme's own, once, joined
- * by "/" when they differ ("vốn sự nghiệp/kinh phí chi thường xuyên"). */
-static void run_type_word(strbuf *w, const catalogue *cat, int t)
-{
-    for (int g = 0; g < cat->nprogrammes; g++) {
-        const char *word = catalogue_type_word(cat, g, t);
-        if (strstr(w->buf, word)) continue;
-        strbuf_addf(w, "%s%s", w->len ? "/" : "", word);
-    }
-}
-
 static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const char *year)
 {
     set_scope(v, "tong", year, s->total);
@@ -190,7 +179,7 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
         /* {loai_sn}: the programmes' words for the type ("vốn sự nghiệp",
          * "kinh phí chi thường xuyên", both with a "/" when they differ). */
         strbuf w = STRBUF_INIT;
-        run_type_word(&w, cat, t);
+        catalogue_run_type_word(cat, t, &w);
         snprintf(scope, sizeof scope, "loai_%s", code);
         vars_set(v, scope, w.buf);
         if (w.buf[0] >= 'a' && w.buf[0] <= 'z') w.buf[0] = (char)(w.buf[0] - 'a' + 'A');
@@ -495,7 +484,7 @@ static void type_words(vars *it, const catalogue *cat, int programme, int t)
 {
     strbuf w = STRBUF_INIT;
     if (programme >= 0) strbuf_adds(&w, catalogue_type_word(cat, programme, t));
-    else run_type_word(&w, cat, t);
+    else catalogue_run_type_word(cat, t, &w);
     vars_set(it, "loai_von", w.buf);
     if (w.buf[0] >= 'a' && w.buf[0] <= 'z') w.buf[0] = (char)(w.buf[0] - 'a' + 'A');
     vars_set(it, "loai_von_hoa", w.buf);
