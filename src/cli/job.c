@@ -729,23 +729,27 @@ static int run(job *j, const job_options *opt)
         return EXIT_OK;
     }
     dataset_init(&j->ds, &j->cat);
-    ingest_options io = {opt->threads, opt->split_bytes};
+    /* The crosswalk is read first: whichever units the report shows, a
+     * row's unit code must exist at the row's date (docs/crosswalk.md). */
+    crosswalk cw = {0};
+    if (cfg->crosswalk && crosswalk_load(&cw, cfg->crosswalk, &j->err) < 0) {
+        crosswalk_free(&cw);
+        return fail(j, EXIT_CONFIG);
+    }
+    ingest_options io = {opt->threads, opt->split_bytes, cfg->crosswalk ? &cw : NULL};
     progress_stage("đọc");
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
-    if (st != INGEST_OK)
-        return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : st == INGEST_TEMP_FAILED ? EXIT_OUTPUT : EXIT_DATA);
-    stage_done(j, "đọc");
-    if (cfg->crosswalk && cfg->units_as == UNITS_NEW) {
-        crosswalk cw;
-        if (crosswalk_load(&cw, cfg->crosswalk, &j->err) < 0) {
-            crosswalk_free(&cw);
-            return fail(j, EXIT_CONFIG);
-        }
+    if (st == INGEST_OK) stage_done(j, "đọc");
+    if (st == INGEST_OK && cfg->crosswalk && cfg->units_as == UNITS_NEW) {
         int moved = crosswalk_apply(&cw, &j->ds);
         mlog_say(j->log, MLOG_INFO, "bảng chuyển đổi %s: %d đơn vị cũ được tổng hợp vào xã mới",
                  cfg->crosswalk, moved);
-        crosswalk_free(&cw);
+    } else if (st == INGEST_OK && cfg->crosswalk) {
+        crosswalk_note_both(&cw, &j->ds);
     }
+    if (cfg->crosswalk) crosswalk_free(&cw);
+    if (st != INGEST_OK)
+        return fail(j, st == INGEST_INPUT_MISSING ? EXIT_INPUT : st == INGEST_TEMP_FAILED ? EXIT_OUTPUT : EXIT_DATA);
     check_needed_kinds(j);
     int no_plan = dataset_check_results(&j->ds, config_years(cfg));
     if (summarize_inputs(j) < 0) return fail(j, EXIT_INTERNAL);

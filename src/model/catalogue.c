@@ -317,6 +317,16 @@ const char *catalogue_type_word(const catalogue *c, int g, int t)
     return t >= 0 && t < c->ntypes ? c->types[t].label : "";
 }
 
+void catalogue_run_type_word(const catalogue *c, int t, strbuf *out)
+{
+    size_t start = out->len;
+    for (int g = 0; g < c->nprogrammes; g++) {
+        const char *word = catalogue_type_word(c, g, t);
+        if (strstr(out->buf + start, word)) continue;
+        strbuf_addf(out, "%s%s", out->len > start ? "/" : "", word);
+    }
+}
+
 void catalogue_free(catalogue *c)
 {
     for (int i = 0; i < c->nprojects; i++) {

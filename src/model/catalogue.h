@@ -92,6 +92,10 @@ const char *catalogue_level_word(const catalogue *c, int p);
  * chi thường xuyên" or "vốn sự nghiệp"): the programme's own, else the
  * [types] label. */
 const char *catalogue_type_word(const catalogue *c, int g, int t);
+/** catalogue_run_type_word - append the word for capital type t of all
+ * the programmes loaded: each programme's own, once, joined by "/" when
+ * they differ ("vốn sự nghiệp/kinh phí chi thường xuyên"). */
+void catalogue_run_type_word(const catalogue *c, int t, strbuf *out);
 /** catalogue_free - release everything. */
 void catalogue_free(catalogue *c);
 /** catalogue_find_project - project id for a spelling, in any programme

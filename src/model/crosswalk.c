@@ -32,7 +32,8 @@ static int load_line(crosswalk *cw, linefile *lf, strbuf *err)
     ALLOC_GROW(cw->moves, cw->n + 1, cw->alloc);
     cw->moves[cw->n] = (cw_move){xstrdup(f[0]), xstrdup(f[1]), xstrdup(f[2]), date};
     strmap_put(&cw->old_keys, f[0], strlen(f[0]), cw->n);
-    if (strmap_get(&cw->new_keys, f[1], strlen(f[1])) < 0) strmap_put(&cw->new_keys, f[1], strlen(f[1]), cw->n);
+    int first = strmap_get(&cw->new_keys, f[1], strlen(f[1]));
+    if (first < 0 || cw->moves[first].effective > date) strmap_put(&cw->new_keys, f[1], strlen(f[1]), cw->n);
     cw->n++;
     return 0;
 }
@@ -68,6 +69,46 @@ void crosswalk_free(crosswalk *cw)
     memset(cw, 0, sizeof *cw);
 }
 
+const char *crosswalk_unit_code(const units *u, int i)
+{
+    const unit_entry *e = &u->units[i];
+    return e->kind == UNIT_COMMUNE ? e->code
+         : e->kind == UNIT_DISTRICT_LEVEL && e->district >= 0 ? u->districts[e->district].code : NULL;
+}
+
+cw_when crosswalk_when(const crosswalk *cw, const char *code, int first, int last, int *m)
+{
+    size_t n = strlen(code);
+    int o = strmap_get(&cw->old_keys, code, n), w = strmap_get(&cw->new_keys, code, n);
+    *m = -1;
+    if (o >= 0 && w < 0) { /* an old unit only: it ends on its hieu_luc */
+        *m = o;
+        return first >= cw->moves[o].effective ? CW_GONE : CW_IN_FORCE;
+    }
+    if (w >= 0 && o < 0) { /* a new unit only: it begins on its hieu_luc */
+        *m = w;
+        return last < cw->moves[w].effective ? CW_NOT_YET : CW_IN_FORCE;
+    }
+    return CW_IN_FORCE; /* kept (old and new), or not in the table */
+}
+
+int crosswalk_note_both(const crosswalk *cw, dataset *d)
+{
+    int olds = 0, news = 0, m;
+    for (int i = 0; i < d->units.nunits; i++) {
+        const char *code = crosswalk_unit_code(&d->units, i);
+        if (!code || !*code) continue;
+        /* Gone on the last day, not yet on the first: old-only, new-only. */
+        olds += crosswalk_when(cw, code, 99991231, 99991231, &m) == CW_GONE;
+        news += crosswalk_when(cw, code, 0, 0, &m) == CW_NOT_YET;
+    }
+    if (!olds || !news) return 0;
+    dataset_note(d, "units = old: số liệu có %d đơn vị cũ (trước ngày hiệu lực của bảng chuyển đổi) và %d xã mới "
+                    "(từ ngày hiệu lực); mỗi đơn vị chỉ có số liệu của thời gian nó tồn tại, nên kế hoạch và giải ngân "
+                    "của cùng một địa bàn có thể ở hai dòng; units = new gộp chúng vào xã mới", olds, news);
+    return 1;
+}
+
 typedef struct apply_ctx {
     const crosswalk *cw;
     dataset *d;
@@ -80,8 +121,7 @@ static int move_of(void *arg, const units *u, int i, const char **code, const ch
 {
     apply_ctx *c = arg;
     const unit_entry *e = &u->units[i];
-    const char *key = e->kind == UNIT_COMMUNE ? e->code
-                    : e->kind == UNIT_DISTRICT_LEVEL ? u->districts[e->district].code : NULL;
+    const char *key = crosswalk_unit_code(u, i);
     if (!key || !*key) {
         if (e->kind != UNIT_PROVINCE_LEVEL)
             dataset_note(c->d, "đơn vị \"%s\" không có mã, không đối chiếu được với bảng chuyển đổi: giữ nguyên",

@@ -22,7 +22,7 @@ typedef struct plan {
 } plan;
 
 static read_task *new_task(plan *p, int file, off_t begin, off_t end,
-                           const config *cfg, const catalogue *cat)
+                           const config *cfg, const catalogue *cat, const crosswalk *cw)
 {
     p->tasks = xrealloc(p->tasks, (size_t)(p->ntasks + 1) * sizeof(read_task));
     read_task *t = &p->tasks[p->ntasks];
@@ -34,21 +34,22 @@ static read_task *new_task(plan *p, int file, off_t begin, off_t end,
     t->end = end;
     t->cfg = cfg;
     t->cat = cat;
+    t->cw = cw;
     return t;
 }
 
-static void make_tasks(plan *p, const config *cfg, const catalogue *cat, long split)
+static void make_tasks(plan *p, const config *cfg, const catalogue *cat, const crosswalk *cw, long split)
 {
     for (int i = 0; i < p->in.n; i++) {
         input_file *f = &p->in.files[i];
         if (f->format != FMT_CSV) { /* read whole, in one pass */
-            new_task(p, i, 0, 0, cfg, cat);
+            new_task(p, i, 0, 0, cfg, cat, cw);
             continue;
         }
         off_t b = f->head.body_start, e = f->head.size;
         off_t mid = e - b > split ? csv_stream_split(f->path, b, e) : e;
-        new_task(p, i, b, mid, cfg, cat);
-        if (mid < e) new_task(p, i, mid, e, cfg, cat);
+        new_task(p, i, b, mid, cfg, cat, cw);
+        if (mid < e) new_task(p, i, mid, e, cfg, cat, cw);
     }
 }
 
@@ -646,7 +647,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         read_sink sinks[MAX_THREADS];
         int nsinks;
         for (int round = 0;; round++) {
-            make_tasks(&p, cfg, ds->cat, split);
+            make_tasks(&p, cfg, ds->cat, opt->cw, split);
             nsinks = run_tasks(&p, sinks, threads);
             int again = 0;
             if (split_went_wrong(&p)) {

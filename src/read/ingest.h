@@ -15,6 +15,7 @@
 #define MTQG_INGEST_H
 
 #include "../config/config.h"
+#include "../model/crosswalk.h"
 #include "../model/dataset.h"
 #include "../util/strbuf.h"
 
@@ -29,6 +30,8 @@ typedef enum {
 typedef struct ingest_options {
     int threads;
     long split_bytes;     /* files with a larger body are read in two halves */
+    const crosswalk *cw;  /* a row whose unit code does not exist at its
+                             date is rejected (crosswalk_when); NULL: none */
 } ingest_options;
 
 /**

@@ -452,6 +452,54 @@ static int parse_unit(const row_view *v, uint32_t *id)
     return 0;
 }
 
+/*
+ * A row whose unit code does not exist at the row's date (first..last,
+ * yyyymmdd; a whole year for a row with only a year): a new commune's code
+ * before the crosswalk's hieu_luc, or an old commune's or district's code
+ * after it. Rejected at the code's column rather than grouped: the row's
+ * unit or its date is wrong, and which one only the office knows. -1 then.
+ */
+static int unit_in_force(const row_view *v, uint32_t unit, int first, int last)
+{
+    read_task *t = v->t;
+    if (!t->cw) return 0;
+    const units *u = &t->sink->units;
+    const char *code = crosswalk_unit_code(u, (int)unit);
+    int m;
+    cw_when w = code && *code ? crosswalk_when(t->cw, code, first, last, &m) : CW_IN_FORCE;
+    if (w == CW_IN_FORCE) return 0;
+    const cw_move *mv = &t->cw->moves[m];
+    int commune = u->units[unit].kind == UNIT_COMMUNE;
+    field_id f = commune ? (t->in->lay.col_of[F_MA_XA] >= 0 ? F_MA_XA : F_TEN_XA)
+                         : (t->in->lay.col_of[F_MA_HUYEN] >= 0 ? F_MA_HUYEN : F_TEN_HUYEN);
+    strbuf why = STRBUF_INIT;
+    if (w == CW_NOT_YET)
+        strbuf_addf(&why, "mã %s là xã mới (%s), chỉ có từ ngày ", code, mv->new_name);
+    else
+        strbuf_addf(&why, "mã %s là %s cũ, đã nhập vào xã %s (%s) từ ngày ", code,
+                    commune ? "xã" : "huyện", mv->new_code, mv->new_name);
+    date_short(&why, mv->effective);
+    strbuf_adds(&why, " (bảng chuyển đổi); dòng ");
+    if (first == last) {
+        strbuf_adds(&why, "ngày ");
+        date_short(&why, first);
+    } else {
+        strbuf_addf(&why, "năm %d", first / 10000);
+    }
+    if (w == CW_NOT_YET) /* or the new commune kept an old one's code, and the table lacks that line */
+        strbuf_addf(&why, " phải mang mã đơn vị cũ (nếu xã mới giữ mã của một xã cũ, thêm vào bảng dòng "
+                          "ma_cu = ma_moi = %s)", code);
+    else
+        strbuf_adds(&why, " phải mang mã xã mới");
+    reject(v, f, why.buf);
+    strbuf_release(&why);
+    return -1;
+}
+
+/* A row with only a year: all of it. */
+static int year_first(int year) { return year * 10000 + 101; }
+static int year_last(int year) { return year * 10000 + 1231; }
+
 /* Fields every money row shares: years, unit, project, source. */
 static int parse_key(const row_view *v, cube_key *k)
 {
@@ -600,7 +648,8 @@ static void plan_row(const row_view *v)
     int64_t amount;
     if (parse_key(v, &k) < 0) return;
     if (parse_amount(v, F_KE_HOACH, v->t->in->amount_scale, 0, &amount) < 0 ||
-        plausible(v, F_KE_HOACH, unit_level(v->t, k.unit), amount) < 0)
+        plausible(v, F_KE_HOACH, unit_level(v->t, k.unit), amount) < 0 ||
+        unit_in_force(v, k.unit, year_first(k.year), year_last(k.year)) < 0)
         return;
     size_t n;
     const char *what = cell(v, F_NOI_DUNG, &n);
@@ -625,7 +674,8 @@ static void disb_row(const row_view *v)
     int date;
     if (parse_key(v, &k) < 0 || parse_date(v, F_NGAY, 0, &date) < 0) return;
     if (parse_amount(v, F_GIAI_NGAN, t->in->amount_scale, 0, &amount) < 0 ||
-        plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0)
+        plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0 ||
+        (date <= t->cfg->as_of && unit_in_force(v, k.unit, date, date) < 0))
         return;
     int64_t sig[] = {k.project, k.source, k.year, k.cap_year, amount, date};
     sign_row(t, k.unit, sig, 6);
@@ -668,6 +718,7 @@ static void indicator_row(const row_view *v)
         t->skipped++;
         return;
     }
+    if (unit_in_force(v, unit, date ? date : year_first(year), date ? date : year_last(year)) < 0) return;
     int64_t sig[] = {project, year, target, achieved, date, (int64_t)nn, (int64_t)un};
     sign_row(t, unit, sig, 7);
     indicators_add(&t->sink->ind, unit, project, year, name, uom, target, achieved);

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "../config/config.h"
+#include "../model/crosswalk.h"
 #include "../model/dataset.h"
 #include "dupes.h"
 #include "inputs.h"
@@ -106,6 +107,7 @@ typedef struct read_task {
     off_t begin, end;        /* FMT_CSV: the byte range; others read whole */
     const config *cfg;
     const catalogue *cat;
+    const crosswalk *cw;     /* rows' dates held against it, or NULL */
     read_sink *sink;         /* where aggregates go: set by the worker */
     /* What it produced. */
     long read, accepted, skipped, rejected, other_year;

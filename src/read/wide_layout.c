@@ -224,15 +224,80 @@ static void column_path(const wide_probe *p, int top, int bottom, int c, strbuf 
     }
 }
 
-static void form_path(const form_col *fc, strbuf *sb)
+/* The capital type a header segment names by placeholder ("{loai_sn_hoa}",
+ * "{loai_dtpt}": the programme's word for it), or -1. */
+static int type_placeholder(const catalogue *cat, const char *seg)
+{
+    if (!cat || strncmp(seg, "{loai_", 6)) return -1;
+    const char *code = seg + 6, *end = strchr(code, '}');
+    if (!end || end[1]) return -1;
+    size_t n = (size_t)(end - code);
+    if (n > 4 && !strncmp(end - 4, "_hoa", 4)) n -= 4;
+    for (int t = 0; t < cat->ntypes; t++) {
+        const char *tc = cat->types[t].code;
+        size_t i = 0;
+        while (i < n && tc[i] && (tc[i] | 0x20) == code[i]) i++;
+        if (i == n && !tc[i]) return t;
+    }
+    return -1;
+}
+
+/* A form column's header path as keys joined by '>'; a segment naming a
+ * capital type by placeholder is "*<t>", matched by type_matches. */
+static void form_path(const catalogue *cat, const form_col *fc, strbuf *sb)
 {
     for (int d = 0; d < fc->depth; d++) {
+        int t = type_placeholder(cat, fc->path[d]);
+        if (t >= 0) {
+            strbuf_addf(sb, "%s*%d", sb->len ? ">" : "", t);
+            continue;
+        }
         char *k = header_key(fc->path[d], strlen(fc->path[d]));
         if (*k) {
             if (sb->len) strbuf_addch(sb, '>');
             strbuf_adds(sb, k);
         }
         free(k);
+    }
+}
+
+/* Whether a sheet's header segment (key, n bytes) names capital type t:
+ * the type's label ("Sự nghiệp", as tables said before they took the
+ * programme's word), a programme's word ("Vốn sự nghiệp", "Kinh phí chi
+ * thường xuyên"), or the run's ("Vốn sự nghiệp/kinh phí chi thường
+ * xuyên"). */
+static int type_matches(const catalogue *cat, int t, const char *key, size_t n)
+{
+    strbuf w = STRBUF_INIT;
+    int hit = 0;
+    for (int g = -2; g < cat->nprogrammes && !hit; g++) {
+        strbuf_reset(&w);
+        if (g == -2) strbuf_adds(&w, cat->types[t].label);
+        else if (g == -1) catalogue_run_type_word(cat, t, &w);
+        else strbuf_adds(&w, catalogue_type_word(cat, g, t));
+        char *k = header_key(w.buf, w.len);
+        hit = strlen(k) == n && !memcmp(k, key, n);
+        free(k);
+    }
+    strbuf_release(&w);
+    return hit;
+}
+
+/* A sheet column's path against a form column's (form_path), segment by
+ * segment. */
+static int path_equal(const catalogue *cat, const char *sheet, const char *fpath)
+{
+    for (;;) {
+        const char *se = strchr(sheet, '>'), *fe = strchr(fpath, '>');
+        size_t sn = se ? (size_t)(se - sheet) : strlen(sheet), fn = fe ? (size_t)(fe - fpath) : strlen(fpath);
+        if (*fpath == '*') {
+            if (!type_matches(cat, atoi(fpath + 1), sheet, sn)) return 0;
+        } else if (sn != fn || memcmp(sheet, fpath, sn)) {
+            return 0;
+        }
+        if (!se || !fe) return !se && !fe;
+        sheet = se + 1;
+        fpath = fe + 1;
     }
 }
 
@@ -327,11 +392,11 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
         if (!a.len) continue;
         for (int i = 0; i < f->ncols && !of_form[c]; i++) {
             strbuf_reset(&b);
-            form_path(&f->cols[i], &b);
+            form_path(p->cat, &f->cols[i], &b);
             /* A column of "Vốn năm {nam}" may come once per year (extended
              * capital of 2022 and of 2023); any other, once. */
             if (sheet_of[i] && !strchr(b.buf, '#')) continue;
-            if (!strcmp(a.buf, b.buf)) {
+            if (path_equal(p->cat, a.buf, b.buf)) {
                 of_form[c] = i + 1;
                 if (!sheet_of[i]) sheet_of[i] = c + 1;
             }

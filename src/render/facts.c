@@ -179,11 +179,7 @@ static void scalar_figures(vars *v, const sums *s, const catalogue *cat, const c
         /* {loai_sn}: the programmes' words for the type ("vốn sự nghiệp",
          * "kinh phí chi thường xuyên", both with a "/" when they differ). */
         strbuf w = STRBUF_INIT;
-        for (int g = 0; g < cat->nprogrammes; g++) {
-            const char *word = catalogue_type_word(cat, g, t);
-            if (strstr(w.buf, word)) continue;
-            strbuf_addf(&w, "%s%s", w.len ? "/" : "", word);
-        }
+        catalogue_run_type_word(cat, t, &w);
         snprintf(scope, sizeof scope, "loai_%s", code);
         vars_set(v, scope, w.buf);
         if (w.buf[0] >= 'a' && w.buf[0] <= 'z') w.buf[0] = (char)(w.buf[0] - 'a' + 'A');
@@ -482,15 +478,17 @@ static vars *structure_item(fact_list *l, const char *kind, int64_t amount)
 }
 
 /* {loai_von}: the programme's word for capital type t ("vốn sự nghiệp",
- * "kinh phí chi thường xuyên"); {loai_von_hoa}: the same with a capital. */
+ * "kinh phí chi thường xuyên"), or the run's (every programme's) when
+ * programme < 0; {loai_von_hoa}: the same with a capital. */
 static void type_words(vars *it, const catalogue *cat, int programme, int t)
 {
-    const char *w = catalogue_type_word(cat, programme, t);
-    vars_set(it, "loai_von", w);
-    char *up = xstrdup(w);
-    if (up[0] >= 'a' && up[0] <= 'z') up[0] = (char)(up[0] - 'a' + 'A');
-    vars_set(it, "loai_von_hoa", up);
-    free(up);
+    strbuf w = STRBUF_INIT;
+    if (programme >= 0) strbuf_adds(&w, catalogue_type_word(cat, programme, t));
+    else catalogue_run_type_word(cat, t, &w);
+    vars_set(it, "loai_von", w.buf);
+    if (w.buf[0] >= 'a' && w.buf[0] <= 'z') w.buf[0] = (char)(w.buf[0] - 'a' + 'A');
+    vars_set(it, "loai_von_hoa", w.buf);
+    strbuf_release(&w);
 }
 
 /* The capital type a source is listed under: its own, or the type whose
@@ -623,7 +621,7 @@ static void typed_source_list(facts *f, const char *name, const sums *s, const c
     fact_list *l = new_list(f, name);
     int64_t *plan = xcalloc((size_t)cat->nsources + 1, sizeof(int64_t));
     for (int i = 0; i < cat->nsources; i++) plan[i] = s->by_source[i].plan;
-    type_structure(l, cat, plan, 0); /* the first programme's words for the run as a whole */
+    type_structure(l, cat, plan, -1); /* the run as a whole: every programme's words */
     free(plan);
 }
 

@@ -7,6 +7,9 @@
  * and checks every unit's row and the total (no row lost); a commune the
  * table does not cover stays under its old unit and is listed in the log.
  * Also split = province, and a malformed crosswalk named by file and line.
+ * Rows dated against the table (tests/fixtures/crosswalk/dated): a new
+ * code before its hieu_luc, an old one after it, are rejected by file,
+ * row and column whatever units the report shows; the rest are read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,23 +24,31 @@
 #include "model/crosswalk.h"
 #include "testutil.h"
 
-/* Run the sample over 2024-2025 with crosswalk cw (and extra ini lines);
- * returns the log; out folder dir/out. */
-static int run_sample(const char *dir, const char *cw, const char *extra, strbuf *log)
+/* Run the inputs of folder input (NULL: the sample's) over 2024-2025 with
+ * crosswalk cw (and extra ini lines); returns the log; out folder dir/out. */
+static int run_input(const char *dir, const char *input, const char *cw, const char *extra, strbuf *log)
 {
     char cwd[4096];
     assert_non_null(getcwd(cwd, sizeof cwd));
-    strbuf ini = STRBUF_INIT;
-    strbuf_addf(&ini, "[report]\nperiod = 2024-2025\ninput_dir = %s/input\noutput_dir = %s/out\n"
+    strbuf ini = STRBUF_INIT, in = STRBUF_INIT;
+    if (input) strbuf_adds(&in, input);
+    else strbuf_addf(&in, "%s/input", cwd);
+    strbuf_addf(&ini, "[report]\nperiod = 2024-2025\ninput_dir = %s\noutput_dir = %s/out\n"
                       "templates_dir = %s/templates\ncrosswalk = %s/%s\noutput_name = lk\n"
                       "[unit]\nprovince_code = 99\nprovince_name = Hòa Sơn\n"
-                      "agency = Sở Dân tộc và Tôn giáo\n%s", cwd, dir, cwd, cwd, cw, extra);
+                      "agency = Sở Dân tộc và Tôn giáo\n%s", in.buf, dir, cwd, cwd, cw, extra);
+    strbuf_release(&in);
     char *path = tu_path(dir, "c.ini");
     assert_int_equal(tu_write_file(path, ini.buf), 0);
     int rc = tu_runf(log, "build/san/mtqg-report --config '%s' 2>&1", path);
     free(path);
     strbuf_release(&ini);
     return rc;
+}
+
+static int run_sample(const char *dir, const char *cw, const char *extra, strbuf *log)
+{
+    return run_input(dir, NULL, cw, extra, log);
 }
 
 static void oracle(const char *dir, const char *cw)
@@ -81,7 +92,7 @@ static void test_uncovered_listed_not_dropped(void **state)
     free(dir);
 }
 
-/* units = old (here in a job section): the crosswalk is not applied, the
+/* units = old (here in a job section): the crosswalk groups nothing, the
  * old communes are shown as the data names them. */
 static void test_units_old_keeps_old_units(void **state)
 {
@@ -90,7 +101,7 @@ static void test_units_old_keeps_old_units(void **state)
     strbuf log = STRBUF_INIT, text = STRBUF_INIT, pdf = STRBUF_INIT;
     int rc = run_sample(dir, "examples/bang-chuyen-doi-99.csv", "[job.cu]\nunits = old\n", &log);
     if (rc != 0 && rc != 3) fail_msg("status %d\n%s", rc, log.buf);
-    if (strstr(log.buf, "bảng chuyển đổi")) fail_msg("crosswalk applied:\n%s", log.buf);
+    if (strstr(log.buf, "được tổng hợp vào xã mới")) fail_msg("crosswalk applied:\n%s", log.buf);
     strbuf_addf(&pdf, "%s/out/lk-2024-2025.pdf", dir);
     assert_int_equal(tu_pdf_text(pdf.buf, 0, 0, TU_PDF_FLOW, &text), 0);
     if (!strstr(text.buf, "Xã Tà Xùy")) fail_msg("old commune not shown");
@@ -161,6 +172,117 @@ static void test_shipped_examples(void **state)
     free(dir);
 }
 
+#define DATED "tests/fixtures/crosswalk/dated"
+
+/* Rows of the rejects CSV as "file,row,column,value" lines (the file by
+ * its base name, the reason dropped); NULL when it is absent. */
+static char *reject_keys(const char *path)
+{
+    char *text = tu_read_file(path, NULL);
+    if (!text) return NULL;
+    strbuf keys = STRBUF_INIT;
+    char *save = NULL;
+    int header = 1;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (header) { header = 0; continue; }
+        char *f[5];
+        int n = 0;
+        for (char *p = line; n < 5 && (p = strchr(p, '"')); ) { /* "a","b",...: no quote inside */
+            char *end = strchr(p + 1, '"');
+            if (!end) break;
+            *end = '\0';
+            f[n++] = p + 1;
+            p = end + 1;
+        }
+        if (n < 4) fail_msg("rejects line: %s", line);
+        const char *base = strrchr(f[0], '/') ? strrchr(f[0], '/') + 1 : f[0];
+        strbuf_addf(&keys, "%s,%s,%s,%s\n", base, f[1], f[2], f[3]);
+    }
+    free(text);
+    return strbuf_detach(&keys, NULL);
+}
+
+/* The expected rejects of the dated fixture, comments dropped; and per
+ * file "<file> (...): đọc N dòng = N-r nhận + 0 bỏ qua + r loại". */
+static char *expected_rejects(void)
+{
+    char *text = tu_read_file(DATED "/expected-rejects.csv", NULL);
+    assert_non_null(text);
+    strbuf keys = STRBUF_INIT;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (*line != '#') strbuf_addf(&keys, "%s\n", line);
+    free(text);
+    return strbuf_detach(&keys, NULL);
+}
+
+static void check_file_counts(const char *log, const char *want, const char *file, const char *kind)
+{
+    char *path = tu_path(DATED, file);
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(text);
+    int rows = tu_count(text, "\n") - 1, rej = 0;
+    strbuf prefix = STRBUF_INIT, line = STRBUF_INIT;
+    strbuf_addf(&prefix, "%s,", file);
+    for (const char *p = want; (p = strstr(p, prefix.buf)); p++)
+        if (p == want || p[-1] == '\n') rej++;
+    strbuf_addf(&line, "%s (%s): đọc %d dòng = %d nhận + 0 bỏ qua + %d loại", file, kind, rows, rows - rej, rej);
+    if (!strstr(log, line.buf)) fail_msg("want \"%s\" in\n%s", line.buf, log);
+    strbuf_release(&prefix);
+    strbuf_release(&line);
+    free(text);
+    free(path);
+}
+
+/* A new commune's code on a row dated before the crosswalk's hieu_luc, an
+ * old commune's or district's code after it: rejected at the code's
+ * column, in both units modes; every other row read (counts add up), and
+ * the plan totals are the oracle's, which drops the same rows by the same
+ * rule applied to the year of a row with no date. */
+static void dated_rows(const char *extra)
+{
+    char *dir = tu_tmpdir("cwd");
+    strbuf log = STRBUF_INIT, in = STRBUF_INIT, res = STRBUF_INIT;
+    strbuf_addf(&in, "%s/input", dir);
+    assert_int_equal(tu_runf(NULL, "mkdir -p '%s' && cp input/*.csv " DATED "/giai_ngan_2025.csv "
+                                   DATED "/ke_hoach_moi.csv '%s'", in.buf, in.buf), 0);
+    int rc = run_input(dir, in.buf, "examples/bang-chuyen-doi-99.csv", extra, &log);
+    if (rc != 3) fail_msg("status %d, want 3 (rows rejected)\n%s", rc, log.buf);
+    char *rej = tu_path(dir, "out/lk-2024-2025-dong-bi-loai.csv");
+    char *got = reject_keys(rej), *want = expected_rejects();
+    if (!got || strcmp(got, want)) fail_msg("rejects:\n%s\nwant:\n%s", got ? got : "(none)", want);
+    check_file_counts(log.buf, want, "giai_ngan_2025.csv", "giải ngân");
+    check_file_counts(log.buf, want, "ke_hoach_moi.csv", "kế hoạch vốn");
+    /* units = old shows the old units and the new ones side by side: said */
+    if (!!strstr(log.buf, "units = old: số liệu có") != !!*extra) fail_msg("side by side note:\n%s", log.buf);
+    if (!*extra) {
+        rc = tu_runf(&res, "/usr/bin/python3 tests/fixtures/crosswalk/check_cw.py examples/bang-chuyen-doi-99.csv "
+                           "2024 2025 '%s/out/lk-2024-2025.xlsx' '%s/out/lk-2024-2025.pdf' input/ke_hoach_2024.csv "
+                           "input/ke_hoach_2025.csv " DATED "/ke_hoach_moi.csv 2>&1", dir, dir);
+        if (rc != 0 || !strstr(res.buf, "1 rows out of date")) fail_msg("oracle:\n%s", res.buf);
+    }
+    free(got);
+    free(want);
+    free(rej);
+    strbuf_release(&res);
+    strbuf_release(&in);
+    strbuf_release(&log);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_dated_rows_units_new(void **state)
+{
+    (void)state;
+    dated_rows("");
+}
+
+static void test_dated_rows_units_old(void **state)
+{
+    (void)state;
+    dated_rows("[job.cu]\nunits = old\n");
+}
+
 static void test_bad_crosswalk_lines(void **state)
 {
     (void)state;
@@ -199,6 +321,8 @@ int main(void)
         cmocka_unit_test(test_split_province),
         cmocka_unit_test(test_shipped_examples),
         cmocka_unit_test(test_bad_crosswalk_lines),
+        cmocka_unit_test(test_dated_rows_units_new),
+        cmocka_unit_test(test_dated_rows_units_old),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

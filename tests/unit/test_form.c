@@ -143,6 +143,9 @@ static int setup(void **state)
     vars_set(&f->v, "dung_sai", "0,001");
     vars_set(&f->v, "cac_cap", "Dự án, tiểu dự án");
     vars_set(&f->v, "cac_cap_goc_hoa", "Dự án");
+    /* 1719's words for the capital types (type.* in templates/catalogue.txt) */
+    vars_set(&f->v, "loai_dtpt_hoa", "Vốn đầu tư phát triển");
+    vars_set(&f->v, "loai_sn_hoa", "Vốn sự nghiệp");
     vars_set(&f->v, "ten_chuong_trinh", "Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội "
                                         "vùng đồng bào dân tộc thiểu số và miền núi");
     f->dir = tu_tmpdir("form");
@@ -268,11 +271,11 @@ static void test_form01_header(void **state)
         {0, 10, 2, 1, "Nhân dân đóng góp"},
         {0, 11, 2, 1, "Vốn tín dụng chính sách"},
         {1, 3, 1, 1, "Tổng số"},
-        {1, 4, 1, 1, "Đầu tư phát triển"},
-        {1, 5, 1, 1, "Sự nghiệp"},
+        {1, 4, 1, 1, "Vốn đầu tư phát triển"},
+        {1, 5, 1, 1, "Vốn sự nghiệp"},
         {1, 6, 1, 1, "Tổng số"},
-        {1, 7, 1, 1, "Đầu tư phát triển"},
-        {1, 8, 1, 1, "Sự nghiệp"},
+        {1, 7, 1, 1, "Vốn đầu tư phát triển"},
+        {1, 8, 1, 1, "Vốn sự nghiệp"},
     };
     assert_int_equal(t->header_rows, 2);
     assert_int_equal(t->nheader, 14);

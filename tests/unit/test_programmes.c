@@ -9,7 +9,10 @@
  * workbook, each top-level part's disbursement line and level word in the
  * PDF, and that no "huyện" appears. Also: a catalogue of any depth with
  * codes of no fixed form, and the shipped 2026-2035 file, which says loudly
- * what it does not know yet.
+ * what it does not know yet. And the words of the capital-type columns of
+ * the tables, read back from the workbook and the PDF: each programme's
+ * own ("Vốn sự nghiệp" for 1719, "Kinh phí chi thường xuyên" for
+ * 2026-2035), none of the other's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -212,6 +215,95 @@ static void test_shipped_new_catalogue_is_loud(void **state)
     free(dir);
 }
 
+/* Every text cell of the workbook at book, one a line, into out. */
+static void workbook_strings(const char *book, strbuf *out)
+{
+    int rc = tu_runf(out, "/usr/bin/python3 -c 'import openpyxl, sys\n"
+                          "for ws in openpyxl.load_workbook(sys.argv[1]):\n"
+                          "    for r in ws.iter_rows(values_only=True):\n"
+                          "        for v in r:\n"
+                          "            if isinstance(v, str): print(v)' '%s' 2>&1", book);
+    if (rc != 0) fail_msg("reading %s:\n%s", book, out->buf);
+}
+
+/* s with every run of white space made one space (a header cell wraps). */
+static void one_line(strbuf *s)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < s->len; i++) {
+        char c = s->buf[i] == '\n' || s->buf[i] == '\t' ? ' ' : s->buf[i];
+        if (c == ' ' && j && s->buf[j - 1] == ' ') continue;
+        s->buf[j++] = c;
+    }
+    s->buf[j] = '\0';
+    s->len = j;
+}
+
+/*
+ * One programme's report of the fixture (its rows only: keep is the grep
+ * pattern of its codes) with catalogue cat (a file of the templates, or
+ * "/name" in the run's folder), through the four money forms;
+ * the workbook's text cells and the PDF's words must hold want (the type
+ * words of the programme's catalogue) and none of the words in not[].
+ */
+static void type_words_run(const char *tag, const char *keep, const char *cat, const char *const *want,
+                           const char *const *not)
+{
+    char *dir = tu_tmpdir(tag);
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    filled_catalogue(dir);
+    assert_int_equal(tu_runf(NULL, "mkdir '%s/in' && for f in tests/fixtures/y2026/input/*.csv; do "
+                                   "{ head -1 \"$f\"; grep -E '%s' \"$f\"; } > '%s/in/'\"$(basename \"$f\")\"; done",
+                             dir, keep, dir), 0);
+    strbuf ini = STRBUF_INIT, log = STRBUF_INIT, book = STRBUF_INIT, pdf = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2026\nas_of = 2026-12-31\nperiod_label = năm 2026\n"
+                      "input_dir = %s/in\noutput_dir = %s/out\ntemplates_dir = %s/templates\n"
+                      "catalogue = %s%s\noutput_name = bc\n"
+                      "forms = forms/01_kh_du_an.txt, forms/02_kh_xa.txt, forms/03_gn_du_an.txt, "
+                      "forms/04_gn_xa.txt\n[unit]\nprovince_code = 99\nprovince_name = Hòa Sơn\n"
+                      "agency = Sở Dân tộc và Tôn giáo\n", dir, dir, cwd, *cat == '/' ? dir : "", cat);
+    char *path = tu_path(dir, "c.ini");
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", path);
+    if (rc != 0) fail_msg("status %d\n%s", rc, log.buf);
+    strbuf_addf(&pdf, "%s/out/bc-2026.pdf", dir);
+    strbuf cells = STRBUF_INIT, text = STRBUF_INIT;
+    strbuf_addf(&book, "%s/out/bc-2026.xlsx", dir);
+    workbook_strings(book.buf, &cells);
+    assert_int_equal(tu_pdf_text(pdf.buf, 0, 0, TU_PDF_FLOW, &text), 0);
+    one_line(&text);
+    for (; *want; want++) {
+        if (!strstr(cells.buf, *want)) fail_msg("workbook: no \"%s\" in\n%s", *want, cells.buf);
+        if (!strstr(text.buf, *want)) fail_msg("PDF: no \"%s\" in\n%s", *want, text.buf);
+    }
+    for (; *not; not++) {
+        const char *at = strstr(cells.buf, *not);
+        if (at) fail_msg("workbook: \"%s\" in \"%.80s\"", *not, at > cells.buf + 40 ? at - 40 : cells.buf);
+        if ((at = strstr(text.buf, *not)))
+            fail_msg("PDF: \"%s\" in \"%.120s\"", *not, at > text.buf + 60 ? at - 60 : text.buf);
+    }
+    strbuf *all[] = {&ini, &log, &book, &pdf, &cells, &text};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) strbuf_release(all[i]);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* The capital-type columns say each programme's own word: 1719's
+ * "vốn sự nghiệp", the 2026-2035 programme's "kinh phí chi thường xuyên"
+ * (type.SN in the catalogues), never the other's. */
+static void test_type_words_in_tables(void **state)
+{
+    (void)state;
+    const char *const sn_1719[] = {"Vốn sự nghiệp", NULL};
+    const char *const not_1719[] = {"thường xuyên", NULL};
+    type_words_run("tw1719", "DA[0-9]", "catalogue.txt", sn_1719, not_1719);
+    const char *const sn_new[] = {"Kinh phí chi thường xuyên", NULL};
+    const char *const not_new[] = {"Sự nghiệp", "sự nghiệp", "Vốn chi thường xuyên", NULL};
+    type_words_run("twnew", "ND[0-9]", "/ctmtqg.txt", sn_new, not_new); /* in the run's folder */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_two_programmes_2026),
         cmocka_unit_test(test_shipped_new_catalogue_is_loud),
         cmocka_unit_test(test_file_programme_setting),
+        cmocka_unit_test(test_type_words_in_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

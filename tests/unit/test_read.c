@@ -512,7 +512,7 @@ static void run_ingest_set(run *r, fixture *f, const char *dir, int threads, lon
     r->cfg.disbursement = snapshot ? DISB_SNAPSHOT : DISB_PAYMENTS;
     r->err = (strbuf)STRBUF_INIT;
     dataset_init(&r->ds, &f->cat);
-    ingest_options opt = {threads, split};
+    ingest_options opt = {threads, split, NULL};
     r->st = ingest_run(&r->ds, &r->cfg, &opt, &r->err);
 }
 
