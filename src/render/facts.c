@@ -362,6 +362,7 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     vars_setf(v, "nam", "%d", cfg->year);
     vars_setf(v, "nam_truoc", "%d", cfg->year - 1);
     vars_setf(v, "nam_truoc_2", "%d", cfg->year - 2);
+    vars_setf(v, "nam_truoc_3", "%d", cfg->year - 3);
     vars_set(v, "ky_bao_cao", cfg->period_label ? cfg->period_label : "");
     date_prose(&sb, cfg->as_of);
     vars_set(v, "ngay_so_lieu", sb.buf);

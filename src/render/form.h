@@ -22,7 +22,9 @@ typedef enum { M_STT, M_LABEL, M_UOM, M_SOURCE, M_NOTE, M_PLAN, M_DISBURSED,
                M_TARGET, M_ACHIEVED, M_ASSIGNED, M_ALLOCATED, M_SUM, M_DIFF,
                M_RATE } form_measure;
 typedef enum { ROWS_PROJECT, ROWS_COMMUNE, ROWS_INDICATOR, ROWS_CONTROL } form_rows;
-typedef enum { CAPITAL_ALL = 0, CAPITAL_CURRENT, CAPITAL_EXTENDED } form_capital;
+/* CAPITAL_YEAR: capital of the year `cap_back` years before the cell's
+ * plan year (or that year and earlier, with cap_earlier). */
+typedef enum { CAPITAL_ALL = 0, CAPITAL_CURRENT, CAPITAL_EXTENDED, CAPITAL_YEAR } form_capital;
 
 #define FORM_MAX_COLS 64
 #define FORM_MAX_DEPTH 4
@@ -36,6 +38,7 @@ typedef struct form_col {
     int args[16];                /* column indices for sum / rate */
     uint64_t sources;            /* bit per catalogue source */
     form_capital capital;
+    int cap_back, cap_earlier;   /* CAPITAL_YEAR: year-N, year-N-or-earlier */
     double width;
     int lineno;                  /* in the template, for messages */
 } form_col;

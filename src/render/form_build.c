@@ -129,6 +129,8 @@ static int cell_matches(const form_col *c, int source, int year, int cap_year)
     if (!(c->sources & (1ull << source))) return 0;
     if (c->capital == CAPITAL_CURRENT) return cap_year == year;
     if (c->capital == CAPITAL_EXTENDED) return cap_year < year;
+    if (c->capital == CAPITAL_YEAR)
+        return c->cap_earlier ? year - cap_year >= c->cap_back : year - cap_year == c->cap_back;
     return 1;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "form.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,10 +56,18 @@ static int parse_filter(form_col *c, char *text, const catalogue *cat,
         if (split_key_value(parts[i], &k, &v) < 0)
             return linefile_error(lf, err, "bộ lọc \"%s\" cần dạng khóa=giá trị", parts[i]);
         if (!strcmp(k, "capital")) {
+            int back, used = 0;
             if (!strcmp(v, "current")) c->capital = CAPITAL_CURRENT;
             else if (!strcmp(v, "extended")) c->capital = CAPITAL_EXTENDED;
-            else if (strcmp(v, "all"))
-                return linefile_error(lf, err, "capital= cần current, extended hoặc all");
+            else if (sscanf(v, "year-%d%n", &back, &used) == 1 && back >= 1 && back <= 20 &&
+                     (!v[used] || !strcmp(v + used, "-or-earlier"))) {
+                /* Extended capital one year at a time, as issued plans list it. */
+                c->capital = CAPITAL_YEAR;
+                c->cap_back = back;
+                c->cap_earlier = v[used] != '\0';
+            } else if (strcmp(v, "all"))
+                return linefile_error(lf, err, "capital= cần current, extended, year-N, "
+                                      "year-N-or-earlier (N từ 1 đến 20) hoặc all");
             continue;
         }
         uint64_t set = 0;

@@ -294,17 +294,30 @@ static lxw_error write_checks(lxw_workbook *wb, const sheet_formats *sf, const c
         e = worksheet_write_number(ws, (lxw_row_t)(3 + i), 0, i + 1, sf->body[FMT_CENTER][0]);
         if (!e) e = worksheet_write_string(ws, (lxw_row_t)(3 + i), 1, errors[i], sf->body[FMT_TEXT][0]);
     }
+    if (!e && nerrors == 0)
+        e = worksheet_write_string(ws, 3, 1, "Không có lỗi dữ liệu.", sf->body[FMT_TEXT][0]);
     return e;
 }
+
+static int write_book(const char *path, table *const *tables, int ntables, time_t created,
+                      const char *title, int checked, const char *const *errors, int nerrors,
+                      strbuf *err);
 
 int xlsx_write(const char *path, table *const *tables, int ntables,
                time_t created, const char *title, strbuf *err)
 {
-    return xlsx_write_checked(path, tables, ntables, created, title, NULL, 0, err);
+    return write_book(path, tables, ntables, created, title, 0, NULL, 0, err);
 }
 
 int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
                        const char *title, const char *const *errors, int nerrors, strbuf *err)
+{
+    return write_book(path, tables, ntables, created, title, 1, errors, nerrors, err);
+}
+
+static int write_book(const char *path, table *const *tables, int ntables, time_t created,
+                      const char *title, int checked, const char *const *errors, int nerrors,
+                      strbuf *err)
 {
     /* Not constant_memory: 1.1.4 refuses a merge that starts on a row it has
      * already flushed, and a header has several multi-row merges per row. */
@@ -321,7 +334,7 @@ int xlsx_write_checked(const char *path, table *const *tables, int ntables, time
     make_formats(wb, &sf);
     lxw_error e = LXW_NO_ERROR;
     for (int i = 0; i < ntables && !e; i++) e = write_sheet(wb, &sf, tables[i]);
-    if (!e && nerrors > 0) e = write_checks(wb, &sf, errors, nerrors);
+    if (!e && checked) e = write_checks(wb, &sf, errors, nerrors);
     errno = 0;
     lxw_error ce = workbook_close(wb);
     int why = errno; /* a file error: disk full, file too large ... */
