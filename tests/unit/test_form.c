@@ -136,6 +136,8 @@ static int setup(void **state)
     vars_init(&f->v);
     vars_set(&f->v, "nam", "2024");
     vars_set(&f->v, "nam_truoc", "2023");
+    vars_set(&f->v, "nam_truoc_2", "2022");
+    vars_set(&f->v, "nam_truoc_3", "2021");
     vars_set(&f->v, "so_hieu", "12/BC-BDT");
     vars_set(&f->v, "ngay_van_ban_ngan", "10/1/2025");
     vars_set(&f->v, "ngay_so_lieu_ngan", "31/12/2024");
@@ -480,6 +482,7 @@ static void test_form02_province_without_name(void **state)
 }
 
 enum { G_STT, G_TEN, G_T_KH, G_T_GN, G_T_TL, G_N_KH, G_N_GN, G_N_TL, G_K_KH, G_K_GN, G_K_TL,
+       G_K1_KH, G_K1_GN, G_K1_TL, G_K2_KH, G_K2_GN, G_K2_TL,
        G_D_KH, G_D_GN, G_D_TL, G_S_KH, G_S_GN, G_S_TL, NC03 };
 
 static void test_form03_disbursement(void **state)
@@ -508,8 +511,18 @@ static void test_form03_disbursement(void **state)
             assert_int_equal(h->rowspan, 2);
             found++;
         }
+        /* Each extended capital year under the extended group. */
+        if (h->row == 1 && h->col == G_K1_KH) {
+            assert_string_equal(h->text, "Vốn năm 2023");
+            assert_int_equal(h->colspan, 3);
+            found++;
+        }
+        if (h->row == 1 && h->col == G_K2_KH) {
+            assert_string_equal(h->text, "Vốn năm 2022 trở về trước");
+            found++;
+        }
     }
-    assert_int_equal(found, 3);
+    assert_int_equal(found, 5);
     assert_string_equal(t->cols[G_T_TL].number_label, "(5)=(4)/(3)");
     assert_int_equal(t->cols[G_T_TL].kind, COL_RATE);
     /* TỔNG SỐ */
@@ -517,6 +530,9 @@ static void test_form03_disbursement(void **state)
     assert_int_equal(value_at(t, 0, G_N_GN), A_GN);
     assert_int_equal(value_at(t, 0, G_K_KH), F);                 /* extended */
     assert_int_equal(value_at(t, 0, G_K_GN), F_GN);
+    assert_int_equal(value_at(t, 0, G_K1_KH), F);                /* 2023 capital */
+    assert_int_equal(value_at(t, 0, G_K1_GN), F_GN);
+    assert_int_equal(value_at(t, 0, G_K2_KH), 0);                /* none older */
     assert_int_equal(value_at(t, 0, G_T_KH), TOTAL_2024);
     assert_int_equal(value_at(t, 0, G_T_GN), A_GN + F_GN);
     assert_int_equal(value_at(t, 0, G_D_KH), A + C);             /* NSTW + NSĐP ĐTPT */
@@ -673,6 +689,10 @@ static void test_form_error_unknown_source(void **state)
     bad_form(*state, FORM_HEAD "y | Y | plan | group=ODA | 12\n", 15, "ODA");
     bad_form(*state, FORM_HEAD "y | Y | plan | type=DTPT,VAY | 12\n", 15, "VAY");
     bad_form(*state, FORM_HEAD "y | Y | plan | capital=later | 12\n", 15, "capital");
+    /* One extended capital year: year-1 .. year-20, or "-or-earlier". */
+    bad_form(*state, FORM_HEAD "y | Y | plan | capital=year-0 | 12\n", 15, "year-N");
+    bad_form(*state, FORM_HEAD "y | Y | plan | capital=year-2-or-later | 12\n", 15, "year-N");
+    bad_form(*state, FORM_HEAD "y | Y | plan | capital=year-1x | 12\n", 15, "year-N");
     bad_form(*state, FORM_HEAD "y | Y | plan | nguon NSTW | 12\n", 15, "nguon NSTW");
 }
 
