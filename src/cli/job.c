@@ -141,6 +141,9 @@ static int load_templates(job *j)
     }
     uint64_t rate_groups;
     if (rc == 0) rc = facts_rate_groups(&j->cat, j->cfg, &rate_groups, &j->err);
+    /* The tables' rate columns count the sources the text's rate counts. */
+    for (int i = 0; rc == 0 && i < j->nforms; i++)
+        form_set_rate_sources(&j->forms[i], facts_rate_sources(&j->cat, rate_groups));
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->check_template);
         rc = wording_load(&j->check_words, path, &j->err);
@@ -373,9 +376,9 @@ static const writer writers[] = {
     {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook},
     {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf},
     {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx},
-    {OUTPUT_PDF, 1, "-kiem-tra.pdf", "application/pdf", MAIL_CHECK, write_pdf},
-    {OUTPUT_XLSX, 1, "-kiem-tra.xlsx", MIME_XLSX, MAIL_CHECK, write_workbook},
-    {OUTPUT_DOCX, 1, "-kiem-tra.docx", MIME_DOCX, MAIL_NEVER, write_docx},
+    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf},
+    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook},
+    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx},
 };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 

@@ -17,6 +17,10 @@
 #include "../util/strbuf.h"
 
 enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2, OUTPUT_DOCX = 4 };
+/* Before the extension, the check report's files (<name>-kiem-tra.pdf,
+ * .xlsx, .docx): written by the run, never read back as data. */
+#define OUTPUT_CHECK_SUFFIX "-kiem-tra"
+
 typedef enum { DISB_PAYMENTS = 0, DISB_SNAPSHOT = 1 } disb_mode;
 typedef enum { REJECT_REPORT = 0, REJECT_FAIL = 1 } reject_policy;
 typedef enum { EMPTY_IS_ERROR = 0, EMPTY_IS_ZERO = 1 } empty_policy;

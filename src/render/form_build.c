@@ -258,6 +258,11 @@ table *form_build_kind(const form *f, const dataset *ds, const vars *v, year_spa
     *kind = FORM_ERR_TEMPLATE;
     year.from += f->year_offset;
     year.to += f->year_offset;
+    if (f->scoped && !f->scope_set) {
+        strbuf_addf(err, "%s: cột scope= chưa có phạm vi tỷ lệ (lỗi chương trình)", f->file);
+        *kind = FORM_ERR_INTERNAL;
+        return NULL;
+    }
     table *t = table_new(f->ncols);
     row_tree rt;
     t->check = f->rows == ROWS_CONTROL;

@@ -161,6 +161,8 @@ static void body_words(const char *pdf, strbuf *out)
     words_of(pdf, 1, first > 1 ? first - 1 : tu_pdf_pages(pdf), out);
 }
 
+static long long cell_dong(const xlsx_sheet *s, int row, int col);
+
 static double pt_size(const tu_word *w)
 {
     return (w->y1 - w->y0) / TU_BOX_PER_PT;
@@ -499,6 +501,24 @@ static void test_rate_scope(void **state)
     expect(&text, "Các nguồn vốn ngoài ngân sách nhà nước (huy động, lồng ghép, nhân dân đóng góp, "
                   "tín dụng chính sách): kế hoạch 16.164 triệu đồng, đã thực hiện 14.113,61 triệu "
                   "đồng; không tính vào tỷ lệ giải ngân.");
+    /* The table follows the same scope: the state-budget columns are
+     * empty and the text's amounts are in the last two, with no rate. */
+    strbuf err = STRBUF_INIT;
+    char *xlsx = tu_path(r.out, "ke-hoach-thu-2025.xlsx");
+    xlsx_book b;
+    if (xlsx_load(&b, xlsx, &err) < 0) fail_msg("%s: %s", xlsx, err.buf);
+    const xlsx_sheet *s = xlsx_sheet_named(&b, "03 Giai ngan nam truoc");
+    assert_non_null(s);
+    int tot = xlsx_find_row(s, 1, "TỔNG SỐ", 1);
+    assert_true(tot > 0);
+    assert_int_equal(xlsx_find_row(s, 2, "Tổng số vốn ngân sách địa phương", 1) > 0, 1);
+    assert_int_equal(cell_dong(s, tot, 2), 0);
+    assert_string_equal(xlsx_text(s, tot, 4), "-");
+    assert_int_equal(cell_dong(s, tot, 21), 16164000000LL);
+    assert_int_equal(cell_dong(s, tot, 22), 14113610000LL);
+    xlsx_free(&b);
+    free(xlsx);
+    strbuf_release(&err);
     run_free(&r);
     /* A group the catalogue does not have is a configuration error. */
     g_want_pdf = 0;
@@ -625,11 +645,11 @@ static void test_extended_years_in_table(void **state)
     if (xlsx_load(&b, xlsx, &err) < 0) fail_msg("%s: %s", xlsx, err.buf);
     const xlsx_sheet *s = xlsx_sheet_named(&b, "03 Giai ngan nam truoc");
     assert_non_null(s);
-    /* Columns: (9)-(11) the extended total, (12)-(14) 2023, (15)-(17) 2022
+    /* Columns: (9)-(11) the extended total, (12)-(13) 2023, (14)-(15) 2022
      * and earlier; the headers say which year. */
     int h = xlsx_find_row(s, 11, "Vốn năm 2023", 1);
     if (h < 0) fail_msg("no column group \"Vốn năm 2023\" over column L");
-    assert_string_equal(xlsx_text(s, h, 14), "Vốn năm 2022 trở về trước");
+    assert_string_equal(xlsx_text(s, h, 13), "Vốn năm 2022 trở về trước");
     assert_string_equal(xlsx_text(s, h + 1, 11), "Kế hoạch vốn");
     assert_string_equal(xlsx_text(s, h + 1, 12), "Giải ngân");
     int tot = xlsx_find_row(s, 1, "TỔNG SỐ", h);
@@ -640,12 +660,14 @@ static void test_extended_years_in_table(void **state)
         long long y2 = by_capital_year(in, kinds[k], 1900, 2022);
         assert_true(y1 > 0 && y2 > 0);
         assert_int_equal(cell_dong(s, tot, 11 + k), y1);
-        assert_int_equal(cell_dong(s, tot, 14 + k), y2);
+        assert_int_equal(cell_dong(s, tot, 13 + k), y2);
         /* The extended total is the sum of its years, as a formula. */
         assert_int_equal(cell_dong(s, tot, 8 + k), y1 + y2);
         const xlsx_cell *c = xlsx_at(s, tot, 8 + k);
         assert_non_null(c->formula);
-        /* The grand total: the plan year's capital and the extended. */
+        /* The total: the plan year's capital and the extended (all of it
+         * state budget here: nothing in the last two columns). */
+        assert_int_equal(cell_dong(s, tot, 21 + k), 0);
         assert_int_equal(cell_dong(s, tot, 2 + k), by_capital_year(in, kinds[k], 1900, 2024));
     }
     xlsx_free(&b);
