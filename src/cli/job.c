@@ -387,7 +387,8 @@ static const writer writers[] = {
 static int mailed(const config *cfg, const writer *w, int check)
 {
     if (!(cfg->outputs & w->output)) return 0;
-    if (check || w->mail == MAIL_CHECK) return check && w->mail == MAIL_CHECK;
+    if (w->mail == MAIL_CHECK) return check; /* the preparer's mail, never the leaders' */
+    if (check) return 0;
     switch (w->mail) {
     case MAIL_ALWAYS: return 1;
     case MAIL_IF_XLSX: return cfg->mail_xlsx;
