@@ -37,6 +37,7 @@
 /* A mail to send once the outputs are published: one per output set. */
 typedef struct mail_text {
     char unit[24];           /* "" for the whole, else the unit's code */
+    int check;               /* the check report's mail to its preparer */
     char *to;                /* recipients */
     strbuf subject, body;
 } mail_text;
@@ -140,6 +141,9 @@ static int load_templates(job *j)
     }
     uint64_t rate_groups;
     if (rc == 0) rc = facts_rate_groups(&j->cat, j->cfg, &rate_groups, &j->err);
+    /* The tables' rate columns count the sources the text's rate counts. */
+    for (int i = 0; rc == 0 && i < j->nforms; i++)
+        form_set_rate_sources(&j->forms[i], facts_rate_sources(&j->cat, rate_groups));
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->check_template);
         rc = wording_load(&j->check_words, path, &j->err);
@@ -318,26 +322,32 @@ typedef struct sources {
     document *check; /* the check report beside it: working material */
 } sources;
 
-/* A writer draws the tables (the workbook) or one document d. */
-typedef int (*write_fn)(job *j, const sources *s, const document *d, const char *path, strbuf *err);
+/* A writer draws the signed output (check 0) or the check report's (1). */
+typedef int (*write_fn)(job *j, const sources *s, int check, const char *path, strbuf *err);
 
-static int write_workbook(job *j, const sources *s, const document *d, const char *path,
-                          strbuf *err)
+/* The signed workbook holds the report's tables only; the check workbook
+ * the check forms (rows = control) and the run's data errors. */
+static int write_workbook(job *j, const sources *s, int check, const char *path, strbuf *err)
 {
-    return xlsx_write_checked(path, j->tables, j->ntables, doc_time(j->cfg),
-                              vars_get(&s->f->scalars, "ky_bao_cao"),
+    table *t[MAX_FORMS];
+    int n = 0;
+    for (int i = 0; i < j->ntables; i++)
+        if (j->tables[i]->check == check) t[n++] = j->tables[i];
+    const char *title = vars_get(&s->f->scalars, "ky_bao_cao");
+    if (!check) return xlsx_write(path, t, n, doc_time(j->cfg), title, err);
+    return xlsx_write_checked(path, t, n, doc_time(j->cfg), title,
                               (const char *const *)j->ds.errors, j->ds.nerrors, err);
 }
 
-static int write_pdf(job *j, const sources *s, const document *d, const char *path, strbuf *err)
+static int write_pdf(job *j, const sources *s, int check, const char *path, strbuf *err)
 {
-    return pdf_report_write(d, j->cfg->font_dir, path, err);
+    return pdf_report_write(check ? s->check : s->doc, j->cfg->font_dir, path, err);
 }
 
-static int write_docx(job *j, const sources *s, const document *d, const char *path, strbuf *err)
+static int write_docx(job *j, const sources *s, int check, const char *path, strbuf *err)
 {
     char *styles = config_template_path(j->cfg, "word/styles.xml");
-    int rc = docx_write(d, styles, path, err);
+    int rc = docx_write(check ? s->check : s->doc, styles, path, err);
     free(styles);
     return rc;
 }
@@ -346,9 +356,10 @@ static int write_docx(job *j, const sources *s, const document *d, const char *p
  * The outputs of a set, one entry each: adding an output is one writer and
  * one row. `output` is the [report] outputs bit that turns it on; `check`
  * 1 for the check report's file (else the signed document's); `mail` the
- * job key that attaches it to the leaders' mail (MAIL_ALWAYS: the PDF).
+ * job key that attaches it to the leaders' mail (MAIL_ALWAYS: the PDF), or
+ * MAIL_CHECK: to the check report's mail (mail_check_to), never the leaders'.
  */
-enum { MAIL_NEVER, MAIL_ALWAYS, MAIL_IF_XLSX, MAIL_IF_DOCX };
+enum { MAIL_NEVER, MAIL_ALWAYS, MAIL_IF_XLSX, MAIL_IF_DOCX, MAIL_CHECK };
 
 typedef struct writer {
     int output, check;
@@ -365,15 +376,19 @@ static const writer writers[] = {
     {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook},
     {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf},
     {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx},
-    {OUTPUT_PDF, 1, "-kiem-tra.pdf", "application/pdf", MAIL_NEVER, write_pdf},
-    {OUTPUT_DOCX, 1, "-kiem-tra.docx", MIME_DOCX, MAIL_NEVER, write_docx},
+    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf},
+    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook},
+    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx},
 };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 
-/* Does the job's mail carry writer w's file? */
-static int mailed(const config *cfg, const writer *w)
+/* Does the job's mail (the leaders', or check: the preparer's) carry
+ * writer w's file? */
+static int mailed(const config *cfg, const writer *w, int check)
 {
     if (!(cfg->outputs & w->output)) return 0;
+    if (w->mail == MAIL_CHECK) return check; /* the preparer's mail, never the leaders' */
+    if (check) return 0;
     switch (w->mail) {
     case MAIL_ALWAYS: return 1;
     case MAIL_IF_XLSX: return cfg->mail_xlsx;
@@ -394,7 +409,7 @@ typedef struct work {
 static void *run_work(void *arg)
 {
     work *k = arg;
-    k->rc = k->w->write(k->j, k->s, k->w->check ? k->s->check : k->s->doc, k->path, &k->err);
+    k->rc = k->w->write(k->j, k->s, k->w->check, k->path, &k->err);
     return NULL;
 }
 
@@ -541,12 +556,13 @@ static int publish(job *j, int status)
     return status;
 }
 
-/* The mail body: the wording file, comment lines out, placeholders in. */
-static int mail_words(job *j, const vars *v, strbuf *subject, strbuf *body)
+/* The mail body (the leaders', or check: the preparer's): the wording
+ * file, comment lines out, placeholders in. */
+static int mail_words(job *j, const vars *v, int check, strbuf *subject, strbuf *body)
 {
     const config_mail *m = &j->cfg->mail;
-    if (vars_expand(v, m->subject, subject, &j->err) < 0) return -1;
-    char *path = config_template_path(j->cfg, m->body_template);
+    if (vars_expand(v, check ? m->check_subject : m->subject, subject, &j->err) < 0) return -1;
+    char *path = config_template_path(j->cfg, check ? m->check_body_template : m->body_template);
     FILE *f = fopen(path, "r");
     if (!f) strbuf_addf(&j->err, "%s: không đọc được lời thư", path);
     free(path);
@@ -559,16 +575,18 @@ static int mail_words(job *j, const vars *v, strbuf *subject, strbuf *body)
     return rc;
 }
 
-/* Remember the mail of the outputs just written (if they go to anyone). */
-static int queue_mail(job *j, const facts *f, const char *to)
+/* Remember the mail of the outputs just written (if they go to anyone):
+ * the leaders' (check 0) or the check report's to its preparer (1). */
+static int queue_mail(job *j, const facts *f, const char *to, int check)
 {
     if (!to || !*to || !(j->cfg->outputs & OUTPUT_PDF) || j->opt->check) return 0;
     j->mails = xrealloc(j->mails, (size_t)(j->nmails + 1) * sizeof(mail_text));
     mail_text *m = &j->mails[j->nmails++];
     snprintf(m->unit, sizeof m->unit, "%s", j->unit ? j->unit : "");
+    m->check = check;
     m->to = xstrdup(to);
     m->subject = m->body = (strbuf)STRBUF_INIT;
-    return mail_words(j, &f->scalars, &m->subject, &m->body);
+    return mail_words(j, &f->scalars, check, &m->subject, &m->body);
 }
 
 /* The published files of each queued mail: the PDF, and what the job asks for. */
@@ -583,14 +601,15 @@ static int deliver(job *j)
         const char *types[NWRITERS];
         int nfiles = 0;
         for (size_t w = 0; w < NWRITERS; w++)
-            if (mailed(cfg, &writers[w])) {
+            if (mailed(cfg, &writers[w], mt->check)) {
                 types[nfiles] = writers[w].mime;
                 files[nfiles++] = output_path(cfg, mt->unit, writers[w].suffix);
             }
         strbuf who = STRBUF_INIT;
-        strbuf_addf(&who, "%s-%s%s%s", cfg->name ? cfg->name : cfg->output_name, cfg->period_tag,
-                    *mt->unit ? "-" : "", mt->unit);
-        mailing m = {&cfg->mail, mt->to, mt->unit[0] ? NULL : cfg->mail_cc, mt->subject.buf,
+        /* The check mail has a job key of its own: neither replaces the other. */
+        strbuf_addf(&who, "%s-%s%s%s%s", cfg->name ? cfg->name : cfg->output_name, cfg->period_tag,
+                    *mt->unit ? "-" : "", mt->unit, mt->check ? "-kiem-tra" : "");
+        mailing m = {&cfg->mail, mt->to, mt->unit[0] || mt->check ? NULL : cfg->mail_cc, mt->subject.buf,
                      mt->body.buf, (const char *const *)files, types, nfiles, who.buf,
                      (long long)time(NULL), j->opt->dry_run};
         if (mailing_deliver(&m, j->log, &j->err) < 0) status = fail(j, EXIT_DELIVERY);
@@ -650,12 +669,16 @@ static int produce(job *j, facts *f, const char *to, int status)
     if (j->opt->check) {
         drop_documents(j, &s);
         strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
-        int rc = to && *to ? mail_words(j, &f->scalars, &subject, &body) : 0;
+        int rc = to && *to ? mail_words(j, &f->scalars, 0, &subject, &body) : 0;
+        const char *cto = j->cfg->mail_check_to;
+        strbuf_reset(&subject);
+        strbuf_reset(&body);
+        if (rc == 0 && cto && *cto) rc = mail_words(j, &f->scalars, 1, &subject, &body);
         strbuf_release(&subject);
         strbuf_release(&body);
         return rc < 0 ? fail(j, EXIT_CONFIG) : status;
     }
-    if (queue_mail(j, f, to) < 0) {
+    if (queue_mail(j, f, to, 0) < 0 || queue_mail(j, f, j->cfg->mail_check_to, 1) < 0) {
         drop_documents(j, &s);
         return fail(j, EXIT_CONFIG);
     }

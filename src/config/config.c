@@ -58,6 +58,8 @@ void config_defaults(config *c)
     config_set(&c->mail.outbox, "outbox");
     config_set(&c->mail.subject, "Báo cáo Chương trình 1719 {ky_bao_cao} - {co_quan}");
     config_set(&c->mail.body_template, "thu.txt");
+    config_set(&c->mail.check_subject, "Kiểm tra số liệu báo cáo Chương trình 1719 {ky_bao_cao} - {co_quan}");
+    config_set(&c->mail.check_body_template, "thu_kiem_tra.txt");
 }
 
 typedef enum { K_STR, K_PATH, K_YEAR, K_DATE, K_ENUM, K_OUTPUTS, K_LIST, K_MONEY, K_INT } key_kind;
@@ -117,6 +119,7 @@ static const key_spec keys[] = {
     {"job", "split", K_ENUM, OFF(split), "none=0,district=1,commune=2,province=3"},
     {"job", "mail_to", K_STR, OFF(mail_to), NULL},
     {"job", "mail_cc", K_STR, OFF(mail_cc), NULL},
+    {"job", "mail_check_to", K_STR, OFF(mail_check_to), NULL},
     {"job", "mail_xlsx", K_ENUM, OFF(mail_xlsx), "no=0,yes=1"},
     {"job", "mail_docx", K_ENUM, OFF(mail_docx), "no=0,yes=1"},
     {"job", "skip_unchanged", K_ENUM, OFF(skip_unchanged), "no=0,yes=1"},
@@ -134,6 +137,8 @@ static const key_spec keys[] = {
     {"mail", "outbox", K_PATH, OFF(mail.outbox), NULL},
     {"mail", "subject", K_STR, OFF(mail.subject), NULL},
     {"mail", "body_template", K_STR, OFF(mail.body_template), NULL},
+    {"mail", "check_subject", K_STR, OFF(mail.check_subject), NULL},
+    {"mail", "check_body_template", K_STR, OFF(mail.check_body_template), NULL},
     {"mail", "ca_file", K_PATH, OFF(mail.ca_file), NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -676,7 +681,8 @@ char *config_template_path(const config *c, const char *name)
 
 void config_free(config *c)
 {
-    char **strs[] = {&c->path, &c->name, &c->period, &c->mail_to, &c->mail_cc,
+    char **strs[] = {&c->path, &c->name, &c->period, &c->mail_to, &c->mail_cc, &c->mail_check_to,
+                     &c->mail.check_subject, &c->mail.check_body_template,
                      &c->mail.server, &c->mail.user, &c->mail.password_file,
                      &c->mail.password_env, &c->mail.from, &c->mail.outbox, &c->mail.subject,
                      &c->mail.body_template, &c->mail.ca_file, &c->period_label, &c->input_dir, &c->output_dir,

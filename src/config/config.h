@@ -17,6 +17,10 @@
 #include "../util/strbuf.h"
 
 enum { OUTPUT_XLSX = 1, OUTPUT_PDF = 2, OUTPUT_DOCX = 4 };
+/* Before the extension, the check report's files (<name>-kiem-tra.pdf,
+ * .xlsx, .docx): written by the run, never read back as data. */
+#define OUTPUT_CHECK_SUFFIX "-kiem-tra"
+
 typedef enum { DISB_PAYMENTS = 0, DISB_SNAPSHOT = 1 } disb_mode;
 typedef enum { REJECT_REPORT = 0, REJECT_FAIL = 1 } reject_policy;
 typedef enum { EMPTY_IS_ERROR = 0, EMPTY_IS_ZERO = 1 } empty_policy;
@@ -79,6 +83,8 @@ typedef struct config_mail {
     char *outbox;                 /* messages not yet sent; relative to the ini */
     char *subject;                /* template with {placeholders} */
     char *body_template;          /* wording file of the message body */
+    char *check_subject;          /* the check report's mail: subject template */
+    char *check_body_template;    /* and its body's wording file */
     char *ca_file;                /* a CA to trust besides the system's */
 } config_mail;
 
@@ -89,6 +95,7 @@ typedef struct config {
     char period_tag[24];          /* in file names: "2024", "2024-Q3" */
     split_mode split;             /* one set of outputs per district or commune */
     char *mail_to, *mail_cc;      /* recipients, separated by , */
+    char *mail_check_to;          /* the check report's recipients (the preparer) */
     int mail_xlsx;                /* attach the workbook too */
     int mail_docx;                /* attach the Word document too (the sender's copy) */
     int skip_unchanged;           /* inputs as in the last manifest: do nothing */

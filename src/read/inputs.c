@@ -143,9 +143,15 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
 {
     const config_input *in = config_input_for(cfg, name);
     int kind = kind_of(name, in), format = format_of(name, in);
-    /* A workbook this program wrote (a lower level's report): its plan. */
-    if (kind < 0 && (format == FMT_XLSX || format == FMT_XLS) && cfg->output_name &&
-        !strncmp(name, cfg->output_name, strlen(cfg->output_name)))
+    /* A workbook this program wrote (a lower level's report): its plan;
+     * but not its check workbook, which holds no figures of the report. */
+    int own = cfg->output_name && !strncmp(name, cfg->output_name, strlen(cfg->output_name));
+    if (kind < 0 && own && strstr(name, OUTPUT_CHECK_SUFFIX ".")) {
+        leave_out(l, cfg->input_dir, name, "không đọc: báo cáo kiểm tra số liệu do chương trình lập, "
+                                           "không phải số liệu");
+        return 0;
+    }
+    if (kind < 0 && (format == FMT_XLSX || format == FMT_XLS) && own)
         kind = KIND_PLAN;
     if (format < 0) {
         leave_out(l, cfg->input_dir, name, "không đọc: không phải dạng tệp đọc được (.csv, .txt, .xlsx, .xlsm, .xls, .ods)");

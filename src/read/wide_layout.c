@@ -464,6 +464,9 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
                 w->disbursed = fc->measure == M_DISBURSED;
                 w->extended = fc->capital == CAPITAL_EXTENDED;
                 w->cap_year = year_in(p, top, bottom, c);
+                /* capital=year-N[-or-earlier]: N years before the sheet's
+                 * year, unless its header gives the year. */
+                if (fc->capital == CAPITAL_YEAR) w->extended = fc->cap_back;
                 w->date = date_in(p, top, bottom, c);
             } else if (fc->measure == M_SUM) {
                 w->role = WC_SUM;

@@ -28,7 +28,8 @@ typedef struct wide_col {
     int disbursed;       /* WC_AMOUNT: 0 plan, 1 disbursed */
     int source;          /* WC_AMOUNT: catalogue source id */
     int cap_year;        /* 0: the row's year; else the capital year */
-    int extended;        /* capital of earlier years, year not said */
+    int extended;        /* capital of earlier years, year not said: so many
+                          * years before (1: capital=extended) */
     int date;            /* yyyymmdd a disbursement is counted to; 0: not said */
     int check_only;      /* WC_AMOUNT read for the checks but not added */
     int nargs;           /* WC_SUM: sheet columns added */

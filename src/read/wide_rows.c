@@ -473,7 +473,7 @@ static void add_detail(read_task *t, open_row *o, int depth)
     for (int c = 0; c < w->lay.ncols; c++) {
         const wide_col *wc = &w->lay.cols[c];
         if (wc->role != WC_AMOUNT || wc->check_only || !o->has[c]) continue;
-        int cap = wc->cap_year ? wc->cap_year : wc->extended ? w->year - 1 : w->year;
+        int cap = wc->cap_year ? wc->cap_year : wc->extended ? w->year - wc->extended : w->year;
         cube_key k = {(uint32_t)u, (uint16_t)project, (uint16_t)wc->source, (uint16_t)w->year,
                       (uint16_t)cap};
         if (!wc->disbursed)

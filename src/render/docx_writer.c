@@ -54,7 +54,7 @@ static void xml_text(strbuf *x, const char *s)
 
 enum { R_BOLD = 1, R_ITALIC = 2, R_UPPER = 4 };
 
-/* One run; size in points (0: the style's). */
+/* One run; size in half-points, as Word counts (0: the style's). */
 static void run(strbuf *x, const char *s, int flags, int size)
 {
     if (!s || !*s) return;
@@ -65,7 +65,7 @@ static void run(strbuf *x, const char *s, int flags, int size)
         strbuf_adds(x, "<w:rPr>");
         if (flags & R_BOLD) strbuf_adds(x, "<w:b/>");
         if (flags & R_ITALIC) strbuf_adds(x, "<w:i/>");
-        if (size) strbuf_addf(x, "<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>", 2 * size, 2 * size);
+        if (size) strbuf_addf(x, "<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>", size, size);
         strbuf_adds(x, "</w:rPr>");
     }
     xml_text(x, s);
@@ -146,23 +146,23 @@ static const char MOTTO[] = "Độc lập - Tự do - Hạnh phúc";
 static void header_table(strbuf *x, const document *d)
 {
     if (d->working) {
-        para(x, "Header", AL_LEFT, NULL, d->parent_agency, R_UPPER, 13);
-        para(x, "Header", AL_LEFT, NULL, d->agency, R_UPPER | R_BOLD, 13);
+        para(x, "Header", AL_LEFT, NULL, d->parent_agency, R_UPPER, 26);
+        para(x, "Header", AL_LEFT, NULL, d->agency, R_UPPER | R_BOLD, 26);
         return;
     }
     int w[2] = {PORTRAIT_TEXT * 2 / 5, PORTRAIT_TEXT - PORTRAIT_TEXT * 2 / 5};
     layout_table_open(x, w, 2);
     cell_open(x, w[0]);
-    para(x, "Header", AL_CENTER, NULL, d->parent_agency, R_UPPER, 13);
-    para(x, "Header", AL_CENTER, NULL, d->agency, R_UPPER | R_BOLD, 13);
+    para(x, "Header", AL_CENTER, NULL, d->parent_agency, R_UPPER, 26);
+    para(x, "Header", AL_CENTER, NULL, d->agency, R_UPPER | R_BOLD, 26);
     if (d->agency && *d->agency) rule(x, w[0], text_twips(d->agency, 13) / 3);
-    para(x, "Header", AL_CENTER, "<w:spacing w:before=\"120\"/>", d->number_line, 0, 13);
+    para(x, "Header", AL_CENTER, "<w:spacing w:before=\"120\"/>", d->number_line, 0, 26);
     strbuf_adds(x, "</w:tc>");
     cell_open(x, w[1]);
-    para(x, "Header", AL_CENTER, NULL, NATION, R_BOLD, 13);
-    para(x, "Header", AL_CENTER, NULL, MOTTO, R_BOLD, 14);
+    para(x, "Header", AL_CENTER, NULL, NATION, R_BOLD, 26);
+    para(x, "Header", AL_CENTER, NULL, MOTTO, R_BOLD, 28);
     rule(x, w[1], text_twips(MOTTO, 14) * 9 / 10);
-    para(x, "Header", AL_CENTER, "<w:spacing w:before=\"120\"/>", d->place_date, R_ITALIC, 13);
+    para(x, "Header", AL_CENTER, "<w:spacing w:before=\"120\"/>", d->place_date, R_ITALIC, 26);
     strbuf_adds(x, "</w:tc></w:tr></w:tbl>");
 }
 
@@ -237,7 +237,7 @@ static void closing(strbuf *x, const document *d)
     para(x, "Signature", AL_CENTER, NULL, d->sign_authority, R_UPPER, 0);
     para(x, "Signature", AL_CENTER, NULL, d->sign_position, R_UPPER, 0);
     /* Room for the signature and the seal: 25 mm. */
-    para(x, "Signature", AL_CENTER, "<w:spacing w:before=\"1417\"/>", d->signer, 0, 14);
+    para(x, "Signature", AL_CENTER, "<w:spacing w:before=\"1417\"/>", d->signer, 0, 28);
     strbuf_adds(x, "</w:tc></w:tr></w:tbl>");
 }
 
@@ -295,9 +295,10 @@ static void column_widths(const table *t, int *w)
     }
 }
 
-/* One size per figures column: the largest (up to BODY_SIZE) at which its
- * longest figure fits the column on one line (Times digits are half an em,
- * separators a quarter, '%' most of one: in tenths of an em, with room). */
+/* One size per figures column, in half-points: the largest (up to
+ * BODY_SIZE, down to 5 pt as in the PDF) at which its longest figure fits
+ * the column on one line (Times digits are half an em, separators a
+ * quarter, '%' most of one: in tenths of an em, with room). */
 static int figure_size(const table *t, int col, int width, strbuf *txt)
 {
     int longest = 0; /* tenths of an em */
@@ -311,9 +312,9 @@ static int figure_size(const table *t, int col, int width, strbuf *txt)
         }
         if (k > longest) longest = k;
     }
-    /* a point is 20 twips; an em at size s is 20*s twips */
-    int size = longest ? (width - CELL_MARGINS) * 10 / (longest * 20) : BODY_SIZE;
-    return size > BODY_SIZE ? BODY_SIZE : size < 6 ? 6 : size;
+    /* a half-point is 10 twips; an em at h half-points is 10*h twips */
+    int size = longest ? (width - CELL_MARGINS) / longest : 2 * BODY_SIZE;
+    return size > 2 * BODY_SIZE ? 2 * BODY_SIZE : size < 10 ? 10 : size;
 }
 
 static void grid_cell(strbuf *x, int width, int span, const char *vmerge, const char *style,
@@ -369,8 +370,16 @@ static void table_body(strbuf *x, const table *t, const int *w)
 {
     strbuf txt = STRBUF_INIT;
     int *size = xcalloc((size_t)t->ncols + 1, sizeof(int));
+    /* One size for every figure of the table: cells of a row in several
+     * sizes sit on several baselines, and a wide table (25 columns) would
+     * read as a patchwork. */
+    int one = 2 * BODY_SIZE;
     for (int c = 0; c < t->ncols; c++)
-        size[c] = t->cols[c].kind == COL_TEXT ? 0 : figure_size(t, c, w[c], &txt);
+        if (t->cols[c].kind != COL_TEXT) {
+            int z = figure_size(t, c, w[c], &txt);
+            if (z < one) one = z;
+        }
+    for (int c = 0; c < t->ncols; c++) size[c] = t->cols[c].kind == COL_TEXT ? 0 : one;
     for (int r = 0; r < t->nrows; r++) {
         const table_row *row = &t->rows[r];
         int flags = (row->style & ROW_BOLD ? R_BOLD : 0) | (row->style & ROW_ITALIC ? R_ITALIC : 0);

@@ -98,6 +98,7 @@ typedef struct sums {
 
 static void sums_collect(sums *s, const dataset *ds, year_span year, uint64_t rate_groups)
 {
+    uint64_t rate_sources = facts_rate_sources(ds->cat, rate_groups);
     const catalogue *cat = ds->cat;
     memset(s, 0, sizeof *s);
     s->by_type = xcalloc((size_t)cat->ntypes + 1, sizeof(pair));
@@ -114,7 +115,7 @@ static void sums_collect(sums *s, const dataset *ds, year_span year, uint64_t ra
         int top = c->key.project;
         while (cat->projects[top].parent >= 0) top = cat->projects[top].parent;
         int ext = c->key.cap_year != c->key.year;
-        int in_rate = (rate_groups >> src->group) & 1;
+        int in_rate = (rate_sources >> c->key.source) & 1;
         pair *targets[] = {&s->total, ext ? &s->extended : &s->current,
                            in_rate ? &s->rate : &s->outside,
                            in_rate ? (ext ? &s->rate_extended : &s->rate_current) : NULL,
@@ -358,6 +359,7 @@ static void scalar_context(vars *v, const dataset *ds, const config *cfg,
     vars_setf(v, "nam", "%d", cfg->year);
     vars_setf(v, "nam_truoc", "%d", cfg->year - 1);
     vars_setf(v, "nam_truoc_2", "%d", cfg->year - 2);
+    vars_setf(v, "nam_truoc_3", "%d", cfg->year - 3);
     vars_set(v, "ky_bao_cao", cfg->period_label ? cfg->period_label : "");
     date_prose(&sb, cfg->as_of);
     vars_set(v, "ngay_so_lieu", sb.buf);
@@ -797,6 +799,23 @@ static void place_words(vars *v, const dataset *ds, const config *cfg, const var
     strbuf_release(&err);
 }
 
+/* {pham_vi_ty_le}: the rate's groups by their catalogue names, "ngân sách
+ * trung ương và ngân sách địa phương", so a table says what its rate counts. */
+static void rate_scope_words(vars *v, const catalogue *cat, uint64_t groups)
+{
+    strbuf sb = STRBUF_INIT;
+    int n = 0, total = 0;
+    for (int g = 0; g < cat->ngroups && g < 64; g++) total += (groups >> g) & 1;
+    for (int g = 0; g < cat->ngroups && g < 64; g++) {
+        if (!((groups >> g) & 1)) continue;
+        if (n) strbuf_adds(&sb, n == total - 1 ? " và " : ", ");
+        lower_first(&sb, cat->groups[g].label);
+        n++;
+    }
+    vars_set(v, "pham_vi_ty_le", sb.buf);
+    strbuf_release(&sb);
+}
+
 void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *words,
                  int behind_projects, int behind_communes, const char *rejects_name)
 {
@@ -810,6 +829,7 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     sums s;
     sums_collect(&s, ds, years, rate_groups);
     scalar_context(&f->scalars, ds, cfg, rejects_name);
+    rate_scope_words(&f->scalars, ds->cat, rate_groups);
     place_words(&f->scalars, ds, cfg, words);
     scalar_figures(&f->scalars, &s, ds->cat, "");
     project_lists(f, &s, ds->cat, behind_projects);
@@ -829,6 +849,14 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
     capital_structure(f, ds, years);
     control_lists(f, ds, years, words);
     lead_list(f, ds, cfg);
+}
+
+uint64_t facts_rate_sources(const catalogue *cat, uint64_t groups)
+{
+    uint64_t set = 0;
+    for (int s = 0; s < cat->nsources && s < 64; s++)
+        if ((groups >> cat->sources[s].group) & 1) set |= 1ull << s;
+    return set;
 }
 
 int facts_rate_groups(const catalogue *cat, const config *cfg, uint64_t *mask, strbuf *err)

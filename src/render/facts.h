@@ -43,6 +43,13 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
  * budget). A bit per group in *mask. 0, or -1 with the unknown code in err.
  */
 int facts_rate_groups(const catalogue *cat, const config *cfg, uint64_t *mask, strbuf *err);
+/**
+ * facts_rate_sources - the sources of the rate's groups (a bit per
+ * catalogue source): the one set both the text's rate ({tl_nsnn}) and the
+ * tables' rate columns (form filter scope=rate, form_set_rate_sources)
+ * count, so the two cannot differ.
+ */
+uint64_t facts_rate_sources(const catalogue *cat, uint64_t groups);
 /** facts_list - a list by name, or NULL. */
 const fact_list *facts_list(const facts *f, const char *name);
 /** facts_free */

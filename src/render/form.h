@@ -22,7 +22,14 @@ typedef enum { M_STT, M_LABEL, M_UOM, M_SOURCE, M_NOTE, M_PLAN, M_DISBURSED,
                M_TARGET, M_ACHIEVED, M_ASSIGNED, M_ALLOCATED, M_SUM, M_DIFF,
                M_RATE } form_measure;
 typedef enum { ROWS_PROJECT, ROWS_COMMUNE, ROWS_INDICATOR, ROWS_CONTROL } form_rows;
-typedef enum { CAPITAL_ALL = 0, CAPITAL_CURRENT, CAPITAL_EXTENDED } form_capital;
+/* CAPITAL_YEAR: capital of the year `cap_back` years before the cell's
+ * plan year (or that year and earlier, with cap_earlier). */
+typedef enum { CAPITAL_ALL = 0, CAPITAL_CURRENT, CAPITAL_EXTENDED, CAPITAL_YEAR } form_capital;
+
+/* scope=rate: only the sources the headline rate counts ([report]
+ * rate_scope); scope=outside: only the others. Resolved by
+ * form_set_rate_sources before a build. */
+typedef enum { SCOPE_ANY = 0, SCOPE_RATE, SCOPE_OUTSIDE } form_scope;
 
 #define FORM_MAX_COLS 64
 #define FORM_MAX_DEPTH 4
@@ -36,6 +43,8 @@ typedef struct form_col {
     int args[16];                /* column indices for sum / rate */
     uint64_t sources;            /* bit per catalogue source */
     form_capital capital;
+    int cap_back, cap_earlier;   /* CAPITAL_YEAR: year-N, year-N-or-earlier */
+    form_scope scope;            /* the headline rate's sources, or the others */
     double width;
     int lineno;                  /* in the template, for messages */
 } form_col;
@@ -50,6 +59,8 @@ typedef struct form {
     vars labels;                 /* label templates by name */
     int ncols;
     form_col cols[FORM_MAX_COLS];
+    int scoped;                  /* a column has scope=; ... */
+    int scope_set;               /* ... and form_set_rate_sources was called */
 } form;
 
 /**
@@ -57,6 +68,13 @@ typedef struct form {
  * and type codes in filters. Returns 0, or -1 with "file:line: why" in err.
  */
 int form_load(form *f, const char *path, const catalogue *cat, strbuf *err);
+/**
+ * form_set_rate_sources - narrow the scope=rate columns to the sources in
+ * rate_sources (facts_rate_sources: the set the text's rate counts) and
+ * the scope=outside columns to the others. A form with scope= columns is
+ * refused by form_build until this was called.
+ */
+void form_set_rate_sources(form *f, uint64_t rate_sources);
 /** form_free - release the form. */
 void form_free(form *f);
 /**

@@ -129,6 +129,8 @@ static int cell_matches(const form_col *c, int source, int year, int cap_year)
     if (!(c->sources & (1ull << source))) return 0;
     if (c->capital == CAPITAL_CURRENT) return cap_year == year;
     if (c->capital == CAPITAL_EXTENDED) return cap_year < year;
+    if (c->capital == CAPITAL_YEAR)
+        return c->cap_earlier ? year - cap_year >= c->cap_back : year - cap_year == c->cap_back;
     return 1;
 }
 
@@ -256,6 +258,11 @@ table *form_build_kind(const form *f, const dataset *ds, const vars *v, year_spa
     *kind = FORM_ERR_TEMPLATE;
     year.from += f->year_offset;
     year.to += f->year_offset;
+    if (f->scoped && !f->scope_set) {
+        strbuf_addf(err, "%s: cột scope= chưa có phạm vi tỷ lệ (lỗi chương trình)", f->file);
+        *kind = FORM_ERR_INTERNAL;
+        return NULL;
+    }
     table *t = table_new(f->ncols);
     row_tree rt;
     t->check = f->rows == ROWS_CONTROL;

@@ -6,6 +6,7 @@
  */
 #include "form.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,10 +56,24 @@ static int parse_filter(form_col *c, char *text, const catalogue *cat,
         if (split_key_value(parts[i], &k, &v) < 0)
             return linefile_error(lf, err, "bộ lọc \"%s\" cần dạng khóa=giá trị", parts[i]);
         if (!strcmp(k, "capital")) {
+            int back, used = 0;
             if (!strcmp(v, "current")) c->capital = CAPITAL_CURRENT;
             else if (!strcmp(v, "extended")) c->capital = CAPITAL_EXTENDED;
-            else if (strcmp(v, "all"))
-                return linefile_error(lf, err, "capital= cần current, extended hoặc all");
+            else if (sscanf(v, "year-%d%n", &back, &used) == 1 && back >= 1 && back <= 20 &&
+                     (!v[used] || !strcmp(v + used, "-or-earlier"))) {
+                /* Extended capital one year at a time, as issued plans list it. */
+                c->capital = CAPITAL_YEAR;
+                c->cap_back = back;
+                c->cap_earlier = v[used] != '\0';
+            } else if (strcmp(v, "all"))
+                return linefile_error(lf, err, "capital= cần current, extended, year-N, "
+                                      "year-N-or-earlier (N từ 1 đến 20) hoặc all");
+            continue;
+        }
+        if (!strcmp(k, "scope")) {
+            if (!strcmp(v, "rate")) c->scope = SCOPE_RATE;
+            else if (!strcmp(v, "outside")) c->scope = SCOPE_OUTSIDE;
+            else return linefile_error(lf, err, "scope= cần rate hoặc outside");
             continue;
         }
         uint64_t set = 0;
@@ -110,6 +125,7 @@ static int load_column(form *f, linefile *lf, const catalogue *cat,
     if (*end || c->width <= 0 || c->width > 200)
         return linefile_error(lf, err, "độ rộng \"%s\" không hợp lệ", fld[4]);
     if (parse_filter(c, fld[3], cat, lf, err) < 0) return -1;
+    if (c->scope) f->scoped = 1;
     c->id = xstrdup(fld[0]);
     c->lineno = lf->lineno;
     for (int i = 0; i < c->depth; i++) c->path[i] = xstrdup(levels[i]);
@@ -246,6 +262,17 @@ int form_load(form *f, const char *path, const catalogue *cat, strbuf *err)
         }
     free(argtext);
     return rc;
+}
+
+void form_set_rate_sources(form *f, uint64_t rate_sources)
+{
+    for (int i = 0; i < f->ncols; i++) {
+        form_col *c = &f->cols[i];
+        if (c->scope == SCOPE_RATE) c->sources &= rate_sources;
+        if (c->scope == SCOPE_OUTSIDE) c->sources &= ~rate_sources;
+        c->scope = SCOPE_ANY; /* once: a second call must not narrow again */
+    }
+    f->scope_set = 1;
 }
 
 void form_free(form *f)

@@ -314,17 +314,14 @@ static lxw_error write_checks(lxw_workbook *wb, const sheet_formats *sf, const c
         e = worksheet_write_number(ws, (lxw_row_t)(3 + i), 0, i + 1, sf->body[FMT_CENTER][0]);
         if (!e) e = worksheet_write_string(ws, (lxw_row_t)(3 + i), 1, errors[i], sf->body[FMT_TEXT][0]);
     }
+    if (!e && nerrors == 0)
+        e = worksheet_write_string(ws, 3, 1, "Không có lỗi dữ liệu.", sf->body[FMT_TEXT][0]);
     return e;
 }
 
-int xlsx_write(const char *path, table *const *tables, int ntables,
-               time_t created, const char *title, strbuf *err)
-{
-    return xlsx_write_checked(path, tables, ntables, created, title, NULL, 0, err);
-}
-
-int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
-                       const char *title, const char *const *errors, int nerrors, strbuf *err)
+static int write_book(const char *path, table *const *tables, int ntables, time_t created,
+                      const char *title, int checked, const char *const *errors, int nerrors,
+                      strbuf *err)
 {
     /* constant_memory: each row goes to a temporary file once the next is
      * started, so a national table does not stay in memory as cells (rows
@@ -342,7 +339,7 @@ int xlsx_write_checked(const char *path, table *const *tables, int ntables, time
     make_formats(wb, &sf);
     lxw_error e = LXW_NO_ERROR;
     for (int i = 0; i < ntables && !e; i++) e = write_sheet(wb, &sf, tables[i]);
-    if (!e && nerrors > 0) e = write_checks(wb, &sf, errors, nerrors);
+    if (!e && checked) e = write_checks(wb, &sf, errors, nerrors);
     errno = 0;
     lxw_error ce = workbook_close(wb);
     int why = errno; /* a file error: disk full, file too large ... */
@@ -354,4 +351,16 @@ int xlsx_write_checked(const char *path, table *const *tables, int ntables, time
         return -1;
     }
     return 0;
+}
+
+int xlsx_write(const char *path, table *const *tables, int ntables,
+               time_t created, const char *title, strbuf *err)
+{
+    return write_book(path, tables, ntables, created, title, 0, NULL, 0, err);
+}
+
+int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
+                       const char *title, const char *const *errors, int nerrors, strbuf *err)
+{
+    return write_book(path, tables, ntables, created, title, 1, errors, nerrors, err);
 }

@@ -27,9 +27,10 @@
 int xlsx_write(const char *path, table *const *tables, int ntables,
                time_t created, const char *title, strbuf *err);
 /**
- * xlsx_write_checked - xlsx_write, and when nerrors > 0 a last sheet
- * "Kiem tra du lieu" listing the run's data errors (each with its place),
- * so a workbook never goes out without them.
+ * xlsx_write_checked - the check workbook: xlsx_write of the check tables,
+ * then a last sheet "Kiem tra du lieu" listing the run's data errors (each
+ * with its place), or saying there are none, so the check workbook always
+ * says where the data stand. The signed workbook (xlsx_write) has neither.
  */
 int xlsx_write_checked(const char *path, table *const *tables, int ntables, time_t created,
                        const char *title, const char *const *errors, int nerrors, strbuf *err);

@@ -570,6 +570,67 @@ static void test_mail_end_to_end(void **state)
     strbuf_release(&want);
 }
 
+/*
+ * The check report goes to its preparer only (issue 13, point 5): with
+ * mail_check_to, a second message carries the check PDF and the check
+ * workbook to that address alone; the leaders' message is as before and
+ * carries no check file. The message of each is told by its envelope.
+ */
+#define PREPARER "chuyenvien@hoason.example"
+/* The preparer alone: the line after the recipient is not another "to". */
+#define PREP_ENVELOPE "from bdt@hoason.example\nto " PREPARER "\nauth"
+static void test_check_report_to_preparer_only(void **state)
+{
+    fixture *f = *state;
+    strbuf mail = STRBUF_INIT, d = STRBUF_INIT;
+    server_start(f, 0);
+    mail_section(&mail, f->srv.port, 30);
+    write_ini(f, NULL, NULL, mail.buf, JOB_MAIL "mail_check_to = " PREPARER "\n");
+
+    expect_status(f, prog(f, "run --config '%s'", f->ini), EXIT_OK);
+    expect_file(f->out, BASE "-kiem-tra.xlsx");
+    if (received(f) != 2) fail_msg("the server received %d messages, want 2; log:\n%s", received(f), f->log.buf);
+    int leaders = 0, check = 0;
+    for (int i = 1; i <= 2; i++) {
+        char *env = stored(f, i, ".env");
+        char *envelope = tu_read_file(env, NULL);
+        if (envelope && !strncmp(envelope, ENVELOPE, strlen(ENVELOPE))) leaders = i;
+        else if (envelope && !strncmp(envelope, PREP_ENVELOPE, strlen(PREP_ENVELOPE))) check = i;
+        else fail_msg("%s: an envelope of neither message:\n%s", env, envelope ? envelope : "(none)");
+        free(envelope);
+        free(env);
+    }
+    if (!leaders || !check) fail_msg("want one message to the leaders and one to the preparer");
+    /* The leaders': exactly the PDF, the workbook and the .docx. */
+    check_received_message(f, leaders);
+    char *eml = stored(f, leaders, ".eml");
+    decode(eml, &d);
+    if (strstr(d.buf, "kiem-tra")) fail_msg("%s: the leaders' message carries check material:\n%s", eml, d.buf);
+    free(eml);
+    /* The preparer's: the check PDF and workbook, nothing else, no Cc. */
+    eml = stored(f, check, ".eml");
+    decode(eml, &d);
+    expect_line(&d, "to: |" PREPARER, eml);
+    if (strstr(d.buf, "\ncc: ")) fail_msg("%s: the check message has a Cc:\n%s", eml, d.buf);
+    if (tu_count(d.buf, "\nattachment: ") != 2) fail_msg("%s: want 2 attachments:\n%s", eml, d.buf);
+    const char *const att[2][2] = {{BASE "-kiem-tra.pdf", "application/pdf"},
+                                   {BASE "-kiem-tra.xlsx", XLSX_TYPE}};
+    for (int k = 0; k < 2; k++) {
+        char hex[65];
+        char *p = tu_path(f->out, att[k][0]);
+        sha256_of(p, hex);
+        strbuf line = STRBUF_INIT;
+        strbuf_addf(&line, "attachment: %s\t%s\t%s", att[k][0], att[k][1], hex);
+        expect_line(&d, line.buf, eml);
+        strbuf_release(&line);
+        free(p);
+    }
+    expect_line(&d, "subject: Kiểm tra số liệu báo cáo Chương trình 1719 năm 2024 - Sở Dân tộc và Tôn giáo", eml);
+    free(eml);
+    strbuf_release(&mail);
+    strbuf_release(&d);
+}
+
 /* ---- 2. server down: outbox, send-outbox ------------------------------- */
 
 static void test_server_down_then_send_outbox(void **state)
@@ -1188,6 +1249,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_mail_end_to_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_report_to_preparer_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_then_send_outbox, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_periods, setup, teardown),

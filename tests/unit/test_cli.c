@@ -168,7 +168,7 @@ static void config_error_is_said_once(void **state)
 }
 
 #define PROGRESS "] đã đọc "
-#define SUMMARY "mtqg-report: xong: đã ghi 7 tệp; đọc 1488 dòng = 1459 nhận + 29 bỏ qua + 0 loại; mã thoát 0"
+#define SUMMARY "mtqg-report: xong: đã ghi 8 tệp; đọc 1488 dòng = 1459 nhận + 29 bỏ qua + 0 loại; mã thoát 0"
 
 /* The sample under a pseudo-terminal: the progress line (drawn at each
  * stage when the delay is 0) and the closing summary. */

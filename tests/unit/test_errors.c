@@ -30,6 +30,7 @@
 #define MANIFEST BASE ".manifest.json"
 #define CHECK_PDF BASE "-kiem-tra.pdf"
 #define CHECK_DOCX BASE "-kiem-tra.docx"
+#define CHECK_XLSX BASE "-kiem-tra.xlsx"
 
 typedef struct fixture {
     char *dir;   /* scratch: configs, inputs */
@@ -302,14 +303,15 @@ static void test_output_is_a_file(void **state)
 
 /* ---- atomicity: a failed run leaves the previous outputs alone -------- */
 
-#define NOUTPUTS 7
+#define NOUTPUTS 8
 
 typedef struct snapshot {
     char *data[NOUTPUTS];
     size_t len[NOUTPUTS];
 } snapshot;
 
-static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, CHECK_PDF, DOCX, CHECK_DOCX, REJECTS, MANIFEST};
+static const char *const OUTPUTS[NOUTPUTS] = {XLSX, PDF, CHECK_PDF, CHECK_XLSX, DOCX, CHECK_DOCX,
+                                                    REJECTS, MANIFEST};
 
 static void take(const char *dir, snapshot *s)
 {

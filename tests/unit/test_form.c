@@ -32,6 +32,8 @@
 
 #include "model/catalogue.h"
 #include "model/dataset.h"
+#include "config/config.h"
+#include "render/facts.h"
 #include "render/form.h"
 #include "render/table.h"
 #include "render/vars.h"
@@ -136,6 +138,9 @@ static int setup(void **state)
     vars_init(&f->v);
     vars_set(&f->v, "nam", "2024");
     vars_set(&f->v, "nam_truoc", "2023");
+    vars_set(&f->v, "nam_truoc_2", "2022");
+    vars_set(&f->v, "nam_truoc_3", "2021");
+    vars_set(&f->v, "pham_vi_ty_le", "ngân sách trung ương và ngân sách địa phương");
     vars_set(&f->v, "so_hieu", "12/BC-BDT");
     vars_set(&f->v, "ngay_van_ban_ngan", "10/1/2025");
     vars_set(&f->v, "ngay_so_lieu_ngan", "31/12/2024");
@@ -166,12 +171,27 @@ static int teardown(void **state)
 }
 
 /* Load and build a shipped form; the caller frees the table. */
+/* The default rate scope (the catalogue's state-budget groups), as a
+ * run sets it on every form it loads. */
+static void default_scope(fixture *f, form *fm)
+{
+    config cfg;
+    config_defaults(&cfg);
+    uint64_t groups;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(facts_rate_groups(&f->cat, &cfg, &groups, &err), 0);
+    form_set_rate_sources(fm, facts_rate_sources(&f->cat, groups));
+    config_free(&cfg);
+    strbuf_release(&err);
+}
+
 static table *build(fixture *f, const char *file, form *fm)
 {
     strbuf err = STRBUF_INIT;
     char path[256];
     snprintf(path, sizeof path, "templates/forms/%s", file);
     if (form_load(fm, path, &f->cat, &err) < 0) fail_msg("%s", err.buf);
+    default_scope(f, fm);
     table *t = form_build(fm, &f->ds, &f->v, (year_span){2024, 2024}, &err);
     if (!t) fail_msg("form_build %s: %s", file, err.buf);
     assert_int_equal(err.len, 0);
@@ -227,6 +247,7 @@ static void test_shipped_forms_load_and_build(void **state)
         assert_non_null(fm.sheet);
         assert_non_null(fm.title);
         assert_true(fm.ncols > 0);
+        default_scope(f, &fm);
         table *t = form_build(&fm, &f->ds, &f->v, (year_span){2024, 2024}, &err);
         if (!t) fail_msg("%s: %s", g.gl_pathv[i], err.buf);
         assert_int_equal(t->ncols, fm.ncols);
@@ -483,7 +504,8 @@ static void test_form02_province_without_name(void **state)
 }
 
 enum { G_STT, G_TEN, G_T_KH, G_T_GN, G_T_TL, G_N_KH, G_N_GN, G_N_TL, G_K_KH, G_K_GN, G_K_TL,
-       G_D_KH, G_D_GN, G_D_TL, G_S_KH, G_S_GN, G_S_TL, NC03 };
+       G_K1_KH, G_K1_GN, G_K2_KH, G_K2_GN,
+       G_D_KH, G_D_GN, G_D_TL, G_S_KH, G_S_GN, G_S_TL, G_O_KH, G_O_GN, NC03 };
 
 static void test_form03_disbursement(void **state)
 {
@@ -511,33 +533,52 @@ static void test_form03_disbursement(void **state)
             assert_int_equal(h->rowspan, 2);
             found++;
         }
+        /* Each extended capital year under the extended group. */
+        if (h->row == 1 && h->col == G_K1_KH) {
+            assert_string_equal(h->text, "Vốn năm 2023");
+            assert_int_equal(h->colspan, 2);
+            found++;
+        }
+        if (h->row == 1 && h->col == G_K2_KH) {
+            assert_string_equal(h->text, "Vốn năm 2022 trở về trước");
+            found++;
+        }
     }
-    assert_int_equal(found, 3);
+    assert_int_equal(found, 5);
     assert_string_equal(t->cols[G_T_TL].number_label, "(5)=(4)/(3)");
     assert_int_equal(t->cols[G_T_TL].kind, COL_RATE);
+    /* The rate's scope is the state budget (NSTW, NSĐP): D (lồng ghép),
+     * E (dân góp) and F (tín dụng, extended) are in the last two columns. */
+    const int64_t NSNN = A + B + C;
     /* TỔNG SỐ */
-    assert_int_equal(value_at(t, 0, G_N_KH), A + B + C + D + E); /* current capital */
+    assert_int_equal(value_at(t, 0, G_N_KH), NSNN);              /* current capital */
     assert_int_equal(value_at(t, 0, G_N_GN), A_GN);
-    assert_int_equal(value_at(t, 0, G_K_KH), F);                 /* extended */
-    assert_int_equal(value_at(t, 0, G_K_GN), F_GN);
-    assert_int_equal(value_at(t, 0, G_T_KH), TOTAL_2024);
-    assert_int_equal(value_at(t, 0, G_T_GN), A_GN + F_GN);
+    assert_int_equal(value_at(t, 0, G_K_KH), 0);                 /* no state-budget extended */
+    assert_int_equal(value_at(t, 0, G_K1_KH), 0);
+    assert_int_equal(value_at(t, 0, G_K2_KH), 0);
+    assert_int_equal(value_at(t, 0, G_T_KH), NSNN);
+    assert_int_equal(value_at(t, 0, G_T_GN), A_GN);
     assert_int_equal(value_at(t, 0, G_D_KH), A + C);             /* NSTW + NSĐP ĐTPT */
     assert_int_equal(value_at(t, 0, G_D_GN), A_GN);
     assert_int_equal(value_at(t, 0, G_S_KH), B);                 /* NSTW + NSĐP SN */
     assert_int_equal(value_at(t, 0, G_S_GN), 0);
-    rate_is(t, 0, G_K_TL, "89,1%");                              /* 13.513,61 / 15.164 */
-    assert_int_equal(t->rows[0].cells[G_T_TL].num, A_GN + F_GN);
-    assert_int_equal(t->rows[0].cells[G_T_TL].den, TOTAL_2024);
-    rate_is(t, 0, G_T_TL, "75,2%");                              /* 14.513,61 / 19.298,927 */
+    assert_int_equal(value_at(t, 0, G_O_KH), D + E + F);         /* outside the rate */
+    assert_int_equal(value_at(t, 0, G_O_GN), F_GN);
+    assert_int_equal(value_at(t, 0, G_T_KH) + value_at(t, 0, G_O_KH), TOTAL_2024);
+    rate_is(t, 0, G_K_TL, "-");
+    assert_int_equal(t->rows[0].cells[G_T_TL].num, A_GN);
+    assert_int_equal(t->rows[0].cells[G_T_TL].den, NSNN);
+    rate_is(t, 0, G_T_TL, "24,3%");                              /* 1.000 / 4.122,426 */
     rate_is(t, 0, G_S_TL, "0,0%");
     /* DA1: 1.000 / 1.473,139 = 67,88% */
     assert_int_equal(value_at(t, 1, G_N_KH), A);
     rate_is(t, 1, G_N_TL, "67,9%");
     rate_is(t, 1, G_K_TL, "-"); /* no extended capital: no rate */
-    /* DA4.TDA1 */
+    /* DA4.TDA1: policy credit, extended: outside the rate */
     int r = row_labelled(t, G_TEN, "Tiểu dự án 1: Đầu tư cơ sở hạ tầng");
-    assert_int_equal(value_at(t, r, G_K_KH), F);
+    assert_int_equal(value_at(t, r, G_K_KH), 0);
+    assert_int_equal(value_at(t, r, G_O_KH), F);
+    assert_int_equal(value_at(t, r, G_O_GN), F_GN);
     assert_int_equal(value_at(t, r, G_N_KH), 0);
     assert_int_equal(table_check_sums(t), 0);
     table_free(t);
@@ -591,6 +632,22 @@ static void test_form07_previous_year(void **state)
     assert_int_equal(table_check_sums(t), 0);
     table_free(t);
     form_free(&fm);
+}
+
+/* A form with scope= columns built before the run set the rate's sources
+ * would count every source: refused instead. */
+static void test_scope_unset_refused(void **state)
+{
+    fixture *f = *state;
+    form fm;
+    strbuf err = STRBUF_INIT;
+    if (form_load(&fm, "templates/forms/03_gn_du_an.txt", &f->cat, &err) < 0) fail_msg("%s", err.buf);
+    form_error kind;
+    assert_null(form_build_kind(&fm, &f->ds, &f->v, (year_span){2024, 2024}, &err, &kind));
+    assert_int_equal(kind, FORM_ERR_INTERNAL);
+    assert_non_null(strstr(err.buf, "scope="));
+    form_free(&fm);
+    strbuf_release(&err);
 }
 
 /* ---- template errors --------------------------------------------------- */
@@ -676,6 +733,11 @@ static void test_form_error_unknown_source(void **state)
     bad_form(*state, FORM_HEAD "y | Y | plan | group=ODA | 12\n", 15, "ODA");
     bad_form(*state, FORM_HEAD "y | Y | plan | type=DTPT,VAY | 12\n", 15, "VAY");
     bad_form(*state, FORM_HEAD "y | Y | plan | capital=later | 12\n", 15, "capital");
+    /* One extended capital year: year-1 .. year-20, or "-or-earlier". */
+    bad_form(*state, FORM_HEAD "y | Y | plan | capital=year-0 | 12\n", 15, "year-N");
+    bad_form(*state, FORM_HEAD "y | Y | plan | capital=year-2-or-later | 12\n", 15, "year-N");
+    bad_form(*state, FORM_HEAD "y | Y | plan | capital=year-1x | 12\n", 15, "year-N");
+    bad_form(*state, FORM_HEAD "y | Y | plan | scope=nsnn | 12\n", 15, "scope");
     bad_form(*state, FORM_HEAD "y | Y | plan | nguon NSTW | 12\n", 15, "nguon NSTW");
 }
 
@@ -819,6 +881,7 @@ int main(void)
         T(test_form03_disbursement),
         T(test_form05_indicators),
         T(test_form07_previous_year),
+        T(test_scope_unset_refused),
         T(test_form_minimal_ok),
         T(test_form_error_unknown_measure),
         T(test_form_error_four_fields),

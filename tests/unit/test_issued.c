@@ -161,6 +161,8 @@ static void body_words(const char *pdf, strbuf *out)
     words_of(pdf, 1, first > 1 ? first - 1 : tu_pdf_pages(pdf), out);
 }
 
+static long long cell_dong(const xlsx_sheet *s, int row, int col);
+
 static double pt_size(const tu_word *w)
 {
     return (w->y1 - w->y0) / TU_BOX_PER_PT;
@@ -435,7 +437,7 @@ static void test_table_legibility(void **state)
 {
     run r;
     run_plan(&r, "", "");
-    /* The previous year's disbursement (17 columns) is the tightest. */
+    /* The previous year's disbursement (23 columns) is the tightest. */
     int page = tu_pdf_find_page(r.pdf, 2, "KẾT QUẢ GIẢI NGÂN");
     assert_true(page > 0);
     tu_words w = {0};
@@ -499,6 +501,24 @@ static void test_rate_scope(void **state)
     expect(&text, "Các nguồn vốn ngoài ngân sách nhà nước (huy động, lồng ghép, nhân dân đóng góp, "
                   "tín dụng chính sách): kế hoạch 16.164 triệu đồng, đã thực hiện 14.113,61 triệu "
                   "đồng; không tính vào tỷ lệ giải ngân.");
+    /* The table follows the same scope: the state-budget columns are
+     * empty and the text's amounts are in the last two, with no rate. */
+    strbuf err = STRBUF_INIT;
+    char *xlsx = tu_path(r.out, "ke-hoach-thu-2025.xlsx");
+    xlsx_book b;
+    if (xlsx_load(&b, xlsx, &err) < 0) fail_msg("%s: %s", xlsx, err.buf);
+    const xlsx_sheet *s = xlsx_sheet_named(&b, "03 Giai ngan nam truoc");
+    assert_non_null(s);
+    int tot = xlsx_find_row(s, 1, "TỔNG SỐ", 1);
+    assert_true(tot > 0);
+    assert_int_equal(xlsx_find_row(s, 2, "Tổng số vốn ngân sách địa phương", 1) > 0, 1);
+    assert_int_equal(cell_dong(s, tot, 2), 0);
+    assert_string_equal(xlsx_text(s, tot, 4), "-");
+    assert_int_equal(cell_dong(s, tot, 21), 16164000000LL);
+    assert_int_equal(cell_dong(s, tot, 22), 14113610000LL);
+    xlsx_free(&b);
+    free(xlsx);
+    strbuf_release(&err);
     run_free(&r);
     /* A group the catalogue does not have is a configuration error. */
     g_want_pdf = 0;
@@ -566,6 +586,101 @@ static void test_extended_by_year_and_type(void **state)
     free(extra);
 }
 
+/* The oracle's figure kind ("plan", "disb") for capital years [from, to]
+ * of plan year 2024 from the files of folder in (đồng). */
+static long long by_capital_year(const char *in, const char *kind, int from, int to)
+{
+    strbuf out = STRBUF_INIT;
+    strbuf_addch(&out, '\n');
+    if (tu_runf(&out, "/usr/bin/python3 tests/fixtures/issued/by_capital_year.py 2024 2025-01-31 "
+                "'%s'/*2024*.csv", in) != 0)
+        fail_msg("the capital-year oracle failed:\n%s", out.buf);
+    long long sum = 0;
+    for (int y = from; y <= to; y++) {
+        char key[32];
+        snprintf(key, sizeof key, "\n%s\t%d\t", kind, y);
+        const char *p = strstr(out.buf, key);
+        if (p) sum += strtoll(p + strlen(key), NULL, 10);
+    }
+    strbuf_release(&out);
+    return sum;
+}
+
+/* A workbook cell (triệu đồng) in đồng: the cached value, exactly. */
+static long long cell_dong(const xlsx_sheet *s, int row, int col)
+{
+    const char *t = xlsx_text(s, row, col);
+    if (!*t || !strcmp(t, "-")) return 0;
+    double v = strtod(t, NULL) * 1e6;
+    return (long long)(v < 0 ? v - 0.5 : v + 0.5);
+}
+
+/*
+ * The previous year's disbursement table gives each extended capital year
+ * its own columns (issue 13, point 8): 2023 capital, and 2022 with what is
+ * older, whose sum is the extended total. Figures against an oracle that
+ * reads the input files itself.
+ */
+static void test_extended_years_in_table(void **state)
+{
+    char *in = tu_tmpdir("issued-in");
+    assert_int_equal(tu_runf(NULL, "cp tests/fixtures/plan/input/* '%s'", in), 0);
+    char *plan = tu_path(in, "ke_hoach_2024_keo_dai.csv");
+    char *disb = tu_path(in, "giai_ngan_2024_keo_dai.csv");
+    assert_int_equal(tu_write_file(plan, "nam,nam_von,ma_tinh,ma_huyen,ten_huyen,ma_xa,ten_xa,ma_du_an,"
+                                         "nguon_von,ke_hoach\n"
+                                         "2024,2022,99,998,Huyện Thử,99801,Xã A,DA1,NSTW_DTPT,400\n"
+                                         "2024,2021,99,998,Huyện Thử,99802,Xã B,DA1,NSTW_SN,\"250,5\"\n"), 0);
+    assert_int_equal(tu_write_file(disb, "nam;nam_von;ma_tinh;ma_huyen;ma_xa;ten_xa;ma_du_an;nguon_von;"
+                                         "ngay;giai_ngan\n"
+                                         "2024;2022;99;998;99801;Xã A;DA1;NSTW_DTPT;30/09/2024;150,25\n"
+                                         "2024;2021;99;998;99802;Xã B;DA1;NSTW_SN;31/12/2024;100\n"), 0);
+    strbuf line = STRBUF_INIT, err = STRBUF_INIT;
+    strbuf_addf(&line, "input_dir = %s", in);
+    const char *repl[][2] = {{"input_dir", line.buf}};
+    run r;
+    run_plan_with(&r, "", "", (const char *const (*)[2])repl, 1);
+    char *xlsx = tu_path(r.out, "ke-hoach-thu-2025.xlsx");
+    xlsx_book b;
+    if (xlsx_load(&b, xlsx, &err) < 0) fail_msg("%s: %s", xlsx, err.buf);
+    const xlsx_sheet *s = xlsx_sheet_named(&b, "03 Giai ngan nam truoc");
+    assert_non_null(s);
+    /* Columns: (9)-(11) the extended total, (12)-(13) 2023, (14)-(15) 2022
+     * and earlier; the headers say which year. */
+    int h = xlsx_find_row(s, 11, "Vốn năm 2023", 1);
+    if (h < 0) fail_msg("no column group \"Vốn năm 2023\" over column L");
+    assert_string_equal(xlsx_text(s, h, 13), "Vốn năm 2022 trở về trước");
+    assert_string_equal(xlsx_text(s, h + 1, 11), "Kế hoạch vốn");
+    assert_string_equal(xlsx_text(s, h + 1, 12), "Giải ngân");
+    int tot = xlsx_find_row(s, 1, "TỔNG SỐ", h);
+    assert_true(tot > 0);
+    const char *kinds[2] = {"plan", "disb"};
+    for (int k = 0; k < 2; k++) {
+        long long y1 = by_capital_year(in, kinds[k], 2023, 2023);
+        long long y2 = by_capital_year(in, kinds[k], 1900, 2022);
+        assert_true(y1 > 0 && y2 > 0);
+        assert_int_equal(cell_dong(s, tot, 11 + k), y1);
+        assert_int_equal(cell_dong(s, tot, 13 + k), y2);
+        /* The extended total is the sum of its years, as a formula. */
+        assert_int_equal(cell_dong(s, tot, 8 + k), y1 + y2);
+        const xlsx_cell *c = xlsx_at(s, tot, 8 + k);
+        assert_non_null(c->formula);
+        /* The total: the plan year's capital and the extended (all of it
+         * state budget here: nothing in the last two columns). */
+        assert_int_equal(cell_dong(s, tot, 21 + k), 0);
+        assert_int_equal(cell_dong(s, tot, 2 + k), by_capital_year(in, kinds[k], 1900, 2024));
+    }
+    xlsx_free(&b);
+    free(xlsx);
+    strbuf_release(&line);
+    strbuf_release(&err);
+    run_free(&r);
+    tu_rmtree(in);
+    free(in);
+    free(plan);
+    free(disb);
+}
+
 /* ---- 11. a plan's indicator appendix is a table of targets ------------- */
 
 static void test_plan_targets_table(void **state)
@@ -608,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_rate_scope),
         cmocka_unit_test(test_sources_under_type),
         cmocka_unit_test(test_extended_by_year_and_type),
+        cmocka_unit_test(test_extended_years_in_table),
         cmocka_unit_test(test_plan_targets_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

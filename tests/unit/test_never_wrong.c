@@ -92,8 +92,9 @@ static void run_case(void **state)
     char *expect = tu_read_file(expect_path, NULL);
     if (!expect) fail_msg("%s: no expect file", name);
     char *xlsx = tu_path(out, BASE ".xlsx"), *pdf = tu_path(out, BASE ".pdf");
-    xlsx_book book = {0};
-    int loaded = 0;
+    char *chk = tu_path(out, BASE "-kiem-tra.xlsx");
+    xlsx_book book = {0}, check = {0};
+    int loaded = 0, checked = 0;
     for (char *line = strtok(expect, "\n"); line; line = strtok(NULL, "\n")) {
         long long want;
         if (line[0] == '#' || !line[0]) continue;
@@ -110,19 +111,28 @@ static void run_case(void **state)
             if (!loaded && xlsx_load(&book, xlsx, &err) < 0) fail_msg("%s: %s\n%s", name, err.buf, log.buf);
             loaded = 1;
             int plan = line[0] == 'p';
+            /* Sheet 03: D the rate's sources (state budget), W the others. */
             int64_t got = plan ? total_of(&book, "01 KH von theo du an", "C")
-                               : total_of(&book, "03 Giai ngan theo du an", "D");
+                               : total_of(&book, "03 Giai ngan theo du an", "D") +
+                                     total_of(&book, "03 Giai ngan theo du an", "W");
             if (got != want)
                 fail_msg("%s: %s %lld đồng, want %lld\n%s", name, plan ? "plan" : "disbursed",
                          (long long)got, want, log.buf);
-        } else if (!strncmp(line, "sheet_text ", 11)) {
-            /* sheet_text SHEET|TEXT: a cell of the sheet holds TEXT */
+        } else if (!strncmp(line, "sheet_text ", 11) || !strncmp(line, "check_text ", 11)) {
+            /* sheet_text SHEET|TEXT: a cell of the sheet holds TEXT;
+             * check_text: of the check workbook's sheet, not the signed one's */
             char *bar = strchr(line + 11, '|');
             if (!bar) fail_msg("%s: expect: bad line", name);
             *bar = '\0';
             if (!loaded && xlsx_load(&book, xlsx, &err) < 0) fail_msg("%s: %s\n%s", name, err.buf, log.buf);
             loaded = 1;
             const xlsx_sheet *sh = xlsx_sheet_named(&book, line + 11);
+            if (line[0] == 'c') {
+                if (sh) fail_msg("%s: the signed workbook has the check sheet \"%s\"", name, line + 11);
+                if (!checked && xlsx_load(&check, chk, &err) < 0) fail_msg("%s: %s\n%s", name, err.buf, log.buf);
+                checked = 1;
+                sh = xlsx_sheet_named(&check, line + 11);
+            }
             if (!sh) fail_msg("%s: no sheet \"%s\"\n%s", name, line + 11, log.buf);
             int found = 0;
             for (int k = 0; k < sh->n && !found; k++) found = sh->cells[k].text && strstr(sh->cells[k].text, bar + 1);
@@ -157,6 +167,8 @@ static void run_case(void **state)
         }
     }
     if (loaded) xlsx_free(&book);
+    if (checked) xlsx_free(&check);
+    free(chk);
     free(xlsx);
     free(pdf);
     free(expect);

@@ -4,7 +4,8 @@
  * README.md: the previous year's sentences, the "Vốn và cơ cấu nguồn vốn"
  * lines of each project, projects without capital left out with
  * consecutive numbers, a form added by a fixture template alone, and the
- * assigned-total check in the workbook and on the first page.
+ * assigned-total check in the check workbook and the check report (never
+ * in the plan's own workbook).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@ typedef struct run {
     strbuf text;   /* pdftotext of the whole PDF, white space folded */
     strbuf page1;  /* the same, page 1 only */
     xlsx_book book;
+    xlsx_book check; /* the check workbook beside it */
 } run;
 
 /* pdftotext, with every run of white space folded to one space, so a
@@ -63,10 +65,13 @@ static int setup(void **state)
     char *xlsx = tu_path(r->out, "ke-hoach-thu-2025.xlsx");
     pdf_words(pdf, 0, &r->text);
     pdf_words(pdf, 1, &r->page1);
+    char *chk = tu_path(r->out, "ke-hoach-thu-2025-kiem-tra.xlsx");
     int rc = xlsx_load(&r->book, xlsx, &err);
+    if (rc == 0) rc = xlsx_load(&r->check, chk, &err);
     if (rc < 0) fprintf(stderr, "%s\n%s\n", err.buf, r->log.buf);
     free(pdf);
     free(xlsx);
+    free(chk);
     strbuf_release(&err);
     *state = r;
     return rc;
@@ -76,6 +81,7 @@ static int teardown(void **state)
 {
     run *r = *state;
     xlsx_free(&r->book);
+    xlsx_free(&r->check);
     tu_rmtree(r->out);
     free(r->out);
     strbuf_release(&r->log);
@@ -220,7 +226,12 @@ static void test_form_from_template_alone(void **state)
 static void test_check_sheet(void **state)
 {
     run *r = *state;
-    const xlsx_sheet *s = sheet_named(&r->book, "Kiem tra so giao");
+    /* Working material: in the check workbook, not in the plan's. */
+    assert_null(xlsx_sheet_named(&r->book, "Kiem tra so giao"));
+    assert_null(xlsx_sheet_named(&r->book, "Kiem tra du lieu"));
+    assert_non_null(xlsx_sheet_named(&r->check, "Kiem tra du lieu"));
+    assert_int_equal(r->check.nsheets, 2);
+    const xlsx_sheet *s = sheet_named(&r->check, "Kiem tra so giao");
     struct { const char *source, *assigned, *allocated, *diff, *note; } want[] = {
         {"Ngân sách trung ương - vốn đầu tư phát triển", "3941", "3941", "0", "Khớp"},
         {"Ngân sách trung ương - vốn sự nghiệp", "1800", "1753", "-47", "Chênh lệch, cần rà soát"},

@@ -383,9 +383,16 @@ static const xlsx_cell *cell_or_fail(const xlsx_sheet *s, int row, const char *c
     return c;
 }
 
-/* The cell's amount in đồng, from its text (triệu đồng). */
+/* The cell's amount in đồng, from its text (triệu đồng); col "C+V" is
+ * the sum of two cells (the rate's sources and the others). */
 static int64_t cell_dong(const xlsx_sheet *s, int row, const char *col)
 {
+    const char *plus = strchr(col, '+');
+    if (plus) {
+        char first[8];
+        snprintf(first, sizeof first, "%.*s", (int)(plus - col), col);
+        return cell_dong(s, row, first) + cell_dong(s, row, plus + 1);
+    }
     const xlsx_cell *c = cell_or_fail(s, row, col);
     int64_t v;
     if (c->type != XC_NUMBER || dec_scaled(c->text, 6, 0, &v) < 0)
@@ -523,25 +530,42 @@ static void check_commune_rows(const xlsx_sheet *s, int tot, const char *measure
 }
 
 /* Sheets 3 and 4 (templates/forms/03_gn_du_an.txt): plan, disbursed and
- * rate in total, current-year, extended, ĐTPT and SN. */
+ * rate of the state budget (the headline rate's scope) in total,
+ * current-year, extended (in total, the year before's and older capital),
+ * ĐTPT and SN; then the other sources, without a rate. The oracle's keys
+ * are added: "a,b" is a + b. */
+static int64_t O_sum(const char *measure, const char *keys)
+{
+    int64_t v = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", keys);
+    for (char *k = strtok(buf, ","); k; k = strtok(NULL, ",")) v += O0("%s/%s", measure, k);
+    return v;
+}
+
 static void check_disb_total_row(const xlsx_sheet *s, int tot)
 {
     static const char *const g[][4] = {
-        {"C", "D", "E", NULL},
-        {"F", "G", "H", "by_capital_year/current"},
-        {"I", "J", "K", "by_capital_year/extended"},
-        {"L", "M", "N", "by_capital_type/DTPT"},
-        {"O", "P", "Q", "by_capital_type/SN"},
+        {"C", "D", "E", "by_budget_year/nsnn_current,by_budget_year/nsnn_extended"},
+        {"F", "G", "H", "by_budget_year/nsnn_current"},
+        {"I", "J", "K", "by_budget_year/nsnn_extended"},
+        {"L", "M", NULL, "by_budget_age/nsnn_year-1"},
+        {"N", "O", NULL, "by_budget_age/nsnn_year-2-or-earlier"},
+        {"P", "Q", "R", "by_capital_type/DTPT"},
+        {"S", "T", "U", "by_capital_type/SN"},
+        {"V", "W", NULL, "by_budget_year/other_current,by_budget_year/other_extended"},
     };
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
-        int64_t plan = g[i][3] ? O("plan/%s", g[i][3]) : O("plan/total");
-        int64_t disb = g[i][3] ? O("disbursement/%s", g[i][3]) : O("disbursement/total");
+        int64_t plan = O_sum("plan", g[i][3]), disb = O_sum("disbursement", g[i][3]);
         check_dong(s, tot, g[i][0], plan, "kế hoạch");
         check_dong(s, tot, g[i][1], disb, "giải ngân");
         check_formula(s, tot, g[i][0]);
         check_formula(s, tot, g[i][1]);
-        check_rate(s, tot, g[i][2], disb, plan);
+        if (g[i][2]) check_rate(s, tot, g[i][2], disb, plan);
     }
+    /* Every source once: the state budget and the others. */
+    check_dong(s, tot, "C+V", O("plan/total"), "kế hoạch");
+    check_dong(s, tot, "D+W", O("disbursement/total"), "giải ngân");
 }
 
 /* ---- PDF helpers ------------------------------------------------------- */
@@ -750,8 +774,9 @@ static void check_sheet(int i, int disbursement, rows_check rows)
     int tot = total_row(s);
     if (disbursement) check_disb_total_row(s, tot);
     else check_plan_total_row(s, tot);
-    rows(s, tot, "plan", "C");
-    if (disbursement) rows(s, tot, "disbursement", "D");
+    /* A disbursement form's C and D hold the rate's sources, V and W the others. */
+    rows(s, tot, "plan", disbursement ? "C+V" : "C");
+    if (disbursement) rows(s, tot, "disbursement", "D+W");
 }
 
 static void test_sheet1_plan_by_project(void **state)
@@ -772,6 +797,45 @@ static void test_sheet3_disbursement_by_project(void **state)
 static void test_sheet4_disbursement_by_commune(void **state)
 {
     check_sheet(3, 1, check_commune_rows);
+}
+
+/*
+ * The tables' rate is the text's (issue 13, point 9): both count the
+ * sources of [report] rate_scope (the state budget by default). The
+ * headline sentence is rebuilt from the total row of sheets 3 and 4
+ * (plan C, disbursed D, rate E as cached) and must be in the PDF as is.
+ */
+static void test_table_rate_is_text_rate(void **state)
+{
+    char *pdf = tu_path(g_dir, PDF);
+    strbuf raw = STRBUF_INIT, text = STRBUF_INIT, want = STRBUF_INIT, a = STRBUF_INIT;
+    tu_pdf_text(pdf, 0, 0, TU_PDF_LAYOUT, &raw);
+    normalize(raw.buf, &text);
+    for (int sh = 2; sh < 4; sh++) {
+        const xlsx_sheet *s = sheet_n(sh);
+        int tot = total_row(s);
+        int64_t pm;
+        const xlsx_cell *rate = cell_or_fail(s, tot, "E");
+        if (dec_scaled(rate->text, 3, 1, &pm) < 0) fail_msg("'%s'!E%d: rate \"%s\"", s->name, tot, rate->text);
+        strbuf_reset(&want);
+        strbuf_adds(&want, "đã giải ngân vốn ngân sách nhà nước ");
+        vi_money(&a, cell_dong(s, tot, "D"), 1);
+        strbuf_addf(&want, "%s triệu đồng/", a.buf);
+        vi_money(&a, cell_dong(s, tot, "C"), 1);
+        strbuf_addf(&want, "%s triệu đồng kế hoạch, đạt ", a.buf);
+        vi_rate(&a, pm);
+        strbuf_adds(&want, a.buf);
+        if (!strstr(text.buf, want.buf))
+            fail_msg("'%s': the table's rate \"%s\" is not the text's:\n%.2000s", s->name, want.buf, text.buf);
+        /* And the columns say what they count. */
+        if (xlsx_find_row(s, COL("C"), "Tổng số vốn ngân sách trung ương và ngân sách địa phương", 1) < 0)
+            fail_msg("'%s': column C does not name the rate's scope", s->name);
+    }
+    free(pdf);
+    strbuf_release(&raw);
+    strbuf_release(&text);
+    strbuf_release(&want);
+    strbuf_release(&a);
 }
 
 /* "Dự án 1: ..." -> DA1; "Tiểu dự án 3 - Dự án 5: ..." -> DA5.TDA3. */
@@ -1191,12 +1255,15 @@ static void test_libreoffice_recalculates(void **state)
                 lo_check(f, k, PLAN_SOURCE_COLS[i][0],
                          O("plan/by_source/%s", PLAN_SOURCE_COLS[i][1]), 6);
         } else {
-            int64_t plan = O("plan/total"), disb = O("disbursement/total");
+            int64_t plan = O_sum("plan", "by_budget_year/nsnn_current,by_budget_year/nsnn_extended");
+            int64_t disb = O_sum("disbursement", "by_budget_year/nsnn_current,by_budget_year/nsnn_extended");
             lo_check(f, k, "C", plan, 6);
             lo_check(f, k, "D", disb, 6);
             lo_check(f, k, "E", permille(disb, plan), 3);
-            lo_check(f, k, "J", O("disbursement/by_capital_year/extended"), 6);
-            lo_check(f, k, "P", O("disbursement/by_capital_type/SN"), 6);
+            lo_check(f, k, "J", O("disbursement/by_budget_year/nsnn_extended"), 6);
+            lo_check(f, k, "M", O("disbursement/by_budget_age/nsnn_year-1"), 6);
+            lo_check(f, k, "T", O("disbursement/by_capital_type/SN"), 6);
+            lo_check(f, k, "W", O("disbursement/by_budget_year/other_current"), 6);
         }
         free(csv);
     }
@@ -1239,9 +1306,9 @@ static void test_partial_inputs(void **state)
     for (int sh = 2; sh < 4; sh++) {
         const xlsx_sheet *s = book_sheet(&b, sh);
         int tot = total_row(s);
-        check_dong(s, tot, "C", O("plan/total"), "kế hoạch"); /* same plan file */
-        static const char *const disb_cols[] = {"D", "G", "J", "M", "P"};
-        for (int i = 0; i < 5; i++) check_dong(s, tot, disb_cols[i], 0, "giải ngân");
+        check_dong(s, tot, "C+V", O("plan/total"), "kế hoạch"); /* same plan file */
+        static const char *const disb_cols[] = {"D", "G", "J", "M", "O", "Q", "T", "W"};
+        for (int i = 0; i < 8; i++) check_dong(s, tot, disb_cols[i], 0, "giải ngân");
     }
     /* The indicator sheet: its header, no rows. */
     const xlsx_sheet *s5 = book_sheet(&b, 4);
@@ -1279,7 +1346,7 @@ static void test_partial_inputs_rates_zero(void **state)
     for (int sh = 2; sh < 4; sh++) {
         const xlsx_sheet *s = book_sheet(&b, sh);
         int tot = total_row(s);
-        static const char *const rate_cols[] = {"E", "H", "K", "N", "Q"};
+        static const char *const rate_cols[] = {"E", "H", "K", "R", "U"};
         for (int i = 0; i < 5; i++) {
             const xlsx_cell *c = cell_or_fail(s, tot, rate_cols[i]);
             if (strcmp(c->text, "0"))
@@ -1544,6 +1611,7 @@ int main(void)
         cmocka_unit_test(test_sheet2_plan_by_commune),
         cmocka_unit_test(test_sheet3_disbursement_by_project),
         cmocka_unit_test(test_sheet4_disbursement_by_commune),
+        cmocka_unit_test(test_table_rate_is_text_rate),
         cmocka_unit_test(test_sheet5_indicators),
         cmocka_unit_test(test_formulas_cached),
         cmocka_unit_test(test_pdf_text),

@@ -226,12 +226,12 @@ static void test_split_per_commune(void **state)
     strbuf_release(&one);
     strbuf_release(&text);
     /* Each commune's set (workbook, PDF, Word document, check report as
-     * PDF and Word), the rejects list and the manifest: nothing more
-     * (hidden files: the run's lock and published sets). */
+     * PDF, workbook and Word), the rejects list and the manifest: nothing
+     * more (hidden files: the run's lock and published sets). */
     strbuf outdir = STRBUF_INIT;
     strbuf_addf(&outdir, "%s/out", dir);
     int files = tu_dir_entries(outdir.buf, 0, &names) - tu_dir_entries(outdir.buf, 1, NULL);
-    if (files != 5 * n + 2) fail_msg("%d files for %d communes:%s", files, n, names.buf);
+    if (files != 6 * n + 2) fail_msg("%d files for %d communes:%s", files, n, names.buf);
     free(list);
     strbuf_release(&outdir);
     strbuf_release(&names);

@@ -453,6 +453,8 @@ static void test_round_trip_from_communes(void **state)
     run_bin(split, &log);
     run_bin(back, &log);
     assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx"));
+    /* The communes' check workbooks beside them are said and not read. */
+    assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101-kiem-tra.xlsx: không đọc: báo cáo kiểm tra"));
     char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
     same_sheet(a, b, "01 KH von theo du an");
     same_sheet(a, b, "02 KH von theo xa");
