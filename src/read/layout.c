@@ -110,7 +110,8 @@ int layout_unit_of_title(const layout_words *w, const char *s, size_t n)
 }
 
 /* A header cell's key, without a unit in parentheses after it ("Số tiền
- * (đồng)" -> "so_tien", *scale 0); *scale -1 when it states none. */
+ * (đồng)" -> "so_tien", *scale 0); *scale -1 when it states none. A
+ * mapping may name the header with its unit: the whole key is kept too. */
 static void cell_key(strbuf *key, const layout_words *w, const char *s, size_t n, int *scale)
 {
     *scale = -1;
@@ -130,9 +131,9 @@ static void cell_key(strbuf *key, const layout_words *w, const char *s, size_t n
 
 /* How well header key k names field f: 0 our own name (or the mapped
  * header), 1 + rank for a header word, -1 not at all. */
-static int match_rank(const char *k, int f, const char *mapped, const layout_words *w)
+static int match_rank(const char *k, const char *whole, int f, const char *mapped, const layout_words *w)
 {
-    if (mapped) return strcmp(k, mapped) ? -1 : 0;
+    if (mapped) return strcmp(k, mapped) && strcmp(whole, mapped) ? -1 : 0;
     if (!strcmp(k, field_names[f])) return 0;
     for (int i = 0; w && i < w->n; i++)
         if (w->words[i].field == f && !strcmp(w->words[i].key, k)) return 1 + w->words[i].rank;
@@ -204,7 +205,7 @@ int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
     }
     lay->ncols = n;
     lay->header = xcalloc((size_t)n + 1, sizeof(char *));
-    char **keys = xcalloc((size_t)n + 1, sizeof(char *));
+    char **keys = xcalloc((size_t)n + 1, sizeof(char *)), **whole = xcalloc((size_t)n + 1, sizeof(char *));
     int *unit = xcalloc((size_t)n + 1, sizeof(int));
     strbuf key = STRBUF_INIT, want = STRBUF_INIT;
     int rc = 0;
@@ -213,6 +214,9 @@ int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
         strbuf_reset(&key);
         cell_key(&key, words, cells[c], lens[c], &unit[c]);
         keys[c] = xstrdup(key.buf);
+        strbuf_reset(&key);
+        if (text_ident_key(&key, cells[c], lens[c]) < 0) strbuf_reset(&key);
+        whole[c] = xstrdup(key.buf);
     }
     for (int f = 0; f < F_COUNT && rc == 0; f++) {
         if (!field_use[kind][f]) continue;
@@ -225,7 +229,7 @@ int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
         /* The cell naming f best; two cells naming it equally well is an error. */
         int best = -1, twice = 0;
         for (int c = 0; c < n; c++) {
-            int r = match_rank(keys[c], f, mapped ? want.buf : NULL, words);
+            int r = match_rank(keys[c], whole[c], f, mapped ? want.buf : NULL, words);
             if (r < 0 || (best >= 0 && r > best)) continue;
             twice = best == r;
             if (!twice) lay->col_of[f] = c;
@@ -239,8 +243,9 @@ int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
         if (lay->col_of[f] >= 0) lay->scale[f] = (signed char)unit[lay->col_of[f]];
     }
     if (rc == 0 && (rc = check_required(lay, path, err)) < 0) unmatched_cells(lay, keys, words, row, err);
-    for (int c = 0; c < n; c++) free(keys[c]);
+    for (int c = 0; c < n; c++) free(keys[c]), free(whole[c]);
     free(keys);
+    free(whole);
     free(unit);
     strbuf_release(&key);
     strbuf_release(&want);
