@@ -242,7 +242,10 @@ int layout_build_for(layout *lay, input_kind kind, const char *const *cells,
         }
         if (lay->col_of[f] >= 0) lay->scale[f] = (signed char)unit[lay->col_of[f]];
     }
-    if (rc == 0 && (rc = check_required(lay, path, err)) < 0) unmatched_cells(lay, keys, words, row, err);
+    int named = 0;
+    for (int f = 0; f < F_COUNT; f++) named += lay->col_of[f] >= 0;
+    /* A row naming none of our columns is a title, not a header to explain. */
+    if (rc == 0 && (rc = check_required(lay, path, err)) < 0 && named) unmatched_cells(lay, keys, words, row, err);
     for (int c = 0; c < n; c++) free(keys[c]), free(whole[c]);
     free(keys);
     free(whole);
