@@ -459,9 +459,11 @@ static void same_sheet(const char *a, const char *b, const char *name)
     strbuf_release(&err);
 }
 
-/* The sample's commune rows give a province report; split per commune,
- * the communes' workbooks alone give the same plan tables to the cell. A
- * control total in one of them that disagrees with its rows is reported. */
+/* The sample's commune rows (plan and payments) give a province report;
+ * split per commune, the communes' workbooks alone give the same plan
+ * tables (Biểu 01, 02) and disbursement tables (Biểu 03, 04: by capital,
+ * current and extended, and by type) to the cell. A control total in one
+ * of them that disagrees with its rows is reported. */
 static void test_round_trip_from_communes(void **state)
 {
     (void)state;
@@ -470,8 +472,10 @@ static void test_round_trip_from_communes(void **state)
     /* District- and province-level rows are in no commune's workbook. */
     assert_int_equal(tu_runf(&log, "mkdir -p '%s/orig' '%s/whole' '%s/split' '%s/back' '%s/bad' "
                                    "'%s/badout' && awk -F, 'NR==1 || $7 != \"\"' "
-                                   "input/ke_hoach_2024.csv > '%s/orig/ke_hoach_2024.csv'",
-                             dir, dir, dir, dir, dir, dir, dir), 0);
+                                   "input/ke_hoach_2024.csv > '%s/orig/ke_hoach_2024.csv' && "
+                                   "awk -F';' 'NR==1 || $5 != \"\"' input/giai_ngan_2024.csv > "
+                                   "'%s/orig/giai_ngan_2024.csv'",
+                             dir, dir, dir, dir, dir, dir, dir, dir), 0);
     char *whole = write_ini(dir, "whole.ini", "orig", "whole", "");
     char *split = write_ini(dir, "split.ini", "orig", "split",
                             "[job.xa]\nperiod = 2024\nsplit = commune\n");
@@ -480,9 +484,14 @@ static void test_round_trip_from_communes(void **state)
     run_bin(split, &log);
     run_bin(back, &log);
     assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx"));
+    assert_null(strstr(log.buf, "vượt kế hoạch")); /* no payment placed beyond its plan */
+    assert_null(strstr(log.buf, "giải ngân (giai_ngan) nhưng không có tệp nào"));
     char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
     same_sheet(a, b, "01 KH von theo du an");
     same_sheet(a, b, "02 KH von theo xa");
+    /* Disbursement by capital (current, extended) and by type (ĐTPT, SN). */
+    same_sheet(a, b, "03 Giai ngan theo du an");
+    same_sheet(a, b, "04 Giai ngan theo xa");
     /* One commune's figure changed under its stored totals. */
     assert_int_equal(tu_runf(&log, "cp '%s'/split/*.xlsx '%s/bad/' && /usr/bin/python3 "
                                    "tests/fixtures/wide/bump_cell.py "
