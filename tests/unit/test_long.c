@@ -161,6 +161,24 @@ static void test_xlsx_office_headers(void **state)
     check_case(state, "xlsx", NULL);
 }
 
+/* The unit taken from a header or a title row is said, with the column. */
+static void test_header_unit_said(void **state)
+{
+    fixture *f = *state;
+    run r;
+    run_ingest(&r, f, "xlsx", NULL);
+    assert_int_equal(r.st, INGEST_OK);
+    int col = 0, title = 0;
+    for (int i = 0; i < r.ds.nnotes; i++) {
+        const char *n = r.ds.notes[i];
+        col += strstr(n, "ke_hoach_2024.xlsx, cột Số tiền (đồng) (cột H): số tiền tính bằng đồng theo tiêu đề cột") != NULL;
+        title += strstr(n, "giai_ngan_2024.xlsx, cột Số tiền (cột F): số tiền tính bằng đồng theo dòng \"Đơn vị tính\"") != NULL;
+    }
+    assert_int_equal(col, 1);
+    assert_int_equal(title, 1);
+    run_free(&r);
+}
+
 /* CSV with ";" and decimal commas: the plan in triệu đồng said by its
  * header, the payments in nghìn đồng said by a title line above the
  * header ("473.781" read as 473 781 nghìn, "643.782,5" settles the column). */
@@ -256,6 +274,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_xlsx_office_headers),
+        T(test_header_unit_said),
         T(test_csv_office_headers),
         T(test_mapped_header_keeps_unit),
         T(test_unmatched_header_named),
