@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../render/form.h"
+#include "../model/form_def.h"
 #include "../util/text.h"
 #include "inputs.h"
 

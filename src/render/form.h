@@ -1,7 +1,7 @@
 /*
- * form: a table form defined by a template file under templates/forms/
- * (title block, column tree, measures and filters, row grouping, labels),
- * and the builder that turns a form and the dataset into a table model.
+ * form: the builder that turns a form (model/form_def.h: a template file
+ * under templates/forms/ with its title block, column tree, measures and
+ * filters, row grouping, labels) and the dataset into a table model.
  *
  * The builder lays out the row tree first (in display order), then adds
  * every cube cell of the report year to its row and to each ancestor row
@@ -14,51 +14,11 @@
 #include <stdint.h>
 
 #include "../model/dataset.h"
+#include "../model/form_def.h"
+#include "../util/vars.h"
 #include "row_tree.h"
 #include "table.h"
-#include "vars.h"
 
-typedef enum { M_STT, M_LABEL, M_UOM, M_SOURCE, M_NOTE, M_PLAN, M_DISBURSED,
-               M_TARGET, M_ACHIEVED, M_ASSIGNED, M_ALLOCATED, M_SUM, M_DIFF,
-               M_RATE } form_measure;
-typedef enum { ROWS_PROJECT, ROWS_COMMUNE, ROWS_INDICATOR, ROWS_CONTROL } form_rows;
-typedef enum { CAPITAL_ALL = 0, CAPITAL_CURRENT, CAPITAL_EXTENDED } form_capital;
-
-#define FORM_MAX_COLS 64
-#define FORM_MAX_DEPTH 4
-
-typedef struct form_col {
-    char *id;
-    int depth;
-    char *path[FORM_MAX_DEPTH];  /* header levels, top first */
-    form_measure measure;
-    int nargs;
-    int args[16];                /* column indices for sum / rate */
-    uint64_t sources;            /* bit per catalogue source */
-    form_capital capital;
-    double width;
-    int lineno;                  /* in the template, for messages */
-} form_col;
-
-typedef struct form {
-    char *file;
-    char *name, *sheet, *title, *subtitle, *unit;
-    form_rows rows;
-    int year_offset;             /* 0: the report year; -1: the year before */
-    int nnumbering;              /* 0: the grouping's own numbering */
-    number_style numbering[ROW_TREE_MAX_DEPTH]; /* by row depth */
-    vars labels;                 /* label templates by name */
-    int ncols;
-    form_col cols[FORM_MAX_COLS];
-} form;
-
-/**
- * form_load - read a form template. The catalogue resolves source, group
- * and type codes in filters. Returns 0, or -1 with "file:line: why" in err.
- */
-int form_load(form *f, const char *path, const catalogue *cat, strbuf *err);
-/** form_free - release the form. */
-void form_free(form *f);
 /**
  * form_build - the table of form f for the plan years `years` (moved by
  * the form's year offset) from ds, with {placeholders} expanded from v. Returns the

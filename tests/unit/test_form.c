@@ -34,7 +34,7 @@
 #include "model/dataset.h"
 #include "render/form.h"
 #include "render/table.h"
-#include "render/vars.h"
+#include "util/vars.h"
 #include "testutil.h"
 #include "util/decimal.h"
 
