@@ -651,6 +651,10 @@ static struct wide_rows *read_disbursement_sheet(read_task *t)
         if (d->ready) wide_rows_finish(t);
         t->accepted += accepted, t->rejected += rejected;
         t->wide = own;
+        if (rc < 0 && d->ready && !t->failed) { /* broken under its rows: not a sheet to pass over */
+            strbuf_addf(&t->err, "%s", err.buf);
+            t->failed = 1;
+        }
         if (rc < 0 || !d->ready) {
             strbuf_reset(&err);
             t->wide = d;
@@ -803,6 +807,9 @@ static void place_own(read_task *t)
         wide_rows_free(t);
         t->wide = own;
     }
+    if (!d && w->unit >= 0)
+        strbuf_addf(&t->notes, "%s: không có trang giải ngân theo dự án (Biểu 03) đọc được; chỉ đọc kế "
+                    "hoạch của tệp\n", t->in->path);
     if (placed && !refused)
         strbuf_addf(&t->notes, "%s: bảng tổng hợp của cấp dưới; kế hoạch theo nguồn vốn và giải ngân theo "
                     "năm vốn, loại vốn được đọc lại (vốn kéo dài ghi vào năm %d)\n", t->in->path, w->year - 1);
