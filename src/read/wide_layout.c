@@ -489,6 +489,7 @@ int wide_probe_row(wide_probe *p, const record *r, wide_layout *lay, strbuf *why
     /* The best form: the one whose match reads the most amount columns. */
     int best = -1, best_n = 0;
     wide_layout cand;
+    int said = 0;
     for (int f = 0; f < p->nforms; f++) {
         if (!try_form(p, &p->forms[f], i, &cand, why)) continue;
         int n = 0;
@@ -498,6 +499,12 @@ int wide_probe_row(wide_probe *p, const record *r, wide_layout *lay, strbuf *why
             if (best >= 0) wide_layout_free(lay);
             *lay = cand, best = f, best_n = n;
         } else {
+            if (n == 0 && !said++) { /* matched, but nothing to add: say so, not a cell of another form */
+                strbuf_reset(why);
+                strbuf_addf(why, "tiêu đề đến dòng %d khớp %s (%s) nhưng không cột nào là số tiền của một "
+                            "nguồn vốn (chỉ tổng theo năm vốn, loại vốn): không cộng được", i + 1,
+                            p->forms[f].name, p->forms[f].file);
+            }
             wide_layout_free(&cand);
         }
     }

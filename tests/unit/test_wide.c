@@ -497,6 +497,19 @@ static void test_round_trip_from_communes(void **state)
                                    "tests/fixtures/wide/bump_cell.py "
                                    "'%s/bad/bao-cao-1719-2024-99101.xlsx' xl/worksheets/sheet1.xml "
                                    "F10 406.53", dir, dir, dir), 0);
+    /* Biểu 03 alone (no source in its columns) is no table to add: refused,
+     * not read as rows that add nothing. */
+    assert_int_equal(tu_runf(&log, "mkdir -p '%s/gn03' '%s/gn03out' && cp '%s/split/bao-cao-1719-2024-99101.xlsx' "
+                                   "'%s/gn03/giai_ngan_xa.xlsx' && cp '%s/orig/ke_hoach_2024.csv' '%s/gn03/'",
+                             dir, dir, dir, dir, dir, dir), 0);
+    char *gn03 = write_ini(dir, "gn03.ini", "gn03", "gn03out",
+                           "[file.giai_ngan_xa*]\nsheet = 03 Giai ngan theo du an\n");
+    strbuf_reset(&log);
+    assert_int_not_equal(tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", gn03), 0);
+    assert_non_null(strstr(log.buf, "giai_ngan_xa.xlsx: không tìm thấy dòng tiêu đề"));
+    assert_non_null(strstr(log.buf, "tiêu đề đến dòng 8 khớp Biểu số 03"));
+    assert_non_null(strstr(log.buf, "không cộng được"));
+    free(gn03);
     char *bad = write_ini(dir, "bad.ini", "bad", "badout", "");
     run_bin(bad, &log);
     assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx, trang đầu"));
