@@ -60,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&f, 0, sizeof f);
     f.path = path;
     f.kind = KIND_PLAN;
+    f.title_scale = -1; /* no title row: the file's unit */
     if (csv_stream_head(path, 0, &f.head, &err) == 0 &&
         layout_build(&f.lay, KIND_PLAN, (const char *const *)f.head.cells, f.head.lens,
                      f.head.ncells, &cfg, path, &err) == 0) {

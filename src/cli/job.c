@@ -202,6 +202,12 @@ static void check_needed_kinds(job *j)
             if (f->cols[c].measure == M_DISBURSED && f->year_offset == 0) need[KIND_DISB] = 1;
     }
     for (int i = 0; i < j->ds.nfiles; i++) have[j->ds.files[i].kind] = 1;
+    /* A wide table in a ke_hoach file (a lower level's workbook, an
+     * appendix with disbursement columns) may give the disbursement. */
+    for (size_t i = 0; i < j->ds.cube.cap && !have[KIND_DISB]; i++) {
+        const cube_cell *c = &j->ds.cube.cells[i];
+        have[KIND_DISB] = c->used && (c->disbursed || c->snap_date);
+    }
     for (int k = 0; k < KIND_COUNT; k++)
         if (need[k] && !have[k])
             dataset_error(&j->ds, "báo cáo cần dữ liệu %s (%s) nhưng không có tệp nào", kind_label[k],

@@ -483,6 +483,44 @@ int catalogue_find_source(const catalogue *c, const char *s, size_t len)
     return id;
 }
 
+/* Index of the label whose code or label has key k, or -1. */
+static int label_by_key(const cat_label *l, int n, const char *k)
+{
+    strbuf x = STRBUF_INIT;
+    int found = -1;
+    for (int i = 0; i < n && found < 0; i++) {
+        strbuf_reset(&x);
+        text_ident_key(&x, l[i].code, strlen(l[i].code));
+        if (!strcmp(x.buf, k)) found = i;
+        strbuf_reset(&x);
+        text_ident_key(&x, l[i].label, strlen(l[i].label));
+        if (!strcmp(x.buf, k)) found = i;
+    }
+    strbuf_release(&x);
+    return found;
+}
+
+int catalogue_find_source_of(const catalogue *c, const char *g, size_t gn, const char *t, size_t tn)
+{
+    strbuf gk = STRBUF_INIT, tk = STRBUF_INIT;
+    int id = -1;
+    if (text_ident_key(&gk, g, gn) == 0 && text_ident_key(&tk, t, tn) == 0 && gk.len && tk.len) {
+        const char *tkey = !strncmp(tk.buf, "von_", 4) ? tk.buf + 4 : tk.buf; /* "Vốn sự nghiệp" */
+        int type = label_by_key(c->types, c->ntypes, tkey);
+        int group = label_by_key(c->groups, c->ngroups, gk.buf);
+        int whole = group < 0 ? strmap_get(&c->source_keys, gk.buf, gk.len) : -1;
+        if (whole >= 0 && type >= 0 && (c->sources[whole].type == type || c->sources[whole].type < 0))
+            id = whole;
+        for (int s = 0; group >= 0 && type >= 0 && s < c->nsources && id < 0; s++)
+            if (c->sources[s].group == group && c->sources[s].type == type) id = s;
+        for (int s = 0; group >= 0 && type >= 0 && s < c->nsources && id < 0; s++)
+            if (c->sources[s].group == group && c->sources[s].type < 0) id = s;
+    }
+    strbuf_release(&gk);
+    strbuf_release(&tk);
+    return id;
+}
+
 int catalogue_is_under(const catalogue *c, int ancestor, int q)
 {
     for (; q >= 0; q = c->projects[q].parent)

@@ -111,6 +111,15 @@ int catalogue_find_project_in(const catalogue *c, int g, const char *s, size_t l
 int catalogue_find_programme(const catalogue *c, const char *s, size_t len);
 /** catalogue_find_source - source id for a spelling, or -1. */
 int catalogue_find_source(const catalogue *c, const char *s, size_t len);
+/**
+ * catalogue_find_source_of - the source a file gives as two cells, its
+ * group ("NSTW", "Ngân sách trung ương") and its capital type ("ĐTPT",
+ * "Đầu tư phát triển", "Vốn sự nghiệp"), by code or label (case, marks
+ * and spaces folded); a group cell holding a whole source ("NSTW ĐTPT")
+ * must agree with the type. A source with no type of its own ("Lồng
+ * ghép") takes any type word. -1 when they name no source.
+ */
+int catalogue_find_source_of(const catalogue *c, const char *g, size_t gn, const char *t, size_t tn);
 /** catalogue_group_by_code / catalogue_type_by_code - index or -1. */
 int catalogue_group_by_code(const catalogue *c, const char *code);
 int catalogue_type_by_code(const catalogue *c, const char *code);

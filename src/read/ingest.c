@@ -196,6 +196,30 @@ static int pin_conventions(plan *p)
     return again;
 }
 
+/* An amount column read in the unit its header or a title row states,
+ * not the file's amount_unit: said, so the conversion is never silent. */
+static void note_units(dataset *ds, const plan *p)
+{
+    static const field_id money[] = {F_KE_HOACH, F_GIAI_NGAN, F_GIAO};
+    for (int i = 0; i < p->in.n; i++) {
+        const input_file *in = &p->in.files[i];
+        for (size_t k = 0; k < sizeof money / sizeof money[0]; k++) {
+            int f = money[k], scale = inputs_amount_scale(in, f), col = in->lay.col_of[f];
+            /* A wide table (no long header: ncols 0) has its own unit, said by wide_rows. */
+            if (!in->have_layout || in->lay.ncols == 0 || col < 0 || in->lay.kind == KIND_INDICATOR ||
+                scale == in->amount_scale)
+                continue;
+            strbuf label = STRBUF_INIT;
+            layout_column_label(&in->lay, col, &label);
+            dataset_note(ds, "%s, cột %s: số tiền tính bằng %s theo %s, không theo amount_unit (%s)", in->path,
+                         label.buf, scale == 0 ? "đồng" : scale == 3 ? "nghìn đồng" : scale == 6 ? "triệu đồng" : "tỷ đồng",
+                         in->lay.scale[f] >= 0 ? "tiêu đề cột" : "dòng \"Đơn vị tính\" trên tiêu đề",
+                         in->amount_scale == 0 ? "đồng" : in->amount_scale == 3 ? "nghìn đồng" : "triệu đồng");
+            strbuf_release(&label);
+        }
+    }
+}
+
 /* A spreadsheet amount column holding both stored numbers and texts:
  * said with the counts and the texts' cells. */
 static void note_mixed_cells(dataset *ds, const plan *p)
@@ -682,6 +706,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         if (find_duplicates(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         note_conventions(ds, &p);
+        note_units(ds, &p);
         note_mixed_cells(ds, &p);
         check_totals(ds, &p);
         if (merge_rejects(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;

@@ -176,6 +176,8 @@ static int add_file(input_list *l, const config *cfg, const char *name, strbuf *
     num_convention conv;
     config_input_numbers(cfg, in, &conv, &f->amount_scale);
     f->numconv = (int)conv;
+    f->title_scale = -1;
+    f->words = &l->words;
     memset(f->pinned, -1, sizeof f->pinned);
     if (legacy_of(f, in, err) < 0) return -1;
     return delim_of(in, f->path, &f->delim, err);
@@ -213,6 +215,10 @@ int inputs_check_config(const config *cfg, strbuf *err)
 ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err)
 {
     memset(l, 0, sizeof *l);
+    char *wp = config_template_path(cfg, "headers.txt");
+    int wrc = layout_words_load(&l->words, wp, err);
+    free(wp);
+    if (wrc < 0) return INGEST_BAD_FILE;
     DIR *d = opendir(cfg->input_dir);
     if (!d) {
         strbuf_addf(err, "%s: không mở được thư mục dữ liệu vào (%s)", cfg->input_dir,
@@ -251,8 +257,18 @@ ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err)
         if (f->format != FMT_CSV) continue;
         if (csv_stream_head(f->path, f->delim, &f->head, err) < 0) return INGEST_BAD_FILE;
         if (layout_build_for(&f->lay, f->kind, (const char *const *)f->head.cells,
-                             f->head.lens, f->head.ncells, cfg, f->settings, f->path, err) < 0)
-            return INGEST_BAD_FILE;
+                             f->head.lens, f->head.ncells, cfg, f->settings, f->words, 1, f->path, err) < 0) {
+            int filled = 0;
+            for (int c = 0; c < f->head.ncells; c++) filled += f->head.lens[c] > 0;
+            layout_free(&f->lay);
+            if (filled > 1) return INGEST_BAD_FILE;
+            /* A title above the header: found in the stream, like a sheet's. */
+            strbuf_reset(err);
+            f->format = FMT_CSV_DECODED;
+            if (!f->delim) f->delim = f->head.delim;
+            csv_head_free(&f->head);
+            continue;
+        }
         f->have_layout = 1;
     }
     return INGEST_OK;
@@ -262,8 +278,10 @@ int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf
 {
     strbuf why = STRBUF_INIT;
     int ok = r->n > 0 && layout_build_for(&f->lay, f->kind, r->cell, r->len, r->n, cfg,
-                                          f->settings, f->path, &why) == 0;
+                                          f->settings, f->words, r->index + 1, f->path, &why) == 0;
     if (!ok) {
+        for (int c = 0; c < r->n && f->title_scale < 0; c++)
+            f->title_scale = layout_unit_of_title(f->words, r->cell[c], r->len[c]);
         int named = 0;
         for (int i = 0; r->n > 0 && i < F_COUNT; i++) named += f->lay.col_of[i] >= 0;
         layout_free(&f->lay);
@@ -289,7 +307,14 @@ void inputs_free(input_list *l)
     free(l->files);
     for (int i = 0; i < l->nleft; i++) free(l->left_out[i]);
     free(l->left_out);
+    layout_words_free(&l->words);
     memset(l, 0, sizeof *l);
+}
+
+int inputs_amount_scale(const input_file *in, int f)
+{
+    if (f >= 0 && f < F_COUNT && in->lay.scale[f] >= 0) return in->lay.scale[f];
+    return in->title_scale >= 0 ? in->title_scale : in->amount_scale;
 }
 
 int inputs_first_row(const input_file *in)

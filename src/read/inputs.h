@@ -41,6 +41,8 @@ typedef struct input_file {
     unsigned legacy_fields;       /* bit per field_id converted from `legacy` */
     int numconv;                  /* num_convention for values that do not settle it */
     int amount_scale;             /* decimals from the file's money unit to đồng */
+    int title_scale;              /* the unit a title row above the header states, or -1 */
+    const layout_words *words;    /* the header words (the list's) */
     /* Number convention of each amount column, when a first reading found
      * it only after values it then had to read again (see read_task). */
     signed char pinned[F_COUNT];  /* num_convention, or -1: settled by the values */
@@ -57,6 +59,7 @@ typedef struct input_list {
     input_file *files;
     int nleft;
     char **left_out;              /* "name: why it is not read", one per file left out */
+    layout_words words;           /* templates/headers.txt, shared by the files */
 } input_list;
 
 /**
@@ -74,7 +77,11 @@ int inputs_check_config(const config *cfg, strbuf *err);
  * no plan file) or INGEST_BAD_FILE (a bad [file.*] setting) with err set.
  */
 ingest_status inputs_find(input_list *l, const config *cfg, strbuf *err);
-/** inputs_read_heads - read the header of every UTF-8 CSV and map it. */
+/**
+ * inputs_read_heads - read the header of every UTF-8 CSV and map it. A
+ * CSV whose first row is a title (one cell of text) is read in one pass
+ * instead, its header found below the title rows like a spreadsheet's.
+ */
 ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err);
 /**
  * inputs_take_header - offer a streamed row as the header of f: 1 when it
@@ -83,6 +90,12 @@ ingest_status inputs_read_heads(input_list *l, const config *cfg, strbuf *err);
  * our columns, is not the header: its row and the column it lacks).
  */
 int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf *err);
+/**
+ * inputs_amount_scale - the decimals from field f's amounts in f's file to
+ * đồng: the unit its header states ("Số tiền (đồng)"), else a title row's
+ * ("Đơn vị tính: đồng"), else the file's amount_unit, else the run's.
+ */
+int inputs_amount_scale(const input_file *in, int f);
 /** inputs_free */
 void inputs_free(input_list *l);
 

@@ -410,6 +410,23 @@ static int parse_source(const row_view *v, int *id)
     size_t n;
     const char *s = cell(v, F_NGUON_VON, &n);
     if (is_blank(s, n)) return reject(v, F_NGUON_VON, "thiếu nguồn vốn"), -1;
+    size_t tn;
+    const char *ts = cell(v, F_LOAI_VON, &tn);
+    if (!is_blank(ts, tn)) { /* "NSTW" | "Đầu tư phát triển": a group and a type */
+        read_task *t = v->t;
+        strbuf k = STRBUF_INIT; /* not t->key: it holds the row's unit for its signature */
+        strbuf_add(&k, s, n + 1); /* NUL-ended: the two cells stay apart */
+        strbuf_add(&k, ts, tn);
+        *id = strmap_get(&t->sink->source_cache, k.buf, k.len);
+        if (*id == -1) {
+            *id = catalogue_find_source_of(t->cat, s, n, ts, tn);
+            strmap_put(&t->sink->source_cache, k.buf, k.len, *id < 0 ? -2 : *id);
+        }
+        strbuf_release(&k);
+        if (*id < 0)
+            return reject(v, F_LOAI_VON, "nguồn vốn và loại vốn không ứng với nguồn nào của danh mục"), -1;
+        return 0;
+    }
     *id = cached(&v->t->sink->source_cache, s, n, v->t->cat, catalogue_find_source);
     if (*id < 0) return reject(v, F_NGUON_VON, "nguồn vốn không có trong danh mục"), -1;
     return 0;
@@ -528,7 +545,7 @@ static int plausible(const row_view *v, field_id f, int level, int64_t amount)
     t->money_rows++;
     if (a <= max) return 0;
     static const char *const levels[3] = {"cấp xã", "cấp huyện", "cấp tỉnh"};
-    int scale = t->in->amount_scale;
+    int scale = inputs_amount_scale(t->in, f);
     const char *hint = scale >= 6 && a / 1000000 <= max ? "dong"
                      : scale >= 3 && a / 1000 <= max ? (scale == 6 ? "nghin" : "dong") : NULL;
     if (!t->unit_hint) t->unit_hint = hint;
@@ -647,7 +664,7 @@ static void plan_row(const row_view *v)
     cube_key k;
     int64_t amount;
     if (parse_key(v, &k) < 0) return;
-    if (parse_amount(v, F_KE_HOACH, v->t->in->amount_scale, 0, &amount) < 0 ||
+    if (parse_amount(v, F_KE_HOACH, inputs_amount_scale(v->t->in, F_KE_HOACH), 0, &amount) < 0 ||
         plausible(v, F_KE_HOACH, unit_level(v->t, k.unit), amount) < 0 ||
         unit_in_force(v, k.unit, year_first(k.year), year_last(k.year)) < 0)
         return;
@@ -673,7 +690,7 @@ static void disb_row(const row_view *v)
     int64_t amount;
     int date;
     if (parse_key(v, &k) < 0 || parse_date(v, F_NGAY, 0, &date) < 0) return;
-    if (parse_amount(v, F_GIAI_NGAN, t->in->amount_scale, 0, &amount) < 0 ||
+    if (parse_amount(v, F_GIAI_NGAN, inputs_amount_scale(t->in, F_GIAI_NGAN), 0, &amount) < 0 ||
         plausible(v, F_GIAI_NGAN, unit_level(t, k.unit), amount) < 0 ||
         (date <= t->cfg->as_of && unit_in_force(v, k.unit, date, date) < 0))
         return;
@@ -735,7 +752,7 @@ static void control_row(const row_view *v)
         return;
     if (!is_blank(code, n) && parse_project(v, &project) < 0) return;
     if (parse_source(v, &source) < 0 ||
-        parse_amount(v, F_GIAO, v->t->in->amount_scale, 0, &amount) < 0 ||
+        parse_amount(v, F_GIAO, inputs_amount_scale(v->t->in, F_GIAO), 0, &amount) < 0 ||
         plausible(v, F_GIAO, UNIT_PROVINCE_LEVEL, amount) < 0)
         return;
     int64_t sig[] = {year, cap_year, project, source, amount};
@@ -956,8 +973,9 @@ static int take_total(row_view *v)
     const char *a = v->text[f];
     size_t an = v->len[f];
     int conv = t->conv[f].settled >= 0 ? t->conv[f].settled : t->in->numconv;
-    num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(a, an, t->in->amount_scale, &amount)
-                                              : decimal_parse(a, an, (num_convention)conv, t->in->amount_scale, &amount);
+    int scale = inputs_amount_scale(t->in, f);
+    num_status st = v->type[f] == CELL_NUMBER ? decimal_parse_stored(a, an, scale, &amount)
+                                              : decimal_parse(a, an, (num_convention)conv, scale, &amount);
     if (t->in->lay.kind == KIND_INDICATOR || st != NUM_OK) return 1; /* nothing to check */
     ALLOC_GROW(t->totals, t->ntotals + 1, t->totals_alloc);
     total_row *tr = &t->totals[t->ntotals];

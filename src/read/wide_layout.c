@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../render/form.h"
+#include "../model/form_def.h"
 #include "../util/text.h"
 #include "inputs.h"
 
@@ -21,6 +21,7 @@ struct wide_probe {
     char **keys[PROBE_ROWS];   /* header keys of each cell */
     char **text[PROBE_ROWS];   /* the cells as written, for messages */
     int report_year;
+    int shares;                /* a match of shares only counts (wide_probe_for_shares) */
 };
 
 void wide_column_name(strbuf *sb, int col)
@@ -169,6 +170,23 @@ int wide_probe_unit_sheets(const wide_probe *p, const char **names, int max)
     int n = 0;
     for (int i = 0; i < p->nforms && n < max; i++)
         if (p->forms[i].rows == ROWS_COMMUNE) names[n++] = p->forms[i].sheet;
+    return n;
+}
+
+void wide_probe_for_shares(wide_probe *p)
+{
+    p->shares = 1;
+}
+
+int wide_probe_disbursement_sheets(const wide_probe *p, const char **names, int max)
+{
+    int n = 0;
+    for (int i = 0; i < p->nforms && n < max; i++) {
+        const form *f = &p->forms[i];
+        int disb = 0;
+        for (int c = 0; c < f->ncols; c++) disb |= f->cols[c].measure == M_DISBURSED;
+        if (f->rows == ROWS_PROJECT && f->year_offset == 0 && disb) names[n++] = f->sheet;
+    }
     return n;
 }
 
@@ -457,10 +475,14 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
             if (!of_form[c]) continue;
             const form_col *fc = &f->cols[of_form[c] - 1];
             if (fc->measure == M_PLAN || fc->measure == M_DISBURSED) {
-                w->source = single_source(fc->sources);
+                uint64_t all = p->cat->nsources >= 64 ? ~0ull : (1ull << p->cat->nsources) - 1;
+                w->source = single_source(fc->sources & all);
                 /* An amount of several sources cannot be added to one: it is
-                 * checked like a total instead. */
-                w->role = w->source >= 0 ? WC_AMOUNT : WC_NONE;
+                 * read to be checked, and to place a lower level's figures. */
+                w->role = w->source >= 0 ? WC_AMOUNT : WC_SHARE;
+                w->sources = fc->sources & all;
+                w->capital = fc->capital == CAPITAL_CURRENT ? WCAP_CURRENT
+                           : fc->capital == CAPITAL_EXTENDED ? WCAP_EXTENDED : WCAP_ANY;
                 w->disbursed = fc->measure == M_DISBURSED;
                 w->extended = fc->capital == CAPITAL_EXTENDED;
                 w->cap_year = year_in(p, top, bottom, c);
@@ -535,14 +557,22 @@ int wide_probe_row(wide_probe *p, const record *r, wide_layout *lay, strbuf *why
     /* The best form: the one whose match reads the most amount columns. */
     int best = -1, best_n = 0;
     wide_layout cand;
+    int said = 0;
     for (int f = 0; f < p->nforms; f++) {
         if (!try_form(p, &p->forms[f], i, &cand, why)) continue;
         int n = 0;
-        for (int c = 0; c < cand.ncols; c++) n += cand.cols[c].role == WC_AMOUNT;
+        for (int c = 0; c < cand.ncols; c++)
+            n += cand.cols[c].role == WC_AMOUNT || (p->shares && cand.cols[c].role == WC_SHARE);
         if (n > best_n) {
             if (best >= 0) wide_layout_free(lay);
             *lay = cand, best = f, best_n = n;
         } else {
+            if (n == 0 && !said++) { /* matched, but nothing to add: say so, not a cell of another form */
+                strbuf_reset(why);
+                strbuf_addf(why, "tiêu đề đến dòng %d khớp %s (%s) nhưng không cột nào là số tiền của một "
+                            "nguồn vốn (chỉ tổng theo năm vốn, loại vốn): không cộng được", i + 1,
+                            p->forms[f].name, p->forms[f].file);
+            }
             wide_layout_free(&cand);
         }
     }

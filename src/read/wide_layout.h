@@ -21,12 +21,21 @@
 #include "../util/strbuf.h"
 #include "record.h"
 
-typedef enum { WC_NONE = 0, WC_STT, WC_LABEL, WC_AMOUNT, WC_SUM, WC_RATE } wide_role;
+/* WC_SHARE: an amount of several sources or of one capital only (Biểu
+ * 03's "Vốn năm 2024 > Giải ngân", "Trong đó > Vốn sự nghiệp"): read and
+ * checked, never added by itself (it is no one cube cell); consolidation
+ * uses it to place a lower level's figures (wide_rows.c). */
+typedef enum { WC_NONE = 0, WC_STT, WC_LABEL, WC_AMOUNT, WC_SUM, WC_RATE, WC_SHARE } wide_role;
+
+/* The capital a column is of (its form filter's capital=). */
+typedef enum { WCAP_ANY = 0, WCAP_CURRENT, WCAP_EXTENDED } wide_capital;
 
 typedef struct wide_col {
     wide_role role;
     int disbursed;       /* WC_AMOUNT: 0 plan, 1 disbursed */
     int source;          /* WC_AMOUNT: catalogue source id */
+    uint64_t sources;    /* WC_SHARE: bit per catalogue source it covers */
+    int capital;         /* WC_SHARE: a wide_capital */
     int cap_year;        /* 0: the row's year; else the capital year */
     int extended;        /* capital of earlier years, year not said: so many
                           * years before (1: capital=extended) */
@@ -72,6 +81,19 @@ int wide_probe_row(wide_probe *p, const record *r, wide_layout *lay, strbuf *why
  * sheets are about. Returns how many.
  */
 int wide_probe_unit_sheets(const wide_probe *p, const char **names, int max);
+/**
+ * wide_probe_disbursement_sheets - the sheet names of the forms laid out
+ * by project that give the report year's disbursement ("03 Giai ngan theo
+ * du an"), up to max of them (owned by the probe): in a workbook this
+ * program wrote, they hold what its plan sheets do not. Returns how many.
+ */
+int wide_probe_disbursement_sheets(const wide_probe *p, const char **names, int max);
+/**
+ * wide_probe_for_shares - let p match a form whose amount columns are all
+ * shares (Biểu 03: by capital and type, no one source), for a reader that
+ * places them (consolidation); a plain read needs an amount it can add.
+ */
+void wide_probe_for_shares(wide_probe *p);
 /** wide_layout_free */
 void wide_layout_free(wide_layout *lay);
 /** wide_column_name - "E" for column 4, into sb. */

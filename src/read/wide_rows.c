@@ -44,6 +44,15 @@ struct wide_rows {
     char *def_code;      /* its code, from the name this program gave the file */
     long checked;        /* subtotal and total rows checked */
     long mismatches;
+    /* Consolidation of a workbook this program wrote for one commune: its
+     * plan by source (the by-project plan sheet) is held, to be placed by
+     * capital and joined by its disbursement once the by-project
+     * disbursement sheet has been read (place_own). */
+    int own;             /* this file is such a workbook */
+    int64_t *planned;    /* [project][source] plan of the sheet, đồng */
+    int unit;            /* its one unit id; -1 not yet, -2 several */
+    int64_t *marg;       /* collect mode: [project][column] amounts of a detail row */
+    int collect;         /* this reader only collects (the disbursement sheet) */
 };
 
 static int is_blank(const char *s, size_t n)
@@ -83,6 +92,8 @@ void wide_rows_free(read_task *t)
     free(w->def_district);
     free(w->def_commune);
     free(w->def_code);
+    free(w->planned);
+    free(w->marg);
     wide_layout_free(&w->lay);
     free(w);
     t->wide = NULL;
@@ -244,6 +255,15 @@ int wide_rows_offer(read_task *t, const record *r)
         w->def_commune = set->commune ? xstrdup(set->commune) : NULL;
     } else if (t->in->format == FMT_XLSX && !(set && set->layout)) {
         find_file_unit(t);
+        /* Its plan by source, with a disbursement sheet beside it. */
+        int by_source = 0;
+        for (int c = 0; c < w->lay.ncols; c++)
+            by_source |= w->lay.cols[c].role == WC_AMOUNT && !w->lay.cols[c].disbursed;
+        if (w->def_code && by_source && t->in->kind == KIND_PLAN) {
+            w->own = 1;
+            w->unit = -1;
+            w->planned = xcalloc((size_t)t->cat->nprojects * (size_t)t->cat->nsources + 1, sizeof(int64_t));
+        }
     }
     wide_probe_free(w->probe);
     w->probe = NULL;
@@ -353,7 +373,7 @@ static int has_figure(const read_task *t, const record *r)
     const struct wide_rows *w = t->wide;
     for (int c = 0; c < w->lay.ncols && c < r->n; c++) {
         wide_role role = w->lay.cols[c].role;
-        if (role != WC_AMOUNT && role != WC_SUM) continue;
+        if (role != WC_AMOUNT && role != WC_SUM && role != WC_SHARE) continue;
         int64_t v;
         unsigned char type = r->type ? r->type[c] : CELL_TEXT;
         if (type == CELL_NUMBER ||
@@ -369,7 +389,7 @@ static int read_amounts(read_task *t, const record *r, open_row *o)
     struct wide_rows *w = t->wide;
     for (int c = 0; c < w->lay.ncols && c < r->n; c++) {
         wide_role role = w->lay.cols[c].role;
-        if (role != WC_AMOUNT && role != WC_SUM) continue;
+        if (role != WC_AMOUNT && role != WC_SUM && role != WC_SHARE) continue;
         const char *s = r->cell[c];
         size_t n = r->len[c];
         unsigned char type = r->type ? r->type[c] : CELL_TEXT;
@@ -418,7 +438,8 @@ static void check_group(read_task *t, const open_row *o, const int64_t *sum)
     struct wide_rows *w = t->wide;
     w->checked++;
     for (int c = 0; c < w->lay.ncols; c++)
-        if (w->lay.cols[c].role == WC_AMOUNT && o->has[c] && o->amount[c] != sum[c])
+        if ((w->lay.cols[c].role == WC_AMOUNT || w->lay.cols[c].role == WC_SHARE) && o->has[c] &&
+            o->amount[c] != sum[c])
             mismatch(t, o, c, o->amount[c], sum[c], "các dòng bên dưới cộng lại");
 }
 
@@ -459,6 +480,12 @@ static void add_detail(read_task *t, open_row *o, int depth)
                     "dòng chi tiết không thuộc dự án nào (tên dự án không có trong danh mục)");
         return;
     }
+    if (w->collect) { /* the disbursement sheet: its figures placed at the end */
+        for (int c = 0; c < w->lay.ncols; c++)
+            if (o->has[c]) w->marg[(size_t)project * (size_t)w->lay.ncols + (size_t)c] += o->amount[c];
+        t->accepted++;
+        return;
+    }
     const char *code = *commune && w->def_commune && !strcmp(commune, w->def_commune) &&
                        w->def_code ? w->def_code : "";
     unit_ref ref = {"", "", "", district, code, commune, 0, 0, 0, strlen(district), strlen(code),
@@ -470,9 +497,14 @@ static void add_detail(read_task *t, open_row *o, int depth)
         note_reject(t, o->index, -1, o->label, strlen(o->label), "tên đơn vị không phải UTF-8 hợp lệ");
         return;
     }
+    if (w->own) w->unit = w->unit == -1 || w->unit == u ? u : -2;
     for (int c = 0; c < w->lay.ncols; c++) {
         const wide_col *wc = &w->lay.cols[c];
         if (wc->role != WC_AMOUNT || wc->check_only || !o->has[c]) continue;
+        if (w->own && !wc->disbursed) { /* placed by capital at the end */
+            w->planned[(size_t)project * (size_t)t->cat->nsources + (size_t)wc->source] += o->amount[c];
+            continue;
+        }
         int cap = wc->cap_year ? wc->cap_year : wc->extended ? w->year - wc->extended : w->year;
         cube_key k = {(uint32_t)u, (uint16_t)project, (uint16_t)wc->source, (uint16_t)w->year,
                       (uint16_t)cap};
@@ -507,6 +539,24 @@ static void close_top(read_task *t)
      * one wrong subtotal is reported once, not again at every level. */
     for (int c = 0; c < w->lay.ncols; c++) into[c] += o->nchildren ? o->children[c] : o->amount[c];
     row_free(o);
+}
+
+/* The disbursement sheet's rows: its header found by its reader's probe,
+ * then read like any wide table, in collect mode. */
+static int scan_disbursement(void *task, const record *r)
+{
+    read_task *t = task;
+    struct wide_rows *d = t->wide;
+    if (d->ready) return wide_rows_row(t, r);
+    if (!wide_probe_row(d->probe, r, &d->lay, &d->why)) return r->index + 1 >= INPUTS_HEADER_SEARCH;
+    d->ready = 1;
+    d->scale = d->lay.scale >= 0 ? d->lay.scale : t->cfg->amount_scale;
+    d->year = d->lay.year ? d->lay.year : t->cfg->year;
+    d->top = xcalloc((size_t)d->lay.ncols + 1, sizeof(int64_t));
+    d->marg = xcalloc((size_t)t->cat->nprojects * (size_t)d->lay.ncols + 1, sizeof(int64_t));
+    wide_probe_free(d->probe);
+    d->probe = NULL;
+    return 0;
 }
 
 int wide_rows_row(void *task, const record *r)
@@ -574,12 +624,204 @@ int wide_rows_row(void *task, const record *r)
     return t->failed;
 }
 
+/* Read the workbook's by-project disbursement sheet with a reader of its
+ * own (t->wide swapped while it runs: its rows count as the file's, its
+ * checks are the file's); NULL when the workbook has none. */
+static struct wide_rows *read_disbursement_sheet(read_task *t)
+{
+    struct wide_rows *own = t->wide;
+    const char *sheets[4];
+    strbuf err = STRBUF_INIT;
+    wide_probe *probe = wide_probe_new(t->cfg, t->cat, NULL, &err);
+    int n = probe ? wide_probe_disbursement_sheets(probe, sheets, 4) : 0;
+    struct wide_rows *d = NULL;
+    for (int i = 0; i < n && !d; i++) {
+        d = xcalloc(1, sizeof *d);
+        d->why = (strbuf)STRBUF_INIT;
+        d->probe = wide_probe_new(t->cfg, t->cat, NULL, &err);
+        if (d->probe) wide_probe_for_shares(d->probe);
+        d->collect = 1;
+        d->def_district = own->def_district ? xstrdup(own->def_district) : NULL;
+        d->def_commune = own->def_commune ? xstrdup(own->def_commune) : NULL;
+        t->wide = d;
+        /* Its TỔNG SỐ row is above its own rows, not below the plan sheet's. */
+        long accepted = t->accepted, rejected = t->rejected;
+        t->accepted = t->rejected = 0;
+        int rc = d->probe ? xlsx_stream_read(t->in->path, sheets[i], NULL, scan_disbursement, t, &err) : -1;
+        if (d->ready) wide_rows_finish(t);
+        t->accepted += accepted, t->rejected += rejected;
+        t->wide = own;
+        if (rc < 0 && d->ready && !t->failed) { /* broken under its rows: not a sheet to pass over */
+            strbuf_addf(&t->err, "%s", err.buf);
+            t->failed = 1;
+        }
+        if (rc < 0 || !d->ready) {
+            strbuf_reset(&err);
+            t->wide = d;
+            wide_rows_free(t);
+            t->wide = own;
+            d = NULL;
+        }
+    }
+    wide_probe_free(probe);
+    strbuf_release(&err);
+    return d;
+}
+
+/* Amount x of the sources in mask, of capital year cap, to the plan cells
+ * of project p in turn (up to each one's plan), the rest to the first of
+ * them with a plan (or the first source of the mask): a disbursement is
+ * not put on a source it has no plan of when the figures allow. */
+static void place_paid(read_task *t, int unit, int p, uint64_t mask, int cap, int64_t x, const int64_t *plan)
+{
+    struct wide_rows *w = t->wide;
+    int ns = t->cat->nsources < 64 ? t->cat->nsources : 64, first = -1;
+    for (int s = 0; s < ns; s++)
+        if (mask >> s & 1 && (first < 0 || (plan[s] > 0 && plan[first] <= 0))) first = s;
+    if (first < 0 || x <= 0) return;
+    int64_t put[64] = {0};
+    for (int s = 0; s < ns && x > 0; s++) {
+        if (!(mask >> s & 1) || plan[s] <= 0) continue;
+        int64_t take = x < plan[s] ? x : plan[s];
+        put[s] += take, x -= take;
+    }
+    put[first] += x;
+    for (int s = 0; s < ns; s++) {
+        if (!put[s]) continue;
+        cube_key k = {(uint32_t)unit, (uint16_t)p, (uint16_t)s, (uint16_t)w->year, (uint16_t)cap};
+        if (t->cfg->disbursement == DISB_SNAPSHOT)
+            cube_put_snapshot(&t->sink->cube, &k, t->cfg->as_of, (uint64_t)t->index << 40, put[s]);
+        else
+            cube_add_payment(&t->sink->cube, &k, put[s]);
+    }
+}
+
+/* The type blocks of a disbursement sheet: its disbursed columns of one
+ * type (ĐTPT, SN: some sources, any capital), then the sources of none. */
+#define MAX_BLOCKS 17
+static int type_blocks(const catalogue *cat, const wide_layout *lay, uint64_t *mask, int *col)
+{
+    int ns = cat->nsources, n = 0;
+    uint64_t all = ns >= 64 ? ~0ull : (1ull << ns) - 1, rest = all;
+    for (int c = 0; c < lay->ncols && n < MAX_BLOCKS - 1; c++) {
+        const wide_col *wc = &lay->cols[c];
+        if ((wc->role == WC_SHARE || wc->role == WC_AMOUNT) && wc->disbursed && wc->capital == WCAP_ANY &&
+            (wc->sources & all) != all && (wc->sources & rest) == wc->sources && wc->sources)
+            mask[n] = wc->sources, col[n++] = c, rest &= ~wc->sources;
+    }
+    mask[n] = rest, col[n++] = -1;
+    return n;
+}
+
+/*
+ * A commune's workbook read back: its plan by source (the plan sheet) is
+ * split by capital, and its disbursement placed, so that every figure of
+ * the disbursement forms (by capital: current and extended; by type:
+ * ĐTPT, SN, the rest) is the sheet's. Per project: each type's
+ * disbursement is current capital while the project's current
+ * disbursement lasts, then extended (of the year before: the forms do not
+ * say which); each type's extended plan covers its extended disbursement
+ * first, the rest where its current plan is not needed; within a type the
+ * sources are filled in catalogue order, never beyond their plan when the
+ * figures allow. A sheet whose figures cannot be so placed (they disagree
+ * with the plan sheet) is said, and only its plan is read, as current.
+ */
+static void place_own(read_task *t)
+{
+    struct wide_rows *w = t->wide;
+    const catalogue *cat = t->cat;
+    int ns = cat->nsources < 64 ? cat->nsources : 64;
+    struct wide_rows *d = w->unit >= 0 ? read_disbursement_sheet(t) : NULL;
+    uint64_t mask[MAX_BLOCKS];
+    int col[MAX_BLOCKS], nb = d ? type_blocks(cat, &d->lay, mask, col) : 0;
+    int64_t cur[64], ext[64];
+    long placed = 0, refused = 0;
+    for (int p = 0; p < cat->nprojects; p++) {
+        const int64_t *plan = &w->planned[(size_t)p * (size_t)cat->nsources];
+        int64_t pext = 0, dcur = 0, dext = 0, typed = 0;
+        int any = 0;
+        for (int s = 0; s < ns; s++) cur[s] = plan[s], ext[s] = 0, any |= plan[s] != 0;
+        const int64_t *m = d ? &d->marg[(size_t)p * (size_t)d->lay.ncols] : NULL;
+        for (int c = 0; m && c < d->lay.ncols; c++) {
+            const wide_col *wc = &d->lay.cols[c];
+            if (wc->role != WC_SHARE && wc->role != WC_AMOUNT) continue;
+            any |= m[c] != 0;
+            if (wc->capital == WCAP_EXTENDED) *(wc->disbursed ? &dext : &pext) += m[c];
+            if (wc->capital == WCAP_CURRENT && wc->disbursed) dcur += m[c];
+        }
+        if (!any) continue;
+        int64_t D[MAX_BLOCKS], X[MAX_BLOCKS], P[MAX_BLOCKS], E[MAX_BLOCKS], total = 0;
+        for (int b = 0; b < nb - 1; b++) typed += D[b] = m[col[b]];
+        if (nb) D[nb - 1] = dcur + dext - typed;
+        for (int s = 0; s < ns; s++) total += plan[s];
+        int ok = m && pext >= 0 && pext <= total && dcur >= 0 && dext >= 0 && D[nb - 1] >= 0;
+        /* Extended disbursement by type, then extended plan by type. */
+        int64_t left = dext, extra = pext;
+        for (int b = 0; ok && b < nb; b++) {
+            P[b] = 0;
+            for (int s = 0; s < ns; s++)
+                if (mask[b] >> s & 1) P[b] += plan[s];
+            X[b] = left < D[b] ? left : D[b];
+            left -= X[b];
+            E[b] = X[b] < P[b] ? X[b] : P[b];
+            extra -= E[b];
+        }
+        for (int pass = 0; ok && pass < 2 && extra > 0; pass++)
+            for (int b = 0; b < nb && extra > 0; b++) {
+                int64_t room = (pass ? P[b] : P[b] - D[b] + X[b]) - E[b];
+                int64_t take = room <= 0 ? 0 : room < extra ? room : extra;
+                E[b] += take, extra -= take;
+            }
+        ok = ok && left == 0 && extra == 0;
+        for (int b = 0; ok && b < nb; b++) { /* a type's extended plan from its sources in turn */
+            int64_t e = E[b];
+            for (int s = 0; s < ns && e; s++) {
+                if (!(mask[b] >> s & 1)) continue;
+                int64_t x = e < plan[s] ? e : plan[s];
+                ext[s] = x, cur[s] = plan[s] - x, e -= x;
+            }
+        }
+        if (!ok && m) {
+            refused++;
+            strbuf_addf(&t->notes, "%s: giải ngân của %s không khớp với kế hoạch của tệp (trang kế hoạch "
+                        "và trang giải ngân khác nhau); chỉ đọc kế hoạch\n", t->in->path, cat->projects[p].code);
+        }
+        for (int s = 0; s < ns; s++)
+            for (int e = 0; e < 2; e++) {
+                int64_t a = e ? ext[s] : cur[s];
+                if (!a) continue;
+                cube_key k = {(uint32_t)w->unit, (uint16_t)p, (uint16_t)s, (uint16_t)w->year,
+                              (uint16_t)(w->year - e)};
+                cube_add_plan(&t->sink->cube, &k, a);
+            }
+        if (!ok) continue;
+        for (int b = 0; b < nb; b++) {
+            place_paid(t, w->unit, p, mask[b], w->year, D[b] - X[b], cur);
+            place_paid(t, w->unit, p, mask[b], w->year - 1, X[b], ext);
+        }
+        placed++;
+    }
+    if (d) {
+        struct wide_rows *own = t->wide;
+        t->wide = d;
+        wide_rows_free(t);
+        t->wide = own;
+    }
+    if (!d && w->unit >= 0)
+        strbuf_addf(&t->notes, "%s: không có trang giải ngân theo dự án (Biểu 03) đọc được; chỉ đọc kế "
+                    "hoạch của tệp\n", t->in->path);
+    if (placed && !refused)
+        strbuf_addf(&t->notes, "%s: bảng tổng hợp của cấp dưới; kế hoạch theo nguồn vốn và giải ngân theo "
+                    "năm vốn, loại vốn được đọc lại (vốn kéo dài ghi vào năm %d)\n", t->in->path, w->year - 1);
+}
+
 void wide_rows_finish(read_task *t)
 {
     struct wide_rows *w = t->wide;
     if (!w || !w->ready) return;
     while (w->nopen) close_top(t);
     if (w->have_total) check_group(t, &w->total, w->top);
+    if (w->own) place_own(t);
     if (w->mismatches)
         strbuf_addf(&t->notes, "%s: đọc theo bố cục %s; %ld dòng tổng, cộng nhóm được đối chiếu "
                     "với các dòng chi tiết (không cộng thêm), %ld chỗ lệch\n", t->in->path,

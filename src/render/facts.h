@@ -10,7 +10,7 @@
 
 #include "../config/config.h"
 #include "../model/dataset.h"
-#include "vars.h"
+#include "../util/vars.h"
 
 typedef struct fact_list {
     char *name;

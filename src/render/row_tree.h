@@ -8,7 +8,8 @@
 #define MTQG_ROW_TREE_H
 
 #include "../model/dataset.h"
-#include "vars.h"
+#include "../model/form_def.h"
+#include "../util/vars.h"
 
 typedef struct row_node {
     int parent;      /* -1 for a root */
@@ -60,17 +61,8 @@ int row_tree_indicators(row_tree *t, const dataset *ds, const vars *labels,
 int row_tree_controls(row_tree *t, const dataset *ds, const vars *labels,
                       year_span year, strbuf *err);
 
-/* Numbering styles a form may ask for, one per row depth. */
-typedef enum {
-    NUMBER_KEEP = 0, /* leave the grouping's own numbers (projects: 3, 3.1) */
-    NUMBER_ROMAN,    /* I, II, III */
-    NUMBER_ARABIC,   /* 1, 2, 3 (restarting under each parent) */
-    NUMBER_DOTTED,   /* <parent's number>.1, .2 */
-    NUMBER_LETTER,   /* a), b), c) */
-    NUMBER_NONE      /* no number */
-} number_style;
-
-#define ROW_TREE_MAX_DEPTH 4
+/* number_style and the depth a form numbers: model/form_def.h. */
+#define ROW_TREE_MAX_DEPTH FORM_MAX_ROW_DEPTH
 
 /**
  * row_tree_number - renumber rows by depth (1 = below TỔNG SỐ, or the top

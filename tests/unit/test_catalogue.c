@@ -198,6 +198,28 @@ static void test_find_source(void **state)
     assert_int_equal(find_source(c, ""), -1);
 }
 
+static int find_source_of(const catalogue *c, const char *g, const char *t)
+{
+    return catalogue_find_source_of(c, g, strlen(g), t, strlen(t));
+}
+
+/* A source given as two cells, "Nguồn vốn" (its group) and "Loại vốn"
+ * (its capital type), by code or name; a whole source in the first cell
+ * must agree with the type; a source with no type takes any type word. */
+static void test_find_source_of_group_and_type(void **state)
+{
+    const catalogue *c = *state;
+    assert_int_equal(find_source_of(c, "NSTW", "ĐTPT"), S_NSTW_DTPT);
+    assert_int_equal(find_source_of(c, "Ngân sách trung ương", "Sự nghiệp"), S_NSTW_SN);
+    assert_int_equal(find_source_of(c, "NSĐP", "Đầu tư phát triển"), S_NSDP_DTPT);
+    assert_int_equal(find_source_of(c, "ngân sách địa phương", "Vốn sự nghiệp"), S_NSDP_SN);
+    assert_int_equal(find_source_of(c, "NSTW ĐTPT", "ĐTPT"), S_NSTW_DTPT);
+    assert_int_equal(find_source_of(c, "NSTW ĐTPT", "SN"), -1);       /* they disagree */
+    assert_int_equal(find_source_of(c, "Huy động, lồng ghép", "ĐTPT"), S_LONG_GHEP);
+    assert_int_equal(find_source_of(c, "NSTW", "Vốn vay"), -1);        /* no such type */
+    assert_int_equal(find_source_of(c, "Vốn ODA", "ĐTPT"), -1);        /* no such group */
+}
+
 /* ---- errors ------------------------------------------------------------ */
 
 typedef struct tmp {
@@ -340,6 +362,7 @@ int main(void)
         T(test_sources_groups_types),
         T(test_find_project),
         T(test_find_source),
+        T(test_find_source_of_group_and_type),
         cmocka_unit_test(test_small_catalogue_ok),
         cmocka_unit_test(test_error_sub_before_project),
         cmocka_unit_test(test_error_unknown_group),

@@ -36,7 +36,7 @@
 #include "render/facts.h"
 #include "render/form.h"
 #include "render/table.h"
-#include "render/vars.h"
+#include "util/vars.h"
 #include "testutil.h"
 #include "util/decimal.h"
 

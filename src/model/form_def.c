@@ -1,10 +1,11 @@
 /*
- * Reading a form template: [form] settings, [labels], and [columns] lines
- * "id | header > path | measure | filter | width". Column references in
+ * form_def: reading a form template (see form_def.h): [form] settings,
+ * [labels], and [columns] lines "id | header > path | measure | filter |
+ * width". Column references in
  * sum(...) and rate(...) may point forward; they are resolved, and checked
  * for cycles, once every column is read.
  */
-#include "form.h"
+#include "form_def.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,8 +179,8 @@ static int parse_numbering(form *f, linefile *lf, char *v, strbuf *err)
     static const char *const names[] = {"keep", "roman", "arabic", "dotted", "letter", "none"};
     char *parts[8];
     int n = split_fields(v, ',', parts, 8);
-    if (n > ROW_TREE_MAX_DEPTH)
-        return linefile_error(lf, err, "numbering: nhiều nhất %d tầng", ROW_TREE_MAX_DEPTH);
+    if (n > FORM_MAX_ROW_DEPTH)
+        return linefile_error(lf, err, "numbering: nhiều nhất %d tầng", FORM_MAX_ROW_DEPTH);
     for (int i = 0; i < n; i++) {
         int style = -1;
         for (int k = 0; k < 6; k++)

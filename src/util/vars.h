@@ -8,7 +8,7 @@
 #ifndef MTQG_VARS_H
 #define MTQG_VARS_H
 
-#include "../util/strbuf.h"
+#include "strbuf.h"
 
 typedef struct vars {
     int n, alloc;
