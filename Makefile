@@ -26,7 +26,7 @@ BIN      = build/rel/mtqg-report
 SAN_BIN  = build/san/mtqg-report
 CONFIG  ?= reports.ini
 
-.PHONY: all run test bench deps clean install fuzz
+.PHONY: all run test bench bench-peers deps clean install fuzz
 
 PREFIX  ?= /usr/local
 
@@ -72,6 +72,10 @@ bench:
 	@sh scripts/install-deps.sh --quiet
 	@$(MAKE) --no-print-directory $(BIN) build/rel/bench/gen-bench build/rel/bench/peak build/rel/bench/csv2xlsx
 	sh bench/run.sh
+
+# The peers the bench compares with (pandas, DuckDB); optional, see bench/run.sh.
+bench-peers:
+	sh bench/setup-peers.sh
 
 build/rel/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
