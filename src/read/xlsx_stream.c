@@ -14,6 +14,10 @@
  * machine-written with fixed element names, some writers add a prefix
  * ("x:c"), so names are compared after the prefix (local()). DOCTYPEs are
  * refused: no OOXML part has one, and it is how entity tricks get in.
+ * The sheet itself, nearly all of the bytes, goes through xml_scan, a
+ * tokenizer several times faster than expat that calls the same handlers
+ * and refuses the same malformed XML; a sheet in another encoding than
+ * UTF-8 (allowed, never seen) still goes through expat.
  */
 #include "xlsx_stream.h"
 
@@ -30,6 +34,7 @@
 #include "../util/text.h"
 #include "../util/syserr.h"
 #include "../util/progress.h"
+#include "xml_scan.h"
 
 #define BLOCK (64 * 1024)     /* inflate/parse unit: memory does not grow with the sheet */
 #define MAX_ROW 1048576L      /* Excel's sheet size: anything beyond is a corrupt file */
@@ -210,7 +215,8 @@ static int part_stream(pkg *k, const char *name, part_kind kind, block_fn fn, vo
 
 /* First member of every parse context, so handlers reach the parser state. */
 typedef struct xml_base {
-    XML_Parser parser;
+    XML_Parser parser;    /* the part's parser: expat's, or else */
+    xml_scan *scan;       /* the sheet's scanner */
     pkg *k;
     const char *where;    /* part (or sheet) named in messages */
     int rc;               /* 0 going on, 1 stopped by the callback, -1 error */
@@ -218,8 +224,18 @@ typedef struct xml_base {
 
 static const char *local(const char *name)
 {
-    const char *c = strchr(name, ':');
-    return c ? c + 1 : name;
+    /* A loop, not strchr: names are a few bytes and this runs per element. */
+    for (const char *p = name; *p; p++)
+        if (*p == ':') return p + 1;
+    return name;
+}
+
+/* Whether a and b are the same string: an inlined loop, as the sheet's
+ * handlers compare a few bytes per element (strcmp is a call). */
+static inline int same(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
 }
 
 static const char *attr(const XML_Char **atts, const char *name)
@@ -231,18 +247,26 @@ static const char *attr(const XML_Char **atts, const char *name)
 
 static void xml_fail(xml_base *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Stop the parse from a handler: no handler runs after this one. */
+static void xml_stop(xml_base *b)
+{
+    if (b->parser) XML_StopParser(b->parser, XML_FALSE);
+    else xml_scan_stop(b->scan);
+}
+
 /* Record an error at the parser's current line and stop the parse. */
 static void xml_fail(xml_base *b, const char *fmt, ...)
 {
     if (b->rc) return;
     strbuf_addf(b->k->err, "%s: %s, dòng %lu: ", b->k->path, b->where,
-                (unsigned long)XML_GetCurrentLineNumber(b->parser));
+                b->parser ? (unsigned long)XML_GetCurrentLineNumber(b->parser)
+                          : xml_scan_line(b->scan));
     va_list ap;
     va_start(ap, fmt);
     strbuf_vaddf(b->k->err, fmt, ap);
     va_end(ap);
     b->rc = -1;
-    XML_StopParser(b->parser, XML_FALSE);
+    xml_stop(b);
 }
 
 static void refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -273,6 +297,7 @@ static int xml_part(pkg *k, const char *name, part_kind kind, const char *where,
         abort();
     }
     b->parser = p;
+    b->scan = NULL;
     b->k = k;
     b->where = where;
     b->rc = 0;
@@ -290,6 +315,54 @@ static int xml_part(pkg *k, const char *name, part_kind kind, const char *where,
         rc = -1;
     }
     XML_ParserFree(p);
+    return rc;
+}
+
+static void scan_refuse_doctype(void *ud)
+{
+    refuse_doctype(ud, NULL, NULL, NULL, 0);
+}
+
+static int scan_block(void *ctx, const char *buf, size_t n)
+{
+    xml_base *b = ctx;
+    xml_scan_status st = xml_scan_feed(b->scan, buf, n, 0);
+    if (st == XML_SCAN_NOT_UTF8) return 2;
+    if (st == XML_SCAN_FAILED) return b->rc ? b->rc : -2;
+    return b->rc;
+}
+
+/*
+ * scan_part - xml_part through xml_scan: the same handlers, results and
+ * messages, faster. A part not in UTF-8 is handed to xml_part (the scanner
+ * says so on the first bytes, before any handler ran).
+ */
+static int scan_part(pkg *k, const char *name, part_kind kind, const char *where, xml_base *b,
+                     XML_StartElementHandler start, XML_EndElementHandler end,
+                     XML_CharacterDataHandler text)
+{
+    xml_scan *x = xml_scan_new(start, end, text, scan_refuse_doctype, b);
+    b->parser = NULL;
+    b->scan = x;
+    b->k = k;
+    b->where = where;
+    b->rc = 0;
+    int rc = part_stream(k, name, kind, scan_block, b);
+    if (rc == 0) {
+        xml_scan_status st = xml_scan_feed(x, NULL, 0, 1);
+        if (st == XML_SCAN_NOT_UTF8) rc = 2;
+        else if (st == XML_SCAN_FAILED) rc = b->rc ? b->rc : -2;
+        else rc = b->rc;
+    }
+    if (rc == -2) {
+        unsigned long line = xml_scan_line(x), col = xml_scan_column(x);
+        strbuf_addf(k->err, "%s: %s, dòng %lu cột %lu: lỗi XML (%s)", k->path, where, line,
+                    col + 1, xml_scan_message(x));
+        rc = -1;
+    }
+    xml_scan_free(x);
+    b->scan = NULL;
+    if (rc == 2) return xml_part(k, name, kind, where, b, start, end, text);
     return rc;
 }
 
@@ -1054,7 +1127,7 @@ static void emit_row(sheet_rd *s, long rowno)
     s->next = rowno + 1;
     if (s->fn(s->ctx, &r)) {
         s->base.rc = 1;
-        XML_StopParser(s->base.parser, XML_FALSE);
+        xml_stop(&s->base);
     }
 }
 
@@ -1083,22 +1156,30 @@ static void row_start(sheet_rd *s, const XML_Char **atts)
 
 static vtype vtype_of(const char *t)
 {
-    if (!t || !strcmp(t, "n")) return T_NUM;
-    if (!strcmp(t, "s")) return T_SST;
-    if (!strcmp(t, "str")) return T_STR;
-    if (!strcmp(t, "inlineStr")) return T_INLINE;
-    if (!strcmp(t, "b")) return T_BOOL;
-    if (!strcmp(t, "e")) return T_ERR;
-    if (!strcmp(t, "d")) return T_DATE;
+    if (!t || same(t, "n")) return T_NUM;
+    if (same(t, "s")) return T_SST;
+    if (same(t, "str")) return T_STR;
+    if (same(t, "inlineStr")) return T_INLINE;
+    if (same(t, "b")) return T_BOOL;
+    if (same(t, "e")) return T_ERR;
+    if (same(t, "d")) return T_DATE;
     return T_NUM;
 }
 
 static void cell_start(sheet_rd *s, const XML_Char **atts)
 {
-    const char *ref = attr(atts, "r"), *st = attr(atts, "s");
+    const char *ref = NULL, *st = NULL, *t = NULL;
     int col = s->col + 1;
     long row;
     if (!s->in_row) return;
+    /* attr() for r, s and t in one pass: this runs for every cell. */
+    for (; atts[0]; atts += 2) {
+        const char *a = atts[0];
+        if (!a[0] || a[1]) continue;
+        if (a[0] == 'r' && !ref) ref = atts[1];
+        else if (a[0] == 's' && !st) st = atts[1];
+        else if (a[0] == 't' && !t) t = atts[1];
+    }
     if (ref && parse_ref(ref, strlen(ref), &col, &row) != strlen(ref)) {
         xml_fail(&s->base, "ô có tham chiếu không hợp lệ r=\"%s\"", ref);
         return;
@@ -1108,7 +1189,7 @@ static void cell_start(sheet_rd *s, const XML_Char **atts)
         return;
     }
     s->col = col;
-    s->vt = vtype_of(attr(atts, "t"));
+    s->vt = vtype_of(t);
     if (!st || parse_long(st, 0, 1L << 30, &s->style)) s->style = 0;
     s->in_cell = 1;
     s->has_v = 0;
@@ -1189,22 +1270,22 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
     const char *el = local(name);
     if (s->base.rc) return;
     if (!s->in_data) {
-        s->in_data = !strcmp(el, "sheetData");
-    } else if (!strcmp(el, "c")) {
+        s->in_data = same(el, "sheetData");
+    } else if (same(el, "c")) {
         cell_start(s, atts);
-    } else if (!strcmp(el, "row")) {
+    } else if (same(el, "row")) {
         if (s->in_row) emit_row(s, s->cur);
         row_start(s, atts);
     } else if (!s->in_cell) {
         return;
-    } else if (!strcmp(el, "v") && s->vt != T_INLINE) {
+    } else if (same(el, "v") && s->vt != T_INLINE) {
         s->capture = s->has_v = 1;
         strbuf_reset(&s->val);
-    } else if (!strcmp(el, "is") && s->vt == T_INLINE) {
+    } else if (same(el, "is") && s->vt == T_INLINE) {
         s->in_is = s->has_v = 1;
-    } else if (!strcmp(el, "t") && s->in_is && !s->rph) {
+    } else if (same(el, "t") && s->in_is && !s->rph) {
         s->capture = 1;
-    } else if (!strcmp(el, "rPh")) {
+    } else if (same(el, "rPh")) {
         s->rph++;
     }
 }
@@ -1214,18 +1295,18 @@ static void sheet_end(void *ud, const XML_Char *name)
     sheet_rd *s = ud;
     const char *el = local(name);
     if (s->base.rc || !s->in_data) return;
-    if (!strcmp(el, "c")) {
+    if (same(el, "c")) {
         if (s->in_cell) cell_end(s);
-    } else if (!strcmp(el, "v") || !strcmp(el, "t")) {
+    } else if (same(el, "v") || same(el, "t")) {
         s->capture = 0;
-    } else if (!strcmp(el, "is")) {
+    } else if (same(el, "is")) {
         s->in_is = 0;
-    } else if (!strcmp(el, "rPh")) {
+    } else if (same(el, "rPh")) {
         if (s->rph > 0) s->rph--;
-    } else if (!strcmp(el, "row")) {
+    } else if (same(el, "row")) {
         if (s->in_row) emit_row(s, s->cur);
         s->in_row = 0;
-    } else if (!strcmp(el, "sheetData")) {
+    } else if (same(el, "sheetData")) {
         s->in_data = 0;
     }
 }
@@ -1242,7 +1323,7 @@ static int read_sheet(pkg *k, const char *part, const char *where, sheet_rd *s)
     s->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     row_reset(&s->row);
     row_grow(&s->row, 64); /* the arrays exist even when every row is empty */
-    int rc = xml_part(k, part, PART_SHEET, where, &s->base, sheet_start, sheet_end, sheet_text);
+    int rc = scan_part(k, part, PART_SHEET, where, &s->base, sheet_start, sheet_end, sheet_text);
     if (s->c_locale) freelocale(s->c_locale);
     row_free(&s->row);
     strbuf_release(&s->val);

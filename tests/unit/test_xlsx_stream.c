@@ -314,6 +314,30 @@ static void test_hand_cell_types(void **state)
     free(p);
 }
 
+/*
+ * The sheet goes through xml_scan, which hands a sheet in another encoding
+ * to expat: an ISO-8859-1 sheet reads as the same UTF-8 text. And what a
+ * writer may put in a UTF-8 sheet besides cells (comments, processing
+ * instructions, CDATA, CR LF inside text) reads as expat reads it.
+ */
+static void test_sheet_encodings_and_markup(void **state)
+{
+    fixture *f = *state;
+    char *p = hand_book(f->dir, "latin1.xlsx", NULL,
+                        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+                        SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>caf\xe9</t></is></c>"
+                              "<c r=\"B1\"><v>2.5</v></c></row>"), NULL);
+    expect_rows(p, NULL, "0:T=café|N=2.5\n");
+    free(p);
+    p = hand_book(f->dir, "markup.xlsx", NULL,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- writer -->"
+                  SHEET("<row r=\"1\"><?pi x?><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[a<b]]>&amp;"
+                        "c\r\nd</t></is></c><!-- between --><c r=\"C1\" t=\"str\"><v>&#x1EA0;</v></c></row>"),
+                  NULL);
+    expect_rows(p, NULL, "0:T=a<b&c\nd|T=|T=Ạ\n");
+    free(p);
+}
+
 /* Prefixed element names, another prefix for r:id, relative targets. */
 static void test_prefixes_relative_targets(void **state)
 {
@@ -877,6 +901,7 @@ int main(void)
         T(test_inline_strings_constant_memory),
         T(test_formulas_booleans),
         T(test_hand_cell_types),
+        T(test_sheet_encodings_and_markup),
         T(test_prefixes_relative_targets),
         T(test_chartsheet_skipped),
         T(test_dates_libxlsxwriter),
