@@ -25,6 +25,7 @@
 #include <expat.h>
 #include <locale.h>
 #include <minizip/unzip.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include "xml_scan.h"
 
 #define BLOCK (64 * 1024)     /* inflate/parse unit: memory does not grow with the sheet */
+#define SLOT (4 * BLOCK)      /* the unit when a second thread inflates: the largest block */
 #define MAX_ROW 1048576L      /* Excel's sheet size: anything beyond is a corrupt file */
 #define MAX_COL 16384
 #define HEADER_ROWS 10        /* merges starting in these rows are filled */
@@ -126,22 +128,22 @@ static int part_exists(pkg *k, const char *name)
  * limits, else -1 with the message. A limit of 0 means none.
  */
 static int within_limits(pkg *k, const char *name, part_kind kind, uint64_t size,
-                         uint64_t packed)
+                         uint64_t packed, strbuf *err)
 {
     uint64_t limit = kind == PART_SHEET ? k->lim.max_sheet_bytes : k->lim.max_sst_bytes;
     unsigned long long sz = size, lm = limit, pk = packed;
     if (limit && size > limit) {
         if (kind == PART_SST)
-            strbuf_addf(k->err, "%s: bảng chuỗi dùng chung quá lớn: %s giải nén ra ít nhất "
+            strbuf_addf(err, "%s: bảng chuỗi dùng chung quá lớn: %s giải nén ra ít nhất "
                         "%llu byte, vượt giới hạn %llu byte", k->path, name, sz, lm);
         else
-            strbuf_addf(k->err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén ra "
+            strbuf_addf(err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén ra "
                         "ít nhất %llu byte, vượt giới hạn %llu byte", k->path, name, sz, lm);
         return -1;
     }
     uint32_t r = k->lim.max_ratio;
     if (r && size / (packed ? packed : 1) > r) {
-        strbuf_addf(k->err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén từ "
+        strbuf_addf(err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén từ "
                     "%llu byte ra ít nhất %llu byte, tỉ lệ vượt giới hạn %u:1", k->path, name,
                     pk, sz, r);
         return -1;
@@ -149,27 +151,128 @@ static int within_limits(pkg *k, const char *name, part_kind kind, uint64_t size
     return 0;
 }
 
-/* Inflate the open part block by block, re-checking the limits on the
- * bytes really produced: the sizes in the zip directory are the writer's
- * word, not a fact. */
+/*
+ * The next inflated block of the open part into buf (size bytes): its
+ * length, 0 at the end, or -1 with the message in err. The limits are
+ * re-checked on the bytes really produced (total so far): the sizes in the
+ * zip directory are the writer's word, not a fact.
+ */
+static int next_block(pkg *k, const char *name, part_kind kind, uint64_t packed, char *buf,
+                      unsigned size, uint64_t *total, strbuf *err)
+{
+    int n = unzReadCurrentFile(k->zf, buf, size);
+    if (n < 0) {
+        strbuf_addf(err, "%s: tệp hỏng: không giải nén được %s (mã lỗi %d)", k->path, name, n);
+        return -1;
+    }
+    if (n == 0) return 0;
+    progress_add(0, n);
+    *total += (uint64_t)n;
+    return within_limits(k, name, kind, *total, packed, err) ? -1 : n;
+}
+
+/* Inflate the open part block by block on this thread. */
 static int inflate_blocks(pkg *k, const char *name, part_kind kind, uint64_t packed,
                           block_fn fn, void *ctx)
 {
     uint64_t total = 0;
     for (;;) {
-        int n = unzReadCurrentFile(k->zf, k->block, BLOCK);
-        if (n > 0) progress_add(0, n);
-        if (n < 0) {
-            strbuf_addf(k->err, "%s: tệp hỏng: không giải nén được %s (mã lỗi %d)",
-                        k->path, name, n);
-            return -1;
-        }
-        if (n == 0) return 0;
-        total += (uint64_t)n;
-        if (within_limits(k, name, kind, total, packed)) return -1;
+        int n = next_block(k, name, kind, packed, k->block, BLOCK, &total, k->err);
+        if (n <= 0) return n;
         int rc = fn(ctx, k->block, (size_t)n);
         if (rc) return rc;
     }
+}
+
+/*
+ * A sheet is inflated on a second thread, a few blocks ahead of the one
+ * parsing it: inflating is a third of the work, and the reading stage
+ * runs a whole .xlsx as one task, so the other core is otherwise idle.
+ * The inflater writes its message into its own strbuf (the handlers may
+ * be writing k->err); the parser appends it once the inflater is done.
+ */
+#define RING 8            /* slots of SLOT bytes: 2 MiB in all, some milliseconds of
+                             parsing, so a busy machine's scheduler does not stall the pair */
+
+typedef struct inflater {
+    pkg *k;
+    const char *name;
+    part_kind kind;
+    uint64_t packed;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *buf[RING];
+    int len[RING];        /* > 0 bytes, 0 end of part, -1 failed (message in err) */
+    int head, count;      /* next slot to fill; slots filled and not yet released */
+    int stop;             /* the parser wants no more */
+    strbuf err;
+} inflater;
+
+static void *inflater_run(void *arg)
+{
+    inflater *f = arg;
+    uint64_t total = 0;
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        while (f->count == RING && !f->stop) pthread_cond_wait(&f->cv, &f->mu);
+        int slot = f->head, stop = f->stop;
+        pthread_mutex_unlock(&f->mu);
+        if (stop) return NULL;
+        /* The slot is not in use: only filled slots are handed out. */
+        int n = next_block(f->k, f->name, f->kind, f->packed, f->buf[slot], SLOT, &total,
+                           &f->err);
+        pthread_mutex_lock(&f->mu);
+        f->len[slot] = n;
+        f->head = (slot + 1) % RING;
+        f->count++;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+        if (n <= 0) return NULL;
+    }
+}
+
+#define NO_THREAD -3 /* not a block_fn result (those are 2, 1, 0, -1, -2) */
+
+/* inflate_blocks with the inflating on a second thread; NO_THREAD when no
+ * thread could be started (nothing was read: the caller inflates itself). */
+static int inflate_threaded(pkg *k, const char *name, part_kind kind, uint64_t packed,
+                            block_fn fn, void *ctx)
+{
+    inflater f = {.k = k, .name = name, .kind = kind, .packed = packed, .err = STRBUF_INIT};
+    pthread_t tid;
+    pthread_mutex_init(&f.mu, NULL);
+    pthread_cond_init(&f.cv, NULL);
+    for (int i = 0; i < RING; i++) f.buf[i] = xmalloc(SLOT);
+    int rc = NO_THREAD, tail = 0;
+    if (pthread_create(&tid, NULL, inflater_run, &f) == 0) {
+        for (rc = 0; rc == 0;) {
+            pthread_mutex_lock(&f.mu);
+            while (f.count == 0) pthread_cond_wait(&f.cv, &f.mu);
+            int n = f.len[tail];
+            pthread_mutex_unlock(&f.mu);
+            if (n <= 0) {
+                rc = n;
+                break;
+            }
+            rc = fn(ctx, f.buf[tail], (size_t)n);
+            pthread_mutex_lock(&f.mu);
+            tail = (tail + 1) % RING;
+            f.count--;
+            pthread_cond_broadcast(&f.cv);
+            pthread_mutex_unlock(&f.mu);
+        }
+        pthread_mutex_lock(&f.mu);
+        f.stop = 1;
+        pthread_cond_broadcast(&f.cv);
+        pthread_mutex_unlock(&f.mu);
+        pthread_join(tid, NULL);
+        if (rc == -1) strbuf_add(k->err, f.err.buf, f.err.len);
+    }
+    for (int i = 0; i < RING; i++) free(f.buf[i]);
+    strbuf_release(&f.err);
+    pthread_cond_destroy(&f.cv);
+    pthread_mutex_destroy(&f.mu);
+    return rc;
 }
 
 /*
@@ -191,12 +294,14 @@ static int part_stream(pkg *k, const char *name, part_kind kind, block_fn fn, vo
         strbuf_addf(k->err, "%s: phần %s được mã hoá, không đọc được", k->path, name);
         return -1;
     }
-    if (within_limits(k, name, kind, fi.uncompressed_size, fi.compressed_size)) return -1;
+    if (within_limits(k, name, kind, fi.uncompressed_size, fi.compressed_size, k->err)) return -1;
     if (unzOpenCurrentFile(k->zf) != UNZ_OK) {
         strbuf_addf(k->err, "%s: tệp hỏng: không mở được %s", k->path, name);
         return -1;
     }
-    int rc = inflate_blocks(k, name, kind, fi.compressed_size, fn, ctx);
+    int rc = kind == PART_SHEET ? inflate_threaded(k, name, kind, fi.compressed_size, fn, ctx)
+                                : NO_THREAD;
+    if (rc == NO_THREAD) rc = inflate_blocks(k, name, kind, fi.compressed_size, fn, ctx);
     int close_rc = unzCloseCurrentFile(k->zf);
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* Checked only after a complete read; the fuzzer skips it so that
@@ -929,7 +1034,7 @@ static int merge_block(void *ctx, const char *buf, size_t n)
 
 static int scan_merges(pkg *k, const char *part, merges *w)
 {
-    w->win = xmalloc(MERGE_CARRY + BLOCK);
+    w->win = xmalloc(MERGE_CARRY + SLOT);
     int rc = part_stream(k, part, PART_SHEET, merge_block, w);
     free(w->win);
     w->win = NULL;
