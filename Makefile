@@ -115,7 +115,7 @@ install: $(BIN)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
               $(STD) -I/usr/include/iniparser -Isrc
-FUZZ_TARGETS = csv xlsx decode
+FUZZ_TARGETS = csv xlsx decode xml_scan
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
