@@ -28,7 +28,9 @@ PEAK=build/rel/bench/peak
 DATA=bench/data
 OUT=bench/out
 LOGS=$DATA/logs
-INI=$DATA/bench.ini
+INIS=$DATA/ini   # configurations, outside every input folder (the program
+                 # would list them as files it does not read)
+INI=$INIS/bench.ini
 FILES="ke_hoach_bench.csv giai_ngan_bench.csv chi_tieu_bench.csv"
 RUNS=${BENCH_RUNS:-3}
 PEER_RUNS=${BENCH_PEER_RUNS:-1}
@@ -119,9 +121,10 @@ run_once() {
     line=$(grep 'wall_s=' "$LOGS/run$n.err" | tail -n 1)
     wall=$(field wall_s "$line")
     rss=$(field peak_rss_mb "$line")
-    awk -v n="$n" -v w="${wall:-0}" -v r="${rss:-0}" -v s="$size_mb" -v rc="$rc" 'BEGIN {
-        printf "run %d: wall %.3f s  peak RSS %.1f MB  input %.1f MB  %s MB/s  exit %d\n",
-               n, w, r, s, (w > 0 ? sprintf("%.1f", s / w) : "-"), rc }'
+    awk -v n="$n" -v w="${wall:-0}" -v r="${rss:-0}" -v s="$size_mb" -v rc="$rc" \
+        -v u="$(field user_s "$line")" 'BEGIN {
+        printf "run %d: wall %.3f s (user CPU %.3f s)  peak RSS %.1f MB  input %.1f MB  %s MB/s  exit %d\n",
+               n, w, u, r, s, (w > 0 ? sprintf("%.1f", s / w) : "-"), rc }'
     if [ "$rc" -ne 0 ]; then
         echo "bench: mtqg-report exited $rc; last lines of its stderr ($LOGS/run$n.err):" >&2
         tail -n 20 "$LOGS/run$n.err" >&2
@@ -131,6 +134,8 @@ run_once() {
 need "$GEN"
 need "$PEAK"
 generate "$DATA" 1
+mkdir -p "$INIS"
+rm -f "$DATA/bench.ini" "$DATA/xlsx/bench.ini" # where earlier versions wrote them
 write_ini "$DATA" "$INI"
 need "$BIN"
 mkdir -p "$OUT" "$LOGS"
@@ -209,8 +214,8 @@ fi
 if [ "${BENCH_X10:-1}" != 0 ] && [ -n "$best_wall" ]; then
     X10=$DATA/x10
     generate "$X10" 10
-    write_ini "$X10" "$X10/bench.ini"
-    "$PEAK" "$BIN" --config "$X10/bench.ini" > "$LOGS/x10.out" 2> "$LOGS/x10.err"
+    write_ini "$X10" "$INIS/bench-x10.ini"
+    "$PEAK" "$BIN" --config "$INIS/bench-x10.ini" > "$LOGS/x10.out" 2> "$LOGS/x10.err"
     xrc=$?
     line=$(grep 'wall_s=' "$LOGS/x10.err" | tail -n 1)
     if [ "$xrc" -ne 0 ]; then
@@ -227,12 +232,16 @@ if [ "${BENCH_X10:-1}" != 0 ] && [ -n "$best_wall" ]; then
 fi
 
 # Read rates: the reading stage alone (--timing), on CSV and on the same
-# data as .xlsx (converted once, kept beside the CSV data).
+# data as .xlsx (converted once, kept beside the CSV data), with the whole
+# run's user CPU time beside (a busy machine stretches the wall time more).
 read_rate() { # NAME DIR CONFIG
-    secs=$("$BIN" --config "$3" --timing 2>&1 | sed -n 's/.*thời gian: đọc *\([0-9.]*\) s.*/\1/p')
+    "$PEAK" "$BIN" --config "$3" --timing > /dev/null 2> "$LOGS/read-$1.err"
+    secs=$(sed -n 's/.*thời gian: đọc *\([0-9.]*\) s.*/\1/p' "$LOGS/read-$1.err")
+    user=$(field user_s "$(grep 'wall_s=' "$LOGS/read-$1.err" | tail -n 1)")
     mb=$(du -cb "$2"/ke_hoach_bench.* "$2"/giai_ngan_bench.* "$2"/chi_tieu_bench.* 2>/dev/null | tail -1 | cut -f1)
-    awk -v n="$1" -v s="$secs" -v b="$mb" 'BEGIN {
-        printf "read rate %s: %.1f MB in %.3f s = %.0f MB/s\n", n, b / 1048576, s, (s > 0 ? b / 1048576 / s : 0) }'
+    awk -v n="$1" -v s="$secs" -v b="$mb" -v u="$user" 'BEGIN {
+        printf "read rate %s: %.1f MB in %.3f s = %.0f MB/s (whole run: user CPU %.3f s)\n",
+               n, b / 1048576, s, (s > 0 ? b / 1048576 / s : 0), u }'
 }
 read_rate CSV "$DATA" "$INI"
 XDATA=$DATA/xlsx
@@ -242,7 +251,7 @@ if [ -x build/rel/bench/csv2xlsx ]; then
         [ -f "$XDATA/$f.xlsx" ] && [ "$XDATA/$f.xlsx" -nt "$DATA/$f.csv" ] && continue
         build/rel/bench/csv2xlsx "$DATA/$f.csv" "$XDATA/$f.xlsx" || exit 1
     done
-    sed "s#^input_dir .*#input_dir       = $PWD/$XDATA#" "$INI" > "$XDATA/bench.ini"
-    read_rate XLSX "$XDATA" "$XDATA/bench.ini"
+    sed "s#^input_dir .*#input_dir       = $PWD/$XDATA#" "$INI" > "$INIS/bench-xlsx.ini"
+    read_rate XLSX "$XDATA" "$INIS/bench-xlsx.ini"
 fi
 exit "$status"

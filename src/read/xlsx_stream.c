@@ -1,7 +1,8 @@
 /*
  * xlsx_stream: one sheet of an .xlsx package streamed into records; see
  * xlsx_stream.h. The file reads top to bottom in the order of the work:
- *   package   open the zip; inflate one part in 64 KiB blocks under limits
+ *   package   open the zip; inflate one part block by block under limits
+ *             (a sheet on a second thread, a few blocks ahead)
  *   xml       run expat over a part; errors become "path: part, dòng N: ..."
  *   book      sheet names and relationships (workbook.xml + its rels)
  *   styles    which cell styles show dates
