@@ -244,7 +244,7 @@ static int inflate_threaded(pkg *k, const char *name, part_kind kind, uint64_t p
     pthread_mutex_init(&f.mu, NULL);
     pthread_cond_init(&f.cv, NULL);
     for (int i = 0; i < RING; i++) f.buf[i] = xmalloc(SLOT);
-    int rc = NO_THREAD, tail = 0;
+    int rc = NO_THREAD, tail = 0, inflate_failed = 0;
     if (pthread_create(&tid, NULL, inflater_run, &f) == 0) {
         for (rc = 0; rc == 0;) {
             pthread_mutex_lock(&f.mu);
@@ -253,6 +253,7 @@ static int inflate_threaded(pkg *k, const char *name, part_kind kind, uint64_t p
             pthread_mutex_unlock(&f.mu);
             if (n <= 0) {
                 rc = n;
+                inflate_failed = n < 0;
                 break;
             }
             rc = fn(ctx, f.buf[tail], (size_t)n);
@@ -267,7 +268,9 @@ static int inflate_threaded(pkg *k, const char *name, part_kind kind, uint64_t p
         pthread_cond_broadcast(&f.cv);
         pthread_mutex_unlock(&f.mu);
         pthread_join(tid, NULL);
-        if (rc == -1) strbuf_add(k->err, f.err.buf, f.err.len);
+        /* Only the inflater's own failure: one the parser met ahead of it
+         * has its message in k->err already. */
+        if (inflate_failed) strbuf_add(k->err, f.err.buf, f.err.len);
     }
     for (int i = 0; i < RING; i++) free(f.buf[i]);
     strbuf_release(&f.err);
