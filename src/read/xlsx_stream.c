@@ -9,6 +9,8 @@
  *   sst       the shared-string table
  *   merges    first pass over the sheet: merged header ranges
  *   sheet     second pass: cells into rows, rows to the callback
+ *   rows      the second pass on a thread of its own, rows handed to the
+ *             caller's thread in batches
  *   entry     xlsx_stream_read ties them together
  *
  * Parsing is done with expat without namespace processing: every part is
@@ -28,6 +30,7 @@
 #include <minizip/unzip.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1439,6 +1442,182 @@ static int read_sheet(pkg *k, const char *part, const char *where, sheet_rd *s)
     return rc;
 }
 
+/* ---- rows: parsed on a second thread ---------------------------------------- */
+
+/*
+ * The sheet is parsed on a thread of its own (which has the inflater
+ * beside it), and its rows are handed to the caller's thread in batches,
+ * where the callback runs: the caller's work per row (the row parser, the
+ * duplicate check, the cube) then overlaps the parsing instead of waiting
+ * for it. The callback still sees every row in order on the thread that
+ * called xlsx_stream_read. A batch holds copies of BATCH_ROWS records;
+ * BATCHES of them are in flight at most, so memory stays a few hundred KiB
+ * whatever the number of rows. When the callback stops the reading, the
+ * parser stops at its next row and whatever it said after is dropped, as
+ * if it had never got that far; when the parser fails, the rows before the
+ * failure are all passed first, as when reading on one thread.
+ */
+#define BATCH_ROWS 512
+#define BATCHES 4
+
+typedef struct batch {
+    strbuf pool;          /* every cell's bytes, each followed by a NUL */
+    size_t *off, *len;    /* per cell */
+    unsigned char *type;
+    size_t ncells, cells_cap;
+    size_t first[BATCH_ROWS]; /* per row: its first cell, cell count, index */
+    int n[BATCH_ROWS];
+    long index[BATCH_ROWS];
+    int nrows;
+} batch;
+
+typedef struct handoff {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch b[BATCHES];
+    int head, tail, count;  /* next batch to fill, next to pass, filled ones */
+    batch *cur;             /* the batch being filled (parser side), or NULL */
+    atomic_int stop;        /* the callback stopped the reading */
+    int done, parse_rc;     /* the parser has finished, with this result */
+    pkg *k;                 /* what the parser reads */
+    const char *part, *where;
+    sheet_rd *s;
+} handoff;
+
+static void publish(handoff *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->head = (h->head + 1) % BATCHES;
+    h->count++;
+    h->cur = NULL;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+/* The parser's record_fn: copy the row into the current batch. */
+static int batch_put(void *ctx, const record *r)
+{
+    handoff *h = ctx;
+    if (atomic_load(&h->stop)) return 1;
+    batch *b = h->cur;
+    if (!b) {
+        pthread_mutex_lock(&h->mu);
+        while (h->count == BATCHES && !atomic_load(&h->stop)) pthread_cond_wait(&h->cv, &h->mu);
+        b = h->cur = &h->b[h->head];
+        pthread_mutex_unlock(&h->mu);
+        if (atomic_load(&h->stop)) return 1;
+        strbuf_reset(&b->pool);
+        b->ncells = 0;
+        b->nrows = 0;
+    }
+    size_t cap = b->cells_cap;
+    ALLOC_GROW(b->off, b->ncells + (size_t)r->n + 1, b->cells_cap); /* never NULL */
+    if (b->cells_cap != cap) { /* the three per-cell arrays grow together */
+        b->len = xrealloc(b->len, b->cells_cap * sizeof *b->len);
+        b->type = xrealloc(b->type, b->cells_cap);
+    }
+    b->first[b->nrows] = b->ncells;
+    b->n[b->nrows] = r->n;
+    b->index[b->nrows] = r->index;
+    for (int i = 0; i < r->n; i++, b->ncells++) {
+        b->off[b->ncells] = b->pool.len;
+        b->len[b->ncells] = r->len[i];
+        b->type[b->ncells] = r->type ? r->type[i] : CELL_TEXT;
+        strbuf_add(&b->pool, r->cell[i], r->len[i]);
+        strbuf_addch(&b->pool, '\0');
+    }
+    if (++b->nrows == BATCH_ROWS) publish(h);
+    return 0;
+}
+
+static void *parse_run(void *arg)
+{
+    handoff *h = arg;
+    int rc = read_sheet(h->k, h->part, h->where, h->s);
+    if (h->cur) publish(h);
+    pthread_mutex_lock(&h->mu);
+    h->done = 1;
+    h->parse_rc = rc;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* Pass the batches' rows to fn until the parser is done or fn stops; 1
+ * when fn stopped. */
+static int pass_batches(handoff *h, record_fn fn, void *ctx)
+{
+    const char **cells = NULL;
+    size_t cells_cap = 0;
+    int stopped = 0;
+    for (;;) {
+        pthread_mutex_lock(&h->mu);
+        while (h->count == 0 && !h->done) pthread_cond_wait(&h->cv, &h->mu);
+        int have = h->count > 0;
+        batch *b = &h->b[h->tail];
+        pthread_mutex_unlock(&h->mu);
+        if (!have) break;
+        for (int i = 0; i < b->nrows && !stopped; i++) {
+            size_t f = b->first[i];
+            ALLOC_GROW(cells, (size_t)b->n[i] + 1, cells_cap);
+            for (int c = 0; c < b->n[i]; c++) cells[c] = b->pool.buf + b->off[f + (size_t)c];
+            record r = {b->n[i], cells, b->len + f, b->type + f, b->index[i]};
+            stopped = fn(ctx, &r) != 0;
+        }
+        pthread_mutex_lock(&h->mu);
+        h->tail = (h->tail + 1) % BATCHES;
+        h->count--;
+        if (stopped) atomic_store(&h->stop, 1);
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->mu);
+        if (stopped) break;
+    }
+    free(cells);
+    return stopped;
+}
+
+/* read_sheet with the parsing on a second thread (on one when no thread
+ * can be started). */
+static int read_sheet_threaded(pkg *k, const char *part, const char *where, sheet_rd *s)
+{
+    handoff *h = xcalloc(1, sizeof *h);
+    record_fn fn = s->fn;
+    void *ctx = s->ctx;
+    size_t err_len = k->err->len;
+    pthread_t tid;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    for (int i = 0; i < BATCHES; i++) h->b[i].pool = (strbuf)STRBUF_INIT;
+    h->k = k;
+    h->part = part;
+    h->where = where;
+    h->s = s;
+    s->fn = batch_put;
+    s->ctx = h;
+    int rc;
+    if (pthread_create(&tid, NULL, parse_run, h) == 0) {
+        int stopped = pass_batches(h, fn, ctx);
+        pthread_join(tid, NULL);
+        rc = stopped ? 1 : h->parse_rc;
+        /* Stopped by the callback: what the parser met after is unsaid. */
+        if (stopped) strbuf_setlen(k->err, err_len);
+    } else {
+        s->fn = fn;
+        s->ctx = ctx;
+        rc = read_sheet(k, part, where, s);
+    }
+    for (int i = 0; i < BATCHES; i++) {
+        strbuf_release(&h->b[i].pool);
+        free(h->b[i].off);
+        free(h->b[i].len);
+        free(h->b[i].type);
+    }
+    pthread_cond_destroy(&h->cv);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+    return rc;
+}
+
 /* ---- entry ------------------------------------------------------------------ */
 
 typedef struct reading {
@@ -1464,7 +1643,7 @@ static int read_parts(pkg *k, reading *g, const char *sheet)
     g->sh.st = &g->st;
     g->sh.mg = &g->mg;
     g->sh.date1904 = g->b.date1904;
-    return read_sheet(k, r->part, g->where.buf, &g->sh);
+    return read_sheet_threaded(k, r->part, g->where.buf, &g->sh);
 }
 
 int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,

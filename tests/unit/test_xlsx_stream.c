@@ -616,6 +616,50 @@ static char *bomb(const char *dir)
     return p;
 }
 
+/*
+ * The sheet is parsed on a second thread, ahead of the callback. When the
+ * callback stops, no row after it is passed and nothing the parser met
+ * further on (here a bad cell reference) is said: the result is that of a
+ * reading that stopped there. Without the stop, the rows before the bad
+ * one all come first, then the error. And a stop deep in a long sheet (far
+ * more rows than the parser may hold ahead) ends the reading cleanly.
+ */
+static void test_stop_ahead_of_parser(void **state)
+{
+    fixture *f = *state;
+    char *p = hand_book(f->dir, "late-error.xlsx", NULL,
+                        SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+                              "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>"
+                              "<row r=\"3\"><c r=\"A3\"><v>3</v></c></row>"
+                              "<row r=\"4\"><c r=\"1A\"><v>4</v></c></row>"), NULL);
+    collect c = {STRBUF_INIT, 0, 2};
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(read_lim(p, NULL, NULL, &c, &err), 1);
+    assert_string_equal(c.out.buf, "0:N=1\n1:N=2\n");
+    assert_string_equal(err.buf, "");
+    collect all = {STRBUF_INIT, 0, 0};
+    assert_int_equal(read_lim(p, NULL, NULL, &all, &err), -1);
+    assert_string_equal(all.out.buf, "0:N=1\n1:N=2\n2:N=3\n");
+    has(err.buf, "r=\"1A\"");
+    free(p);
+    p = tu_path(f->dir, "long.xlsx");
+    lxw_workbook *wb = new_book(p, 1);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    for (int i = 0; i < 20000; i++) worksheet_write_number(ws, (lxw_row_t)i, 0, i, NULL);
+    close_book(wb);
+    collect some = {STRBUF_INIT, 0, 7001};
+    strbuf_reset(&err);
+    assert_int_equal(read_lim(p, NULL, NULL, &some, &err), 1);
+    assert_int_equal(some.n, 7001);
+    assert_non_null(strstr(some.out.buf, "\n7000:N=7000\n"));
+    assert_string_equal(err.buf, "");
+    strbuf_release(&c.out);
+    strbuf_release(&all.out);
+    strbuf_release(&some.out);
+    strbuf_release(&err);
+    free(p);
+}
+
 static void test_zip_bomb(void **state)
 {
     fixture *f = *state;
@@ -915,6 +959,7 @@ int main(void)
         T(test_merged_header),
         T(test_merge_across_blocks),
         T(test_stop),
+        T(test_stop_ahead_of_parser),
         T(test_zip_bomb),
         T(test_huge_shared_strings),
         T(test_lying_sizes),
