@@ -26,7 +26,7 @@ BIN      = build/rel/mtqg-report
 SAN_BIN  = build/san/mtqg-report
 CONFIG  ?= reports.ini
 
-.PHONY: all run test bench deps clean install fuzz
+.PHONY: all run test bench bench-peers deps clean install fuzz
 
 PREFIX  ?= /usr/local
 
@@ -73,6 +73,10 @@ bench:
 	@$(MAKE) --no-print-directory $(BIN) build/rel/bench/gen-bench build/rel/bench/peak build/rel/bench/csv2xlsx
 	sh bench/run.sh
 
+# The peers the bench compares with (pandas, DuckDB); optional, see bench/run.sh.
+bench-peers:
+	sh bench/setup-peers.sh
+
 build/rel/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -o $@ $< $(LIBS)
@@ -111,7 +115,7 @@ install: $(BIN)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
               $(STD) -I/usr/include/iniparser -Isrc
-FUZZ_TARGETS = csv xlsx decode
+FUZZ_TARGETS = csv xlsx decode xml_scan
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 /*
  * gen-bench: write the national-size benchmark inputs for mtqg-report.
  *
- *   gen-bench DIR
+ *   gen-bench DIR [PAYMENTS_FACTOR]
  *
  * Writes DIR/ke_hoach_bench.csv (~55k plan rows), DIR/giai_ngan_bench.csv
  * (~1.1M payment rows) and DIR/chi_tieu_bench.csv (~10k indicator rows) in
@@ -10,8 +10,14 @@
  * the shipped sample (plan: BOM + comma + CRLF; payments: semicolon + CRLF;
  * indicators: comma + LF) so the benchmark measures the same code paths.
  *
- * Output is a pure function of the fixed seed: the same bytes on every run
- * and machine, so timings are comparable. Formatting is hand-rolled into
+ * PAYMENTS_FACTOR (default 1, at most 100) multiplies the payment rows:
+ * the same ledger (same places, plans and totals per allocation) paid in
+ * that many times more, smaller payments, for the bench's check that
+ * memory stays flat as rows grow. With 1 the bytes are those of the
+ * generator without the argument.
+ *
+ * Output is a pure function of the fixed seed and the factor: the same
+ * bytes on every run and machine, so timings are comparable. Formatting is hand-rolled into
  * large buffers because printf would dominate the run time.
  */
 #include <errno.h>
@@ -317,6 +323,9 @@ static void make_unit(unit *u, unsigned code, int width, const char *kind, uint3
 typedef struct {
     sink plan, pay, ind;
     unsigned next_district, next_commune;
+    int factor;           /* payments per allocation multiplied by this */
+    int muted;            /* payments drawn, not written */
+    uint64_t pay_state;   /* the factor's payments' random stream */
 } gen;
 
 /* Amount in thousandths of a triệu between lo and hi triệu: mostly whole
@@ -360,35 +369,41 @@ static void put_admin_prefix(sink *s, const place *p, int cap_year, char delim,
 }
 
 /* One payment in 2024 (about 1 in 100 in January 2025, after the as-of
- * date, which a correct report leaves out). */
+ * date, which a correct report leaves out). A muted generator draws the
+ * same random numbers and writes nothing. */
 static void put_payment(gen *g, const place *p, const item *it, int cap_year,
                         uint64_t amount)
 {
+    /* Day before month: the order in which the first version's
+     * put_date(..., rng_range(1, 12), rng_range(1, 28)) drew them (GCC
+     * evaluates arguments right to left), so the 1x bytes stay the same. */
+    int late = rng_below(100) == 0;
+    int d = (int)rng_range(1, 28), m = late ? 1 : (int)rng_range(1, 12);
+    if (g->muted)
+        return;
     sink *s = &g->pay;
     put_admin_prefix(s, p, cap_year, ';', 0);
     put_str(s, it->code);
     put_ch(s, ';');
     put_str(s, it->source);
     put_ch(s, ';');
-    if (rng_below(100) == 0)
-        put_date(s, YEAR + 1, 1, (int)rng_range(1, 28));
-    else
-        put_date(s, YEAR, (int)rng_range(1, 12), (int)rng_range(1, 28));
+    put_date(s, late ? YEAR + 1 : YEAR, m, d);
     put_ch(s, ';');
     put_vi(s, amount, ';');
     put(s, "\r\n", 2);
     s->rows++;
 }
 
-/* Payments for one allocation: 10-30 of them (about 20 on average, which
- * gives the ~1.1M rows), totalling the project's rate of the plan. */
-static void put_payments(gen *g, const place *p, const item *it, int cap_year,
-                         uint64_t planned)
+/* Payments for one allocation: 10-30 of them times factor, totalling the
+ * project's rate of the plan, each at least 1 triệu / factor. */
+static void put_payment_run(gen *g, const place *p, const item *it, int cap_year,
+                            uint64_t planned, int factor)
 {
     int rate = project_rate[project_number(it->code)] + (int)rng_range(-60, 60);
     uint64_t left = planned * (uint64_t)rate / 1000;
-    int n = (int)rng_range(10, 30);
-    while (n > 1 && left < (uint64_t)n * 1000)
+    int n = (int)rng_range(10, 30) * factor;
+    uint64_t least = 1000 / (uint64_t)factor;
+    while (n > 1 && left < (uint64_t)n * least)
         n--;
     for (int i = n; i > 1; i--) {
         /* Between half and one and a half of an even share of what is left,
@@ -401,6 +416,27 @@ static void put_payments(gen *g, const place *p, const item *it, int cap_year,
     }
     if (left)
         put_payment(g, p, it, cap_year, left);
+}
+
+/* The payments of one allocation (about 20, ~1.1M rows in all, at factor
+ * 1). With a factor, the 1x payments are drawn muted so that the main
+ * stream, hence every place and plan, stays that of the 1x ledger, and the
+ * factor's payments are drawn from a stream of their own. */
+static void put_payments(gen *g, const place *p, const item *it, int cap_year,
+                         uint64_t planned)
+{
+    if (g->factor == 1) {
+        put_payment_run(g, p, it, cap_year, planned, 1);
+        return;
+    }
+    g->muted = 1;
+    put_payment_run(g, p, it, cap_year, planned, 1);
+    g->muted = 0;
+    uint64_t main_state = rng_state;
+    rng_state = g->pay_state;
+    put_payment_run(g, p, it, cap_year, planned, g->factor);
+    g->pay_state = rng_state;
+    rng_state = main_state;
 }
 
 static void put_plan_row(gen *g, const place *p, const item *it, int cap_year,
@@ -526,8 +562,9 @@ static void report(const char *name, const sink *s)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: gen-bench DIR\n");
+    int factor = argc == 3 ? atoi(argv[2]) : 1;
+    if (argc < 2 || argc > 3 || factor < 1 || factor > 100) {
+        fprintf(stderr, "usage: gen-bench DIR [PAYMENTS_FACTOR 1-100]\n");
         return 2;
     }
     const char *dir = argv[1];
@@ -535,6 +572,8 @@ int main(int argc, char **argv)
         die("cannot create", dir);
 
     static gen g;
+    g.factor = factor;
+    g.pay_state = 0x1719000000000010ull;
     char p1[4096], p2[4096], p3[4096];
     sink_open(&g.plan, dir, "ke_hoach_bench.csv", p1, sizeof p1);
     sink_open(&g.pay, dir, "giai_ngan_bench.csv", p2, sizeof p2);

@@ -4,7 +4,9 @@
  *   peak CMD [ARGS...]
  *
  * Prints one line to stderr after the command ends:
- *   wall_s=0.412 peak_rss_mb=27.3 exit=0
+ *   wall_s=0.412 user_s=0.610 sys_s=0.052 peak_rss_mb=27.3 exit=0
+ * (user and system CPU time of the command and its threads: on a busy
+ * machine they move less than the wall time)
  * and exits with the command's status (128+N if it died of signal N), so a
  * script can both read the figures and see whether the run failed.
  * wait4() gives the child's own rusage: the peak RSS is the command's, not
@@ -71,7 +73,9 @@ int main(int argc, char **argv)
     double wall = now_s() - start;
     int code = exit_code(status);
     /* Linux reports ru_maxrss in kilobytes. */
-    fprintf(stderr, "wall_s=%.3f peak_rss_mb=%.1f exit=%d\n", wall,
+    fprintf(stderr, "wall_s=%.3f user_s=%.3f sys_s=%.3f peak_rss_mb=%.1f exit=%d\n", wall,
+            (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
             (double)ru.ru_maxrss / 1024.0, code);
     return code;
 }

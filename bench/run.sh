@@ -1,12 +1,21 @@
 #!/bin/sh
 # bench/run.sh: time mtqg-report on national-size input and report speed
-# and peak memory against the targets (0.5 s wall, 32 MB peak RSS).
+# and peak memory against the targets (0.5 s wall, 32 MB peak RSS), beside
+# the tools a user would pick instead, and check that memory stays flat
+# when the payment rows grow tenfold.
 #
 # Run from the repository root by `make bench`, which first builds
 # build/rel/mtqg-report, build/rel/bench/gen-bench and build/rel/bench/peak.
-# Data is generated once into bench/data/ and reused while the generator's
-# source is unchanged (a stamp file holds its checksum). The program runs
-# BENCH_RUNS times (default 3) under `peak`.
+# Data is generated once into bench/data/ (and the 10x ledger into
+# bench/data/x10/) and reused while the generator's source is unchanged (a
+# stamp file holds its checksum). The program runs BENCH_RUNS times
+# (default 3) under `peak`; each peer BENCH_PEER_RUNS times (default 1).
+#
+# Peers (bench/peer_pandas.py, bench/peer_duckdb.mjs) run only when present:
+# pandas + XlsxWriter for /usr/bin/python3 (ReportLab too for its PDF), and
+# node with @duckdb/node-api in bench/node_modules; bench/setup-peers.sh
+# (`make bench-peers`) installs them. A missing peer is said in one line.
+# BENCH_PEERS=0 skips the peers, BENCH_X10=0 the 10x-rows check.
 #
 # Timing never fails the script: it prints figures. It exits non-zero only
 # when the program (or the generator) itself fails.
@@ -19,12 +28,15 @@ PEAK=build/rel/bench/peak
 DATA=bench/data
 OUT=bench/out
 LOGS=$DATA/logs
-INI=$DATA/bench.ini
-STAMP=$DATA/.gen-version
+INIS=$DATA/ini   # configurations, outside every input folder (the program
+                 # would list them as files it does not read)
+INI=$INIS/bench.ini
 FILES="ke_hoach_bench.csv giai_ngan_bench.csv chi_tieu_bench.csv"
 RUNS=${BENCH_RUNS:-3}
+PEER_RUNS=${BENCH_PEER_RUNS:-1}
 TARGET_WALL=0.5
 TARGET_RSS=32
+X10_SLACK=10   # percent: the 10x ledger's peak within this of the 1x one
 
 need() {
     if [ ! -x "$1" ]; then
@@ -33,37 +45,38 @@ need() {
     fi
 }
 
-# The generator's checksum: data made by another version is made again.
-gen_version() {
-    echo "gen-bench $(cksum < bench/gen-bench.c)"
+# The generator's checksum and factor: data made by another version is
+# made again.
+gen_version() { # FACTOR
+    echo "gen-bench x$1 $(cksum < bench/gen-bench.c)"
 }
 
-data_is_current() {
-    [ -f "$STAMP" ] || return 1
-    [ "$(cat "$STAMP")" = "$(gen_version)" ] || return 1
+data_is_current() { # DIR FACTOR
+    [ -f "$1/.gen-version" ] || return 1
+    [ "$(cat "$1/.gen-version")" = "$(gen_version "$2")" ] || return 1
     for f in $FILES; do
-        [ -f "$DATA/$f" ] || return 1
+        [ -f "$1/$f" ] || return 1
     done
     return 0
 }
 
-generate() {
-    if data_is_current; then
-        echo "bench: data in $DATA is current, not regenerated"
+generate() { # DIR FACTOR (payment rows multiplied by it)
+    if data_is_current "$1" "$2"; then
+        echo "bench: data in $1 is current, not regenerated"
         return 0
     fi
-    echo "bench: generating data in $DATA ..."
-    mkdir -p "$DATA"
+    echo "bench: generating data in $1 ..."
+    mkdir -p "$1"
     # Remove the stamp first so an interrupted run cannot look current.
-    rm -f "$STAMP"
-    "$PEAK" "$GEN" "$DATA" || { echo "bench: gen-bench failed" >&2; exit 1; }
-    gen_version > "$STAMP"
+    rm -f "$1/.gen-version"
+    "$PEAK" "$GEN" "$1" "$2" || { echo "bench: gen-bench failed" >&2; exit 1; }
+    gen_version "$2" > "$1/.gen-version"
 }
 
 # bench.ini: reports.ini's [report] keys pointed at the bench data, and its
 # [unit] section copied as is (keys only, comments dropped) so the bench
 # follows whatever the shipped configuration needs.
-write_ini() {
+write_ini() { # INPUT_DIR INI
     {
         echo "; Written by bench/run.sh on every run; edits are lost."
         echo "[report]"
@@ -71,7 +84,7 @@ write_ini() {
         echo "as_of           = 2024-12-31"
         echo "period_label    = năm 2024"
         # Absolute: the program reads relative paths from the ini's folder.
-        echo "input_dir       = $PWD/$DATA"
+        echo "input_dir       = $PWD/$1"
         echo "output_dir      = $PWD/$OUT"
         echo "templates_dir   = $PWD/templates"
         echo "font_dir        = /usr/share/fonts/truetype/liberation2"
@@ -84,7 +97,7 @@ write_ini() {
         echo
         awk '/^[[:space:]]*\[/ { on = ($0 ~ /^[[:space:]]*\[unit\]/) }
              on && NF && !/^[[:space:]]*[;#]/' reports.ini
-    } > "$INI"
+    } > "$2"
 }
 
 input_bytes() {
@@ -108,9 +121,10 @@ run_once() {
     line=$(grep 'wall_s=' "$LOGS/run$n.err" | tail -n 1)
     wall=$(field wall_s "$line")
     rss=$(field peak_rss_mb "$line")
-    awk -v n="$n" -v w="${wall:-0}" -v r="${rss:-0}" -v s="$size_mb" -v rc="$rc" 'BEGIN {
-        printf "run %d: wall %.3f s  peak RSS %.1f MB  input %.1f MB  %s MB/s  exit %d\n",
-               n, w, r, s, (w > 0 ? sprintf("%.1f", s / w) : "-"), rc }'
+    awk -v n="$n" -v w="${wall:-0}" -v r="${rss:-0}" -v s="$size_mb" -v rc="$rc" \
+        -v u="$(field user_s "$line")" 'BEGIN {
+        printf "run %d: wall %.3f s (user CPU %.3f s)  peak RSS %.1f MB  input %.1f MB  %s MB/s  exit %d\n",
+               n, w, u, r, s, (w > 0 ? sprintf("%.1f", s / w) : "-"), rc }'
     if [ "$rc" -ne 0 ]; then
         echo "bench: mtqg-report exited $rc; last lines of its stderr ($LOGS/run$n.err):" >&2
         tail -n 20 "$LOGS/run$n.err" >&2
@@ -119,8 +133,10 @@ run_once() {
 
 need "$GEN"
 need "$PEAK"
-generate
-write_ini
+generate "$DATA" 1
+mkdir -p "$INIS"
+rm -f "$DATA/bench.ini" "$DATA/xlsx/bench.ini" # where earlier versions wrote them
+write_ini "$DATA" "$INI"
 need "$BIN"
 mkdir -p "$OUT" "$LOGS"
 size_mb=$(awk -v b="$(input_bytes)" 'BEGIN { printf "%.1f", b / 1048576 }')
@@ -149,13 +165,83 @@ if [ -n "$best_wall" ]; then
                w, tw, (w <= tw ? "met" : "MISSED"), r, tr, (r <= tr ? "met" : "MISSED") }'
 fi
 
+# peer NAME CMD...: run a peer BENCH_PEER_RUNS times under peak and print
+# its best wall, highest peak and both as ratios to the program's figures.
+peer() {
+    name=$1
+    shift
+    pbest=""
+    prss=0
+    j=1
+    while [ "$j" -le "$PEER_RUNS" ]; do
+        "$PEAK" "$@" > "$LOGS/$name.out" 2> "$LOGS/$name.err"
+        prc=$?
+        line=$(grep 'wall_s=' "$LOGS/$name.err" | tail -n 1)
+        if [ "$prc" -ne 0 ] || [ -z "$line" ]; then
+            echo "peer $name: failed (exit $prc), not counted; see $LOGS/$name.err"
+            return 0
+        fi
+        w=$(field wall_s "$line")
+        pbest=$(awk -v a="${pbest:-$w}" -v b="$w" 'BEGIN { print (b < a ? b : a) }')
+        prss=$(awk -v a="$prss" -v b="$(field peak_rss_mb "$line")" 'BEGIN { print (b > a ? b : a) }')
+        j=$((j + 1))
+    done
+    awk -v n="$name" -v w="$pbest" -v r="$prss" -v pw="$best_wall" -v pr="$max_rss" 'BEGIN {
+        printf "peer %-7s wall %.3f s  peak RSS %.1f MB  ratio to mtqg-report: wall %.1fx, peak %.1fx\n",
+               n, w, r, (pw > 0 ? w / pw : 0), (pr > 0 ? r / pr : 0) }'
+    sed -n 's/^peer_[a-z]*: /        /p' "$LOGS/$name.out"
+}
+
+if [ "${BENCH_PEERS:-1}" != 0 ] && [ -n "$best_wall" ]; then
+    echo "peers (same input; ratio > 1 means the peer is slower or bigger):"
+    if /usr/bin/python3 -c 'import pandas, xlsxwriter' 2> /dev/null; then
+        /usr/bin/python3 -c 'import reportlab' 2> /dev/null ||
+            echo "peer pandas: ReportLab not installed, the peer writes no PDF"
+        peer pandas /usr/bin/python3 bench/peer_pandas.py "$DATA" "$OUT/peer"
+    else
+        echo "peer pandas: not installed (pandas + XlsxWriter for /usr/bin/python3; make bench-peers)"
+    fi
+    if command -v node > /dev/null && [ -d bench/node_modules/@duckdb/node-api ]; then
+        # node resolves the package from the script's folder: bench/node_modules.
+        peer duckdb node bench/peer_duckdb.mjs "$DATA"
+    else
+        echo "peer duckdb: not installed (node + @duckdb/node-api in bench/node_modules; make bench-peers)"
+    fi
+fi
+
+# Memory flat as rows grow: the same ledger with 10x the payment rows, one
+# run; its peak against the highest peak of the 1x runs.
+if [ "${BENCH_X10:-1}" != 0 ] && [ -n "$best_wall" ]; then
+    X10=$DATA/x10
+    generate "$X10" 10
+    write_ini "$X10" "$INIS/bench-x10.ini"
+    "$PEAK" "$BIN" --config "$INIS/bench-x10.ini" > "$LOGS/x10.out" 2> "$LOGS/x10.err"
+    xrc=$?
+    line=$(grep 'wall_s=' "$LOGS/x10.err" | tail -n 1)
+    if [ "$xrc" -ne 0 ]; then
+        echo "bench: mtqg-report exited $xrc on the 10x ledger; last lines of $LOGS/x10.err:" >&2
+        tail -n 20 "$LOGS/x10.err" >&2
+        status=$xrc
+    else
+        awk -v w="$(field wall_s "$line")" -v r="$(field peak_rss_mb "$line")" -v r1="$max_rss" \
+            -v slack="$X10_SLACK" 'BEGIN {
+            growth = (r1 > 0 ? (r / r1 - 1) * 100 : 0)
+            printf "10x payment rows: wall %.3f s  peak RSS %.1f MB vs %.1f MB at 1x (%+.0f%%, goal within %d%%: %s)\n",
+                   w, r, r1, growth, slack, (growth <= slack ? "met" : "MISSED") }'
+    fi
+fi
+
 # Read rates: the reading stage alone (--timing), on CSV and on the same
-# data as .xlsx (converted once, kept beside the CSV data).
+# data as .xlsx (converted once, kept beside the CSV data), with the whole
+# run's user CPU time beside (a busy machine stretches the wall time more).
 read_rate() { # NAME DIR CONFIG
-    secs=$("$BIN" --config "$3" --timing 2>&1 | sed -n 's/.*thời gian: đọc *\([0-9.]*\) s.*/\1/p')
+    "$PEAK" "$BIN" --config "$3" --timing > /dev/null 2> "$LOGS/read-$1.err"
+    secs=$(sed -n 's/.*thời gian: đọc *\([0-9.]*\) s.*/\1/p' "$LOGS/read-$1.err")
+    user=$(field user_s "$(grep 'wall_s=' "$LOGS/read-$1.err" | tail -n 1)")
     mb=$(du -cb "$2"/ke_hoach_bench.* "$2"/giai_ngan_bench.* "$2"/chi_tieu_bench.* 2>/dev/null | tail -1 | cut -f1)
-    awk -v n="$1" -v s="$secs" -v b="$mb" 'BEGIN {
-        printf "read rate %s: %.1f MB in %.3f s = %.0f MB/s\n", n, b / 1048576, s, (s > 0 ? b / 1048576 / s : 0) }'
+    awk -v n="$1" -v s="$secs" -v b="$mb" -v u="$user" 'BEGIN {
+        printf "read rate %s: %.1f MB in %.3f s = %.0f MB/s (whole run: user CPU %.3f s)\n",
+               n, b / 1048576, s, (s > 0 ? b / 1048576 / s : 0), u }'
 }
 read_rate CSV "$DATA" "$INI"
 XDATA=$DATA/xlsx
@@ -165,7 +251,7 @@ if [ -x build/rel/bench/csv2xlsx ]; then
         [ -f "$XDATA/$f.xlsx" ] && [ "$XDATA/$f.xlsx" -nt "$DATA/$f.csv" ] && continue
         build/rel/bench/csv2xlsx "$DATA/$f.csv" "$XDATA/$f.xlsx" || exit 1
     done
-    sed "s#^input_dir .*#input_dir       = $PWD/$XDATA#" "$INI" > "$XDATA/bench.ini"
-    read_rate XLSX "$XDATA" "$XDATA/bench.ini"
+    sed "s#^input_dir .*#input_dir       = $PWD/$XDATA#" "$INI" > "$INIS/bench-xlsx.ini"
+    read_rate XLSX "$XDATA" "$INIS/bench-xlsx.ini"
 fi
 exit "$status"

@@ -9,11 +9,12 @@
  * empty cell), so
  * a broken invariant is a crash the fuzzer reports, not a silent miss.
  *
- * Build (see the project README or Makefile for the full list):
+ * Build by hand (`make fuzz` builds it with every source):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Isrc \
- *     fuzz/fuzz_xlsx.c src/read/xlsx_stream.c src/util/strbuf.c src/util/text.c \
- *     -lminizip -lz -lexpat -lunistring -o fuzz_xlsx
+ *     fuzz/fuzz_xlsx.c src/read/xlsx_stream.c src/read/xml_scan.c src/util/strbuf.c \
+ *     src/util/text.c src/util/progress.c src/util/syserr.c \
+ *     -lminizip -lz -lexpat -lunistring -pthread -o fuzz_xlsx
  *   ./fuzz_xlsx -max_total_time=60 fuzz/corpus/xlsx
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION makes the reader skip CRC
  * checks, so mutations of stored XML parts reach the parsers.

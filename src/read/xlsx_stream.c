@@ -1,19 +1,26 @@
 /*
  * xlsx_stream: one sheet of an .xlsx package streamed into records; see
  * xlsx_stream.h. The file reads top to bottom in the order of the work:
- *   package   open the zip; inflate one part in 64 KiB blocks under limits
+ *   package   open the zip; inflate one part block by block under limits
+ *             (a sheet on a second thread, a few blocks ahead)
  *   xml       run expat over a part; errors become "path: part, dòng N: ..."
  *   book      sheet names and relationships (workbook.xml + its rels)
  *   styles    which cell styles show dates
  *   sst       the shared-string table
  *   merges    first pass over the sheet: merged header ranges
  *   sheet     second pass: cells into rows, rows to the callback
+ *   rows      the second pass on a thread of its own, rows handed to the
+ *             caller's thread in batches
  *   entry     xlsx_stream_read ties them together
  *
  * Parsing is done with expat without namespace processing: every part is
  * machine-written with fixed element names, some writers add a prefix
  * ("x:c"), so names are compared after the prefix (local()). DOCTYPEs are
  * refused: no OOXML part has one, and it is how entity tricks get in.
+ * The sheet itself, nearly all of the bytes, goes through xml_scan, a
+ * tokenizer several times faster than expat that calls the same handlers
+ * and refuses the same malformed XML; a sheet in another encoding than
+ * UTF-8 (allowed, never seen) still goes through expat.
  */
 #include "xlsx_stream.h"
 
@@ -21,7 +28,9 @@
 #include <expat.h>
 #include <locale.h>
 #include <minizip/unzip.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +39,10 @@
 #include "../util/text.h"
 #include "../util/syserr.h"
 #include "../util/progress.h"
+#include "xml_scan.h"
 
 #define BLOCK (64 * 1024)     /* inflate/parse unit: memory does not grow with the sheet */
+#define SLOT (4 * BLOCK)      /* the unit when a second thread inflates: the largest block */
 #define MAX_ROW 1048576L      /* Excel's sheet size: anything beyond is a corrupt file */
 #define MAX_COL 16384
 #define HEADER_ROWS 10        /* merges starting in these rows are filled */
@@ -121,22 +132,22 @@ static int part_exists(pkg *k, const char *name)
  * limits, else -1 with the message. A limit of 0 means none.
  */
 static int within_limits(pkg *k, const char *name, part_kind kind, uint64_t size,
-                         uint64_t packed)
+                         uint64_t packed, strbuf *err)
 {
     uint64_t limit = kind == PART_SHEET ? k->lim.max_sheet_bytes : k->lim.max_sst_bytes;
     unsigned long long sz = size, lm = limit, pk = packed;
     if (limit && size > limit) {
         if (kind == PART_SST)
-            strbuf_addf(k->err, "%s: bảng chuỗi dùng chung quá lớn: %s giải nén ra ít nhất "
+            strbuf_addf(err, "%s: bảng chuỗi dùng chung quá lớn: %s giải nén ra ít nhất "
                         "%llu byte, vượt giới hạn %llu byte", k->path, name, sz, lm);
         else
-            strbuf_addf(k->err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén ra "
+            strbuf_addf(err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén ra "
                         "ít nhất %llu byte, vượt giới hạn %llu byte", k->path, name, sz, lm);
         return -1;
     }
     uint32_t r = k->lim.max_ratio;
     if (r && size / (packed ? packed : 1) > r) {
-        strbuf_addf(k->err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén từ "
+        strbuf_addf(err, "%s: tệp nén bất thường (có thể là zip bomb): %s giải nén từ "
                     "%llu byte ra ít nhất %llu byte, tỉ lệ vượt giới hạn %u:1", k->path, name,
                     pk, sz, r);
         return -1;
@@ -144,27 +155,131 @@ static int within_limits(pkg *k, const char *name, part_kind kind, uint64_t size
     return 0;
 }
 
-/* Inflate the open part block by block, re-checking the limits on the
- * bytes really produced: the sizes in the zip directory are the writer's
- * word, not a fact. */
+/*
+ * The next inflated block of the open part into buf (size bytes): its
+ * length, 0 at the end, or -1 with the message in err. The limits are
+ * re-checked on the bytes really produced (total so far): the sizes in the
+ * zip directory are the writer's word, not a fact.
+ */
+static int next_block(pkg *k, const char *name, part_kind kind, uint64_t packed, char *buf,
+                      unsigned size, uint64_t *total, strbuf *err)
+{
+    int n = unzReadCurrentFile(k->zf, buf, size);
+    if (n < 0) {
+        strbuf_addf(err, "%s: tệp hỏng: không giải nén được %s (mã lỗi %d)", k->path, name, n);
+        return -1;
+    }
+    if (n == 0) return 0;
+    progress_add(0, n);
+    *total += (uint64_t)n;
+    return within_limits(k, name, kind, *total, packed, err) ? -1 : n;
+}
+
+/* Inflate the open part block by block on this thread. */
 static int inflate_blocks(pkg *k, const char *name, part_kind kind, uint64_t packed,
                           block_fn fn, void *ctx)
 {
     uint64_t total = 0;
     for (;;) {
-        int n = unzReadCurrentFile(k->zf, k->block, BLOCK);
-        if (n > 0) progress_add(0, n);
-        if (n < 0) {
-            strbuf_addf(k->err, "%s: tệp hỏng: không giải nén được %s (mã lỗi %d)",
-                        k->path, name, n);
-            return -1;
-        }
-        if (n == 0) return 0;
-        total += (uint64_t)n;
-        if (within_limits(k, name, kind, total, packed)) return -1;
+        int n = next_block(k, name, kind, packed, k->block, BLOCK, &total, k->err);
+        if (n <= 0) return n;
         int rc = fn(ctx, k->block, (size_t)n);
         if (rc) return rc;
     }
+}
+
+/*
+ * A sheet is inflated on a second thread, a few blocks ahead of the one
+ * parsing it: inflating is a third of the work, and the reading stage
+ * runs a whole .xlsx as one task, so the other core is otherwise idle.
+ * The inflater writes its message into its own strbuf (the handlers may
+ * be writing k->err); the parser appends it once the inflater is done.
+ */
+#define RING 8            /* slots of SLOT bytes: 2 MiB in all, some milliseconds of
+                             parsing, so a busy machine's scheduler does not stall the pair */
+
+typedef struct inflater {
+    pkg *k;
+    const char *name;
+    part_kind kind;
+    uint64_t packed;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *buf[RING];
+    int len[RING];        /* > 0 bytes, 0 end of part, -1 failed (message in err) */
+    int head, count;      /* next slot to fill; slots filled and not yet released */
+    int stop;             /* the parser wants no more */
+    strbuf err;
+} inflater;
+
+static void *inflater_run(void *arg)
+{
+    inflater *f = arg;
+    uint64_t total = 0;
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        while (f->count == RING && !f->stop) pthread_cond_wait(&f->cv, &f->mu);
+        int slot = f->head, stop = f->stop;
+        pthread_mutex_unlock(&f->mu);
+        if (stop) return NULL;
+        /* The slot is not in use: only filled slots are handed out. */
+        int n = next_block(f->k, f->name, f->kind, f->packed, f->buf[slot], SLOT, &total,
+                           &f->err);
+        pthread_mutex_lock(&f->mu);
+        f->len[slot] = n;
+        f->head = (slot + 1) % RING;
+        f->count++;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+        if (n <= 0) return NULL;
+    }
+}
+
+#define NO_THREAD -3 /* not a block_fn result (those are 2, 1, 0, -1, -2) */
+
+/* inflate_blocks with the inflating on a second thread; NO_THREAD when no
+ * thread could be started (nothing was read: the caller inflates itself). */
+static int inflate_threaded(pkg *k, const char *name, part_kind kind, uint64_t packed,
+                            block_fn fn, void *ctx)
+{
+    inflater f = {.k = k, .name = name, .kind = kind, .packed = packed, .err = STRBUF_INIT};
+    pthread_t tid;
+    pthread_mutex_init(&f.mu, NULL);
+    pthread_cond_init(&f.cv, NULL);
+    for (int i = 0; i < RING; i++) f.buf[i] = xmalloc(SLOT);
+    int rc = NO_THREAD, tail = 0, inflate_failed = 0;
+    if (pthread_create(&tid, NULL, inflater_run, &f) == 0) {
+        for (rc = 0; rc == 0;) {
+            pthread_mutex_lock(&f.mu);
+            while (f.count == 0) pthread_cond_wait(&f.cv, &f.mu);
+            int n = f.len[tail];
+            pthread_mutex_unlock(&f.mu);
+            if (n <= 0) {
+                rc = n;
+                inflate_failed = n < 0;
+                break;
+            }
+            rc = fn(ctx, f.buf[tail], (size_t)n);
+            pthread_mutex_lock(&f.mu);
+            tail = (tail + 1) % RING;
+            f.count--;
+            pthread_cond_broadcast(&f.cv);
+            pthread_mutex_unlock(&f.mu);
+        }
+        pthread_mutex_lock(&f.mu);
+        f.stop = 1;
+        pthread_cond_broadcast(&f.cv);
+        pthread_mutex_unlock(&f.mu);
+        pthread_join(tid, NULL);
+        /* Only the inflater's own failure: one the parser met ahead of it
+         * has its message in k->err already. */
+        if (inflate_failed) strbuf_add(k->err, f.err.buf, f.err.len);
+    }
+    for (int i = 0; i < RING; i++) free(f.buf[i]);
+    strbuf_release(&f.err);
+    pthread_cond_destroy(&f.cv);
+    pthread_mutex_destroy(&f.mu);
+    return rc;
 }
 
 /*
@@ -186,12 +301,14 @@ static int part_stream(pkg *k, const char *name, part_kind kind, block_fn fn, vo
         strbuf_addf(k->err, "%s: phần %s được mã hoá, không đọc được", k->path, name);
         return -1;
     }
-    if (within_limits(k, name, kind, fi.uncompressed_size, fi.compressed_size)) return -1;
+    if (within_limits(k, name, kind, fi.uncompressed_size, fi.compressed_size, k->err)) return -1;
     if (unzOpenCurrentFile(k->zf) != UNZ_OK) {
         strbuf_addf(k->err, "%s: tệp hỏng: không mở được %s", k->path, name);
         return -1;
     }
-    int rc = inflate_blocks(k, name, kind, fi.compressed_size, fn, ctx);
+    int rc = kind == PART_SHEET ? inflate_threaded(k, name, kind, fi.compressed_size, fn, ctx)
+                                : NO_THREAD;
+    if (rc == NO_THREAD) rc = inflate_blocks(k, name, kind, fi.compressed_size, fn, ctx);
     int close_rc = unzCloseCurrentFile(k->zf);
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* Checked only after a complete read; the fuzzer skips it so that
@@ -210,7 +327,8 @@ static int part_stream(pkg *k, const char *name, part_kind kind, block_fn fn, vo
 
 /* First member of every parse context, so handlers reach the parser state. */
 typedef struct xml_base {
-    XML_Parser parser;
+    XML_Parser parser;    /* the part's parser: expat's, or else */
+    xml_scan *scan;       /* the sheet's scanner */
     pkg *k;
     const char *where;    /* part (or sheet) named in messages */
     int rc;               /* 0 going on, 1 stopped by the callback, -1 error */
@@ -218,8 +336,18 @@ typedef struct xml_base {
 
 static const char *local(const char *name)
 {
-    const char *c = strchr(name, ':');
-    return c ? c + 1 : name;
+    /* A loop, not strchr: names are a few bytes and this runs per element. */
+    for (const char *p = name; *p; p++)
+        if (*p == ':') return p + 1;
+    return name;
+}
+
+/* Whether a and b are the same string: an inlined loop, as the sheet's
+ * handlers compare a few bytes per element (strcmp is a call). */
+static inline int same(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
 }
 
 static const char *attr(const XML_Char **atts, const char *name)
@@ -231,18 +359,26 @@ static const char *attr(const XML_Char **atts, const char *name)
 
 static void xml_fail(xml_base *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Stop the parse from a handler: no handler runs after this one. */
+static void xml_stop(xml_base *b)
+{
+    if (b->parser) XML_StopParser(b->parser, XML_FALSE);
+    else xml_scan_stop(b->scan);
+}
+
 /* Record an error at the parser's current line and stop the parse. */
 static void xml_fail(xml_base *b, const char *fmt, ...)
 {
     if (b->rc) return;
     strbuf_addf(b->k->err, "%s: %s, dòng %lu: ", b->k->path, b->where,
-                (unsigned long)XML_GetCurrentLineNumber(b->parser));
+                b->parser ? (unsigned long)XML_GetCurrentLineNumber(b->parser)
+                          : xml_scan_line(b->scan));
     va_list ap;
     va_start(ap, fmt);
     strbuf_vaddf(b->k->err, fmt, ap);
     va_end(ap);
     b->rc = -1;
-    XML_StopParser(b->parser, XML_FALSE);
+    xml_stop(b);
 }
 
 static void refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -273,6 +409,7 @@ static int xml_part(pkg *k, const char *name, part_kind kind, const char *where,
         abort();
     }
     b->parser = p;
+    b->scan = NULL;
     b->k = k;
     b->where = where;
     b->rc = 0;
@@ -290,6 +427,54 @@ static int xml_part(pkg *k, const char *name, part_kind kind, const char *where,
         rc = -1;
     }
     XML_ParserFree(p);
+    return rc;
+}
+
+static void scan_refuse_doctype(void *ud)
+{
+    refuse_doctype(ud, NULL, NULL, NULL, 0);
+}
+
+static int scan_block(void *ctx, const char *buf, size_t n)
+{
+    xml_base *b = ctx;
+    xml_scan_status st = xml_scan_feed(b->scan, buf, n, 0);
+    if (st == XML_SCAN_NOT_UTF8) return 2;
+    if (st == XML_SCAN_FAILED) return b->rc ? b->rc : -2;
+    return b->rc;
+}
+
+/*
+ * scan_part - xml_part through xml_scan: the same handlers, results and
+ * messages, faster. A part not in UTF-8 is handed to xml_part (the scanner
+ * says so on the first bytes, before any handler ran).
+ */
+static int scan_part(pkg *k, const char *name, part_kind kind, const char *where, xml_base *b,
+                     XML_StartElementHandler start, XML_EndElementHandler end,
+                     XML_CharacterDataHandler text)
+{
+    xml_scan *x = xml_scan_new(start, end, text, scan_refuse_doctype, b);
+    b->parser = NULL;
+    b->scan = x;
+    b->k = k;
+    b->where = where;
+    b->rc = 0;
+    int rc = part_stream(k, name, kind, scan_block, b);
+    if (rc == 0) {
+        xml_scan_status st = xml_scan_feed(x, NULL, 0, 1);
+        if (st == XML_SCAN_NOT_UTF8) rc = 2;
+        else if (st == XML_SCAN_FAILED) rc = b->rc ? b->rc : -2;
+        else rc = b->rc;
+    }
+    if (rc == -2) {
+        unsigned long line = xml_scan_line(x), col = xml_scan_column(x);
+        strbuf_addf(k->err, "%s: %s, dòng %lu cột %lu: lỗi XML (%s)", k->path, where, line,
+                    col + 1, xml_scan_message(x));
+        rc = -1;
+    }
+    xml_scan_free(x);
+    b->scan = NULL;
+    if (rc == 2) return xml_part(k, name, kind, where, b, start, end, text);
     return rc;
 }
 
@@ -856,7 +1041,7 @@ static int merge_block(void *ctx, const char *buf, size_t n)
 
 static int scan_merges(pkg *k, const char *part, merges *w)
 {
-    w->win = xmalloc(MERGE_CARRY + BLOCK);
+    w->win = xmalloc(MERGE_CARRY + SLOT);
     int rc = part_stream(k, part, PART_SHEET, merge_block, w);
     free(w->win);
     w->win = NULL;
@@ -1054,7 +1239,7 @@ static void emit_row(sheet_rd *s, long rowno)
     s->next = rowno + 1;
     if (s->fn(s->ctx, &r)) {
         s->base.rc = 1;
-        XML_StopParser(s->base.parser, XML_FALSE);
+        xml_stop(&s->base);
     }
 }
 
@@ -1083,22 +1268,30 @@ static void row_start(sheet_rd *s, const XML_Char **atts)
 
 static vtype vtype_of(const char *t)
 {
-    if (!t || !strcmp(t, "n")) return T_NUM;
-    if (!strcmp(t, "s")) return T_SST;
-    if (!strcmp(t, "str")) return T_STR;
-    if (!strcmp(t, "inlineStr")) return T_INLINE;
-    if (!strcmp(t, "b")) return T_BOOL;
-    if (!strcmp(t, "e")) return T_ERR;
-    if (!strcmp(t, "d")) return T_DATE;
+    if (!t || same(t, "n")) return T_NUM;
+    if (same(t, "s")) return T_SST;
+    if (same(t, "str")) return T_STR;
+    if (same(t, "inlineStr")) return T_INLINE;
+    if (same(t, "b")) return T_BOOL;
+    if (same(t, "e")) return T_ERR;
+    if (same(t, "d")) return T_DATE;
     return T_NUM;
 }
 
 static void cell_start(sheet_rd *s, const XML_Char **atts)
 {
-    const char *ref = attr(atts, "r"), *st = attr(atts, "s");
+    const char *ref = NULL, *st = NULL, *t = NULL;
     int col = s->col + 1;
     long row;
     if (!s->in_row) return;
+    /* attr() for r, s and t in one pass: this runs for every cell. */
+    for (; atts[0]; atts += 2) {
+        const char *a = atts[0];
+        if (!a[0] || a[1]) continue;
+        if (a[0] == 'r' && !ref) ref = atts[1];
+        else if (a[0] == 's' && !st) st = atts[1];
+        else if (a[0] == 't' && !t) t = atts[1];
+    }
     if (ref && parse_ref(ref, strlen(ref), &col, &row) != strlen(ref)) {
         xml_fail(&s->base, "ô có tham chiếu không hợp lệ r=\"%s\"", ref);
         return;
@@ -1108,7 +1301,7 @@ static void cell_start(sheet_rd *s, const XML_Char **atts)
         return;
     }
     s->col = col;
-    s->vt = vtype_of(attr(atts, "t"));
+    s->vt = vtype_of(t);
     if (!st || parse_long(st, 0, 1L << 30, &s->style)) s->style = 0;
     s->in_cell = 1;
     s->has_v = 0;
@@ -1189,22 +1382,22 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
     const char *el = local(name);
     if (s->base.rc) return;
     if (!s->in_data) {
-        s->in_data = !strcmp(el, "sheetData");
-    } else if (!strcmp(el, "c")) {
+        s->in_data = same(el, "sheetData");
+    } else if (same(el, "c")) {
         cell_start(s, atts);
-    } else if (!strcmp(el, "row")) {
+    } else if (same(el, "row")) {
         if (s->in_row) emit_row(s, s->cur);
         row_start(s, atts);
     } else if (!s->in_cell) {
         return;
-    } else if (!strcmp(el, "v") && s->vt != T_INLINE) {
+    } else if (same(el, "v") && s->vt != T_INLINE) {
         s->capture = s->has_v = 1;
         strbuf_reset(&s->val);
-    } else if (!strcmp(el, "is") && s->vt == T_INLINE) {
+    } else if (same(el, "is") && s->vt == T_INLINE) {
         s->in_is = s->has_v = 1;
-    } else if (!strcmp(el, "t") && s->in_is && !s->rph) {
+    } else if (same(el, "t") && s->in_is && !s->rph) {
         s->capture = 1;
-    } else if (!strcmp(el, "rPh")) {
+    } else if (same(el, "rPh")) {
         s->rph++;
     }
 }
@@ -1214,18 +1407,18 @@ static void sheet_end(void *ud, const XML_Char *name)
     sheet_rd *s = ud;
     const char *el = local(name);
     if (s->base.rc || !s->in_data) return;
-    if (!strcmp(el, "c")) {
+    if (same(el, "c")) {
         if (s->in_cell) cell_end(s);
-    } else if (!strcmp(el, "v") || !strcmp(el, "t")) {
+    } else if (same(el, "v") || same(el, "t")) {
         s->capture = 0;
-    } else if (!strcmp(el, "is")) {
+    } else if (same(el, "is")) {
         s->in_is = 0;
-    } else if (!strcmp(el, "rPh")) {
+    } else if (same(el, "rPh")) {
         if (s->rph > 0) s->rph--;
-    } else if (!strcmp(el, "row")) {
+    } else if (same(el, "row")) {
         if (s->in_row) emit_row(s, s->cur);
         s->in_row = 0;
-    } else if (!strcmp(el, "sheetData")) {
+    } else if (same(el, "sheetData")) {
         s->in_data = 0;
     }
 }
@@ -1242,10 +1435,186 @@ static int read_sheet(pkg *k, const char *part, const char *where, sheet_rd *s)
     s->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     row_reset(&s->row);
     row_grow(&s->row, 64); /* the arrays exist even when every row is empty */
-    int rc = xml_part(k, part, PART_SHEET, where, &s->base, sheet_start, sheet_end, sheet_text);
+    int rc = scan_part(k, part, PART_SHEET, where, &s->base, sheet_start, sheet_end, sheet_text);
     if (s->c_locale) freelocale(s->c_locale);
     row_free(&s->row);
     strbuf_release(&s->val);
+    return rc;
+}
+
+/* ---- rows: parsed on a second thread ---------------------------------------- */
+
+/*
+ * The sheet is parsed on a thread of its own (which has the inflater
+ * beside it), and its rows are handed to the caller's thread in batches,
+ * where the callback runs: the caller's work per row (the row parser, the
+ * duplicate check, the cube) then overlaps the parsing instead of waiting
+ * for it. The callback still sees every row in order on the thread that
+ * called xlsx_stream_read. A batch holds copies of BATCH_ROWS records;
+ * BATCHES of them are in flight at most, so memory stays a few hundred KiB
+ * whatever the number of rows. When the callback stops the reading, the
+ * parser stops at its next row and whatever it said after is dropped, as
+ * if it had never got that far; when the parser fails, the rows before the
+ * failure are all passed first, as when reading on one thread.
+ */
+#define BATCH_ROWS 512
+#define BATCHES 4
+
+typedef struct batch {
+    strbuf pool;          /* every cell's bytes, each followed by a NUL */
+    size_t *off, *len;    /* per cell */
+    unsigned char *type;
+    size_t ncells, cells_cap;
+    size_t first[BATCH_ROWS]; /* per row: its first cell, cell count, index */
+    int n[BATCH_ROWS];
+    long index[BATCH_ROWS];
+    int nrows;
+} batch;
+
+typedef struct handoff {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch b[BATCHES];
+    int head, tail, count;  /* next batch to fill, next to pass, filled ones */
+    batch *cur;             /* the batch being filled (parser side), or NULL */
+    atomic_int stop;        /* the callback stopped the reading */
+    int done, parse_rc;     /* the parser has finished, with this result */
+    pkg *k;                 /* what the parser reads */
+    const char *part, *where;
+    sheet_rd *s;
+} handoff;
+
+static void publish(handoff *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->head = (h->head + 1) % BATCHES;
+    h->count++;
+    h->cur = NULL;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+/* The parser's record_fn: copy the row into the current batch. */
+static int batch_put(void *ctx, const record *r)
+{
+    handoff *h = ctx;
+    if (atomic_load(&h->stop)) return 1;
+    batch *b = h->cur;
+    if (!b) {
+        pthread_mutex_lock(&h->mu);
+        while (h->count == BATCHES && !atomic_load(&h->stop)) pthread_cond_wait(&h->cv, &h->mu);
+        b = h->cur = &h->b[h->head];
+        pthread_mutex_unlock(&h->mu);
+        if (atomic_load(&h->stop)) return 1;
+        strbuf_reset(&b->pool);
+        b->ncells = 0;
+        b->nrows = 0;
+    }
+    size_t cap = b->cells_cap;
+    ALLOC_GROW(b->off, b->ncells + (size_t)r->n + 1, b->cells_cap); /* never NULL */
+    if (b->cells_cap != cap) { /* the three per-cell arrays grow together */
+        b->len = xrealloc(b->len, b->cells_cap * sizeof *b->len);
+        b->type = xrealloc(b->type, b->cells_cap);
+    }
+    b->first[b->nrows] = b->ncells;
+    b->n[b->nrows] = r->n;
+    b->index[b->nrows] = r->index;
+    for (int i = 0; i < r->n; i++, b->ncells++) {
+        b->off[b->ncells] = b->pool.len;
+        b->len[b->ncells] = r->len[i];
+        b->type[b->ncells] = r->type ? r->type[i] : CELL_TEXT;
+        strbuf_add(&b->pool, r->cell[i], r->len[i]);
+        strbuf_addch(&b->pool, '\0');
+    }
+    if (++b->nrows == BATCH_ROWS) publish(h);
+    return 0;
+}
+
+static void *parse_run(void *arg)
+{
+    handoff *h = arg;
+    int rc = read_sheet(h->k, h->part, h->where, h->s);
+    if (h->cur) publish(h);
+    pthread_mutex_lock(&h->mu);
+    h->done = 1;
+    h->parse_rc = rc;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* Pass the batches' rows to fn until the parser is done or fn stops; 1
+ * when fn stopped. */
+static int pass_batches(handoff *h, record_fn fn, void *ctx)
+{
+    const char **cells = NULL;
+    size_t cells_cap = 0;
+    int stopped = 0;
+    for (;;) {
+        pthread_mutex_lock(&h->mu);
+        while (h->count == 0 && !h->done) pthread_cond_wait(&h->cv, &h->mu);
+        int have = h->count > 0;
+        batch *b = &h->b[h->tail];
+        pthread_mutex_unlock(&h->mu);
+        if (!have) break;
+        for (int i = 0; i < b->nrows && !stopped; i++) {
+            size_t f = b->first[i];
+            ALLOC_GROW(cells, (size_t)b->n[i] + 1, cells_cap);
+            for (int c = 0; c < b->n[i]; c++) cells[c] = b->pool.buf + b->off[f + (size_t)c];
+            record r = {b->n[i], cells, b->len + f, b->type + f, b->index[i]};
+            stopped = fn(ctx, &r) != 0;
+        }
+        pthread_mutex_lock(&h->mu);
+        h->tail = (h->tail + 1) % BATCHES;
+        h->count--;
+        if (stopped) atomic_store(&h->stop, 1);
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->mu);
+        if (stopped) break;
+    }
+    free(cells);
+    return stopped;
+}
+
+/* read_sheet with the parsing on a second thread (on one when no thread
+ * can be started). */
+static int read_sheet_threaded(pkg *k, const char *part, const char *where, sheet_rd *s)
+{
+    handoff *h = xcalloc(1, sizeof *h);
+    record_fn fn = s->fn;
+    void *ctx = s->ctx;
+    size_t err_len = k->err->len;
+    pthread_t tid;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    for (int i = 0; i < BATCHES; i++) h->b[i].pool = (strbuf)STRBUF_INIT;
+    h->k = k;
+    h->part = part;
+    h->where = where;
+    h->s = s;
+    s->fn = batch_put;
+    s->ctx = h;
+    int rc;
+    if (pthread_create(&tid, NULL, parse_run, h) == 0) {
+        int stopped = pass_batches(h, fn, ctx);
+        pthread_join(tid, NULL);
+        rc = stopped ? 1 : h->parse_rc;
+        /* Stopped by the callback: what the parser met after is unsaid. */
+        if (stopped) strbuf_setlen(k->err, err_len);
+    } else {
+        s->fn = fn;
+        s->ctx = ctx;
+        rc = read_sheet(k, part, where, s);
+    }
+    for (int i = 0; i < BATCHES; i++) {
+        strbuf_release(&h->b[i].pool);
+        free(h->b[i].off);
+        free(h->b[i].len);
+        free(h->b[i].type);
+    }
+    pthread_cond_destroy(&h->cv);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
     return rc;
 }
 
@@ -1274,7 +1643,7 @@ static int read_parts(pkg *k, reading *g, const char *sheet)
     g->sh.st = &g->st;
     g->sh.mg = &g->mg;
     g->sh.date1904 = g->b.date1904;
-    return read_sheet(k, r->part, g->where.buf, &g->sh);
+    return read_sheet_threaded(k, r->part, g->where.buf, &g->sh);
 }
 
 int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,

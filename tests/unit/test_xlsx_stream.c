@@ -314,6 +314,30 @@ static void test_hand_cell_types(void **state)
     free(p);
 }
 
+/*
+ * The sheet goes through xml_scan, which hands a sheet in another encoding
+ * to expat: an ISO-8859-1 sheet reads as the same UTF-8 text. And what a
+ * writer may put in a UTF-8 sheet besides cells (comments, processing
+ * instructions, CDATA, CR LF inside text) reads as expat reads it.
+ */
+static void test_sheet_encodings_and_markup(void **state)
+{
+    fixture *f = *state;
+    char *p = hand_book(f->dir, "latin1.xlsx", NULL,
+                        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+                        SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>caf\xe9</t></is></c>"
+                              "<c r=\"B1\"><v>2.5</v></c></row>"), NULL);
+    expect_rows(p, NULL, "0:T=café|N=2.5\n");
+    free(p);
+    p = hand_book(f->dir, "markup.xlsx", NULL,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- writer -->"
+                  SHEET("<row r=\"1\"><?pi x?><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[a<b]]>&amp;"
+                        "c\r\nd</t></is></c><!-- between --><c r=\"C1\" t=\"str\"><v>&#x1EA0;</v></c></row>"),
+                  NULL);
+    expect_rows(p, NULL, "0:T=a<b&c\nd|T=|T=Ạ\n");
+    free(p);
+}
+
 /* Prefixed element names, another prefix for r:id, relative targets. */
 static void test_prefixes_relative_targets(void **state)
 {
@@ -530,8 +554,11 @@ static void test_merge_across_blocks(void **state)
                        "<c r=\"A1\" t=\"inlineStr\"><is><t>h</t></is></c></row></sheetData>";
     const char *tail = "<mergeCells count=\"1\"><mergeCell ref=\"A1:C1\"/></mergeCells></worksheet>";
     size_t lead = strlen(head) + strlen("<mergeCells count=\"1\">");
-    for (size_t cut = 0; cut <= 30; cut++) {
-        size_t pad = 65536 - 28 + cut - lead; /* element starts 28 - cut bytes before 64 KiB */
+    /* The sheet is inflated in 64 KiB blocks, or 256 KiB ones when a second
+     * thread inflates it: cut at the first boundary of either. */
+    for (size_t n = 0; n < 62; n++) {
+        size_t cut = n % 31, boundary = n < 31 ? 65536 : 4 * 65536;
+        size_t pad = boundary - 28 + cut - lead; /* element starts 28 - cut bytes before it */
         strbuf xml = STRBUF_INIT;
         strbuf_adds(&xml, head);
         for (size_t i = 0; i < pad; i++) strbuf_addch(&xml, ' ');
@@ -587,6 +614,50 @@ static char *bomb(const char *dir)
     assert_int_equal(zipClose(zf, NULL), ZIP_OK);
     free(spaces);
     return p;
+}
+
+/*
+ * The sheet is parsed on a second thread, ahead of the callback. When the
+ * callback stops, no row after it is passed and nothing the parser met
+ * further on (here a bad cell reference) is said: the result is that of a
+ * reading that stopped there. Without the stop, the rows before the bad
+ * one all come first, then the error. And a stop deep in a long sheet (far
+ * more rows than the parser may hold ahead) ends the reading cleanly.
+ */
+static void test_stop_ahead_of_parser(void **state)
+{
+    fixture *f = *state;
+    char *p = hand_book(f->dir, "late-error.xlsx", NULL,
+                        SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+                              "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>"
+                              "<row r=\"3\"><c r=\"A3\"><v>3</v></c></row>"
+                              "<row r=\"4\"><c r=\"1A\"><v>4</v></c></row>"), NULL);
+    collect c = {STRBUF_INIT, 0, 2};
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(read_lim(p, NULL, NULL, &c, &err), 1);
+    assert_string_equal(c.out.buf, "0:N=1\n1:N=2\n");
+    assert_string_equal(err.buf, "");
+    collect all = {STRBUF_INIT, 0, 0};
+    assert_int_equal(read_lim(p, NULL, NULL, &all, &err), -1);
+    assert_string_equal(all.out.buf, "0:N=1\n1:N=2\n2:N=3\n");
+    has(err.buf, "r=\"1A\"");
+    free(p);
+    p = tu_path(f->dir, "long.xlsx");
+    lxw_workbook *wb = new_book(p, 1);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    for (int i = 0; i < 20000; i++) worksheet_write_number(ws, (lxw_row_t)i, 0, i, NULL);
+    close_book(wb);
+    collect some = {STRBUF_INIT, 0, 7001};
+    strbuf_reset(&err);
+    assert_int_equal(read_lim(p, NULL, NULL, &some, &err), 1);
+    assert_int_equal(some.n, 7001);
+    assert_non_null(strstr(some.out.buf, "\n7000:N=7000\n"));
+    assert_string_equal(err.buf, "");
+    strbuf_release(&c.out);
+    strbuf_release(&all.out);
+    strbuf_release(&some.out);
+    strbuf_release(&err);
+    free(p);
 }
 
 static void test_zip_bomb(void **state)
@@ -877,6 +948,7 @@ int main(void)
         T(test_inline_strings_constant_memory),
         T(test_formulas_booleans),
         T(test_hand_cell_types),
+        T(test_sheet_encodings_and_markup),
         T(test_prefixes_relative_targets),
         T(test_chartsheet_skipped),
         T(test_dates_libxlsxwriter),
@@ -887,6 +959,7 @@ int main(void)
         T(test_merged_header),
         T(test_merge_across_blocks),
         T(test_stop),
+        T(test_stop_ahead_of_parser),
         T(test_zip_bomb),
         T(test_huge_shared_strings),
         T(test_lying_sizes),
