@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,17 +413,28 @@ typedef struct work {
     strbuf err;
 } work;
 
-static void *run_work(void *arg)
+/* The writers of a set, taken in turn by whichever thread is free. */
+typedef struct work_queue {
+    work *k;
+    int n;
+    atomic_int next;
+} work_queue;
+
+static void *drain(void *arg)
 {
-    work *k = arg;
-    k->rc = k->w->write(k->j, k->s, k->w->check, k->path, &k->err);
+    work_queue *q = arg;
+    for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
+        work *k = &q->k[i];
+        k->rc = k->w->write(k->j, k->s, k->w->check, k->path, &k->err);
+    }
     return NULL;
 }
 
 /*
  * Every output of the set. The writers only read the tables and
- * documents, so the first (the workbook) runs on a second thread while
- * this one lays out the others: the two cores are used.
+ * documents, so two threads take them from one queue in the table's
+ * order (the signed workbook and PDF, the large ones, first): the two
+ * cores are used, and a thread done with one output takes the next.
  */
 static int write_outputs(job *j, const sources *s)
 {
@@ -437,9 +449,10 @@ static int write_outputs(job *j, const sources *s)
         free(name);
         n++;
     }
+    work_queue q = {k, n, 0};
     pthread_t tid;
-    int threaded = n > 1 && pthread_create(&tid, NULL, run_work, &k[0]) == 0;
-    for (int i = threaded; i < n; i++) run_work(&k[i]);
+    int threaded = n > 1 && pthread_create(&tid, NULL, drain, &q) == 0;
+    drain(&q);
     if (threaded) pthread_join(tid, NULL);
     for (int i = 0; i < n; i++) {
         if (k[i].rc < 0) {
