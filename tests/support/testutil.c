@@ -353,3 +353,18 @@ int tu_pdf_find_page(const char *pdf, int from, const char *needle)
     strbuf_release(&text);
     return found;
 }
+
+int tu_generated(const char *tag, const char *script, char **dir, catalogue *cat)
+{
+    strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+    *dir = tu_tmpdir(tag);
+    int rc = *dir ? catalogue_load(cat, "templates/catalogue.txt", &err) : -1;
+    if (rc < 0) fprintf(stderr, "%s: %s\n", tag, *dir ? err.buf : "no scratch folder");
+    if (rc == 0 && tu_runf(&out, "/usr/bin/python3 %s '%s'", script, *dir) != 0) {
+        fprintf(stderr, "%s: %s\n", script, out.buf);
+        rc = -1;
+    }
+    strbuf_release(&err);
+    strbuf_release(&out);
+    return rc;
+}

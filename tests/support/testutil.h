@@ -13,10 +13,18 @@
 
 #include <stddef.h>
 
+#include "model/catalogue.h"
 #include "util/strbuf.h"
 
 /** tu_tmpdir - a fresh empty folder under $TMPDIR or /tmp (caller frees). */
 char *tu_tmpdir(const char *tag);
+/**
+ * tu_generated - a fresh folder `tag` (in *dir, caller frees) filled by the
+ * fixture generator script (run with Debian's /usr/bin/python3 and the
+ * folder as its argument), and the shipped catalogue loaded into cat.
+ * 0, or -1 with the reason on stderr.
+ */
+int tu_generated(const char *tag, const char *script, char **dir, catalogue *cat);
 /** tu_rmtree - remove a folder made by tu_tmpdir. */
 void tu_rmtree(const char *dir);
 /** tu_read_file - whole file into heap memory (NUL-terminated); NULL if absent. */

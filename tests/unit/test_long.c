@@ -32,17 +32,8 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strbuf err = STRBUF_INIT, out = STRBUF_INIT;
-    f->dir = tu_tmpdir("long");
-    int rc = catalogue_load(&f->cat, "templates/catalogue.txt", &err);
-    if (rc == 0 && tu_runf(&out, "/usr/bin/python3 tests/fixtures/long/make_long.py %s", f->dir) != 0) {
-        fprintf(stderr, "make_long.py: %s\n", out.buf);
-        rc = -1;
-    }
-    strbuf_release(&err);
-    strbuf_release(&out);
     *state = f;
-    return f->dir && rc == 0 ? 0 : -1;
+    return tu_generated("long", "tests/fixtures/long/make_long.py", &f->dir, &f->cat);
 }
 
 static int teardown(void **state)
