@@ -775,7 +775,7 @@ static void place_own(read_task *t)
     /* [years back][source]: 0 is current; on the heap, tasks run in threads */
     int64_t (*capplan)[64] = xcalloc(MAX_BACK, sizeof *capplan);
     long placed = 0, refused = 0;
-    int64_t lost = 0;
+    int64_t lost = 0, outside = 0;
     for (int p = 0; p < cat->nprojects; p++) {
         const int64_t *plan = &w->planned[(size_t)p * (size_t)cat->nsources];
         int64_t pcur = 0, dcur = 0, pext[MAX_BACK] = {0}, dext[MAX_BACK] = {0}, typed = 0, tcap = 0;
@@ -862,6 +862,8 @@ static void place_own(read_task *t)
             }
         }
         if (!ok) continue;
+        for (int b = 0; b < nb; b++)
+            if (!bl.by_capital[b]) outside += D[b];
         for (int b = 0; b < nb; b++) {
             place_paid(t, w->unit, p, bl.mask[b], w->year, remD[b], capplan[0]);
             for (int k = 1; k < MAX_BACK; k++)
@@ -882,6 +884,10 @@ static void place_own(read_task *t)
     if (lost)
         strbuf_addf(&t->notes, "%s: trang giải ngân theo dự án không có cột cho một số nguồn vốn (kế hoạch "
                     "%lld đồng): giải ngân của các nguồn đó không đọc được\n", t->in->path, (long long)lost);
+    if (outside)
+        strbuf_addf(&t->notes, "%s: giải ngân các nguồn vốn khác (không tính tỷ lệ, %lld đồng) không chia "
+                    "theo năm vốn và nguồn vốn trong Biểu 03: ghi là vốn năm %d, chia cho các nguồn theo thứ tự "
+                    "danh mục trong giới hạn kế hoạch của từng nguồn\n", t->in->path, (long long)outside, w->year);
     if (placed && !refused)
         strbuf_addf(&t->notes, "%s: bảng tổng hợp của cấp dưới; kế hoạch theo nguồn vốn và giải ngân theo "
                     "năm vốn, loại vốn được đọc lại (vốn kéo dài ghi vào năm vốn cột của nó nói, vốn "

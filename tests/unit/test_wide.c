@@ -528,6 +528,66 @@ static void test_round_trip_from_communes(void **state)
     free(dir);
 }
 
+/* The issued Biểu 03 read back: the run's rate counts one group only
+ * (its header says "Tổng số vốn ngân sách trung ương", the other groups in
+ * the "Các nguồn vốn khác" columns) and extended capital comes from two
+ * years (2023, and 2022 under "Vốn năm 2022 trở về trước"): the communes'
+ * workbooks still give the province's Biểu 01-04 to the cell. */
+static void test_round_trip_scope_and_years(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("wide-rt2");
+    strbuf log = STRBUF_INIT;
+    /* Projects 3 and 4's capital of 2023 made 2022's, in plan and payments alike. */
+    assert_int_equal(tu_runf(&log, "mkdir -p '%s/orig' '%s/whole' '%s/split' '%s/back' && "
+                                   "awk -F, -v OFS=, 'NR>1 && $2 == 2023 && $9 ~ /^DA[34]/ {$2 = 2022} "
+                                   "NR==1 || $7 != \"\"' input/ke_hoach_2024.csv > '%s/orig/ke_hoach_2024.csv' && "
+                                   "awk -F';' -v OFS=';' 'NR>1 && $2 == 2023 && $7 ~ /^DA[34]/ {$2 = 2022} "
+                                   "NR==1 || $5 != \"\"' input/giai_ngan_2024.csv > '%s/orig/giai_ngan_2024.csv'",
+                             dir, dir, dir, dir, dir, dir), 0);
+    char *whole = write_ini(dir, "whole.ini", "orig", "whole", "[report]\nrate_scope = NSTW\n");
+    char *split = write_ini(dir, "split.ini", "orig", "split",
+                            "[report]\nrate_scope = NSTW\n[job.xa]\nperiod = 2024\nsplit = commune\n");
+    char *back = write_ini(dir, "back.ini", "split", "back", "[report]\nrate_scope = NSTW\n");
+    run_bin(whole, &log);
+    run_bin(split, &log);
+    run_bin(back, &log);
+    assert_null(strstr(log.buf, "vượt kế hoạch"));
+    assert_null(strstr(log.buf, "không có trang giải ngân theo dự án"));
+    assert_null(strstr(log.buf, "không khớp với kế hoạch của tệp"));
+    /* The other sources' payments: no capital year or source in the sheet, said. */
+    assert_non_null(strstr(log.buf, "giải ngân các nguồn vốn khác (không tính tỷ lệ"));
+    char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
+    xlsx_book x;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(xlsx_load(&x, a, &err), 0);
+    const xlsx_sheet *gn = xlsx_sheet_named(&x, "03 Giai ngan theo du an");
+    assert_non_null(gn);
+    /* The case is the one meant: one group in the rate, 2022's capital shown. */
+    int scope = 0, y2022 = 0;
+    for (int i = 0; i < gn->n; i++) {
+        const char *t = gn->cells[i].text ? gn->cells[i].text : "";
+        scope += !strcmp(t, "Tổng số vốn ngân sách trung ương");
+        y2022 += !strcmp(t, "Vốn năm 2022 trở về trước");
+    }
+    assert_int_equal(scope, 1);
+    assert_int_equal(y2022, 1);
+    xlsx_free(&x);
+    strbuf_release(&err);
+    same_sheet(a, b, "01 KH von theo du an");
+    same_sheet(a, b, "02 KH von theo xa");
+    same_sheet(a, b, "03 Giai ngan theo du an");
+    same_sheet(a, b, "04 Giai ngan theo xa");
+    free(a);
+    free(b);
+    free(whole);
+    free(split);
+    free(back);
+    strbuf_release(&log);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -540,6 +600,7 @@ int main(void)
         T(test_communes_own_sheets),
         T(test_unusual_layout_file),
         cmocka_unit_test(test_round_trip_from_communes),
+        cmocka_unit_test(test_round_trip_scope_and_years),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
