@@ -71,6 +71,14 @@ int catalogue_group_by_code(const catalogue *c, const char *code)
     return find_label(c->groups, c->ngroups, code);
 }
 
+uint64_t catalogue_group_sources(const catalogue *c, uint64_t groups)
+{
+    uint64_t set = 0;
+    for (int s = 0; s < c->nsources && s < 64; s++)
+        if (c->sources[s].group < 64 && (groups >> c->sources[s].group) & 1) set |= 1ull << s;
+    return set;
+}
+
 int catalogue_type_by_code(const catalogue *c, const char *code)
 {
     return find_label(c->types, c->ntypes, code);

@@ -19,6 +19,8 @@
 #ifndef MTQG_CATALOGUE_H
 #define MTQG_CATALOGUE_H
 
+#include <stdint.h>
+
 #include "../util/strbuf.h"
 #include "../util/strmap.h"
 
@@ -122,6 +124,11 @@ int catalogue_find_source(const catalogue *c, const char *s, size_t len);
 int catalogue_find_source_of(const catalogue *c, const char *g, size_t gn, const char *t, size_t tn);
 /** catalogue_group_by_code / catalogue_type_by_code - index or -1. */
 int catalogue_group_by_code(const catalogue *c, const char *code);
+/**
+ * catalogue_group_sources - the sources of the groups in `groups` (a bit
+ * per group), a bit per source (the first 64).
+ */
+uint64_t catalogue_group_sources(const catalogue *c, uint64_t groups);
 int catalogue_type_by_code(const catalogue *c, const char *code);
 /** catalogue_source_by_code - index or -1 (exact code). */
 int catalogue_source_by_code(const catalogue *c, const char *code);

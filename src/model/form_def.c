@@ -265,12 +265,17 @@ int form_load(form *f, const char *path, const catalogue *cat, strbuf *err)
     return rc;
 }
 
+uint64_t form_col_sources(const form_col *c, uint64_t rate_sources)
+{
+    return c->scope == SCOPE_RATE ? c->sources & rate_sources
+         : c->scope == SCOPE_OUTSIDE ? c->sources & ~rate_sources : c->sources;
+}
+
 void form_set_rate_sources(form *f, uint64_t rate_sources)
 {
     for (int i = 0; i < f->ncols; i++) {
         form_col *c = &f->cols[i];
-        if (c->scope == SCOPE_RATE) c->sources &= rate_sources;
-        if (c->scope == SCOPE_OUTSIDE) c->sources &= ~rate_sources;
+        c->sources = form_col_sources(c, rate_sources);
         c->scope = SCOPE_ANY; /* once: a second call must not narrow again */
     }
     f->scope_set = 1;

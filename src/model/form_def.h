@@ -85,6 +85,13 @@ int form_load(form *f, const char *path, const catalogue *cat, strbuf *err);
  * refused by form_build until this was called.
  */
 void form_set_rate_sources(form *f, uint64_t rate_sources);
+/**
+ * form_col_sources - the sources column c covers when the headline rate
+ * counts rate_sources: its filter's, narrowed by its scope= (the one rule
+ * form_set_rate_sources applies; a reader applies it with the scope a
+ * sheet states in its header, wide_layout).
+ */
+uint64_t form_col_sources(const form_col *c, uint64_t rate_sources);
 /** form_free - release the form. */
 void form_free(form *f);
 

@@ -33,8 +33,10 @@ void wide_column_name(strbuf *sb, int col)
 }
 
 /* The key a header cell is compared by: letters and digits only, marks
- * dropped, case folded, a year ("2024", or the form's {nam}) as '#', so
- * "Vốn năm 2024" and "Vốn năm {nam}" are one header. */
+ * dropped, case folded, a year ("2024", or the form's {nam}, {nam_truoc},
+ * {nam_truoc_2}) as '#', so "Vốn năm 2024" and "Vốn năm {nam}" are one
+ * header; the form's {pham_vi_ty_le} (the groups the headline rate counts,
+ * as the writing run named them) as '%', matched by rate_groups_in. */
 static char *header_key(const char *s, size_t n)
 {
     strbuf k = STRBUF_INIT, out = STRBUF_INIT;
@@ -45,9 +47,15 @@ static char *header_key(const char *s, size_t n)
         if (!strncmp(k.buf + i, "den_", 4) && i + 4 < k.len && k.buf[i + 4] >= '0' &&
             k.buf[i + 4] <= '9')
             break;
-        if (c == '{' && !strncmp(k.buf + i, "{nam}", 5)) {
+        const char *close = c == '{' ? memchr(k.buf + i, '}', k.len - i) : NULL;
+        size_t pn = close ? (size_t)(close - (k.buf + i)) - 1 : 0;
+        const char *ph = k.buf + i + 1;
+        if (close && ((pn == 3 && !strncmp(ph, "nam", 3)) || (pn >= 9 && !strncmp(ph, "nam_truoc", 9)))) {
             strbuf_addch(&out, '#');
-            i += 4;
+            i += pn + 1;
+        } else if (close && pn == 13 && !strncmp(ph, "pham_vi_ty_le", 13)) {
+            strbuf_addch(&out, '%');
+            i += pn + 1;
         } else if (c >= '0' && c <= '9') {
             size_t j = i;
             while (j < k.len && k.buf[j] >= '0' && k.buf[j] <= '9') j++;
@@ -301,15 +309,53 @@ static int type_matches(const catalogue *cat, int t, const char *key, size_t n)
     return hit;
 }
 
+/* The source groups a header segment's words name (key, n bytes): group
+ * labels as the catalogue spells them, joined by "," or "và" ("ngân sách
+ * trung ương và ngân sách địa phương", as {pham_vi_ty_le} wrote them); 0
+ * when the words are anything else. */
+static uint64_t rate_groups_in(const catalogue *cat, const char *key, size_t n)
+{
+    uint64_t groups = 0;
+    size_t pos = 0;
+    while (pos < n) {
+        size_t best = 0;
+        int bg = -1;
+        for (int g = 0; g < cat->ngroups && g < 64; g++) {
+            char *k = header_key(cat->groups[g].label, strlen(cat->groups[g].label));
+            size_t kn = strlen(k);
+            if (kn > best && kn <= n - pos && !memcmp(key + pos, k, kn)) best = kn, bg = g;
+            free(k);
+        }
+        if (bg >= 0) {
+            groups |= 1ull << bg;
+            pos += best;
+        } else if (groups && n - pos > 2 && !memcmp(key + pos, "va", 2)) {
+            pos += 2; /* "và" between the last two: a group must follow */
+        } else {
+            return 0;
+        }
+    }
+    return groups;
+}
+
 /* A sheet column's path against a form column's (form_path), segment by
- * segment. */
-static int path_equal(const catalogue *cat, const char *sheet, const char *fpath)
+ * segment. A segment with '%' ({pham_vi_ty_le}) takes the sheet's group
+ * names there: their bits into *groups. */
+static int path_equal(const catalogue *cat, const char *sheet, const char *fpath, uint64_t *groups)
 {
     for (;;) {
         const char *se = strchr(sheet, '>'), *fe = strchr(fpath, '>');
         size_t sn = se ? (size_t)(se - sheet) : strlen(sheet), fn = fe ? (size_t)(fe - fpath) : strlen(fpath);
+        const char *pct = memchr(fpath, '%', fn);
         if (*fpath == '*') {
             if (!type_matches(cat, atoi(fpath + 1), sheet, sn)) return 0;
+        } else if (pct) {
+            size_t pre = (size_t)(pct - fpath), post = fn - pre - 1;
+            uint64_t g = 0;
+            if (sn <= pre + post || memcmp(sheet, fpath, pre) || memcmp(sheet + sn - post, pct + 1, post) ||
+                !(g = rate_groups_in(cat, sheet + pre, sn - pre - post)))
+                return 0;
+            *groups = g;
         } else if (sn != fn || memcmp(sheet, fpath, sn)) {
             return 0;
         }
@@ -404,6 +450,10 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
     for (int c = 0; c < ncols; c++) by_name[c] = -1;
     strbuf a = STRBUF_INIT, b = STRBUF_INIT;
     int bad = -1, amounts = 0, stt = -1, label = -1;
+    /* The groups the sheet says its rate counts ({pham_vi_ty_le}): its
+     * scope=rate columns hold their sources, scope=outside the others. */
+    uint64_t rate_groups = 0;
+    int stated = 0, clash = -1;
     for (int c = 0; c < ncols; c++) {
         strbuf_reset(&a);
         column_path(p, top, bottom, c, &a);
@@ -414,7 +464,10 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
             /* A column of "Vốn năm {nam}" may come once per year (extended
              * capital of 2022 and of 2023); any other, once. */
             if (sheet_of[i] && !strchr(b.buf, '#')) continue;
-            if (path_equal(p->cat, a.buf, b.buf)) {
+            uint64_t g = 0;
+            if (path_equal(p->cat, a.buf, b.buf, &g)) {
+                if (g && stated && g != rate_groups && clash < 0) clash = c;
+                if (g && !stated) rate_groups = g, stated = 1;
                 of_form[c] = i + 1;
                 if (!sheet_of[i]) sheet_of[i] = c + 1;
             }
@@ -434,6 +487,15 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
         }
     }
     int ok = bad < 0 && stt >= 0 && label >= 0 && amounts > 0, filled = 0;
+    /* A form with scope= columns: which sources they hold is the sheet's
+     * word, never guessed. */
+    if (ok && f->scoped && (!stated || clash >= 0) && !why->len) {
+        strbuf_addf(why, "tiêu đề khớp %s (%s) nhưng %s", f->name, f->file,
+                    stated ? "các cột nói hai phạm vi tỷ lệ giải ngân khác nhau"
+                           : "không nói vốn nào được tính tỷ lệ giải ngân (Tổng số vốn ...)");
+    }
+    if (f->scoped && (!stated || clash >= 0)) ok = 0;
+    uint64_t rate_sources = catalogue_group_sources(p->cat, rate_groups);
     for (int c = 0; c < ncols; c++) filled += *cell_key(p, bottom, c) != 0;
     /* Said for the first row that looks like a header (a few cells). */
     if (!ok && bad >= 0 && (amounts > 0 || filled >= 3) && !why->len) {
@@ -476,13 +538,16 @@ static int try_block(const wide_probe *p, const form *f, int top, int bottom, wi
             const form_col *fc = &f->cols[of_form[c] - 1];
             if (fc->measure == M_PLAN || fc->measure == M_DISBURSED) {
                 uint64_t all = p->cat->nsources >= 64 ? ~0ull : (1ull << p->cat->nsources) - 1;
-                w->source = single_source(fc->sources & all);
+                w->sources = form_col_sources(fc, rate_sources) & all;
                 /* An amount of several sources cannot be added to one: it is
-                 * read to be checked, and to place a lower level's figures. */
+                 * read to be checked, and to place a lower level's figures.
+                 * Nor can a scope= column's: its sources are the sheet's
+                 * scope, not a source the form names. */
+                w->source = fc->scope ? -1 : single_source(w->sources);
                 w->role = w->source >= 0 ? WC_AMOUNT : WC_SHARE;
-                w->sources = fc->sources & all;
                 w->capital = fc->capital == CAPITAL_CURRENT ? WCAP_CURRENT
-                           : fc->capital == CAPITAL_EXTENDED ? WCAP_EXTENDED : WCAP_ANY;
+                           : fc->capital == CAPITAL_EXTENDED || fc->capital == CAPITAL_YEAR
+                           ? WCAP_EXTENDED : WCAP_ANY;
                 w->disbursed = fc->measure == M_DISBURSED;
                 w->extended = fc->capital == CAPITAL_EXTENDED;
                 w->cap_year = year_in(p, top, bottom, c);

@@ -27,14 +27,16 @@
  * uses it to place a lower level's figures (wide_rows.c). */
 typedef enum { WC_NONE = 0, WC_STT, WC_LABEL, WC_AMOUNT, WC_SUM, WC_RATE, WC_SHARE } wide_role;
 
-/* The capital a column is of (its form filter's capital=). */
+/* The capital a column is of (its form filter's capital=; year-N and
+ * year-N-or-earlier are extended, `extended` years before). */
 typedef enum { WCAP_ANY = 0, WCAP_CURRENT, WCAP_EXTENDED } wide_capital;
 
 typedef struct wide_col {
     wide_role role;
     int disbursed;       /* WC_AMOUNT: 0 plan, 1 disbursed */
     int source;          /* WC_AMOUNT: catalogue source id */
-    uint64_t sources;    /* WC_SHARE: bit per catalogue source it covers */
+    uint64_t sources;    /* WC_SHARE: bit per catalogue source it covers
+                          * (scope=: as the sheet states its rate's groups) */
     int capital;         /* WC_SHARE: a wide_capital */
     int cap_year;        /* 0: the row's year; else the capital year */
     int extended;        /* capital of earlier years, year not said: so many

@@ -696,35 +696,72 @@ static void place_paid(read_task *t, int unit, int p, uint64_t mask, int cap, in
     }
 }
 
-/* The type blocks of a disbursement sheet: its disbursed columns of one
- * type (ĐTPT, SN: some sources, any capital), then the sources of none. */
+/* The blocks of a disbursement sheet: its disbursed columns of one type
+ * or scope (ĐTPT and SN of the rate's sources, the other sources: any
+ * capital, some sources), each with the plan column of the same sources
+ * when there is one (checked against the plan sheet), then the sources of
+ * the capital columns in none of them. A block inside the capital
+ * columns' sources is placed by capital; one outside them (the other
+ * sources, scope=outside: no capital said) is current capital. */
 #define MAX_BLOCKS 17
-static int type_blocks(const catalogue *cat, const wide_layout *lay, uint64_t *mask, int *col)
+#define MAX_BACK 21 /* extended capital by years back: 1 .. 20 (form_def) */
+typedef struct sheet_blocks {
+    int n;
+    uint64_t mask[MAX_BLOCKS];
+    int paid[MAX_BLOCKS], plan[MAX_BLOCKS]; /* sheet columns; -1: none */
+    int by_capital[MAX_BLOCKS];
+    int split;           /* a block partly in the capital columns' sources */
+    uint64_t uncovered;  /* sources in no column of the sheet */
+} sheet_blocks;
+
+static void find_blocks(const catalogue *cat, const wide_layout *lay, sheet_blocks *bl)
 {
-    int ns = cat->nsources, n = 0;
-    uint64_t all = ns >= 64 ? ~0ull : (1ull << ns) - 1, rest = all;
-    for (int c = 0; c < lay->ncols && n < MAX_BLOCKS - 1; c++) {
+    int ns = cat->nsources;
+    uint64_t all = ns >= 64 ? ~0ull : (1ull << ns) - 1, taken = 0, capital = 0, covered = 0;
+    memset(bl, 0, sizeof *bl);
+    for (int c = 0; c < lay->ncols; c++) {
+        const wide_col *wc = &lay->cols[c];
+        if ((wc->role == WC_SHARE || wc->role == WC_AMOUNT) && wc->capital != WCAP_ANY)
+            capital |= wc->sources & all;
+    }
+    for (int c = 0; c < lay->ncols && bl->n < MAX_BLOCKS - 1; c++) {
         const wide_col *wc = &lay->cols[c];
         if ((wc->role == WC_SHARE || wc->role == WC_AMOUNT) && wc->disbursed && wc->capital == WCAP_ANY &&
-            (wc->sources & all) != all && (wc->sources & rest) == wc->sources && wc->sources)
-            mask[n] = wc->sources, col[n++] = c, rest &= ~wc->sources;
+            (wc->sources & all) != all && (wc->sources & taken) == 0 && wc->sources) {
+            int b = bl->n++;
+            bl->mask[b] = wc->sources & all, bl->paid[b] = c, bl->plan[b] = -1;
+            bl->by_capital[b] = (bl->mask[b] & ~capital) == 0;
+            bl->split |= !bl->by_capital[b] && (bl->mask[b] & capital);
+            taken |= bl->mask[b];
+        }
     }
-    mask[n] = rest, col[n++] = -1;
-    return n;
+    for (int b = 0; b < bl->n; b++)
+        for (int c = 0; c < lay->ncols && bl->plan[b] < 0; c++) {
+            const wide_col *wc = &lay->cols[c];
+            if ((wc->role == WC_SHARE || wc->role == WC_AMOUNT) && !wc->disbursed &&
+                wc->capital == WCAP_ANY && (wc->sources & all) == bl->mask[b])
+                bl->plan[b] = c;
+        }
+    for (int b = 0; b < bl->n; b++) covered |= bl->mask[b];
+    int r = bl->n++;
+    bl->mask[r] = capital & ~taken, bl->paid[r] = bl->plan[r] = -1, bl->by_capital[r] = 1;
+    bl->uncovered = all & ~capital & ~covered;
 }
 
 /*
  * A commune's workbook read back: its plan by source (the plan sheet) is
  * split by capital, and its disbursement placed, so that every figure of
- * the disbursement forms (by capital: current and extended; by type:
- * ĐTPT, SN, the rest) is the sheet's. Per project: each type's
- * disbursement is current capital while the project's current
- * disbursement lasts, then extended (of the year before: the forms do not
- * say which); each type's extended plan covers its extended disbursement
- * first, the rest where its current plan is not needed; within a type the
- * sources are filled in catalogue order, never beyond their plan when the
- * figures allow. A sheet whose figures cannot be so placed (they disagree
- * with the plan sheet) is said, and only its plan is read, as current.
+ * the disbursement forms (by capital: current, extended of each year said;
+ * by type: ĐTPT, SN, the rest; the other sources outside the rate) is the
+ * sheet's. Per project and extended capital year in turn: each type's
+ * disbursement is that year's while the year's disbursement lasts, the
+ * rest current; each type's plan of the year covers its disbursement of
+ * the year first, the rest where the type's later disbursement does not
+ * need it; within a type the sources are filled in catalogue order, never
+ * beyond their plan when the figures allow. The other sources (outside
+ * the capital columns) are current capital. A sheet whose figures cannot
+ * be so placed (they disagree with the plan sheet) is said, and only its
+ * plan is read, as current.
  */
 static void place_own(read_task *t)
 {
@@ -732,75 +769,109 @@ static void place_own(read_task *t)
     const catalogue *cat = t->cat;
     int ns = cat->nsources < 64 ? cat->nsources : 64;
     struct wide_rows *d = w->unit >= 0 ? read_disbursement_sheet(t) : NULL;
-    uint64_t mask[MAX_BLOCKS];
-    int col[MAX_BLOCKS], nb = d ? type_blocks(cat, &d->lay, mask, col) : 0;
-    int64_t cur[64], ext[64];
+    sheet_blocks bl = {0};
+    if (d) find_blocks(cat, &d->lay, &bl);
+    int nb = d ? bl.n : 0;
+    /* [years back][source]: 0 is current; on the heap, tasks run in threads */
+    int64_t (*capplan)[64] = xcalloc(MAX_BACK, sizeof *capplan);
     long placed = 0, refused = 0;
+    int64_t lost = 0, outside = 0;
     for (int p = 0; p < cat->nprojects; p++) {
         const int64_t *plan = &w->planned[(size_t)p * (size_t)cat->nsources];
-        int64_t pext = 0, dcur = 0, dext = 0, typed = 0;
+        int64_t pcur = 0, dcur = 0, pext[MAX_BACK] = {0}, dext[MAX_BACK] = {0}, typed = 0, tcap = 0;
         int any = 0;
-        for (int s = 0; s < ns; s++) cur[s] = plan[s], ext[s] = 0, any |= plan[s] != 0;
+        for (int s = 0; s < ns; s++) any |= plan[s] != 0;
         const int64_t *m = d ? &d->marg[(size_t)p * (size_t)d->lay.ncols] : NULL;
         for (int c = 0; m && c < d->lay.ncols; c++) {
             const wide_col *wc = &d->lay.cols[c];
             if (wc->role != WC_SHARE && wc->role != WC_AMOUNT) continue;
             any |= m[c] != 0;
-            if (wc->capital == WCAP_EXTENDED) *(wc->disbursed ? &dext : &pext) += m[c];
-            if (wc->capital == WCAP_CURRENT && wc->disbursed) dcur += m[c];
+            int back = wc->extended < 1 ? 1 : wc->extended < MAX_BACK ? wc->extended : MAX_BACK - 1;
+            if (wc->capital == WCAP_EXTENDED) *(wc->disbursed ? &dext[back] : &pext[back]) += m[c];
+            if (wc->capital == WCAP_CURRENT) *(wc->disbursed ? &dcur : &pcur) += m[c];
         }
         if (!any) continue;
-        int64_t D[MAX_BLOCKS], X[MAX_BLOCKS], P[MAX_BLOCKS], E[MAX_BLOCKS], total = 0;
-        for (int b = 0; b < nb - 1; b++) typed += D[b] = m[col[b]];
-        if (nb) D[nb - 1] = dcur + dext - typed;
-        for (int s = 0; s < ns; s++) total += plan[s];
-        int ok = m && pext >= 0 && pext <= total && dcur >= 0 && dext >= 0 && D[nb - 1] >= 0;
-        /* Extended disbursement by type, then extended plan by type. */
-        int64_t left = dext, extra = pext;
-        for (int b = 0; ok && b < nb; b++) {
+        int64_t D[MAX_BLOCKS], P[MAX_BLOCKS], remD[MAX_BLOCKS], remP[MAX_BLOCKS];
+        int64_t X[MAX_BLOCKS][MAX_BACK], E[MAX_BLOCKS][MAX_BACK];
+        memset(X, 0, sizeof X);
+        memset(E, 0, sizeof E);
+        int ok = m && !bl.split && dcur >= 0 && pcur >= 0;
+        for (int b = 0; b < nb; b++) {
             P[b] = 0;
             for (int s = 0; s < ns; s++)
-                if (mask[b] >> s & 1) P[b] += plan[s];
-            X[b] = left < D[b] ? left : D[b];
-            left -= X[b];
-            E[b] = X[b] < P[b] ? X[b] : P[b];
-            extra -= E[b];
+                if (bl.mask[b] >> s & 1) P[b] += plan[s];
+            D[b] = bl.paid[b] >= 0 ? m[bl.paid[b]] : 0;
+            if (bl.by_capital[b]) typed += bl.paid[b] >= 0 ? D[b] : 0, tcap += P[b];
+            /* A type's plan the sheet states is the plan sheet's. */
+            if (bl.plan[b] >= 0 && m[bl.plan[b]] != P[b]) ok = 0;
+            if (D[b] < 0) ok = 0;
         }
-        for (int pass = 0; ok && pass < 2 && extra > 0; pass++)
-            for (int b = 0; b < nb && extra > 0; b++) {
-                int64_t room = (pass ? P[b] : P[b] - D[b] + X[b]) - E[b];
-                int64_t take = room <= 0 ? 0 : room < extra ? room : extra;
-                E[b] += take, extra -= take;
+        int64_t dall = dcur, pall = pcur;
+        for (int k = 1; k < MAX_BACK; k++) {
+            dall += dext[k], pall += pext[k];
+            if (dext[k] < 0 || pext[k] < 0) ok = 0;
+        }
+        if (nb) D[nb - 1] = dall - typed;
+        /* The capital columns cover the plan of their sources, no more, no less. */
+        ok = ok && nb && D[nb - 1] >= 0 && pall == tcap;
+        for (int b = 0; b < nb; b++) remD[b] = D[b], remP[b] = P[b];
+        for (int k = 1; ok && k < MAX_BACK; k++) {
+            if (!dext[k] && !pext[k]) continue;
+            int64_t left = dext[k], extra = pext[k];
+            for (int b = 0; b < nb; b++) {
+                if (!bl.by_capital[b]) continue;
+                X[b][k] = left < remD[b] ? left : remD[b];
+                left -= X[b][k], remD[b] -= X[b][k];
+                E[b][k] = X[b][k] < remP[b] ? X[b][k] : remP[b];
+                extra -= E[b][k], remP[b] -= E[b][k];
             }
-        ok = ok && left == 0 && extra == 0;
-        for (int b = 0; ok && b < nb; b++) { /* a type's extended plan from its sources in turn */
-            int64_t e = E[b];
-            for (int s = 0; s < ns && e; s++) {
-                if (!(mask[b] >> s & 1)) continue;
-                int64_t x = e < plan[s] ? e : plan[s];
-                ext[s] = x, cur[s] = plan[s] - x, e -= x;
-            }
+            /* The year's plan beyond its disbursement: first where the
+             * type's disbursement still to place does not need it. */
+            for (int pass = 0; pass < 2 && extra > 0; pass++)
+                for (int b = 0; b < nb && extra > 0; b++) {
+                    if (!bl.by_capital[b]) continue;
+                    int64_t room = pass ? remP[b] : remP[b] - remD[b];
+                    int64_t take = room <= 0 ? 0 : room < extra ? room : extra;
+                    E[b][k] += take, extra -= take, remP[b] -= take;
+                }
+            ok = left == 0 && extra == 0;
         }
         if (!ok && m) {
             refused++;
             strbuf_addf(&t->notes, "%s: giải ngân của %s không khớp với kế hoạch của tệp (trang kế hoạch "
                         "và trang giải ngân khác nhau); chỉ đọc kế hoạch\n", t->in->path, cat->projects[p].code);
         }
-        for (int s = 0; s < ns; s++)
-            for (int e = 0; e < 2; e++) {
-                int64_t a = e ? ext[s] : cur[s];
-                if (!a) continue;
-                cube_key k = {(uint32_t)w->unit, (uint16_t)p, (uint16_t)s, (uint16_t)w->year,
-                              (uint16_t)(w->year - e)};
-                cube_add_plan(&t->sink->cube, &k, a);
+        memset(capplan, 0, MAX_BACK * sizeof *capplan);
+        for (int s = 0; s < ns; s++) capplan[0][s] = plan[s];
+        for (int b = 0; ok && b < nb; b++) /* a type's plan of each year from its sources in turn */
+            for (int k = 1; k < MAX_BACK; k++) {
+                int64_t e = E[b][k];
+                for (int s = 0; s < ns && e; s++) {
+                    if (!(bl.mask[b] >> s & 1)) continue;
+                    int64_t x = e < capplan[0][s] ? e : capplan[0][s];
+                    capplan[k][s] += x, capplan[0][s] -= x, e -= x;
+                }
             }
+        for (int s = 0; s < ns; s++) {
+            if (bl.uncovered >> s & 1) lost += plan[s];
+            for (int k = 0; k < MAX_BACK; k++) {
+                if (!capplan[k][s]) continue;
+                cube_key key = {(uint32_t)w->unit, (uint16_t)p, (uint16_t)s, (uint16_t)w->year,
+                                (uint16_t)(w->year - k)};
+                cube_add_plan(&t->sink->cube, &key, capplan[k][s]);
+            }
+        }
         if (!ok) continue;
+        for (int b = 0; b < nb; b++)
+            if (!bl.by_capital[b]) outside += D[b];
         for (int b = 0; b < nb; b++) {
-            place_paid(t, w->unit, p, mask[b], w->year, D[b] - X[b], cur);
-            place_paid(t, w->unit, p, mask[b], w->year - 1, X[b], ext);
+            place_paid(t, w->unit, p, bl.mask[b], w->year, remD[b], capplan[0]);
+            for (int k = 1; k < MAX_BACK; k++)
+                place_paid(t, w->unit, p, bl.mask[b], w->year - k, X[b][k], capplan[k]);
         }
         placed++;
     }
+    free(capplan);
     if (d) {
         struct wide_rows *own = t->wide;
         t->wide = d;
@@ -810,9 +881,17 @@ static void place_own(read_task *t)
     if (!d && w->unit >= 0)
         strbuf_addf(&t->notes, "%s: không có trang giải ngân theo dự án (Biểu 03) đọc được; chỉ đọc kế "
                     "hoạch của tệp\n", t->in->path);
+    if (lost)
+        strbuf_addf(&t->notes, "%s: trang giải ngân theo dự án không có cột cho một số nguồn vốn (kế hoạch "
+                    "%lld đồng): giải ngân của các nguồn đó không đọc được\n", t->in->path, (long long)lost);
+    if (outside)
+        strbuf_addf(&t->notes, "%s: giải ngân các nguồn vốn khác (không tính tỷ lệ, %lld đồng) không chia "
+                    "theo năm vốn và nguồn vốn trong Biểu 03: ghi là vốn năm %d, chia cho các nguồn theo thứ tự "
+                    "danh mục trong giới hạn kế hoạch của từng nguồn\n", t->in->path, (long long)outside, w->year);
     if (placed && !refused)
         strbuf_addf(&t->notes, "%s: bảng tổng hợp của cấp dưới; kế hoạch theo nguồn vốn và giải ngân theo "
-                    "năm vốn, loại vốn được đọc lại (vốn kéo dài ghi vào năm %d)\n", t->in->path, w->year - 1);
+                    "năm vốn, loại vốn được đọc lại (vốn kéo dài ghi vào năm vốn cột của nó nói, vốn "
+                    "\"trở về trước\" vào năm đầu tiên đó)\n", t->in->path);
 }
 
 void wide_rows_finish(read_task *t)

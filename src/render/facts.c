@@ -853,10 +853,7 @@ void facts_build(facts *f, const dataset *ds, const config *cfg, const vars *wor
 
 uint64_t facts_rate_sources(const catalogue *cat, uint64_t groups)
 {
-    uint64_t set = 0;
-    for (int s = 0; s < cat->nsources && s < 64; s++)
-        if ((groups >> cat->sources[s].group) & 1) set |= 1ull << s;
-    return set;
+    return catalogue_group_sources(cat, groups);
 }
 
 int facts_rate_groups(const catalogue *cat, const config *cfg, uint64_t *mask, strbuf *err)

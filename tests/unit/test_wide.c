@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "model/dataset.h"
 #include "read/ingest.h"
+#include "read/wide_layout.h"
 #include "testutil.h"
 #include "xlsx_read.h"
 
@@ -398,6 +399,97 @@ static void test_wrong_subtotal_reported(void **state)
     run_free(&r);
 }
 
+/* ---- the issued Biểu 03's header, as a probe sees it ------------------ */
+
+/* Offer the title and the three header rows of the issued Biểu 03 (as this
+ * program writes it: merged cells empty but their first) whose first group
+ * says "Tổng số vốn <scope>"; 1 when they match a form (lay filled). */
+static int probe_gn03(const catalogue *cat, const char *scope, wide_layout *lay, strbuf *why)
+{
+    static const char *rows[4][23] = {
+        {"Đơn vị tính: triệu đồng"},
+        {"STT", "Dự án, tiểu dự án", NULL, "", "", "Vốn năm 2024", "", "", "Vốn các năm trước kéo dài", "",
+         "", "", "", "", "", "Trong đó", "", "", "", "", "", "Các nguồn vốn khác (không tính tỷ lệ)", ""},
+        {"", "", "Kế hoạch vốn", "Giải ngân", "Tỷ lệ", "Kế hoạch vốn", "Giải ngân", "Tỷ lệ", "Tổng số", "", "",
+         "Vốn năm 2023", "", "Vốn năm 2022 trở về trước", "", "Vốn đầu tư phát triển", "", "", "Vốn sự nghiệp",
+         "", "", "Kế hoạch vốn", "Thực hiện"},
+        {"", "", "", "", "", "", "", "", "Kế hoạch vốn", "Giải ngân", "Tỷ lệ", "Kế hoạch vốn", "Giải ngân",
+         "Kế hoạch vốn", "Giải ngân", "Kế hoạch vốn", "Giải ngân", "Tỷ lệ", "Kế hoạch vốn", "Giải ngân", "Tỷ lệ",
+         "", ""}};
+    config cfg;
+    config_defaults(&cfg);
+    cfg.year = 2024;
+    strbuf err = STRBUF_INIT;
+    wide_probe *p = wide_probe_new(&cfg, cat, NULL, &err);
+    assert_non_null(p);
+    wide_probe_for_shares(p);
+    int found = 0;
+    for (int i = 0; i < 4 && !found; i++) {
+        const char *cell[23];
+        size_t len[23];
+        for (int c = 0; c < 23; c++) {
+            cell[c] = i == 1 && c == 2 ? scope : rows[i][c] ? rows[i][c] : "";
+            len[c] = strlen(cell[c]);
+        }
+        record r = {23, cell, len, NULL, i};
+        found = wide_probe_row(p, &r, lay, why);
+    }
+    wide_probe_free(p);
+    config_free(&cfg);
+    strbuf_release(&err);
+    return found;
+}
+
+/* The sources of the groups given by code, of capital type `type` (NULL: any). */
+static uint64_t sources_of(const catalogue *cat, const char *const *groups, int ngroups, const char *type)
+{
+    uint64_t set = 0;
+    for (int s = 0; s < cat->nsources; s++)
+        for (int g = 0; g < ngroups; g++)
+            if (cat->sources[s].group == catalogue_group_by_code(cat, groups[g]) &&
+                (!type || cat->sources[s].type == catalogue_type_by_code(cat, type)))
+                set |= 1ull << s;
+    return set;
+}
+
+/* The groups the sheet names in its first header say what its scope=rate
+ * and scope=outside columns hold; the capital year columns are extended
+ * capital of one and two years before; words naming no group are no
+ * Biểu 03. */
+static void test_gn03_header_scope(void **state)
+{
+    fixture *f = *state;
+    const catalogue *cat = &f->cat;
+    uint64_t all = (1ull << cat->nsources) - 1;
+    static const char *const nstw[] = {"NSTW"}, *const nsnn[] = {"NSTW", "NSDP"};
+    wide_layout lay;
+    strbuf why = STRBUF_INIT;
+    assert_int_equal(probe_gn03(cat, "Tổng số vốn ngân sách trung ương", &lay, &why), 1);
+    assert_int_equal(lay.cols[16].role, WC_SHARE); /* Q: ĐTPT, giải ngân */
+    assert_int_equal(lay.cols[16].sources, sources_of(cat, nstw, 1, "DTPT"));
+    assert_int_equal(lay.cols[22].role, WC_SHARE); /* W: the other sources, thực hiện */
+    assert_int_equal(lay.cols[22].disbursed, 1);
+    assert_int_equal(lay.cols[22].sources, all & ~sources_of(cat, nstw, 1, NULL));
+    assert_int_equal(lay.cols[5].sources, sources_of(cat, nstw, 1, NULL)); /* F: current plan */
+    assert_int_equal(lay.cols[5].capital, WCAP_CURRENT);
+    assert_int_equal(lay.cols[12].capital, WCAP_EXTENDED); /* M: 2023's */
+    assert_int_equal(lay.cols[12].extended, 1);
+    assert_int_equal(lay.cols[14].capital, WCAP_EXTENDED); /* O: 2022's or earlier */
+    assert_int_equal(lay.cols[14].extended, 2);
+    assert_int_equal(lay.cols[8].role, WC_SUM); /* I: extended, Tổng số */
+    wide_layout_free(&lay);
+    strbuf_reset(&why);
+    assert_int_equal(probe_gn03(cat, "Tổng số vốn ngân sách trung ương và ngân sách địa phương", &lay, &why), 1);
+    assert_int_equal(lay.cols[16].sources, sources_of(cat, nsnn, 2, "DTPT"));
+    assert_int_equal(lay.cols[22].sources, all & ~sources_of(cat, nsnn, 2, NULL));
+    wide_layout_free(&lay);
+    strbuf_reset(&why);
+    assert_int_equal(probe_gn03(cat, "Tổng số vốn ngân sách trung ương và vốn vay", &lay, &why), 0);
+    /* (A commune's workbook with such a sheet is read for its plan only,
+     * and the run says so: test_round_trip_from_communes's message.) */
+    strbuf_release(&why);
+}
+
 /* ---- consolidation: a split run's workbooks read back ---------------- */
 
 /* A config for one run of the binary; extra is appended ([job.*]). */
@@ -519,6 +611,66 @@ static void test_round_trip_from_communes(void **state)
     free(dir);
 }
 
+/* The issued Biểu 03 read back: the run's rate counts one group only
+ * (its header says "Tổng số vốn ngân sách trung ương", the other groups in
+ * the "Các nguồn vốn khác" columns) and extended capital comes from two
+ * years (2023, and 2022 under "Vốn năm 2022 trở về trước"): the communes'
+ * workbooks still give the province's Biểu 01-04 to the cell. */
+static void test_round_trip_scope_and_years(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir("wide-rt2");
+    strbuf log = STRBUF_INIT;
+    /* Projects 3 and 4's capital of 2023 made 2022's, in plan and payments alike. */
+    assert_int_equal(tu_runf(&log, "mkdir -p '%s/orig' '%s/whole' '%s/split' '%s/back' && "
+                                   "awk -F, -v OFS=, 'NR>1 && $2 == 2023 && $9 ~ /^DA[34]/ {$2 = 2022} "
+                                   "NR==1 || $7 != \"\"' input/ke_hoach_2024.csv > '%s/orig/ke_hoach_2024.csv' && "
+                                   "awk -F';' -v OFS=';' 'NR>1 && $2 == 2023 && $7 ~ /^DA[34]/ {$2 = 2022} "
+                                   "NR==1 || $5 != \"\"' input/giai_ngan_2024.csv > '%s/orig/giai_ngan_2024.csv'",
+                             dir, dir, dir, dir, dir, dir), 0);
+    char *whole = write_ini(dir, "whole.ini", "orig", "whole", "[report]\nrate_scope = NSTW\n");
+    char *split = write_ini(dir, "split.ini", "orig", "split",
+                            "[report]\nrate_scope = NSTW\n[job.xa]\nperiod = 2024\nsplit = commune\n");
+    char *back = write_ini(dir, "back.ini", "split", "back", "[report]\nrate_scope = NSTW\n");
+    run_bin(whole, &log);
+    run_bin(split, &log);
+    run_bin(back, &log);
+    assert_null(strstr(log.buf, "vượt kế hoạch"));
+    assert_null(strstr(log.buf, "không có trang giải ngân theo dự án"));
+    assert_null(strstr(log.buf, "không khớp với kế hoạch của tệp"));
+    /* The other sources' payments: no capital year or source in the sheet, said. */
+    assert_non_null(strstr(log.buf, "giải ngân các nguồn vốn khác (không tính tỷ lệ"));
+    char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
+    xlsx_book x;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(xlsx_load(&x, a, &err), 0);
+    const xlsx_sheet *gn = xlsx_sheet_named(&x, "03 Giai ngan theo du an");
+    assert_non_null(gn);
+    /* The case is the one meant: one group in the rate, 2022's capital shown. */
+    int scope = 0, y2022 = 0;
+    for (int i = 0; i < gn->n; i++) {
+        const char *t = gn->cells[i].text ? gn->cells[i].text : "";
+        scope += !strcmp(t, "Tổng số vốn ngân sách trung ương");
+        y2022 += !strcmp(t, "Vốn năm 2022 trở về trước");
+    }
+    assert_int_equal(scope, 1);
+    assert_int_equal(y2022, 1);
+    xlsx_free(&x);
+    strbuf_release(&err);
+    same_sheet(a, b, "01 KH von theo du an");
+    same_sheet(a, b, "02 KH von theo xa");
+    same_sheet(a, b, "03 Giai ngan theo du an");
+    same_sheet(a, b, "04 Giai ngan theo xa");
+    free(a);
+    free(b);
+    free(whole);
+    free(split);
+    free(back);
+    strbuf_release(&log);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -530,7 +682,9 @@ int main(void)
         T(test_disbursement_file_adds_no_plan),
         T(test_communes_own_sheets),
         T(test_unusual_layout_file),
+        T(test_gn03_header_scope),
         cmocka_unit_test(test_round_trip_from_communes),
+        cmocka_unit_test(test_round_trip_scope_and_years),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
