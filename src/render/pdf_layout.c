@@ -82,7 +82,8 @@ static int load_font(pdf_layout *L, const char *dir, int i, strbuf *err)
     } else {
         const char *name = HPDF_LoadTTFontFromFile(L->doc, path.buf, HPDF_TRUE);
         L->fonts[i] = name ? HPDF_GetFont(L->doc, name, "UTF-8") : NULL;
-        if (L->fonts[i] && !L->error)
+        L->ascii[i] = name ? HPDF_GetFont(L->doc, name, "WinAnsiEncoding") : NULL;
+        if (L->fonts[i] && L->ascii[i] && !L->error)
             rc = 0;
         else
             strbuf_addf(err, "phông chữ %s không dùng được (lỗi libharu 0x%04X)",
@@ -167,10 +168,13 @@ static void put_text(pdf_layout *L, pdf_font_style f, float size, float x,
     char small[256]; /* a cell's line: no allocation */
     char *tmp = len < sizeof small ? memcpy(small, s, len) : xstrndup(s, len);
     tmp[len] = '\0';
+    int ascii = 1;
+    for (size_t i = 0; i < len && ascii; i++) ascii = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F;
+    int font = ascii ? (int)f + PDF_FONT_COUNT : (int)f;
     HPDF_Page_BeginText(L->page);
-    if ((int)f != L->cur_font || size != L->cur_size) { /* text state outlives BT/ET */
-        HPDF_Page_SetFontAndSize(L->page, L->fonts[f], size);
-        L->cur_font = (int)f, L->cur_size = size;
+    if (font != L->cur_font || size != L->cur_size) { /* text state outlives BT/ET */
+        HPDF_Page_SetFontAndSize(L->page, ascii ? L->ascii[f] : L->fonts[f], size);
+        L->cur_font = font, L->cur_size = size;
     }
     HPDF_Page_TextOut(L->page, x, y, tmp);
     HPDF_Page_EndText(L->page);

@@ -73,6 +73,10 @@ typedef struct pdf_lines {
 typedef struct pdf_layout {
     HPDF_Doc doc;
     HPDF_Font fonts[PDF_FONT_COUNT];
+    /* The same faces with a one-byte encoding, for text that is all ASCII
+     * (figures, codes): "(183.631,018) Tj" instead of four hex digits a
+     * glyph, so the page streams libharu holds and deflates are smaller. */
+    HPDF_Font ascii[PDF_FONT_COUNT];
     HPDF_Page page;         /* current page, NULL before the first */
     pdf_orientation orient; /* of the current page */
     int npages;
