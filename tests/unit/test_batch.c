@@ -379,6 +379,23 @@ static void expect_line(const strbuf *text, const char *line, const char *what)
     strbuf_release(&all);
 }
 
+/* Each attachment (name, type) is in the decoded message d, with the
+ * SHA-256 of the published file of that name in out. */
+static void expect_attachments(const char *out, const strbuf *d, const char *eml,
+                               const char *const att[][2], int n)
+{
+    for (int k = 0; k < n; k++) {
+        char hex[65];
+        char *p = tu_path(out, att[k][0]);
+        sha256_of(p, hex);
+        strbuf line = STRBUF_INIT;
+        strbuf_addf(&line, "attachment: %s\t%s\t%s", att[k][0], att[k][1], hex);
+        expect_line(d, line.buf, eml);
+        strbuf_release(&line);
+        free(p);
+    }
+}
+
 /*
  * The i-th received message is the yearly job's: envelope, subject,
  * addresses, and exactly the PDF, the workbook and the .docx of f->out
@@ -401,16 +418,7 @@ static void check_received_message(fixture *f, int i)
     if (tu_count(d.buf, "\nattachment: ") != 3) fail_msg("%s: want 3 attachments:\n%s", eml, d.buf);
     const char *const att[3][2] = {
         {BASE ".pdf", "application/pdf"}, {BASE ".xlsx", XLSX_TYPE}, {BASE ".docx", DOCX_TYPE}};
-    for (int k = 0; k < 3; k++) {
-        char hex[65];
-        char *p = tu_path(f->out, att[k][0]);
-        sha256_of(p, hex);
-        strbuf line = STRBUF_INIT;
-        strbuf_addf(&line, "attachment: %s\t%s\t%s", att[k][0], att[k][1], hex);
-        expect_line(&d, line.buf, eml);
-        strbuf_release(&line);
-        free(p);
-    }
+    expect_attachments(f->out, &d, eml, att, 3);
     strbuf_release(&d);
     free(envelope);
     free(env);
@@ -615,16 +623,7 @@ static void test_check_report_to_preparer_only(void **state)
     if (tu_count(d.buf, "\nattachment: ") != 2) fail_msg("%s: want 2 attachments:\n%s", eml, d.buf);
     const char *const att[2][2] = {{BASE "-kiem-tra.pdf", "application/pdf"},
                                    {BASE "-kiem-tra.xlsx", XLSX_TYPE}};
-    for (int k = 0; k < 2; k++) {
-        char hex[65];
-        char *p = tu_path(f->out, att[k][0]);
-        sha256_of(p, hex);
-        strbuf line = STRBUF_INIT;
-        strbuf_addf(&line, "attachment: %s\t%s\t%s", att[k][0], att[k][1], hex);
-        expect_line(&d, line.buf, eml);
-        strbuf_release(&line);
-        free(p);
-    }
+    expect_attachments(f->out, &d, eml, att, 2);
     expect_line(&d, "subject: Kiểm tra số liệu báo cáo Chương trình 1719 năm 2024 - Sở Dân tộc và Tôn giáo", eml);
     free(eml);
     strbuf_release(&mail);
