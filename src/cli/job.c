@@ -770,6 +770,7 @@ static int run(job *j, const job_options *opt)
         mlog_say(j->log, MLOG_INFO, "dữ liệu và cấu hình không đổi từ lần chạy trước; bỏ qua");
         return EXIT_OK;
     }
+    stage_done(j, "chuẩn bị"); /* config, templates, the inputs' SHA-256 */
     dataset_init(&j->ds, &j->cat);
     /* The crosswalk is read first: whichever units the report shows, a
      * row's unit code must exist at the row's date (docs/crosswalk.md). */
