@@ -197,6 +197,15 @@ void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw)
     HPDF_Page_Stroke(L->page);
 }
 
+void pdf_layout_vrule(pdf_layout *L, float x, float y1, float y2, float lw)
+{
+    if (!can_draw(L)) return;
+    set_line_width(L, lw);
+    HPDF_Page_MoveTo(L->page, x, y1);
+    HPDF_Page_LineTo(L->page, x, y2);
+    HPDF_Page_Stroke(L->page);
+}
+
 void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw)
 {
     if (!can_draw(L)) return;

@@ -213,6 +213,8 @@ void pdf_layout_flow_boxed(pdf_layout *L, const pdf_text_style *st, float pad,
 
 /** pdf_layout_rule - a horizontal line from x1 to x2 at height y. */
 void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw);
+/** pdf_layout_vrule - a vertical line at x from y1 down to y2. */
+void pdf_layout_vrule(pdf_layout *L, float x, float y1, float y2, float lw);
 
 /** pdf_layout_rect - the outline of a rectangle (x, y is its lower left). */
 void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw);

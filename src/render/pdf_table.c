@@ -28,6 +28,7 @@ typedef struct tbl_geom {
     float *hrow;            /* header_rows row heights */
     float head_h, num_h;
     int fresh;              /* no body row on this page yet */
+    float body_top;         /* y of the body's first row on this page */
     strbuf *txt;            /* per-column scratch for one body row */
     pdf_lines *ln;
     float *size;            /* font size of each cell of that row */
@@ -373,10 +374,26 @@ static void draw_header(pdf_layout *L, tbl_geom *g)
         L->y -= g->num_h;
     }
     g->fresh = 1;
+    g->body_top = L->y;
+}
+
+/*
+ * The body's grid on this page: the column edges from the header down to
+ * the last row. Body rows are drawn as text and one rule under each, not
+ * a rectangle a cell: a national table has 10^5 cells, and the page
+ * streams libharu keeps and deflates would be mostly rectangles. Lines
+ * run half a line width past their ends so the corners close.
+ */
+static void close_grid(pdf_layout *L, const tbl_geom *g)
+{
+    if (L->y >= g->body_top) return;
+    for (int c = 0; c <= g->t->ncols; c++)
+        pdf_layout_vrule(L, g->x[c], g->body_top + GRID_LW / 2, L->y - GRID_LW / 2, GRID_LW);
 }
 
 static void new_table_page(pdf_layout *L, tbl_geom *g)
 {
+    close_grid(L, g);
     pdf_layout_new_page(L, PDF_LANDSCAPE);
     draw_header(L, g);
 }
@@ -412,10 +429,10 @@ static void draw_band(pdf_layout *L, tbl_geom *g, const pdf_text_style *st,
     for (int c = 0; c < g->t->ncols; c++) {
         cs.align = g->align[c];
         cs.size = g->size[c];
-        pdf_layout_rect(L, g->x[c], bot, g->x[c + 1] - g->x[c], top - bot, GRID_LW);
         cell_lines(L, &cs, g->x[c], g->x[c + 1], top, bot, g->txt[c].buf,
                    &g->ln[c], from, count, whole);
     }
+    pdf_layout_rule(L, g->x[0] - GRID_LW / 2, g->x[g->t->ncols] + GRID_LW / 2, bot, GRID_LW);
     L->y = bot;
     g->fresh = 0;
 }
@@ -483,5 +500,6 @@ void pdf_table_draw(pdf_layout *L, const table *t, const char *caption)
     title_block(L, t, caption, 1);
     draw_header(L, &g);
     for (int r = 0; r < t->nrows; r++) draw_row(L, &g, r);
+    close_grid(L, &g);
     geom_release(&g);
 }
