@@ -799,20 +799,42 @@ static void place_words(vars *v, const dataset *ds, const config *cfg, const var
     strbuf_release(&err);
 }
 
-/* {pham_vi_ty_le}: the rate's groups by their catalogue names, "ngân sách
- * trung ương và ngân sách địa phương", so a table says what its rate counts. */
+/* The lower-case labels of the groups in (or, out = 1, not in) `groups`,
+ * joined as a sentence lists them: "a, b và c" (and: " và ") or "a, b, c". */
+static void group_words(strbuf *sb, const catalogue *cat, uint64_t groups, int out, const char *and)
+{
+    int n = 0, total = 0;
+    for (int g = 0; g < cat->ngroups && g < 64; g++) total += ((groups >> g) & 1) != (uint64_t)out;
+    for (int g = 0; g < cat->ngroups && g < 64; g++) {
+        if (((groups >> g) & 1) == (uint64_t)out) continue;
+        if (n) strbuf_adds(sb, n == total - 1 ? and : ", ");
+        lower_first(sb, cat->groups[g].label);
+        n++;
+    }
+}
+
+/*
+ * The words of the headline rate's scope:
+ * - {pham_vi_ty_le}: its groups by their catalogue names, "ngân sách
+ *   trung ương và ngân sách địa phương", so a table says what its rate counts;
+ * - {nsnn_ty_le}: "ngân sách nhà nước" when the scope is the state budget
+ *   (the catalogue's nsnn groups, the default), else {pham_vi_ty_le}, so a
+ *   sentence never calls a local-budget-only rate the state budget's;
+ * - {ngoai_ty_le}: the other groups, reported as amounts ("huy động, lồng
+ *   ghép, nhân dân đóng góp, vốn tín dụng chính sách").
+ */
 static void rate_scope_words(vars *v, const catalogue *cat, uint64_t groups)
 {
     strbuf sb = STRBUF_INIT;
-    int n = 0, total = 0;
-    for (int g = 0; g < cat->ngroups && g < 64; g++) total += (groups >> g) & 1;
-    for (int g = 0; g < cat->ngroups && g < 64; g++) {
-        if (!((groups >> g) & 1)) continue;
-        if (n) strbuf_adds(&sb, n == total - 1 ? " và " : ", ");
-        lower_first(&sb, cat->groups[g].label);
-        n++;
-    }
+    group_words(&sb, cat, groups, 0, " và ");
     vars_set(v, "pham_vi_ty_le", sb.buf);
+    uint64_t nsnn = 0;
+    for (int g = 0; g < cat->ngroups && g < 64; g++)
+        if (cat->groups[g].extra && !strcmp(cat->groups[g].extra, "nsnn")) nsnn |= 1ull << g;
+    vars_set(v, "nsnn_ty_le", groups == nsnn ? "ngân sách nhà nước" : sb.buf);
+    strbuf_reset(&sb);
+    group_words(&sb, cat, groups, 1, ", ");
+    vars_set(v, "ngoai_ty_le", sb.buf);
     strbuf_release(&sb);
 }
 
