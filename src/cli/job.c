@@ -65,7 +65,7 @@ typedef struct job {
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
     int ntemplates;
-    char *templates[MAX_FORMS + 7]; /* catalogues, forms, wordings: for the digest */
+    char *templates[MAX_FORMS + 8]; /* catalogues, forms, wordings, header words: for the digest */
 } job;
 
 /* With --timing, one log line per stage: where a run spends its time. */
@@ -148,6 +148,13 @@ static int load_templates(job *j)
     if (rc == 0) {
         path = config_template_path(j->cfg, j->cfg->check_template);
         rc = wording_load(&j->check_words, path, &j->err);
+        j->templates[j->ntemplates++] = path;
+    }
+    if (rc == 0) { /* the header words decide columns and units: checked here, and digested */
+        layout_words w;
+        path = config_template_path(j->cfg, "headers.txt");
+        rc = layout_words_load(&w, path, &j->err);
+        if (rc == 0) layout_words_free(&w);
         j->templates[j->ntemplates++] = path;
     }
     return rc;
@@ -598,7 +605,13 @@ static int mail_words(job *j, const vars *v, int check, strbuf *subject, strbuf 
  * the leaders' (check 0) or the check report's to its preparer (1). */
 static int queue_mail(job *j, const facts *f, const char *to, int check)
 {
-    if (!to || !*to || !(j->cfg->outputs & OUTPUT_PDF) || j->opt->check) return 0;
+    if (!to || !*to || j->opt->check) return 0;
+    /* The leaders' mail carries the PDF; the preparer's the check PDF or workbook. */
+    if (!(j->cfg->outputs & (check ? OUTPUT_PDF | OUTPUT_XLSX : OUTPUT_PDF))) {
+        mlog_say(j->log, MLOG_WARN, "không gửi thư tới %s: [report] outputs không có %s", to,
+                 check ? "pdf hoặc xlsx" : "pdf");
+        return 0;
+    }
     j->mails = xrealloc(j->mails, (size_t)(j->nmails + 1) * sizeof(mail_text));
     mail_text *m = &j->mails[j->nmails++];
     snprintf(m->unit, sizeof m->unit, "%s", j->unit ? j->unit : "");

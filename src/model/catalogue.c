@@ -165,6 +165,9 @@ static int load_source(catalogue *c, linefile *lf, char **f, int n, strbuf *err)
     int type = -1;
     if (*f[2] && (type = catalogue_type_by_code(c, f[2])) < 0)
         return linefile_error(lf, err, "loại vốn \"%s\" chưa khai báo trong [types]", f[2]);
+    /* Source and group sets are 64-bit masks (form filters, the rate's scope). */
+    if (c->nsources >= 64 || group >= 64)
+        return linefile_error(lf, err, "danh mục có nhiều nhất 64 nguồn vốn và 64 nhóm nguồn");
     int id = c->nsources++;
     c->sources = xrealloc(c->sources, (size_t)c->nsources * sizeof(cat_source));
     c->sources[id] = (cat_source){xstrdup(f[0]), xstrdup(f[3]), group, type};

@@ -160,18 +160,24 @@ void dup_spill_close(dup_spill *s)
 
 int dup_resolve(dup_spill *const *spills, const long *base, int n, dup_found_fn *found, void *ctx)
 {
-    if (n < 1 || !spills[0]->part) return 0;
+    /* A task that met no row never opened its spill: it has no pairs. */
+    int nparts = 0;
+    for (int i = 0; i < n && !nparts; i++)
+        if (spills[i]->part) nparts = spills[i]->nparts;
+    if (!nparts) return 0;
     enum { CHUNK = 4096 };
     pair *buf = xmalloc(CHUNK * sizeof *buf);
     dup_set seen;
     dup_init(&seen);
     int rc = 0;
-    for (int p = 0; p < spills[0]->nparts && !rc; p++) {
+    for (int p = 0; p < nparts && !rc; p++) {
         size_t total = 0;
-        for (int i = 0; i < n; i++) total += (size_t)spills[i]->count[p];
+        for (int i = 0; i < n; i++)
+            if (spills[i]->part) total += (size_t)spills[i]->count[p];
         if (!total) continue;
         dup_reserve(&seen, total);
         for (int i = 0; i < n && !rc; i++) {
+            if (!spills[i]->part) continue;
             FILE *f = spills[i]->part[p];
             if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
                 rc = -1;

@@ -81,7 +81,8 @@ void dup_spill_close(dup_spill *s);
 typedef void dup_found_fn(void *ctx, int which, long row, long first);
 /**
  * dup_resolve - the repeats among n spills of one file, given in row order
- * (spill i's rows are numbered from base[i]; all use the same nparts).
+ * (spill i's rows are numbered from base[i]; the opened ones use the same
+ * nparts; a spill never opened, of a task that met no row, has none).
  * Every row that repeats an earlier one is reported once, with the
  * earliest row it repeats; a part's rows are visited in row order, but
  * parts one after the other. 0, or -1 with errno set on a read error.

@@ -709,7 +709,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         note_units(ds, &p);
         note_mixed_cells(ds, &p);
         check_totals(ds, &p);
-        if (merge_rejects(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
+        if (st == INGEST_OK && merge_rejects(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
     }
     free_plan(&p);
     return st;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../util/date.h"
 #include "../util/decimal.h"
@@ -861,6 +862,18 @@ static int task_fail_errno(read_task *t, const char *what)
     return 1;
 }
 
+/* The bytes a file's rows take, to size its repeated-row parts (the same
+ * for every task of the file): a CSV's size, read from the file when its
+ * head was not (a decoded or titled CSV); a workbook's times 8, as its
+ * sheets are compressed XML. */
+static long long spill_bytes(const read_task *t)
+{
+    if (t->in->head.size > 0) return t->in->head.size;
+    struct stat st;
+    if (stat(t->in->path, &st) != 0) return 0;
+    return INPUTS_IS_SHEET(t->in->format) ? (long long)st.st_size * 8 : (long long)st.st_size;
+}
+
 /*
  * A row repeating an earlier one: rejected here (duplicates = reject), or
  * only remembered in the task's spill, to be counted and listed once the
@@ -872,7 +885,7 @@ static int is_duplicate(row_view *v)
     if (t->cfg->duplicates == DUP_OFF) return 0;
     uint64_t fp = dup_fingerprint(v->text, v->len, F_COUNT);
     if (t->cfg->duplicates == DUP_COUNT) {
-        if (!t->spill.part && dup_spill_open(&t->spill, dup_spill_parts(t->in->head.size)) < 0)
+        if (!t->spill.part && dup_spill_open(&t->spill, dup_spill_parts(spill_bytes(t))) < 0)
             return task_fail_errno(t, "không tạo được tệp tạm để tìm dòng trùng");
         if (dup_spill_add(&t->spill, fp, v->r->index) < 0)
             return task_fail_errno(t, "không ghi được tệp tạm để tìm dòng trùng");

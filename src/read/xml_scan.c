@@ -16,6 +16,7 @@
  */
 #include "xml_scan.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -60,7 +61,8 @@ struct xml_scan {
 static unsigned char name_byte[256];
 /* Text bytes that need a look: markup, CR, control characters, non-ASCII. */
 static unsigned char text_stop[256];
-static int tables_ready;
+/* Filled once for every thread: two reading tasks may start a scan at once. */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void init_tables(void)
 {
@@ -70,13 +72,12 @@ static void init_tables(void)
     }
     text_stop['\t'] = text_stop['\n'] = 0;
     text_stop['\r'] = 1;
-    tables_ready = 1;
 }
 
 xml_scan *xml_scan_new(xml_scan_start_fn start, xml_scan_end_fn end, xml_scan_text_fn text,
                        xml_scan_doctype_fn doctype, void *ud)
 {
-    if (!tables_ready) init_tables();
+    pthread_once(&tables_once, init_tables);
     xml_scan *x = xcalloc(1, sizeof *x);
     x->start = start;
     x->end = end;

@@ -104,6 +104,38 @@ static void test_parts_and_tasks(void **state)
 }
 
 /* The parts grow with the file, so a part's table stays bounded. */
+/* A task that met no row (a half of blank lines) never opens its spill:
+ * first, between or last, the others' repeats are all found. */
+static void test_unopened_spills(void **state)
+{
+    (void)state;
+    static uint64_t fp[N];
+    make_fps(fp);
+    for (int empty = 0; empty < 3; empty++) {
+        dup_spill spills[3] = {{0}};
+        dup_spill *sp[3] = {&spills[0], &spills[1], &spills[2]};
+        long base[3];
+        int cut = N / 2, k = 0;
+        for (int t = 0; t < 3; t++) {
+            base[t] = k;
+            if (t == empty) continue; /* opened by its first row: none */
+            assert_int_equal(dup_spill_open(&spills[t], 5), 0);
+            int end = k == 0 ? cut : N;
+            for (int r = k; r < end; r++) assert_int_equal(dup_spill_add(&spills[t], fp[r], r - k), 0);
+            k = end;
+        }
+        static got g;
+        for (int r = 0; r < N; r++) g.first[r] = -2;
+        g.calls = 0;
+        assert_int_equal(dup_resolve(sp, base, 3, on_found, &g), 0);
+        for (int r = 0; r < N; r++) {
+            long e = earliest(fp, r);
+            if (g.first[r] != (e >= 0 ? e : -2)) fail_msg("empty spill %d, row %d: first %ld, want %ld", empty, r, g.first[r], e);
+        }
+        for (int t = 0; t < 3; t++) dup_spill_close(&spills[t]);
+    }
+}
+
 static void test_parts_for_size(void **state)
 {
     (void)state;
@@ -120,6 +152,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_part_one_task),
         cmocka_unit_test(test_parts_and_tasks),
+        cmocka_unit_test(test_unopened_spills),
         cmocka_unit_test(test_parts_for_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -503,6 +503,29 @@ static void test_template_unknown_placeholder(void **state)
     expect_config_error(f, "bao_cao.txt: [document] appendix_label", "{khong_co}");
 }
 
+/* The header words decide which column is an amount and in what unit:
+ * a broken headers.txt is the templates' fault (status 2, before any
+ * reading), and a changed one is part of the digest, so skip_unchanged
+ * runs again. */
+static void test_header_words(void **state)
+{
+    fixture *f = *state;
+    sample_inputs(f);
+    templates_edited(f, "headers.txt", "s/^nam          | Năm;/nam_khong_co | Năm;/");
+    expect_config_error(f, "headers.txt", "nam_khong_co");
+    assert_int_equal(tu_runf(NULL, "sed -i 's/^nam_khong_co | Năm;/nam          | Năm;/; "
+                                   "s/^\\[report\\]$/[report]\\nskip_unchanged = yes/' '%s/t/headers.txt' '%s'",
+                             f->dir, f->ini), 0);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    expect_says(f, "không đổi từ lần chạy trước");
+    assert_int_equal(tu_runf(NULL, "sed -i 's/^nam          | Năm;/nam          | Năm; Năm thực hiện;/' "
+                                   "'%s/t/headers.txt'", f->dir), 0);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    if (strstr(f->log.buf, "không đổi từ lần chạy trước"))
+        fail_msg("a changed headers.txt was taken as unchanged:\n%s", f->log.buf);
+}
+
 static void test_template_unclosed_brace(void **state)
 {
     fixture *f = *state;
@@ -699,6 +722,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_name_rejects_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_output_name_is_a_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_template_unknown_placeholder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_template_unclosed_brace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_forms_one_sheet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_catalogue_code, setup, teardown),
