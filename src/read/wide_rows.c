@@ -768,6 +768,19 @@ static void place_own(read_task *t)
     struct wide_rows *w = t->wide;
     const catalogue *cat = t->cat;
     int ns = cat->nsources < 64 ? cat->nsources : 64;
+    /* The plan was kept by project and source only, for one unit: a sheet
+     * whose rows gave several units cannot be placed so, never guessed. */
+    if (w->unit < 0) {
+        for (size_t i = 0; i < (size_t)cat->nprojects * (size_t)cat->nsources; i++)
+            if (w->planned[i]) {
+                if (!t->failed)
+                    strbuf_addf(&t->err, "%s: bảng tổng hợp của cấp dưới ghi số liệu của nhiều đơn vị: không "
+                                "đọc được như bảng của một xã", t->in->path);
+                t->failed = 1;
+                break;
+            }
+        return;
+    }
     struct wide_rows *d = w->unit >= 0 ? read_disbursement_sheet(t) : NULL;
     sheet_blocks bl = {0};
     if (d) find_blocks(cat, &d->lay, &bl);
