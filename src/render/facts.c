@@ -512,13 +512,20 @@ static int display_type(const catalogue *cat, int s)
  * ("<type>_dau": ten, ten_thuong, kh) and a line per source group under it
  * ("<type>": nhom, nhom_thuong, kh), then each source under no type
  * ("khac": nguon, kh). Zero lines are left out. */
+/* The amounts of the sources shown under type t, of group g (-1: any). */
+static int64_t type_amount(const catalogue *cat, const int64_t *by_source, int t, int g)
+{
+    int64_t sum = 0;
+    for (int s = 0; s < cat->nsources; s++)
+        if (display_type(cat, s) == t && (g < 0 || cat->sources[s].group == g)) sum += by_source[s];
+    return sum;
+}
+
 static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by_source, int programme)
 {
     strbuf lb = STRBUF_INIT;
     for (int t = 0; t < cat->ntypes; t++) {
-        int64_t type_sum = 0;
-        for (int s = 0; s < cat->nsources; s++)
-            if (display_type(cat, s) == t) type_sum += by_source[s];
+        int64_t type_sum = type_amount(cat, by_source, t, -1);
         if (!type_sum) continue;
         char kind[48], head[64];
         lower_code(kind, sizeof kind, cat->types[t].code);
@@ -530,9 +537,7 @@ static void type_structure(fact_list *l, const catalogue *cat, const int64_t *by
         lower_first(&lb, cat->types[t].label);
         vars_set(h, "ten_thuong", lb.buf);
         for (int g = 0; g < cat->ngroups; g++) {
-            int64_t amount = 0;
-            for (int s = 0; s < cat->nsources; s++)
-                if (display_type(cat, s) == t && cat->sources[s].group == g) amount += by_source[s];
+            int64_t amount = type_amount(cat, by_source, t, g);
             if (!amount) continue;
             vars *it = structure_item(l, kind, amount);
             type_words(it, cat, programme, t);

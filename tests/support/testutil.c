@@ -368,3 +368,22 @@ int tu_generated(const char *tag, const char *script, char **dir, catalogue *cat
     strbuf_release(&out);
     return rc;
 }
+
+int tu_pdf_flat(const char *pdf, int first, int last, int layout, strbuf *out)
+{
+    strbuf raw = STRBUF_INIT;
+    strbuf_reset(out);
+    int rc = tu_pdf_text(pdf, first, last, layout, &raw), space = 0;
+    for (size_t i = 0; i < raw.len; i++) {
+        char c = raw.buf[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && out->len) strbuf_addch(out, ' ');
+        space = 0;
+        strbuf_addch(out, c);
+    }
+    strbuf_release(&raw);
+    return rc;
+}

@@ -93,6 +93,12 @@ enum { TU_PDF_FLOW = 0, TU_PDF_LAYOUT = 1 };
  * (reset first). Returns pdftotext's exit status.
  */
 int tu_pdf_text(const char *pdf, int first, int last, int layout, strbuf *out);
+/**
+ * tu_pdf_flat - the text of pages first..last (as tu_pdf_text) with every
+ * run of white space made one space, so a phrase is found whatever the
+ * line breaks of justified text. Returns tu_pdf_text's status.
+ */
+int tu_pdf_flat(const char *pdf, int first, int last, int layout, strbuf *out);
 
 /** One word of a PDF page as pdftotext -bbox gives it (points, y down). */
 typedef struct tu_word {

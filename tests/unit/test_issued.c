@@ -110,30 +110,9 @@ static void run_free(run *r)
     strbuf_release(&r->log);
 }
 
-/* pdftotext of pages first..last (in its -layout mode when layout) with
- * every run of white space one space. */
-static void words_in(const char *pdf, int first, int last, int layout, strbuf *out)
-{
-    strbuf raw = STRBUF_INIT;
-    strbuf_reset(out);
-    tu_pdf_text(pdf, first, last, layout, &raw);
-    int space = 0;
-    for (size_t i = 0; i < raw.len; i++) {
-        char c = raw.buf[i];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
-            space = 1;
-            continue;
-        }
-        if (space && out->len) strbuf_addch(out, ' ');
-        space = 0;
-        strbuf_addch(out, c);
-    }
-    strbuf_release(&raw);
-}
-
 static void words_of(const char *pdf, int first, int last, strbuf *out)
 {
-    words_in(pdf, first, last, TU_PDF_FLOW, out);
+    tu_pdf_flat(pdf, first, last, TU_PDF_FLOW, out);
 }
 
 static void expect(const strbuf *text, const char *phrase)
@@ -280,7 +259,7 @@ static void test_draft_blank_number_and_date(void **state)
     run r;
     run_plan(&r, "draft = yes\n", "");
     strbuf text = STRBUF_INIT;
-    words_in(r.pdf, 0, 0, TU_PDF_LAYOUT, &text);
+    tu_pdf_flat(r.pdf, 0, 0, TU_PDF_LAYOUT, &text);
     expect_not(&text, "07/KH-PDT");
     expect_not(&text, "12 tháng 02");
     expect(&text, "Số: /KH-PDT");

@@ -36,20 +36,7 @@ typedef struct run {
  * phrase can be found whatever the line breaks of the justified text. */
 static void pdf_words(const char *pdf, int page, strbuf *out)
 {
-    strbuf raw = STRBUF_INIT;
-    assert_int_equal(tu_pdf_text(pdf, page, page, TU_PDF_FLOW, &raw), 0);
-    int space = 0;
-    for (size_t i = 0; i < raw.len; i++) {
-        char c = raw.buf[i];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
-            space = 1;
-            continue;
-        }
-        if (space && out->len) strbuf_addch(out, ' ');
-        space = 0;
-        strbuf_addch(out, c);
-    }
-    strbuf_release(&raw);
+    assert_int_equal(tu_pdf_flat(pdf, page, page, TU_PDF_FLOW, out), 0);
 }
 
 static int setup(void **state)

@@ -61,21 +61,32 @@ static long long pdf_plan_total(const char *pdf)
     return ip * 1000000 + (nfrac < 0 ? 0 : frac);
 }
 
+/* The binary on the shipped sample with one job [job.<job>] split = <split>,
+ * its outputs in dir/out and its log in log; fails the test unless it
+ * ends with status 0. */
+static void run_split(const char *dir, const char *job, const char *split, strbuf *log)
+{
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    strbuf ini = STRBUF_INIT;
+    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/input\n"
+                      "output_dir = %s/out\ntemplates_dir = %s/templates\n"
+                      "[unit]\nagency = Ban Dân tộc\nprovince_name = Hòa Sơn\n"
+                      "[job.%s]\nsplit = %s\n", cwd, dir, cwd, job, split);
+    char *path = tu_path(dir, "split.ini");
+    assert_int_equal(tu_write_file(path, ini.buf), 0);
+    int rc = tu_runf(log, "build/san/mtqg-report --config '%s' 2>&1", path);
+    if (rc != 0) fail_msg("status %d\n%s", rc, log->buf);
+    strbuf_release(&ini);
+    free(path);
+}
+
 static void test_split_per_district(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir("split");
-    char cwd[4096];
-    assert_non_null(getcwd(cwd, sizeof cwd));
-    strbuf ini = STRBUF_INIT, log = STRBUF_INIT;
-    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/input\n"
-                      "output_dir = %s/out\ntemplates_dir = %s/templates\n"
-                      "[unit]\nagency = Ban Dân tộc\nprovince_name = Hòa Sơn\n"
-                      "[job.huyen]\nsplit = district\n", cwd, dir, cwd);
-    char *path = tu_path(dir, "split.ini");
-    assert_int_equal(tu_write_file(path, ini.buf), 0);
-    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", path);
-    if (rc != 0) fail_msg("status %d\n%s", rc, log.buf);
+    strbuf log = STRBUF_INIT;
+    run_split(dir, "huyen", "district", &log);
     static const char *const districts[] = {"991", "992", "993"};
     for (int i = 0; i < 3; i++) {
         strbuf pdf = STRBUF_INIT, xlsx = STRBUF_INIT;
@@ -94,9 +105,7 @@ static void test_split_per_district(void **state)
     strbuf_addf(&whole, "%s/out/bao-cao-1719-2024.pdf", dir);
     assert_null(tu_read_file(whole.buf, NULL));
     strbuf_release(&whole);
-    strbuf_release(&ini);
     strbuf_release(&log);
-    free(path);
     tu_rmtree(dir);
     free(dir);
 }
@@ -180,17 +189,8 @@ static void test_split_per_commune(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir("split-xa");
-    char cwd[4096];
-    assert_non_null(getcwd(cwd, sizeof cwd));
-    strbuf ini = STRBUF_INIT, log = STRBUF_INIT, codes = STRBUF_INIT, names = STRBUF_INIT;
-    strbuf_addf(&ini, "[report]\nyear = 2024\nas_of = 2024-12-31\ninput_dir = %s/input\n"
-                      "output_dir = %s/out\ntemplates_dir = %s/templates\n"
-                      "[unit]\nagency = Ban Dân tộc\nprovince_name = Hòa Sơn\n"
-                      "[job.xa]\nsplit = commune\n", cwd, dir, cwd);
-    char *path = tu_path(dir, "split.ini");
-    assert_int_equal(tu_write_file(path, ini.buf), 0);
-    int rc = tu_runf(&log, "build/san/mtqg-report --config '%s' 2>&1", path);
-    if (rc != 0) fail_msg("status %d\n%s", rc, log.buf);
+    strbuf log = STRBUF_INIT, codes = STRBUF_INIT, names = STRBUF_INIT;
+    run_split(dir, "xa", "commune", &log);
     if (strstr(log.buf, "(null)")) fail_msg("(null) in the log:\n%s", log.buf);
     /* Every commune code any input names, read by Python's csv module. */
     assert_int_equal(tu_run("/usr/bin/python3 -c \"import csv,glob\n"
@@ -236,9 +236,7 @@ static void test_split_per_commune(void **state)
     strbuf_release(&outdir);
     strbuf_release(&names);
     strbuf_release(&codes);
-    strbuf_release(&ini);
     strbuf_release(&log);
-    free(path);
     tu_rmtree(dir);
     free(dir);
 }

@@ -123,6 +123,37 @@ static int64_t cube_sum(const dataset *ds, const catalogue *cat, const char *by,
     return sum;
 }
 
+/* The generator's own totals, expected.txt: one "case|by|key|source|amount"
+ * a line; expected_next gives the next line of the case in fld[0..4]. */
+typedef struct expected {
+    FILE *fp;
+    const char *name;
+    char line[512];
+    char *fld[5];
+} expected;
+
+static void expected_open(expected *e, const fixture *f, const char *name)
+{
+    char *path = tu_path(f->dir, "expected.txt");
+    e->fp = fopen(path, "r");
+    free(path);
+    assert_non_null(e->fp);
+    e->name = name;
+}
+
+static int expected_next(expected *e)
+{
+    while (fgets(e->line, sizeof e->line, e->fp)) {
+        char *s = e->line;
+        e->line[strcspn(e->line, "\n")] = 0;
+        for (int i = 0; i < 5; i++) e->fld[i] = strsep(&s, "|");
+        if (e->fld[4] && !strcmp(e->fld[0], e->name)) return 1;
+    }
+    fclose(e->fp);
+    e->fp = NULL;
+    return 0;
+}
+
 /* Every line of expected.txt for the case: the generator's own totals. */
 static void check_case_in(void **state, const char *name, const char *dir)
 {
@@ -131,24 +162,15 @@ static void check_case_in(void **state, const char *name, const char *dir)
     run_ingest(&r, f, dir);
     assert_int_equal(r.st, INGEST_OK);
     assert_int_equal(r.ds.rejected_total, 0);
-    char *path = tu_path(f->dir, "expected.txt");
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char line[512];
+    expected e;
     int n = 0;
-    while (fgets(line, sizeof line, fp)) {
-        char *fld[5], *s = line;
-        line[strcspn(line, "\n")] = 0;
-        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
-        if (strcmp(fld[0], name)) continue;
+    for (expected_open(&e, f, name); expected_next(&e); n++) {
+        char **fld = e.fld;
         int64_t want = strtoll(fld[4], NULL, 10), got = cube_sum(&r.ds, &f->cat, fld[1], fld[2], fld[3]);
         if (want != got) fprintf(stderr, "%s %s %s %s: want %lld got %lld\n", fld[0], fld[1], fld[2],
                                  fld[3], (long long)want, (long long)got);
         assert_true(want == got);
-        n++;
     }
-    fclose(fp);
-    free(path);
     assert_true(n > 20);
     /* The checks found nothing to say on a right table. */
     for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
@@ -226,16 +248,10 @@ static void check_disbursement(void **state, const char *dir)
     run_ingest(&r, f, dir);
     assert_int_equal(r.st, INGEST_OK);
     assert_int_equal(r.ds.rejected_total, 0);
-    char *path = tu_path(f->dir, "expected.txt");
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char line[512];
+    expected e;
     int n = 0, extended = 0;
-    while (fgets(line, sizeof line, fp)) {
-        char *fld[5], *s = line;
-        line[strcspn(line, "\n")] = 0;
-        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
-        if (strcmp(fld[0], "giai_ngan")) continue;
+    for (expected_open(&e, f, "giai_ngan"); expected_next(&e);) {
+        char **fld = e.fld;
         char *code = fld[2], *colon = strchr(code, ':');
         *colon = 0;
         int cap = atoi(colon + 1);
@@ -254,8 +270,6 @@ static void check_disbursement(void **state, const char *dir)
         extended += cap < 2024 && want > 0;
         n++;
     }
-    fclose(fp);
-    free(path);
     assert_true(n >= (gn_file ? 24 : 48));
     assert_true(extended > 5);
     if (gn_file) {
@@ -263,13 +277,8 @@ static void check_disbursement(void **state, const char *dir)
         int64_t plan = 0, want = 0;
         for (size_t i = 0; i < r.ds.cube.cap; i++)
             if (r.ds.cube.cells[i].used) plan += r.ds.cube.cells[i].plan;
-        char *ex = tu_path(f->dir, "expected.txt");
-        FILE *ef = fopen(ex, "r");
-        assert_non_null(ef);
-        while (fgets(line, sizeof line, ef))
-            if (!strncmp(line, "xa|all|", 7)) want += strtoll(strrchr(line, '|') + 1, NULL, 10);
-        fclose(ef);
-        free(ex);
+        for (expected_open(&e, f, "xa"); expected_next(&e);)
+            if (!strcmp(e.fld[1], "all")) want += strtoll(e.fld[4], NULL, 10);
         assert_true(want > 0 && plan == want);
         int said = 0;
         for (int i = 0; i < r.ds.nnotes; i++)
@@ -303,17 +312,11 @@ static void check_own_sheets(void **state, const char *dir)
     run_ingest(&r, f, dir);
     assert_int_equal(r.st, INGEST_OK);
     assert_int_equal(r.ds.rejected_total, 0);
-    char *path = tu_path(f->dir, "expected.txt");
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char line[512];
+    expected e;
     int n = 0;
     int64_t all = 0;
-    while (fgets(line, sizeof line, fp)) {
-        char *fld[5], *s = line;
-        line[strcspn(line, "\n")] = 0;
-        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
-        if (strcmp(fld[0], "own")) continue;
+    for (expected_open(&e, f, "own"); expected_next(&e);) {
+        char **fld = e.fld;
         char *unit = fld[2], *colon = strchr(unit, ':');
         *colon = 0;
         int64_t want = strtoll(fld[4], NULL, 10), got = 0;
@@ -330,8 +333,6 @@ static void check_own_sheets(void **state, const char *dir)
         all += want;
         n++;
     }
-    fclose(fp);
-    free(path);
     assert_true(n >= 40);
     /* Nothing else was added: not the Tổng cộng rows, not the signatures. */
     int64_t cube_all = 0;
@@ -359,22 +360,12 @@ static void test_unusual_layout_file(void **state)
     run_ingest_layout(&r, f, "odd", "ban_qlda.txt");
     assert_int_equal(r.st, INGEST_OK);
     assert_int_equal(r.ds.rejected_total, 0);
-    char *path = tu_path(f->dir, "expected.txt");
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char line[512];
+    expected e;
     int n = 0;
-    while (fgets(line, sizeof line, fp)) {
-        char *fld[5], *s = line;
-        line[strcspn(line, "\n")] = 0;
-        for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
-        if (strcmp(fld[0], "odd")) continue;
-        int64_t want = strtoll(fld[4], NULL, 10), got = cube_sum(&r.ds, &f->cat, fld[1], fld[2], fld[3]);
-        assert_true(want == got);
-        n++;
+    for (expected_open(&e, f, "odd"); expected_next(&e); n++) {
+        int64_t want = strtoll(e.fld[4], NULL, 10);
+        assert_true(want == cube_sum(&r.ds, &f->cat, e.fld[1], e.fld[2], e.fld[3]));
     }
-    fclose(fp);
-    free(path);
     assert_int_equal(n, 15);
     for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
     run_free(&r);
