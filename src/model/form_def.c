@@ -205,7 +205,8 @@ static int set_form_key(form *f, linefile *lf, strbuf *err)
     }
     char **field = !strcmp(k, "name") ? &f->name : !strcmp(k, "sheet") ? &f->sheet
                  : !strcmp(k, "title") ? &f->title : !strcmp(k, "subtitle") ? &f->subtitle
-                 : !strcmp(k, "unit") ? &f->unit : NULL;
+                 : !strcmp(k, "unit") ? &f->unit
+                 : !strcmp(k, "continued") ? &f->continued : NULL;
     if (field) {
         free(*field);
         *field = xstrdup(v);
@@ -289,6 +290,7 @@ void form_free(form *f)
     free(f->title);
     free(f->subtitle);
     free(f->unit);
+    free(f->continued);
     vars_free(&f->labels);
     for (int i = 0; i < f->ncols; i++) {
         free(f->cols[i].id);

@@ -62,6 +62,7 @@ typedef struct form_col {
 typedef struct form {
     char *file;
     char *name, *sheet, *title, *subtitle, *unit;
+    char *continued;             /* heads a band of columns: "Biểu số 03 (tiếp theo)" */
     form_rows rows;
     int year_offset;             /* 0: the report year; -1: the year before */
     int nnumbering;              /* 0: the grouping's own numbering */

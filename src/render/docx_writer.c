@@ -245,6 +245,8 @@ static void closing(strbuf *x, const document *d)
 
 #define HEAD_SIZE 10 /* header cells, bold */
 #define BODY_SIZE 11 /* body cells, at most */
+#define LEGIBLE_SIZE 8 /* figures no smaller while the table can be cut in bands */
+#define MAX_BANDS 8
 #define CELL_MARGINS 130
 
 static int chars(const char *s, size_t n)
@@ -295,13 +297,11 @@ static void column_widths(const table *t, int *w)
     }
 }
 
-/* One size per figures column, in half-points: the largest (up to
- * BODY_SIZE, down to 5 pt as in the PDF) at which its longest figure fits
- * the column on one line (Times digits are half an em, separators a
- * quarter, '%' most of one: in tenths of an em, with room). */
-static int figure_size(const table *t, int col, int width, strbuf *txt)
+/* Tenths of an em the longest figure of a column takes (Times digits are
+ * half an em, separators a quarter, '%' most of one: with room). */
+static int figure_tenths(const table *t, int col, strbuf *txt)
 {
-    int longest = 0; /* tenths of an em */
+    int longest = 0;
     for (int r = 0; r < t->nrows; r++) {
         strbuf_reset(txt);
         pdf_table_cell_text(txt, t, r, col);
@@ -312,9 +312,34 @@ static int figure_size(const table *t, int col, int width, strbuf *txt)
         }
         if (k > longest) longest = k;
     }
+    return longest;
+}
+
+/* One size per figures column, in half-points: the largest (up to
+ * BODY_SIZE, down to 5 pt as in the PDF) at which its longest figure fits
+ * the column on one line. */
+static int figure_size(const table *t, int col, int width, strbuf *txt)
+{
+    int longest = figure_tenths(t, col, txt);
     /* a half-point is 10 twips; an em at h half-points is 10*h twips */
     int size = longest ? (width - CELL_MARGINS) / longest : 2 * BODY_SIZE;
     return size > 2 * BODY_SIZE ? 2 * BODY_SIZE : size < 10 ? 10 : size;
+}
+
+/* How wide a band of columns may be, in the columns' width units, for
+ * every figure to fit at LEGIBLE_SIZE: as the PDF cuts the table
+ * (pdf_table.h), with this file's estimate of a figure's width. */
+static double band_capacity(const table *t)
+{
+    strbuf txt = STRBUF_INIT;
+    double per_unit = 0;
+    for (int c = table_key_columns(t); c < t->ncols; c++) {
+        if (t->cols[c].kind == COL_TEXT || t->cols[c].width <= 0) continue;
+        double need = (figure_tenths(t, c, &txt) * 2 * LEGIBLE_SIZE + CELL_MARGINS) / t->cols[c].width;
+        if (need > per_unit) per_unit = need;
+    }
+    strbuf_release(&txt);
+    return per_unit > 0 ? LANDSCAPE_TEXT / per_unit : 1e300;
 }
 
 static void grid_cell(strbuf *x, int width, int span, const char *vmerge, const char *style,
@@ -453,7 +478,20 @@ static void appendix(strbuf *x, const doc_appendix *a)
     }
     if (t->subtitle && *t->subtitle) para(x, "TableSubtitle", AL_CENTER, NULL, t->subtitle, 0, 0);
     if (t->unit_line && *t->unit_line) para(x, "TableUnit", AL_RIGHT, NULL, t->unit_line, 0, 0);
-    grid_table(x, t);
+    int starts[MAX_BANDS + 1];
+    int nb = table_plan_bands(t, band_capacity(t), starts, MAX_BANDS);
+    if (nb <= 1) grid_table(x, t);
+    starts[nb] = t->ncols;
+    for (int b = 0; nb > 1 && b < nb; b++) {
+        table *band = table_columns(t, starts[b], starts[b + 1]);
+        if (b > 0) { /* as in the PDF: a page of its own, headed "(tiếp theo)" */
+            strbuf_adds(x, "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            para(x, "FormName", AL_RIGHT, NULL, t->continued ? t->continued : t->form_name, 0, 0);
+            if (t->unit_line && *t->unit_line) para(x, "TableUnit", AL_RIGHT, NULL, t->unit_line, 0, 0);
+        }
+        grid_table(x, band);
+        table_free(band);
+    }
     strbuf_adds(x, "<w:p/>"); /* a section does not end on a table */
 }
 

@@ -98,9 +98,9 @@ static int set_titles(table *t, const form *f, const vars *v, strbuf *err)
 {
     strbuf sb = STRBUF_INIT;
     int rc = 0;
-    char **fields[] = {&t->form_name, &t->title, &t->subtitle, &t->unit_line};
-    const char *src[] = {f->name, f->title, f->subtitle, f->unit};
-    for (int i = 0; i < 4 && rc == 0; i++) {
+    char **fields[] = {&t->form_name, &t->title, &t->subtitle, &t->unit_line, &t->continued};
+    const char *src[] = {f->name, f->title, f->subtitle, f->unit, f->continued};
+    for (int i = 0; i < 5 && rc == 0; i++) {
         strbuf_reset(&sb);
         if (src[i] && (rc = vars_expand(v, src[i], &sb, err)) == 0)
             table_set_text(fields[i], sb.buf);

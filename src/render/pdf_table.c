@@ -16,6 +16,11 @@
 #define PAD_Y 2.5f
 #define EPS 0.01f
 #define MIN_FIGURE_SIZE 5.0f
+/* Figures are not set smaller than this while the table can be cut into
+ * bands of columns instead: 8 pt is the smallest size a printed table is
+ * read at without a lens. */
+#define LEGIBLE_SIZE 8.0f
+#define MAX_BANDS 8
 
 typedef struct tbl_geom {
     const table *t;
@@ -197,9 +202,15 @@ static void layout_header(const pdf_layout *L, tbl_geom *g)
     }
 }
 
-static void set_styles(tbl_geom *g)
+/* The body size of a table: smaller for a wide one. A band of columns
+ * keeps the size of the whole table. */
+static float body_size(const table *t)
 {
-    float size = g->t->ncols > 12 ? 9.0f : 10.5f;
+    return t->ncols > 12 ? 9.0f : 10.5f;
+}
+
+static void set_styles(tbl_geom *g, float size)
+{
     pdf_text_style base = {PDF_FONT_REGULAR, size, PDF_ALIGN_LEFT, 0, 1.15f, 0, 0};
     g->body = base;
     g->head = base;
@@ -232,7 +243,7 @@ static void layout_numbers(const pdf_layout *L, tbl_geom *g)
 
 static void layout_figures(const pdf_layout *L, tbl_geom *g);
 
-static void geom_init(const pdf_layout *L, tbl_geom *g, const table *t)
+static void geom_init(const pdf_layout *L, tbl_geom *g, const table *t, float size)
 {
     memset(g, 0, sizeof *g);
     g->t = t;
@@ -245,7 +256,7 @@ static void geom_init(const pdf_layout *L, tbl_geom *g, const table *t)
     g->colsize = xcalloc((size_t)t->ncols + 1, sizeof(float));
     g->numsize = xcalloc((size_t)t->ncols + 1, sizeof(float));
     for (int c = 0; c < t->ncols; c++) g->txt[c] = (strbuf)STRBUF_INIT;
-    set_styles(g);
+    set_styles(g, size);
     layout_columns(L, g);
     layout_alignment(g);
     layout_numbers(L, g);
@@ -461,8 +472,10 @@ static void draw_row(pdf_layout *L, tbl_geom *g, int r)
 
 /* Form name, title, caption, subtitle and unit line above the grid; the
  * caption (Nghị định 30, Phụ lục I: "Kèm theo ...") has a short rule under
- * it, a third of its width. */
-static float title_block(pdf_layout *L, const table *t, const char *caption, int draw)
+ * it, a third of its width. A band of columns after the first is headed
+ * by its "(tiếp theo)" line and the unit alone. */
+static float title_block(pdf_layout *L, const table *t, const char *caption, int band,
+                         int draw)
 {
     pdf_text_style form = {PDF_FONT_BOLD, 12, PDF_ALIGN_RIGHT, 0, 1.2f, 2, 0};
     pdf_text_style title = {PDF_FONT_BOLD, 13, PDF_ALIGN_CENTER, 0, 1.2f, 0, 1};
@@ -471,6 +484,10 @@ static float title_block(pdf_layout *L, const table *t, const char *caption, int
     pdf_text_style unit = {PDF_FONT_ITALIC, 11, PDF_ALIGN_RIGHT, 0, 1.2f, 0, 0};
     const pdf_text_style *st[5] = {&form, &title, &cap, &sub, &unit};
     const char *s[5] = {t->form_name, t->title, caption, t->subtitle, t->unit_line};
+    if (band > 0) {
+        s[0] = t->continued && *t->continued ? t->continued : t->form_name;
+        s[1] = s[2] = s[3] = NULL;
+    }
     float y = L->y, w = L->right - L->left;
     for (int i = 0; i < 5; i++) {
         if (!s[i] || !*s[i]) continue;
@@ -489,17 +506,63 @@ static float title_block(pdf_layout *L, const table *t, const char *caption, int
     return L->y - y;
 }
 
-void pdf_table_draw(pdf_layout *L, const table *t, const char *caption)
+/* One band of columns (the whole table when it fits) from the cursor; a
+ * band after the first starts a page. */
+static void draw_band_table(pdf_layout *L, const table *t, const char *caption, int band,
+                            float size)
 {
     tbl_geom g;
-    if (!L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
-    geom_init(L, &g, t);
+    if (band > 0 || !L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
+    geom_init(L, &g, t, size);
     /* Keep the title block with the header and a first row. */
     float first = t->nrows > 0 ? g.lh + 2 * PAD_Y : 0;
-    pdf_layout_ensure(L, title_block(L, t, caption, 0) + g.head_h + g.num_h + first);
-    title_block(L, t, caption, 1);
+    pdf_layout_ensure(L, title_block(L, t, caption, band, 0) + g.head_h + g.num_h + first);
+    title_block(L, t, caption, band, 1);
     draw_header(L, &g);
     for (int r = 0; r < t->nrows; r++) draw_row(L, &g, r);
     close_grid(L, &g);
     geom_release(&g);
+}
+
+/*
+ * How wide a band may be, in the columns' width units: the page's text
+ * width over the most room a unit of width must give. A figure column
+ * needs its widest figure at LEGIBLE_SIZE (bold in a bold row); the
+ * columns are scaled together, so the neediest column sets the scale.
+ */
+static double band_capacity(const pdf_layout *L, const table *t)
+{
+    double per_unit = 0;
+    strbuf sb = STRBUF_INIT;
+    for (int c = table_key_columns(t); c < t->ncols; c++) {
+        if (t->cols[c].kind == COL_TEXT || t->cols[c].width <= 0) continue;
+        float widest = 0;
+        for (int r = 0; r < t->nrows; r++) {
+            strbuf_reset(&sb);
+            pdf_table_cell_text(&sb, t, r, c);
+            float w = pdf_layout_text_width(L, row_font(t->rows[r].style), LEGIBLE_SIZE,
+                                            sb.buf, sb.len);
+            if (w > widest) widest = w;
+        }
+        double need = (widest + 2 * PAD_X) / t->cols[c].width;
+        if (need > per_unit) per_unit = need;
+    }
+    strbuf_release(&sb);
+    return per_unit > 0 ? (L->right - L->left) / per_unit : 1e300;
+}
+
+void pdf_table_draw(pdf_layout *L, const table *t, const char *caption)
+{
+    int starts[MAX_BANDS + 1];
+    int nb = table_plan_bands(t, band_capacity(L, t), starts, MAX_BANDS);
+    if (nb <= 1) {
+        draw_band_table(L, t, caption, 0, body_size(t));
+        return;
+    }
+    starts[nb] = t->ncols;
+    for (int b = 0; b < nb; b++) {
+        table *band = table_columns(t, starts[b], starts[b + 1]);
+        draw_band_table(L, band, caption, b, body_size(t));
+        table_free(band);
+    }
 }

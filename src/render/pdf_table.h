@@ -5,6 +5,13 @@
  * the wrapped text; when a row does not fit, a new landscape page starts
  * and the header grid and the column-number row are repeated. A row taller
  * than a whole page is split across pages line by line.
+ *
+ * A table whose figures would have to be set under 8 pt to fit the page's
+ * width is cut into bands of columns (table_plan_bands): each band repeats
+ * the key columns (STT, the row label) and keeps the column numbers of the
+ * whole table, so "(14)" is the same column in the sheet and on paper;
+ * bands after the first start a page headed by the form's "continued"
+ * line.
  */
 #ifndef MTQG_PDF_TABLE_H
 #define MTQG_PDF_TABLE_H
@@ -17,7 +24,7 @@
  * landscape page (or there is none) a new landscape page is started first.
  * caption (NULL: none) goes under the title, in italic 13 pt with a short
  * rule under it: the line naming the document an appendix belongs to.
- * Leaves the cursor below the table.
+ * Leaves the cursor below the table (below its last band).
  */
 void pdf_table_draw(pdf_layout *L, const table *t, const char *caption);
 

@@ -36,6 +36,7 @@ void table_free(table *t)
     free(t->subtitle);
     free(t->form_id);
     free(t->unit_line);
+    free(t->continued);
     for (int i = 0; i < t->ncols; i++) free(t->cols[i].number_label);
     free(t->cols);
     for (int i = 0; i < t->nheader; i++) free(t->header[i].text);
@@ -170,4 +171,145 @@ int table_check_sums(const table *t)
         }
     }
     return bad;
+}
+
+/* ---- column bands ------------------------------------------------------ */
+
+int table_key_columns(const table *t)
+{
+    int k = 0;
+    while (k < t->ncols && t->cols[k].kind == COL_TEXT) k++;
+    return k < t->ncols ? k : 0;
+}
+
+/* The narrowest header cell over more than one column that holds column c
+ * (-1: none): its columns are one group of leaves. */
+static int leaf_group(const table *t, int c)
+{
+    int best = -1;
+    for (int i = 0; i < t->nheader; i++) {
+        const table_header_cell *h = &t->header[i];
+        if (h->colspan < 2 || c < h->col || c >= h->col + h->colspan) continue;
+        if (best < 0 || h->colspan < t->header[best].colspan) best = i;
+    }
+    return best;
+}
+
+/* Cutting before column c: how many header cells it splits, and whether it
+ * splits a group of leaves. */
+static void cut_cost(const table *t, int c, int *splits, int *in_group)
+{
+    *splits = 0;
+    for (int i = 0; i < t->nheader; i++) {
+        const table_header_cell *h = &t->header[i];
+        if (h->col < c && h->col + h->colspan > c) (*splits)++;
+    }
+    int g = leaf_group(t, c - 1);
+    *in_group = g >= 0 && g == leaf_group(t, c);
+}
+
+/* A partition's cost, compared in this order. */
+typedef struct band_cost {
+    int broken;   /* groups of leaves split */
+    int bands;
+    int splits;   /* header cells split */
+    double widest;
+} band_cost;
+
+static int cost_less(const band_cost *a, const band_cost *b)
+{
+    if (a->broken != b->broken) return a->broken < b->broken;
+    if (a->bands != b->bands) return a->bands < b->bands;
+    if (a->splits != b->splits) return a->splits < b->splits;
+    return a->widest < b->widest - 1e-9;
+}
+
+int table_plan_bands(const table *t, double capacity, int *starts, int max)
+{
+    int k = table_key_columns(t), n = t->ncols;
+    double key = 0, all = 0;
+    for (int c = 0; c < n; c++) {
+        if (c < k) key += t->cols[c].width;
+        all += t->cols[c].width;
+    }
+    starts[0] = k;
+    if (k == 0 || all <= capacity || max < 2) return 1;
+    /* best[j]: the cheapest way to set columns [k, j) in bands ending at j. */
+    band_cost *best = xcalloc((size_t)n + 1, sizeof(band_cost));
+    int *from = xcalloc((size_t)n + 1, sizeof(int));
+    for (int j = k + 1; j <= n; j++) {
+        best[j].bands = -1;
+        double w = key;
+        for (int i = j - 1; i >= k; i--) {
+            w += t->cols[i].width;
+            if (w > capacity && i < j - 1) break;
+            if (i > k && best[i].bands < 0) continue;
+            band_cost c = i > k ? best[i] : (band_cost){0, 0, 0, 0};
+            if (i > k) {
+                int splits, in_group;
+                cut_cost(t, i, &splits, &in_group);
+                c.broken += in_group;
+                c.splits += splits;
+            }
+            c.bands++;
+            if (w > c.widest) c.widest = w;
+            if (best[j].bands < 0 || cost_less(&c, &best[j])) {
+                best[j] = c;
+                from[j] = i;
+            }
+        }
+    }
+    int nb = best[n].bands;
+    if (nb > max) nb = 1;
+    else
+        for (int j = n, b = nb - 1; b >= 0; j = from[j], b--) starts[b] = from[j];
+    free(best);
+    free(from);
+    return nb;
+}
+
+table *table_columns(const table *t, int from, int to)
+{
+    int k = table_key_columns(t), n = k + (to - from);
+    table *u = table_new(n);
+    char **dst[] = {&u->sheet_name, &u->form_name, &u->title, &u->subtitle,
+                    &u->unit_line, &u->continued, &u->form_id};
+    char *const src[] = {t->sheet_name, t->form_name, t->title, t->subtitle,
+                         t->unit_line, t->continued, t->form_id};
+    for (size_t i = 0; i < sizeof dst / sizeof *dst; i++) table_set_text(dst[i], src[i]);
+    u->check = t->check;
+    /* old column of each new one */
+    int *old = xcalloc((size_t)n + 1, sizeof(int));
+    for (int c = 0; c < n; c++) {
+        old[c] = c < k ? c : from + c - k;
+        u->cols[c] = t->cols[old[c]];
+        u->cols[c].derive = DERIVE_NONE;
+        u->cols[c].nargs = 0;
+        u->cols[c].number_label = NULL;
+        table_set_text(&u->cols[c].number_label, t->cols[old[c]].number_label);
+    }
+    for (int i = 0; i < t->nheader; i++) {
+        const table_header_cell *h = &t->header[i];
+        int first = -1, span = 0;
+        for (int c = 0; c < n; c++)
+            if (old[c] >= h->col && old[c] < h->col + h->colspan) {
+                if (first < 0) first = c;
+                span++;
+            }
+        if (span) table_add_header(u, h->row, first, h->rowspan, span, h->text);
+    }
+    u->header_rows = t->header_rows;
+    for (int r = 0; r < t->nrows; r++) {
+        const table_row *s = &t->rows[r];
+        int nr = table_add_row(u, s->level, s->style);
+        for (int i = 0; i < s->nchildren; i++) table_row_add_child(u, nr, s->children[i]);
+        u->rows[nr].is_subtotal = s->is_subtotal;
+        for (int c = 0; c < n; c++) {
+            table_cell *d = &u->rows[nr].cells[c];
+            *d = s->cells[old[c]];
+            d->text = d->text ? xstrdup(d->text) : NULL;
+        }
+    }
+    free(old);
+    return u;
 }

@@ -70,6 +70,7 @@ typedef struct table {
     char *title;         /* upper case in output */
     char *subtitle;      /* scope and period */
     char *unit_line;     /* "Đơn vị tính: triệu đồng" */
+    char *continued;     /* "Biểu số 03 (tiếp theo)": heads a band of columns */
     char *form_id;       /* the form file's name without folder and ".txt" */
     int check;           /* a check of the data (control totals), not part of a document */
     int ncols;
@@ -107,6 +108,34 @@ void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den);
  * left absent and its row and column are in *bad_row, *bad_col (the first).
  */
 int table_compute_derived(table *t, int *bad_row, int *bad_col);
+/**
+ * table_key_columns - how many leading text columns (STT, the row label)
+ * name a row. A table split into column bands repeats them in every band.
+ */
+int table_key_columns(const table *t);
+
+/**
+ * table_plan_bands - cut a table too wide for its page into column bands.
+ * Widths are the columns' `width`; a band is the key columns plus a run of
+ * the others, at most `capacity` wide in all. Cuts avoid splitting a
+ * header cell whose columns are leaves (a plan / disbursed / rate group
+ * stays whole) unless such a group alone is wider than a band; among the
+ * fewest bands, cuts through the fewest header cells win, then the most
+ * even bands. A column wider than a band gets a band of its own.
+ * starts[b] receives the first column of band b (starts[0] is the first
+ * non-key column). Returns the number of bands: 1 when the table fits or
+ * has no column beyond its key, or when more than max would be needed.
+ */
+int table_plan_bands(const table *t, double capacity, int *starts, int max);
+
+/**
+ * table_columns - a new table of the key columns and columns [from, to) of
+ * t: titles, widths, number labels and cells copied, header cells clipped
+ * to the columns kept, derivations dropped (the values are already in the
+ * cells). The caller frees it with table_free.
+ */
+table *table_columns(const table *t, int from, int to);
+
 /** table_row_name - "STT label" of a body row, for messages (into out). */
 void table_row_name(const table *t, int row, strbuf *out);
 /**

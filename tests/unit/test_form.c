@@ -14,7 +14,9 @@
  *    sections, the previous-year form;
  *  - template errors (unknown measure, sum of a missing column, a cycle, an
  *    unknown source in a filter, 4 fields instead of 5, ...) naming the
- *    file and line; vars_expand and an unknown placeholder.
+ *    file and line; vars_expand and an unknown placeholder;
+ *  - column bands: where a wide table is cut for the page (cases as data)
+ *    and a band's copy of the table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -868,6 +870,113 @@ static void test_form_unknown_placeholder(void **state)
     free(path);
 }
 
+/* ---- column bands (table_plan_bands, table_columns) ---------------------
+ * A table shaped like Biểu số 03: STT (5) and the label (24) as key, then
+ * groups whose leaves must stay together (plan, disbursed, rate). */
+static table *wide_table(void)
+{
+    /* leaf widths from column 2; header cells as (row, col, rowspan, colspan) */
+    static const double widths[] = {11, 11, 8, 11, 11, 8, 11, 11, 8, 11, 11, 11, 11,
+                                    11, 11, 8, 11, 11, 8, 11, 11};
+    static const struct { int row, col, rowspan, colspan; const char *text; } head[] = {
+        {0, 0, 3, 1, "STT"}, {0, 1, 3, 1, "Dự án"},
+        {0, 2, 2, 3, "Tổng số"}, {0, 5, 2, 3, "Vốn năm 2024"},
+        {0, 8, 1, 7, "Kéo dài"}, {1, 8, 1, 3, "Tổng số"}, {1, 11, 1, 2, "Năm 2023"},
+        {1, 13, 1, 2, "Năm 2022 trở về trước"},
+        {0, 15, 1, 6, "Trong đó"}, {1, 15, 1, 3, "ĐTPT"}, {1, 18, 1, 3, "SN"},
+        {0, 21, 2, 2, "Các nguồn vốn khác"},
+    };
+    int n = 2 + (int)(sizeof widths / sizeof *widths);
+    table *t = table_new(n);
+    t->cols[0].width = 5;
+    t->cols[1].width = 24;
+    for (int c = 2; c < n; c++) {
+        t->cols[c].kind = COL_MONEY;
+        t->cols[c].width = widths[c - 2];
+        /* leaves on the last header row */
+        table_add_header(t, 2, c, 1, 1, "KH");
+    }
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        table_add_header(t, head[i].row, head[i].col, head[i].rowspan, head[i].colspan, head[i].text);
+    for (int c = 0; c < n; c++) {
+        char lbl[16];
+        snprintf(lbl, sizeof lbl, "(%d)", c + 1);
+        table_set_text(&t->cols[c].number_label, lbl);
+    }
+    int r = table_add_row(t, 0, ROW_BOLD);
+    table_cell_text(t, r, 0, "");
+    table_cell_text(t, r, 1, "TỔNG SỐ");
+    for (int c = 2; c < n; c++) table_cell_value(t, r, c, 1000000LL * c);
+    return t;
+}
+
+static void test_plan_bands(void **state)
+{
+    (void)state;
+    /* Widths: key 29, groups 30 30 | 30 22 22 | 30 30 | 22 (245 in all). */
+    static const struct { double capacity; int n, starts[8]; const char *why; } cases[] = {
+        {245, 1, {2}, "fits"},
+        {1000, 1, {2}, "fits with room"},
+        {200, 2, {2, 15}, "two bands, cut between top-level groups, the more even way"},
+        {120, 3, {2, 8, 15}, "three bands, no header cell split"},
+        {80, 7, {2, 5, 8, 11, 15, 18, 21}, "groups of leaves kept whole; upper cells split"},
+        {10, 1, {2}, "more than 8 bands: one band (the figures shrink instead)"},
+    };
+    table *t = wide_table();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int starts[9] = {0};
+        int n = table_plan_bands(t, cases[i].capacity, starts, 8);
+        if (n != cases[i].n) fail_msg("capacity %.0f (%s): %d bands, want %d", cases[i].capacity, cases[i].why, n, cases[i].n);
+        for (int b = 0; b < n; b++)
+            if (starts[b] != cases[i].starts[b])
+                fail_msg("capacity %.0f (%s): band %d starts at %d, want %d", cases[i].capacity,
+                         cases[i].why, b, starts[b], cases[i].starts[b]);
+    }
+    /* A group of leaves wider than a band is cut: the fewest cuts. */
+    table *one = table_new(5);
+    one->cols[0].width = 5;
+    one->cols[1].width = 20;
+    for (int c = 2; c < 5; c++) {
+        one->cols[c].kind = COL_MONEY;
+        one->cols[c].width = 10;
+    }
+    table_add_header(one, 0, 2, 1, 3, "Nhóm");
+    int starts[9];
+    assert_int_equal(table_plan_bands(one, 46, starts, 8), 2);
+    assert_int_equal(starts[0], 2);
+    assert_int_equal(starts[1], 4);
+    table_free(one);
+
+    /* The band of columns 15..22: key copied, header clipped, figures and
+     * column numbers kept. */
+    table *u = table_columns(t, 15, 23);
+    assert_int_equal(u->ncols, 10);
+    assert_int_equal(u->header_rows, 3);
+    assert_string_equal(u->cols[1].number_label, "(2)");
+    assert_string_equal(u->cols[2].number_label, "(16)");
+    assert_string_equal(u->cols[9].number_label, "(23)");
+    assert_string_equal(u->rows[0].cells[1].text, "TỔNG SỐ");
+    assert_true(u->rows[0].cells[2].value == 15000000LL && u->rows[0].cells[9].value == 22000000LL);
+    int found = 0;
+    for (int i = 0; i < u->nheader; i++) {
+        const table_header_cell *h = &u->header[i];
+        assert_true(h->col >= 0 && h->col + h->colspan <= u->ncols);
+        if (!strcmp(h->text, "Trong đó")) found += h->col == 2 && h->colspan == 6;
+        if (!strcmp(h->text, "Các nguồn vốn khác")) found += h->col == 8 && h->colspan == 2;
+        assert_true(strcmp(h->text, "Kéo dài") && strcmp(h->text, "Vốn năm 2024"));
+    }
+    assert_int_equal(found, 2);
+    table_free(u);
+    /* A band through the middle of a group repeats its cell, clipped. */
+    u = table_columns(t, 11, 15);
+    int kd = 0;
+    for (int i = 0; i < u->nheader; i++)
+        if (!strcmp(u->header[i].text, "Kéo dài")) kd = u->header[i].col == 2 && u->header[i].colspan == 4;
+    assert_true(kd);
+    table_free(u);
+    table_free(t);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -891,6 +1000,7 @@ int main(void)
         T(test_form_error_line_numbers_after_reading),
         cmocka_unit_test(test_vars_expand),
         T(test_form_unknown_placeholder),
+        cmocka_unit_test(test_plan_bands),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
