@@ -134,6 +134,8 @@ void pdf_layout_free(pdf_layout *L)
     free(L);
 }
 
+static void end_text(pdf_layout *L);
+
 int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
 {
     if (L->error) {
@@ -141,6 +143,7 @@ int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
                     (unsigned)L->error, (unsigned)L->error_detail, path);
         return -1;
     }
+    end_text(L);
     int existed = access(path, F_OK) == 0;
     errno = 0;
     if (HPDF_SaveToFile(L->doc, path) == HPDF_OK && !L->error) return 0;
@@ -160,6 +163,20 @@ static int can_draw(const pdf_layout *L)
     return L->page && !L->error;
 }
 
+/*
+ * Text goes into one text object (BT ... ET) until something else is
+ * drawn: a national table sets 10^5 cells, and a BT, an ET and an absolute
+ * position for each were a third of the page streams libharu keeps in
+ * memory and deflates. Within the object HPDF_Page_TextOut moves from the
+ * previous line's start. Every other drawing call, a new page and saving
+ * close the object first (PDF allows no path inside one).
+ */
+static void end_text(pdf_layout *L)
+{
+    if (L->in_text && L->page) HPDF_Page_EndText(L->page);
+    L->in_text = 0;
+}
+
 /* HPDF_Page_TextOut wants a NUL-terminated string; lines are spans. */
 static void put_text(pdf_layout *L, pdf_font_style f, float size, float x,
                      float y, const char *s, size_t len)
@@ -171,18 +188,20 @@ static void put_text(pdf_layout *L, pdf_font_style f, float size, float x,
     int ascii = 1;
     for (size_t i = 0; i < len && ascii; i++) ascii = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F;
     int font = ascii ? (int)f + PDF_FONT_COUNT : (int)f;
-    HPDF_Page_BeginText(L->page);
+    if (!L->in_text) HPDF_Page_BeginText(L->page);
+    L->in_text = 1;
     if (font != L->cur_font || size != L->cur_size) { /* text state outlives BT/ET */
         HPDF_Page_SetFontAndSize(L->page, ascii ? L->ascii[f] : L->fonts[f], size);
         L->cur_font = font, L->cur_size = size;
     }
     HPDF_Page_TextOut(L->page, x, y, tmp);
-    HPDF_Page_EndText(L->page);
     if (tmp != small) free(tmp);
 }
 
+/* Every path starts here: the text object is closed first. */
 static void set_line_width(pdf_layout *L, float lw)
 {
+    end_text(L);
     if (lw == L->cur_lw) return;
     HPDF_Page_SetLineWidth(L->page, lw);
     L->cur_lw = lw;
@@ -248,6 +267,7 @@ static void set_margins(pdf_layout *L, pdf_orientation o)
 
 void pdf_layout_new_page(pdf_layout *L, pdf_orientation o)
 {
+    end_text(L);
     HPDF_Page p = L->error ? NULL : HPDF_AddPage(L->doc);
     if (p)
         HPDF_Page_SetSize(p, HPDF_PAGE_SIZE_A4,

@@ -92,6 +92,7 @@ typedef struct pdf_layout {
      * -1 on a new page: nothing set yet. */
     int cur_font;
     float cur_size, cur_lw;
+    int in_text;       /* a text object (BT) is open on the page */
 } pdf_layout;
 
 /**
