@@ -245,7 +245,8 @@ static void closing(strbuf *x, const document *d)
 
 #define HEAD_SIZE 10 /* header cells, bold */
 #define BODY_SIZE 11 /* body cells, at most */
-#define LEGIBLE_SIZE 8 /* figures no smaller while the table can be cut in bands */
+#define LEGIBLE_SIZE 8 /* a table cut in bands: its figures at this size ... */
+#define SHRINK_SIZE 7  /* ... and it is cut when they would be under this (pdf_table.c) */
 #define MAX_BANDS 8
 #define CELL_MARGINS 130
 
@@ -327,15 +328,15 @@ static int figure_size(const table *t, int col, int width, strbuf *txt)
 }
 
 /* How wide a band of columns may be, in the columns' width units, for
- * every figure to fit at LEGIBLE_SIZE: as the PDF cuts the table
+ * every figure to fit at `size` points: as the PDF cuts the table
  * (pdf_table.h), with this file's estimate of a figure's width. */
-static double band_capacity(const table *t)
+static double band_capacity(const table *t, int size)
 {
     strbuf txt = STRBUF_INIT;
     double per_unit = 0;
     for (int c = table_key_columns(t); c < t->ncols; c++) {
         if (t->cols[c].kind == COL_TEXT || t->cols[c].width <= 0) continue;
-        double need = (figure_tenths(t, c, &txt) * 2 * LEGIBLE_SIZE + CELL_MARGINS) / t->cols[c].width;
+        double need = (figure_tenths(t, c, &txt) * 2 * size + CELL_MARGINS) / t->cols[c].width;
         if (need > per_unit) per_unit = need;
     }
     strbuf_release(&txt);
@@ -479,7 +480,8 @@ static void appendix(strbuf *x, const doc_appendix *a)
     if (t->subtitle && *t->subtitle) para(x, "TableSubtitle", AL_CENTER, NULL, t->subtitle, 0, 0);
     if (t->unit_line && *t->unit_line) para(x, "TableUnit", AL_RIGHT, NULL, t->unit_line, 0, 0);
     int starts[MAX_BANDS + 1];
-    int nb = table_plan_bands(t, band_capacity(t), starts, MAX_BANDS);
+    int nb = table_plan_bands(t, band_capacity(t, SHRINK_SIZE), band_capacity(t, LEGIBLE_SIZE), starts,
+                              MAX_BANDS);
     if (nb <= 1) grid_table(x, t);
     starts[nb] = t->ncols;
     for (int b = 0; nb > 1 && b < nb; b++) {

@@ -6,8 +6,9 @@
  * and the header grid and the column-number row are repeated. A row taller
  * than a whole page is split across pages line by line.
  *
- * A table whose figures would have to be set under 8 pt to fit the page's
- * width is cut into bands of columns (table_plan_bands): each band repeats
+ * A table whose figures would have to be set under 7 pt to fit the page's
+ * width is cut into bands of columns wide enough for 8 pt
+ * (table_plan_bands): each band repeats
  * the key columns (STT, the row label) and keeps the column numbers of the
  * whole table, so "(14)" is the same column in the sheet and on paper;
  * bands after the first start a page headed by the form's "continued"

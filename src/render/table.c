@@ -224,7 +224,7 @@ static int cost_less(const band_cost *a, const band_cost *b)
     return a->widest < b->widest - 1e-9;
 }
 
-int table_plan_bands(const table *t, double capacity, int *starts, int max)
+int table_plan_bands(const table *t, double keep, double cut, int *starts, int max)
 {
     int k = table_key_columns(t), n = t->ncols;
     double key = 0, all = 0;
@@ -233,7 +233,7 @@ int table_plan_bands(const table *t, double capacity, int *starts, int max)
         all += t->cols[c].width;
     }
     starts[0] = k;
-    if (k == 0 || all <= capacity || max < 2) return 1;
+    if (k == 0 || all <= keep || all <= cut || max < 2) return 1;
     /* best[j]: the cheapest way to set columns [k, j) in bands ending at j. */
     band_cost *best = xcalloc((size_t)n + 1, sizeof(band_cost));
     int *from = xcalloc((size_t)n + 1, sizeof(int));
@@ -242,7 +242,7 @@ int table_plan_bands(const table *t, double capacity, int *starts, int max)
         double w = key;
         for (int i = j - 1; i >= k; i--) {
             w += t->cols[i].width;
-            if (w > capacity && i < j - 1) break;
+            if (w > cut && i < j - 1) break;
             if (i > k && best[i].bands < 0) continue;
             band_cost c = i > k ? best[i] : (band_cost){0, 0, 0, 0};
             if (i > k) {

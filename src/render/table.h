@@ -116,17 +116,20 @@ int table_key_columns(const table *t);
 
 /**
  * table_plan_bands - cut a table too wide for its page into column bands.
- * Widths are the columns' `width`; a band is the key columns plus a run of
- * the others, at most `capacity` wide in all. Cuts avoid splitting a
+ * Widths are the columns' `width`. A table no wider than `keep` stays
+ * whole (figures a little under the size wanted read better than twice
+ * the pages); a wider one is cut into bands, each the key columns plus a
+ * run of the others, at most `cut` wide in all. Cuts avoid splitting a
  * header cell whose columns are leaves (a plan / disbursed / rate group
  * stays whole) unless such a group alone is wider than a band; among the
  * fewest bands, cuts through the fewest header cells win, then the most
  * even bands. A column wider than a band gets a band of its own.
  * starts[b] receives the first column of band b (starts[0] is the first
- * non-key column). Returns the number of bands: 1 when the table fits or
- * has no column beyond its key, or when more than max would be needed.
+ * non-key column). Returns the number of bands: 1 when the table stays
+ * whole or has no column beyond its key, or when more than max would be
+ * needed.
  */
-int table_plan_bands(const table *t, double capacity, int *starts, int max);
+int table_plan_bands(const table *t, double keep, double cut, int *starts, int max);
 
 /**
  * table_columns - a new table of the key columns and columns [from, to) of

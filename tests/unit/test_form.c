@@ -914,18 +914,19 @@ static void test_plan_bands(void **state)
 {
     (void)state;
     /* Widths: key 29, groups 30 30 | 30 22 22 | 30 30 | 22 (245 in all). */
-    static const struct { double capacity; int n, starts[8]; const char *why; } cases[] = {
-        {245, 1, {2}, "fits"},
-        {1000, 1, {2}, "fits with room"},
-        {200, 2, {2, 15}, "two bands, cut between top-level groups, the more even way"},
-        {120, 3, {2, 8, 15}, "three bands, no header cell split"},
-        {80, 7, {2, 5, 8, 11, 15, 18, 21}, "groups of leaves kept whole; upper cells split"},
-        {10, 1, {2}, "more than 8 bands: one band (the figures shrink instead)"},
+    static const struct { double keep, capacity; int n, starts[8]; const char *why; } cases[] = {
+        {245, 245, 1, {2}, "fits"},
+        {0, 1000, 1, {2}, "fits with room"},
+        {250, 200, 1, {2}, "kept whole: a little smaller beats two bands"},
+        {200, 200, 2, {2, 15}, "two bands, cut between top-level groups, the more even way"},
+        {120, 120, 3, {2, 8, 15}, "three bands, no header cell split"},
+        {80, 80, 7, {2, 5, 8, 11, 15, 18, 21}, "groups of leaves kept whole; upper cells split"},
+        {10, 10, 1, {2}, "more than 8 bands: one band (the figures shrink instead)"},
     };
     table *t = wide_table();
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int starts[9] = {0};
-        int n = table_plan_bands(t, cases[i].capacity, starts, 8);
+        int n = table_plan_bands(t, cases[i].keep, cases[i].capacity, starts, 8);
         if (n != cases[i].n) fail_msg("capacity %.0f (%s): %d bands, want %d", cases[i].capacity, cases[i].why, n, cases[i].n);
         for (int b = 0; b < n; b++)
             if (starts[b] != cases[i].starts[b])
@@ -942,7 +943,7 @@ static void test_plan_bands(void **state)
     }
     table_add_header(one, 0, 2, 1, 3, "Nhóm");
     int starts[9];
-    assert_int_equal(table_plan_bands(one, 46, starts, 8), 2);
+    assert_int_equal(table_plan_bands(one, 46, 46, starts, 8), 2);
     assert_int_equal(starts[0], 2);
     assert_int_equal(starts[1], 4);
     table_free(one);
