@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <zlib.h>
+
 #include "../util/text.h"
 #include "../util/syserr.h"
 
@@ -102,7 +106,9 @@ pdf_layout *pdf_layout_new(const char *font_dir, strbuf *err)
         free(L);
         return NULL;
     }
-    HPDF_SetCompressionMode(L->doc, HPDF_COMP_ALL);
+    /* Fonts and their maps deflated by libharu; page contents by us, as
+     * each page ends (seal_page). */
+    HPDF_SetCompressionMode(L->doc, HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
     HPDF_UseUTFEncodings(L->doc);
     for (int i = 0; i < PDF_FONT_COUNT; i++) {
         if (load_font(L, font_dir, i, err) != 0) {
@@ -131,19 +137,22 @@ void pdf_layout_free(pdf_layout *L)
 {
     if (!L) return;
     if (L->doc) HPDF_Free(L->doc);
+    strbuf_release(&L->raw);
+    strbuf_release(&L->packed);
     free(L);
 }
 
 static void end_text(pdf_layout *L);
+static void seal_page(pdf_layout *L);
 
 int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
 {
+    seal_page(L);
     if (L->error) {
         strbuf_addf(err, "lỗi thư viện libharu 0x%04X (chi tiết %u) khi dựng tệp PDF %s",
                     (unsigned)L->error, (unsigned)L->error_detail, path);
         return -1;
     }
-    end_text(L);
     int existed = access(path, F_OK) == 0;
     errno = 0;
     if (HPDF_SaveToFile(L->doc, path) == HPDF_OK && !L->error) return 0;
@@ -235,6 +244,57 @@ void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw
 
 /* ---- pages ------------------------------------------------------------- */
 
+/* The dictionary of a sealed page's contents names the filter itself:
+ * libharu drops a "Filter" key from a stream it does not deflate. */
+static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/*
+ * A page is finished: its content stream is deflated now and kept packed.
+ * libharu would hold every page's content raw until HPDF_SaveToFile and
+ * deflate it there; a national report is 600 pages, and their raw
+ * contents were most of the run's peak memory. This reaches into
+ * libharu 2.3's page and stream records (hpdf_pages.h, hpdf_streams.h,
+ * installed with libhpdf-dev): the page's content stream is replaced by a
+ * memory stream holding the deflated bytes, written as they are
+ * (filter NONE) under a "/Filter /FlateDecode" its dictionary writes
+ * itself. docs/library-notes.md says so; every test reads the pages back.
+ */
+static void seal_page(pdf_layout *L)
+{
+    end_text(L);
+    if (!L->page || L->error) return;
+    HPDF_PageAttr attr = (HPDF_PageAttr)L->page->attr;
+    HPDF_Stream raw = attr->stream;
+    if (!raw || attr->contents->write_fn == write_flate_key) return;
+    HPDF_UINT size = raw->size;
+    strbuf_reset(&L->raw);
+    strbuf_grow(&L->raw, size);
+    if (HPDF_Stream_Seek(raw, 0, HPDF_SEEK_SET) != HPDF_OK ||
+        HPDF_Stream_Read(raw, (HPDF_BYTE *)L->raw.buf, &size) != HPDF_OK || size != raw->size)
+        return; /* on_hpdf_error recorded it */
+    uLongf n = compressBound(size);
+    strbuf_reset(&L->packed);
+    strbuf_grow(&L->packed, n);
+    if (compress2((Bytef *)L->packed.buf, &n, (const Bytef *)L->raw.buf, size, Z_DEFAULT_COMPRESSION) != Z_OK) {
+        L->error = HPDF_ZLIB_ERROR;
+        return;
+    }
+    HPDF_Stream packed = HPDF_MemStream_New(raw->mmgr, (HPDF_UINT)(n > 0 ? n : 1));
+    if (!packed) return;
+    if (HPDF_Stream_Write(packed, (const HPDF_BYTE *)L->packed.buf, (HPDF_UINT)n) != HPDF_OK) {
+        HPDF_Stream_Free(packed);
+        return;
+    }
+    HPDF_Stream_Free(raw);
+    attr->stream = attr->contents->stream = packed;
+    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+    attr->contents->write_fn = write_flate_key;
+}
+
 static void draw_page_number(pdf_layout *L)
 {
     char num[16];
@@ -267,7 +327,7 @@ static void set_margins(pdf_layout *L, pdf_orientation o)
 
 void pdf_layout_new_page(pdf_layout *L, pdf_orientation o)
 {
-    end_text(L);
+    seal_page(L);
     HPDF_Page p = L->error ? NULL : HPDF_AddPage(L->doc);
     if (p)
         HPDF_Page_SetSize(p, HPDF_PAGE_SIZE_A4,

@@ -93,6 +93,7 @@ typedef struct pdf_layout {
     int cur_font;
     float cur_size, cur_lw;
     int in_text;       /* a text object (BT) is open on the page */
+    strbuf raw, packed; /* a finished page's content, deflated (pdf_layout.c) */
 } pdf_layout;
 
 /**
