@@ -213,8 +213,8 @@ static void check_needed_kinds(job *j)
     /* A wide table in a ke_hoach file (a lower level's workbook, an
      * appendix with disbursement columns) may give the disbursement. */
     for (size_t i = 0; i < j->ds.cube.cap && !have[KIND_DISB]; i++) {
-        const cube_cell *c = &j->ds.cube.cells[i];
-        have[KIND_DISB] = c->used && (c->disbursed || c->snap_date);
+        const cube_cell *c = cube_at(&j->ds.cube, i);
+        have[KIND_DISB] = c->disbursed || c->snap_date;
     }
     for (int k = 0; k < KIND_COUNT; k++)
         if (need[k] && !have[k])

@@ -58,9 +58,9 @@ static int by_order(const void *a, const void *b)
 void controls_compare(controls *c, const cube *cb, const catalogue *cat)
 {
     for (int i = 0; i < c->n; i++) c->lines[i].allocated = 0;
-    for (size_t k = 0; k < cb->cap; k++) {
-        const cube_cell *cell = &cb->cells[k];
-        if (!cell->used || !cell->plan) continue;
+    for (size_t k = 0; k < cb->count; k++) {
+        const cube_cell *cell = cube_at(cb, k);
+        if (!cell->plan) continue;
         for (int i = 0; i < c->n; i++) {
             control_line *l = &c->lines[i];
             if (l->year == cell->key.year && l->cap_year == cell->key.cap_year &&

@@ -1,4 +1,5 @@
-/* The aggregation hash map; see cube.h. Linear probing, load <= 1/2. */
+/* The aggregation hash map; see cube.h. Cells in chunks, an index of cell
+ * numbers with linear probing, load <= 1/2. */
 #include "cube.h"
 
 #include <stdlib.h>
@@ -9,15 +10,16 @@
 
 void cube_init(cube *c)
 {
+    memset(c, 0, sizeof *c);
     c->cap = 1024;
-    c->count = 0;
-    c->cells = xcalloc(c->cap, sizeof(cube_cell));
-    c->last = NULL;
+    c->slots = xcalloc(c->cap, sizeof *c->slots);
 }
 
 void cube_free(cube *c)
 {
-    free(c->cells);
+    for (size_t i = 0; i < c->nchunks; i++) free(c->chunks[i]);
+    free(c->chunks);
+    free(c->slots);
     memset(c, 0, sizeof *c);
 }
 
@@ -37,46 +39,50 @@ static int key_eq(const cube_key *a, const cube_key *b)
            a->source == b->source && a->year == b->year && a->cap_year == b->cap_year;
 }
 
-static cube_cell *probe(cube_cell *cells, size_t cap, const cube_key *k)
+/* The slot of key in slots: its cell's, or the empty one it would take. */
+static uint32_t *probe(const cube *c, uint32_t *slots, size_t cap, const cube_key *k)
 {
     size_t mask = cap - 1;
     for (size_t i = key_hash(k) & mask;; i = (i + 1) & mask)
-        if (!cells[i].used || key_eq(&cells[i].key, k)) return &cells[i];
+        if (!slots[i] || key_eq(&cube_at(c, slots[i] - 1)->key, k)) return &slots[i];
 }
 
 static void grow(cube *c)
 {
     size_t ncap = c->cap * 2;
-    cube_cell *n = xcalloc(ncap, sizeof(cube_cell));
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->cells[i].used) *probe(n, ncap, &c->cells[i].key) = c->cells[i];
-    free(c->cells);
-    c->cells = n;
+    uint32_t *n = xcalloc(ncap, sizeof *n);
+    for (size_t i = 0; i < c->count; i++) *probe(c, n, ncap, &cube_at(c, i)->key) = (uint32_t)(i + 1);
+    free(c->slots);
+    c->slots = n;
     c->cap = ncap;
-    c->last = NULL;
 }
 
 cube_cell *cube_cell_get(cube *c, const cube_key *key)
 {
     if (c->last && key_eq(&c->last->key, key)) return c->last;
-    cube_cell *cell = probe(c->cells, c->cap, key);
-    if (cell->used) return c->last = cell;
+    uint32_t *slot = probe(c, c->slots, c->cap, key);
+    if (*slot) return c->last = cube_at(c, *slot - 1);
+    if (c->count >= UINT32_MAX - 1) abort(); /* 4e9 cells: 200 GB, never reached */
     if ((c->count + 1) * 2 > c->cap) {
         grow(c);
-        cell = probe(c->cells, c->cap, key);
+        slot = probe(c, c->slots, c->cap, key);
     }
+    if (c->count == c->nchunks * CUBE_CHUNK) {
+        ALLOC_GROW(c->chunks, c->nchunks + 1, c->chunks_alloc);
+        c->chunks[c->nchunks++] = xcalloc(CUBE_CHUNK, sizeof(cube_cell));
+    }
+    cube_cell *cell = cube_at(c, c->count);
     memset(cell, 0, sizeof *cell);
     cell->key = *key;
-    cell->used = 1;
-    c->count++;
+    *slot = (uint32_t)++c->count;
     return c->last = cell;
 }
 
 const cube_cell *cube_find(const cube *c, const cube_key *key)
 {
     if (!c->cap) return NULL;
-    const cube_cell *cell = probe(c->cells, c->cap, key);
-    return cell->used ? cell : NULL;
+    const uint32_t *slot = probe(c, c->slots, c->cap, key);
+    return *slot ? cube_at(c, *slot - 1) : NULL;
 }
 
 void cube_add_plan(cube *c, const cube_key *key, int64_t amount)
@@ -108,9 +114,9 @@ void cube_put_snapshot(cube *c, const cube_key *key, int date, uint64_t pos,
 
 void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots)
 {
-    for (size_t i = 0; i < src->cap; i++) {
-        const cube_cell *s = &src->cells[i];
-        if (!s->used || unit_remap[s->key.unit] < 0) continue;
+    for (size_t i = 0; i < src->count; i++) {
+        const cube_cell *s = cube_at(src, i);
+        if (unit_remap[s->key.unit] < 0) continue;
         cube_key k = s->key;
         k.unit = (uint32_t)unit_remap[k.unit];
         cube_cell *d = cube_cell_get(dst, &k);

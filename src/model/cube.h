@@ -4,7 +4,11 @@
  * measures in đồng: allocated plan and disbursed as of the report date.
  *
  * A row costs one hash lookup and an integer addition; memory grows with
- * the number of distinct keys, never with the number of rows. Each reading
+ * the number of distinct keys, never with the number of rows. Cells live
+ * in fixed chunks in the order they were made and never move (a pointer
+ * to a cell stays valid); the hash index holds 4-byte cell numbers, so a
+ * growing cube copies 4 bytes a slot, not 48, and never holds two copies
+ * of its cells (that doubling was the national run's peak memory). Each reading
  * task fills its own cube; cube_merge folds them together afterwards, which
  * is exact and order-independent for sums, and for snapshots keeps the
  * latest (date, position), so the result never depends on thread timing.
@@ -25,20 +29,24 @@ typedef struct cube_key {
 
 typedef struct cube_cell {
     cube_key key;
-    uint32_t used;
+    uint32_t overflow;  /* CUBE_PLAN_OVERFLOW | CUBE_DISB_OVERFLOW: a sum left int64 */
     int64_t plan;       /* đồng */
     int64_t disbursed;  /* đồng: payments summed, or the counted snapshot */
     int32_t snap_date;  /* yyyymmdd of the counted snapshot; 0 none */
-    uint32_t overflow;  /* CUBE_PLAN_OVERFLOW | CUBE_DISB_OVERFLOW: a sum left int64 */
     uint64_t snap_pos;  /* (task, row) of the counted snapshot */
 } cube_cell;
 
 enum { CUBE_PLAN_OVERFLOW = 1, CUBE_DISB_OVERFLOW = 2 };
 
+#define CUBE_CHUNK_BITS 10
+#define CUBE_CHUNK ((size_t)1 << CUBE_CHUNK_BITS)
+
 typedef struct cube {
-    cube_cell *cells;
-    size_t cap;         /* power of two */
-    size_t count;
+    cube_cell **chunks; /* cell i is chunks[i / CUBE_CHUNK][i % CUBE_CHUNK] */
+    size_t nchunks, chunks_alloc;
+    size_t count;       /* cells made */
+    uint32_t *slots;    /* open addressing: cell number + 1, 0 empty; load <= 1/2 */
+    size_t cap;         /* slots, a power of two */
     cube_cell *last;    /* the cell of the last cube_cell_get, or NULL: rows of
                          * one unit, project and source come together */
 } cube;
@@ -71,6 +79,13 @@ void cube_put_snapshot(cube *c, const cube_key *key, int date, uint64_t pos,
  */
 void cube_merge(cube *dst, const cube *src, const int *unit_remap, int snapshots);
 
-/** Iterate: for (size_t i = 0; i < c->cap; i++) if (c->cells[i].used) ... */
+/**
+ * cube_at - cell i (0 <= i < c->count), in the order cells were made.
+ * Iterate: for (size_t i = 0; i < c->count; i++) { const cube_cell *x = cube_at(c, i); ... }
+ */
+static inline cube_cell *cube_at(const cube *c, size_t i)
+{
+    return &c->chunks[i >> CUBE_CHUNK_BITS][i & (CUBE_CHUNK - 1)];
+}
 
 #endif

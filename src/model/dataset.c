@@ -106,9 +106,8 @@ static void name_cube_cell(const dataset *d, const cube_cell *c, strbuf *err)
 int dataset_check_range(const dataset *d, strbuf *err)
 {
     int64_t plan = 0, disb = 0;
-    for (size_t i = 0; i < d->cube.cap; i++) {
-        const cube_cell *c = &d->cube.cells[i];
-        if (!c->used) continue;
+    for (size_t i = 0; i < d->cube.count; i++) {
+        const cube_cell *c = cube_at(&d->cube, i);
         int bad_plan = (c->overflow & CUBE_PLAN_OVERFLOW) || checked_abs_add(&plan, c->plan);
         int bad_disb = (c->overflow & CUBE_DISB_OVERFLOW) || checked_abs_add(&disb, c->disbursed);
         if (!bad_plan && !bad_disb) continue;
@@ -146,9 +145,9 @@ int dataset_check_results(dataset *ds, year_span span)
 {
     int any_plan = 0;
     long over = 0;
-    for (size_t i = 0; i < ds->cube.cap; i++) {
-        const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || !year_span_has(span, c->key.year)) continue;
+    for (size_t i = 0; i < ds->cube.count; i++) {
+        const cube_cell *c = cube_at(&ds->cube, i);
+        if (!year_span_has(span, c->key.year)) continue;
         if (c->plan) any_plan = 1;
         if (c->disbursed <= c->plan) continue;
         if (++over > MAX_LISTED) continue;

@@ -107,9 +107,9 @@ static void sums_collect(sums *s, const dataset *ds, year_span year, uint64_t ra
     s->by_top = xcalloc((size_t)cat->nprojects + 1, sizeof(pair));
     s->by_unit = xcalloc((size_t)ds->units.nunits + 1, sizeof(pair));
     s->by_type_cap = xcalloc((size_t)cat->ntypes * 2 + 1, sizeof(pair));
-    for (size_t i = 0; i < ds->cube.cap; i++) {
-        const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || !year_span_has(year, c->key.year)) continue;
+    for (size_t i = 0; i < ds->cube.count; i++) {
+        const cube_cell *c = cube_at(&ds->cube, i);
+        if (!year_span_has(year, c->key.year)) continue;
         pair d = {c->plan, c->disbursed};
         const cat_source *src = &cat->sources[c->key.source];
         int top = c->key.project;
@@ -444,9 +444,9 @@ static void plan_sums_collect(plan_sums *ps, const dataset *ds, year_span year)
     const catalogue *cat = ds->cat;
     ps->own = xcalloc((size_t)(cat->nprojects * cat->nsources) + 1, sizeof(int64_t));
     ps->total = xcalloc((size_t)cat->nprojects + 1, sizeof(int64_t));
-    for (size_t i = 0; i < ds->cube.cap; i++) {
-        const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || !year_span_has(year, c->key.year)) continue;
+    for (size_t i = 0; i < ds->cube.count; i++) {
+        const cube_cell *c = cube_at(&ds->cube, i);
+        if (!year_span_has(year, c->key.year)) continue;
         ps->own[c->key.project * cat->nsources + c->key.source] += c->plan;
         for (int p = c->key.project; p >= 0; p = cat->projects[p].parent) ps->total[p] += c->plan;
     }
@@ -563,18 +563,18 @@ static void extended_list(facts *f, const char *name, const dataset *ds, year_sp
     const catalogue *cat = ds->cat;
     fact_list *l = new_list(f, name);
     int lo = 0, hi = 0;
-    for (size_t i = 0; i < ds->cube.cap; i++) {
-        const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || !year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
+    for (size_t i = 0; i < ds->cube.count; i++) {
+        const cube_cell *c = cube_at(&ds->cube, i);
+        if (!year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
         if (!lo || c->key.cap_year < lo) lo = c->key.cap_year;
         if (c->key.cap_year > hi) hi = c->key.cap_year;
     }
     if (!lo) return;
     int ny = hi - lo + 1, nk = cat->nsources + 1;
     pair *by = xcalloc((size_t)(ny * nk) + 1, sizeof(pair)); /* [cap year][source] */
-    for (size_t i = 0; i < ds->cube.cap; i++) {
-        const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || !year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
+    for (size_t i = 0; i < ds->cube.count; i++) {
+        const cube_cell *c = cube_at(&ds->cube, i);
+        if (!year_span_has(year, c->key.year) || c->key.cap_year >= c->key.year) continue;
         if (!((rate_groups >> cat->sources[c->key.source].group) & 1)) continue;
         pair *p = &by[(c->key.cap_year - lo) * nk + c->key.source];
         p->plan += c->plan;

@@ -156,9 +156,9 @@ static void accumulate_cube(sums *s, const form *f, const row_tree *rt,
                             const dataset *ds, year_span years)
 {
     const cube *cb = &ds->cube;
-    for (size_t i = 0; i < cb->cap; i++) {
-        const cube_cell *cell = &cb->cells[i];
-        if (!cell->used || !year_span_has(years, cell->key.year)) continue;
+    for (size_t i = 0; i < cb->count; i++) {
+        const cube_cell *cell = cube_at(cb, i);
+        if (!year_span_has(years, cell->key.year)) continue;
         int leaf = rt->leaf_of[f->rows == ROWS_PROJECT ? cell->key.project : (int)cell->key.unit];
         if (leaf < 0) continue;
         for (int c = 0; c < f->ncols; c++) {

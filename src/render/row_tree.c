@@ -111,9 +111,9 @@ static char *direct_parents(const dataset *ds, year_span year)
     const catalogue *cat = ds->cat;
     char *direct = xcalloc((size_t)cat->nprojects + 1, 1);
     const cube *c = &ds->cube;
-    for (size_t i = 0; i < c->cap; i++) {
-        const cube_cell *cell = &c->cells[i];
-        if (cell->used && year_span_has(year, cell->key.year) &&
+    for (size_t i = 0; i < c->count; i++) {
+        const cube_cell *cell = cube_at(c, i);
+        if (year_span_has(year, cell->key.year) &&
             cat->projects[cell->key.project].nchildren && (cell->plan || cell->disbursed))
             direct[cell->key.project] = 1;
     }

@@ -35,19 +35,20 @@ static cube_key key(uint32_t unit, int project, int source, int year, int cap_ye
 
 static const cube_cell *find_cell(const cube *c, const cube_key *k)
 {
-    for (size_t i = 0; i < c->cap; i++) {
-        const cube_cell *x = &c->cells[i];
-        if (x->used && x->key.unit == k->unit && x->key.project == k->project &&
+    for (size_t i = 0; i < c->count; i++) {
+        const cube_cell *x = cube_at(c, i);
+        if (x->key.unit == k->unit && x->key.project == k->project &&
             x->key.source == k->source && x->key.year == k->year && x->key.cap_year == k->cap_year)
             return x;
     }
     return NULL;
 }
 
+/* Cells made, each found again by its key: the index and the chunks agree. */
 static size_t used_cells(const cube *c)
 {
     size_t n = 0;
-    for (size_t i = 0; i < c->cap; i++) n += c->cells[i].used != 0;
+    for (size_t i = 0; i < c->count; i++) n += cube_find(c, &cube_at(c, i)->key) == cube_at(c, i);
     return n;
 }
 

@@ -105,10 +105,10 @@ static void check_figures(fixture *f, const run *r, int64_t *plan_all, int64_t *
         for (int i = 0; i < 5; i++) fld[i] = strsep(&s, "|");
         int paid = !strcmp(fld[0], "paid");
         int64_t want = strtoll(fld[4], NULL, 10), got = 0;
-        for (size_t i = 0; i < r->ds.cube.cap; i++) {
-            const cube_cell *c = &r->ds.cube.cells[i];
+        for (size_t i = 0; i < r->ds.cube.count; i++) {
+            const cube_cell *c = cube_at(&r->ds.cube, i);
             const char *code = r->ds.units.units[c->key.unit].code;
-            if (c->used && code && !strcmp(code, fld[1]) &&
+            if (code && !strcmp(code, fld[1]) &&
                 !strcmp(f->cat.projects[c->key.project].code, fld[2]) &&
                 !strcmp(f->cat.sources[c->key.source].code, fld[3]))
                 got += paid ? c->disbursed : c->plan;
@@ -124,8 +124,8 @@ static void check_figures(fixture *f, const run *r, int64_t *plan_all, int64_t *
     free(path);
     assert_true(n > 20);
     int64_t plan = 0, disb = 0;
-    for (size_t i = 0; i < r->ds.cube.cap; i++)
-        if (r->ds.cube.cells[i].used) plan += r->ds.cube.cells[i].plan, disb += r->ds.cube.cells[i].disbursed;
+    for (size_t i = 0; i < r->ds.cube.count; i++)
+        plan += cube_at(&r->ds.cube, i)->plan, disb += cube_at(&r->ds.cube, i)->disbursed;
     assert_true(plan == *plan_all && disb == *paid_all);
     assert_true(*paid_all > 0);
     /* Communes named without their code joined the coded ones. */

@@ -548,17 +548,17 @@ static void rejects_text(dataset *ds, strbuf *out)
 static int64_t total_plan(const dataset *ds, int year)
 {
     int64_t s = 0;
-    for (size_t i = 0; i < ds->cube.cap; i++)
-        if (ds->cube.cells[i].used && ds->cube.cells[i].key.year == year) s += ds->cube.cells[i].plan;
+    for (size_t i = 0; i < ds->cube.count; i++)
+        if (cube_at(&ds->cube, i)->key.year == year) s += cube_at(&ds->cube, i)->plan;
     return s;
 }
 
 static int64_t total_disbursed(const dataset *ds, int year)
 {
     int64_t s = 0;
-    for (size_t i = 0; i < ds->cube.cap; i++)
-        if (ds->cube.cells[i].used && ds->cube.cells[i].key.year == year)
-            s += ds->cube.cells[i].disbursed;
+    for (size_t i = 0; i < ds->cube.count; i++)
+        if (cube_at(&ds->cube, i)->key.year == year)
+            s += cube_at(&ds->cube, i)->disbursed;
     return s;
 }
 
@@ -641,9 +641,8 @@ static void test_ingest_end_to_end(void **state)
     int da4 = catalogue_find_project(&f->cat, "DA4", 3);
     int nsdp = catalogue_source_by_code(&f->cat, "NSDP_DTPT");
     int found_ext = 0, found_prov = 0;
-    for (size_t i = 0; i < r.ds.cube.cap; i++) {
-        const cube_cell *c = &r.ds.cube.cells[i];
-        if (!c->used) continue;
+    for (size_t i = 0; i < r.ds.cube.count; i++) {
+        const cube_cell *c = cube_at(&r.ds.cube, i);
         if (c->key.project == da4) {
             assert_int_equal(c->key.source, nsdp);
             assert_int_equal(c->key.year, 2024);

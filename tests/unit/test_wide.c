@@ -113,9 +113,9 @@ static int64_t cube_sum(const dataset *ds, const catalogue *cat, const char *by,
                         const char *source)
 {
     int64_t sum = 0;
-    for (size_t i = 0; i < ds->cube.cap; i++) {
-        const cube_cell *c = &ds->cube.cells[i];
-        if (!c->used || strcmp(cat->sources[c->key.source].code, source)) continue;
+    for (size_t i = 0; i < ds->cube.count; i++) {
+        const cube_cell *c = cube_at(&ds->cube, i);
+        if (strcmp(cat->sources[c->key.source].code, source)) continue;
         if (!strcmp(by, "unit") && strcmp(units_name(&ds->units, (int)c->key.unit), key)) continue;
         if (!strcmp(by, "project") && strcmp(cat->projects[c->key.project].code, key)) continue;
         sum += c->plan;
@@ -256,9 +256,9 @@ static void check_disbursement(void **state, const char *dir)
         *colon = 0;
         int cap = atoi(colon + 1);
         int64_t want = strtoll(fld[4], NULL, 10), got = 0;
-        for (size_t i = 0; i < r.ds.cube.cap; i++) {
-            const cube_cell *c = &r.ds.cube.cells[i];
-            if (c->used && c->key.cap_year == cap && c->key.year == 2024 &&
+        for (size_t i = 0; i < r.ds.cube.count; i++) {
+            const cube_cell *c = cube_at(&r.ds.cube, i);
+            if (c->key.cap_year == cap && c->key.year == 2024 &&
                 !strcmp(f->cat.projects[c->key.project].code, code) &&
                 !strcmp(f->cat.sources[c->key.source].code, fld[3]))
                 got += !strcmp(fld[1], "paid") ? c->disbursed : c->plan;
@@ -275,8 +275,8 @@ static void check_disbursement(void **state, const char *dir)
     if (gn_file) {
         /* The plan is the appendix's alone. */
         int64_t plan = 0, want = 0;
-        for (size_t i = 0; i < r.ds.cube.cap; i++)
-            if (r.ds.cube.cells[i].used) plan += r.ds.cube.cells[i].plan;
+        for (size_t i = 0; i < r.ds.cube.count; i++)
+            plan += cube_at(&r.ds.cube, i)->plan;
         for (expected_open(&e, f, "xa"); expected_next(&e);)
             if (!strcmp(e.fld[1], "all")) want += strtoll(e.fld[4], NULL, 10);
         assert_true(want > 0 && plan == want);
@@ -320,9 +320,9 @@ static void check_own_sheets(void **state, const char *dir)
         char *unit = fld[2], *colon = strchr(unit, ':');
         *colon = 0;
         int64_t want = strtoll(fld[4], NULL, 10), got = 0;
-        for (size_t i = 0; i < r.ds.cube.cap; i++) {
-            const cube_cell *c = &r.ds.cube.cells[i];
-            if (c->used && !strcmp(units_name(&r.ds.units, (int)c->key.unit), unit) &&
+        for (size_t i = 0; i < r.ds.cube.count; i++) {
+            const cube_cell *c = cube_at(&r.ds.cube, i);
+            if (!strcmp(units_name(&r.ds.units, (int)c->key.unit), unit) &&
                 !strcmp(f->cat.projects[c->key.project].code, colon + 1) &&
                 !strcmp(f->cat.sources[c->key.source].code, fld[3]))
                 got += c->plan;
@@ -336,8 +336,8 @@ static void check_own_sheets(void **state, const char *dir)
     assert_true(n >= 40);
     /* Nothing else was added: not the Tổng cộng rows, not the signatures. */
     int64_t cube_all = 0;
-    for (size_t i = 0; i < r.ds.cube.cap; i++)
-        if (r.ds.cube.cells[i].used) cube_all += r.ds.cube.cells[i].plan;
+    for (size_t i = 0; i < r.ds.cube.count; i++)
+        cube_all += cube_at(&r.ds.cube, i)->plan;
     assert_true(cube_all == all);
     assert_int_equal(r.ds.units.nunits, 3);
     for (int i = 0; i < r.ds.nnotes; i++) assert_null(strstr(r.ds.notes[i], "lệch"));
