@@ -12,7 +12,6 @@ void contents_init(contents *c)
     memset(c, 0, sizeof *c);
     strmap_init(&c->keys);
     strmap_init(&c->raw);
-    strmap_init(&c->cells);
 }
 
 void contents_free(contents *c)
@@ -22,7 +21,7 @@ void contents_free(contents *c)
     free(c->items);
     strmap_free(&c->keys);
     strmap_free(&c->raw);
-    strmap_free(&c->cells);
+    free(c->slots);
     memset(c, 0, sizeof *c);
 }
 
@@ -50,21 +49,56 @@ static int text_id(contents *c, const char *text, size_t len)
     return id;
 }
 
+static size_t item_hash(uint32_t unit, int project, int year, int text)
+{
+    uint64_t h = ((uint64_t)unit << 32 | (uint32_t)project) * 0x9E3779B97F4A7C15ull;
+    h ^= ((uint64_t)(uint32_t)year << 32 | (uint32_t)text) + 0x632BE59BD9B4E019ull;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of the item (unit, project, year, text), or the empty one it
+ * would take. */
+static uint32_t *item_slot(const contents *c, uint32_t *slots, size_t cap, uint32_t unit,
+                           int project, int year, int text)
+{
+    size_t mask = cap - 1;
+    for (size_t i = item_hash(unit, project, year, text) & mask;; i = (i + 1) & mask) {
+        if (!slots[i]) return &slots[i];
+        const content_item *it = &c->items[slots[i] - 1];
+        if (it->unit == unit && it->project == project && it->year == year && it->text == text)
+            return &slots[i];
+    }
+}
+
+static void grow_index(contents *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    uint32_t *slots = xcalloc(cap, sizeof *slots);
+    for (int i = 0; i < c->n; i++) {
+        const content_item *it = &c->items[i];
+        *item_slot(c, slots, cap, it->unit, it->project, it->year, it->text) = (uint32_t)i + 1;
+    }
+    free(c->slots);
+    c->slots = slots;
+    c->cap = cap;
+}
+
 int contents_add(contents *c, uint32_t unit, int project, int year, const char *text,
                  size_t len, uint64_t pos)
 {
     text_trim(&text, &len);
     int tid = text_id(c, text, len);
     if (tid < 0) return -1;
-    uint32_t cell[4] = {unit, (uint32_t)project, (uint32_t)year, (uint32_t)tid};
-    int id = strmap_get(&c->cells, (const char *)cell, sizeof cell);
-    if (id < 0) {
+    if ((size_t)(c->n + 1) * 2 > c->cap) grow_index(c);
+    uint32_t *slot = item_slot(c, c->slots, c->cap, unit, project, year, tid);
+    if (!*slot) {
         ALLOC_GROW(c->items, c->n + 1, c->alloc);
-        id = c->n++;
-        c->items[id] = (content_item){unit, project, year, tid, pos};
-        strmap_put(&c->cells, (const char *)cell, sizeof cell, id);
-    } else if (pos < c->items[id].pos) {
-        c->items[id].pos = pos;
+        c->items[c->n] = (content_item){unit, project, year, tid, pos};
+        *slot = (uint32_t)++c->n;
+    } else if (pos < c->items[*slot - 1].pos) {
+        c->items[*slot - 1].pos = pos;
     }
     return 0;
 }
@@ -100,6 +134,7 @@ void contents_sort(contents *c)
     strmap_init(&c->keys);
     strmap_free(&c->raw);
     strmap_init(&c->raw);
-    strmap_free(&c->cells);
-    strmap_init(&c->cells);
+    free(c->slots);
+    c->slots = NULL;
+    c->cap = 0;
 }

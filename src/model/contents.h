@@ -23,7 +23,10 @@ typedef struct content_item {
 typedef struct contents {
     strmap keys;     /* text_key -> text id */
     strmap raw;      /* exact bytes -> text id: repeated texts skip normalising */
-    strmap cells;    /* (unit, project, year, text id) as bytes -> item id */
+    uint32_t *slots; /* index of items by (unit, project, year, text): item id + 1,
+                      * 0 empty; linear probing, load <= 1/2 (4 bytes an item, not
+                      * a map entry and a key of its own: a national plan has 10^5) */
+    size_t cap;
     int ntexts, texts_alloc;
     char **texts;    /* NFC, as first written */
     int n, alloc;
