@@ -37,16 +37,17 @@ void table_free(table *t)
     free(t->form_id);
     free(t->unit_line);
     free(t->continued);
-    for (int i = 0; i < t->ncols; i++) free(t->cols[i].number_label);
-    free(t->cols);
     for (int i = 0; i < t->nheader; i++) free(t->header[i].text);
     free(t->header);
     for (int r = 0; r < t->nrows; r++) {
-        for (int c = 0; c < t->ncols; c++) free(t->rows[r].cells[c].text);
+        for (int c = 0; c < t->ncols; c++)
+            if (t->cols[c].kind == COL_TEXT) free(t->rows[r].cells[c].text);
         free(t->rows[r].cells);
         free(t->rows[r].children);
     }
     free(t->rows);
+    for (int i = 0; i < t->ncols; i++) free(t->cols[i].number_label);
+    free(t->cols); /* last: the cells' kinds are the columns' */
     free(t);
 }
 
@@ -86,6 +87,7 @@ void table_row_add_child(table *t, int parent, int child)
 void table_cell_text(table *t, int row, int col, const char *s)
 {
     table_cell *c = &t->rows[row].cells[col];
+    if (t->cols[col].kind != COL_TEXT) abort(); /* the union holds a figure there */
     free(c->text);
     c->text = xstrdup(s);
     c->present = 1;
@@ -93,6 +95,7 @@ void table_cell_text(table *t, int row, int col, const char *s)
 
 void table_cell_value(table *t, int row, int col, int64_t v)
 {
+    if (t->cols[col].kind == COL_TEXT) abort(); /* a text column owns a string there */
     table_cell *c = &t->rows[row].cells[col];
     c->value = v;
     c->present = 1;
@@ -100,6 +103,7 @@ void table_cell_value(table *t, int row, int col, int64_t v)
 
 void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den)
 {
+    if (t->cols[col].kind == COL_TEXT) abort();
     table_cell *c = &t->rows[row].cells[col];
     c->num = num;
     c->den = den;
@@ -307,7 +311,7 @@ table *table_columns(const table *t, int from, int to)
         for (int c = 0; c < n; c++) {
             table_cell *d = &u->rows[nr].cells[c];
             *d = s->cells[old[c]];
-            d->text = d->text ? xstrdup(d->text) : NULL;
+            if (u->cols[c].kind == COL_TEXT && d->text) d->text = xstrdup(d->text);
         }
     }
     free(old);

@@ -48,11 +48,15 @@ typedef struct table_header_cell {
 
 typedef enum { ROW_NORMAL = 0, ROW_BOLD = 1, ROW_ITALIC = 2 } table_row_style;
 
+/* A cell holds what its column's kind says, in one union: a national
+ * table has 10^5 cells, and they are most of the writing stage's memory. */
 typedef struct table_cell {
+    union {
+        int64_t value;                      /* COL_MONEY: đồng; COL_QTY: thousandths */
+        struct { int64_t num, den; };       /* COL_RATE: the exact ratio; den 0 prints "-" */
+        char *text;                         /* COL_TEXT (owned) */
+    };
     int present;      /* 0: empty cell */
-    int64_t value;    /* COL_MONEY: đồng; COL_QTY: thousandths */
-    int64_t num, den; /* COL_RATE: the exact ratio; den 0 prints "-" */
-    char *text;       /* COL_TEXT */
 } table_cell;
 
 typedef struct table_row {
@@ -95,11 +99,11 @@ void table_add_header(table *t, int row, int col, int rowspan, int colspan,
 int table_add_row(table *t, int level, int style);
 /** table_row_add_child - record that row `child` sums into row `parent`. */
 void table_row_add_child(table *t, int parent, int child);
-/** table_cell_text - set a text cell (copied). */
+/** table_cell_text - set a cell of a COL_TEXT column (copied). */
 void table_cell_text(table *t, int row, int col, const char *s);
-/** table_cell_value - set a money or quantity cell. */
+/** table_cell_value - set a cell of a money or quantity column. */
 void table_cell_value(table *t, int row, int col, int64_t v);
-/** table_cell_ratio - set a rate cell. */
+/** table_cell_ratio - set a cell of a rate column. */
 void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den);
 /**
  * table_compute_derived - fill every DERIVE_SUM / DERIVE_RATIO cell of every
