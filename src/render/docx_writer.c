@@ -328,19 +328,24 @@ static int figure_size(const table *t, int col, int width, strbuf *txt)
 }
 
 /* How wide a band of columns may be, in the columns' width units, for
- * every figure to fit at `size` points: as the PDF cuts the table
- * (pdf_table.h), with this file's estimate of a figure's width. */
-static double band_capacity(const table *t, int size)
+ * every figure to fit at SHRINK_SIZE (*keep) and at LEGIBLE_SIZE (*cut):
+ * as the PDF cuts the table (pdf_table.h), with this file's estimate of a
+ * figure's width. */
+static void band_capacity(const table *t, double *keep, double *cut)
 {
     strbuf txt = STRBUF_INIT;
-    double per_unit = 0;
+    double need_keep = 0, need_cut = 0;
     for (int c = table_key_columns(t); c < t->ncols; c++) {
         if (t->cols[c].kind == COL_TEXT || t->cols[c].width <= 0) continue;
-        double need = (figure_tenths(t, c, &txt) * 2 * size + CELL_MARGINS) / t->cols[c].width;
-        if (need > per_unit) per_unit = need;
+        int tenths = figure_tenths(t, c, &txt);
+        double k = (tenths * 2 * SHRINK_SIZE + CELL_MARGINS) / t->cols[c].width;
+        double u = (tenths * 2 * LEGIBLE_SIZE + CELL_MARGINS) / t->cols[c].width;
+        if (k > need_keep) need_keep = k;
+        if (u > need_cut) need_cut = u;
     }
     strbuf_release(&txt);
-    return per_unit > 0 ? LANDSCAPE_TEXT / per_unit : 1e300;
+    *keep = need_keep > 0 ? LANDSCAPE_TEXT / need_keep : 1e300;
+    *cut = need_cut > 0 ? LANDSCAPE_TEXT / need_cut : 1e300;
 }
 
 static void grid_cell(strbuf *x, int width, int span, const char *vmerge, const char *style,
@@ -480,8 +485,9 @@ static void appendix(strbuf *x, const doc_appendix *a)
     if (t->subtitle && *t->subtitle) para(x, "TableSubtitle", AL_CENTER, NULL, t->subtitle, 0, 0);
     if (t->unit_line && *t->unit_line) para(x, "TableUnit", AL_RIGHT, NULL, t->unit_line, 0, 0);
     int starts[MAX_BANDS + 1];
-    int nb = table_plan_bands(t, band_capacity(t, SHRINK_SIZE), band_capacity(t, LEGIBLE_SIZE), starts,
-                              MAX_BANDS);
+    double keep, cut;
+    band_capacity(t, &keep, &cut);
+    int nb = table_plan_bands(t, keep, cut, starts, MAX_BANDS);
     if (nb <= 1) grid_table(x, t);
     starts[nb] = t->ncols;
     for (int b = 0; nb > 1 && b < nb; b++) {

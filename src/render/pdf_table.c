@@ -508,13 +508,13 @@ static float title_block(pdf_layout *L, const table *t, const char *caption, int
     return L->y - y;
 }
 
-/* One band of columns (the whole table when it fits) from the cursor; a
- * band after the first starts a page. */
+/* One band of columns (the whole table when it fits) from the cursor, on
+ * the landscape page there; a band after the first starts a page. */
 static void draw_band_table(pdf_layout *L, const table *t, const char *caption, int band,
                             float size)
 {
     tbl_geom g;
-    if (band > 0 || !L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
+    if (band > 0) pdf_layout_new_page(L, PDF_LANDSCAPE);
     geom_init(L, &g, t, size);
     /* Keep the title block with the header and a first row. */
     float first = t->nrows > 0 ? g.lh + 2 * PAD_Y : 0;
@@ -527,15 +527,16 @@ static void draw_band_table(pdf_layout *L, const table *t, const char *caption, 
 }
 
 /*
- * How wide a band may be, in the columns' width units, for its figures
- * to be set at `size`: the page's text width over the most room a unit of
- * width must give. A figure column needs its widest figure (bold in a
- * bold row); the columns are scaled together, so the neediest column sets
- * the scale.
+ * How wide a band may be, in the columns' width units, for its figures to
+ * be set at SHRINK_SIZE (*keep) and at LEGIBLE_SIZE (*cut): the page's
+ * text width over the most room a unit of width must give. A figure
+ * column needs its widest figure (bold in a bold row) and its padding;
+ * the columns are scaled together, so the neediest column sets the scale.
+ * A text's width is proportional to its size: measured once, at 1 pt.
  */
-static double band_capacity(const pdf_layout *L, const table *t, float size)
+static void band_capacity(const pdf_layout *L, const table *t, double *keep, double *cut)
 {
-    double per_unit = 0;
+    double need_keep = 0, need_cut = 0;
     strbuf sb = STRBUF_INIT;
     for (int c = table_key_columns(t); c < t->ncols; c++) {
         if (t->cols[c].kind == COL_TEXT || t->cols[c].width <= 0) continue;
@@ -543,21 +544,27 @@ static double band_capacity(const pdf_layout *L, const table *t, float size)
         for (int r = 0; r < t->nrows; r++) {
             strbuf_reset(&sb);
             pdf_table_cell_text(&sb, t, r, c);
-            float w = pdf_layout_text_width(L, row_font(t->rows[r].style), size, sb.buf, sb.len);
+            float w = pdf_layout_text_width(L, row_font(t->rows[r].style), 1.0f, sb.buf, sb.len);
             if (w > widest) widest = w;
         }
-        double need = (widest + 2 * PAD_X) / t->cols[c].width;
-        if (need > per_unit) per_unit = need;
+        double k = (widest * SHRINK_SIZE + 2 * PAD_X) / t->cols[c].width;
+        double u = (widest * LEGIBLE_SIZE + 2 * PAD_X) / t->cols[c].width;
+        if (k > need_keep) need_keep = k;
+        if (u > need_cut) need_cut = u;
     }
     strbuf_release(&sb);
-    return per_unit > 0 ? (L->right - L->left) / per_unit : 1e300;
+    float avail = L->right - L->left;
+    *keep = need_keep > 0 ? avail / need_keep : 1e300;
+    *cut = need_cut > 0 ? avail / need_cut : 1e300;
 }
 
 void pdf_table_draw(pdf_layout *L, const table *t, const char *caption)
 {
+    if (!L->page || L->orient != PDF_LANDSCAPE) pdf_layout_new_page(L, PDF_LANDSCAPE);
+    double keep, cut;
+    band_capacity(L, t, &keep, &cut); /* on the landscape page: its width */
     int starts[MAX_BANDS + 1];
-    int nb = table_plan_bands(t, band_capacity(L, t, SHRINK_SIZE), band_capacity(L, t, LEGIBLE_SIZE),
-                              starts, MAX_BANDS);
+    int nb = table_plan_bands(t, keep, cut, starts, MAX_BANDS);
     if (nb <= 1) {
         draw_band_table(L, t, caption, 0, body_size(t));
         return;
