@@ -212,7 +212,7 @@ static void check_needed_kinds(job *j)
     for (int i = 0; i < j->ds.nfiles; i++) have[j->ds.files[i].kind] = 1;
     /* A wide table in a ke_hoach file (a lower level's workbook, an
      * appendix with disbursement columns) may give the disbursement. */
-    for (size_t i = 0; i < j->ds.cube.cap && !have[KIND_DISB]; i++) {
+    for (size_t i = 0; i < j->ds.cube.count && !have[KIND_DISB]; i++) {
         const cube_cell *c = cube_at(&j->ds.cube, i);
         have[KIND_DISB] = c->disbursed || c->snap_date;
     }

@@ -492,9 +492,11 @@ static void appendix(strbuf *x, const doc_appendix *a)
     starts[nb] = t->ncols;
     for (int b = 0; nb > 1 && b < nb; b++) {
         table *band = table_columns(t, starts[b], starts[b + 1]);
-        if (b > 0) { /* as in the PDF: a page of its own, headed "(tiếp theo)" */
-            strbuf_adds(x, "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
-            para(x, "FormName", AL_RIGHT, NULL, t->continued ? t->continued : t->form_name, 0, 0);
+        if (b > 0) { /* as in the PDF: a page of its own, headed "(tiếp theo)"; the
+                      * heading itself starts the page (a paragraph holding only a
+                      * page break leaves an empty line atop the next page) */
+            para(x, "FormName", AL_RIGHT, "<w:pageBreakBefore/>",
+                 t->continued && *t->continued ? t->continued : t->form_name, 0, 0);
             if (t->unit_line && *t->unit_line) para(x, "TableUnit", AL_RIGHT, NULL, t->unit_line, 0, 0);
         }
         grid_table(x, band);

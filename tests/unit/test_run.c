@@ -1332,6 +1332,47 @@ static void test_partial_inputs(void **state)
     strbuf_release(&t);
 }
 
+/* The plan alone, with more cells than the cube's first chunk (the
+ * plan of 2024 again as capital of 2021-2023: 4 x 266 rows): the search
+ * for disbursement in the cube reads its cells, not past them, and the
+ * missing disbursement is still said. */
+static void test_partial_inputs_many_cells(void **state)
+{
+    char *in = tu_tmpdir("plan-many"), *out = tu_tmpdir("plan-many-out");
+    strbuf log = STRBUF_INIT;
+    char *plan = tu_read_file(PLAN, NULL);
+    assert_non_null(plan);
+    for (int y = 2021; y <= 2024; y++) {
+        strbuf f = STRBUF_INIT, name = STRBUF_INIT;
+        char from[16], to[32];
+        snprintf(from, sizeof from, "\n2024,2024,");
+        snprintf(to, sizeof to, "\n2024,%d,", y);
+        for (const char *p = plan, *q; *p; p = q + strlen(from)) {
+            q = strstr(p, from);
+            if (!q) {
+                strbuf_adds(&f, p);
+                break;
+            }
+            strbuf_add(&f, p, (size_t)(q - p));
+            strbuf_adds(&f, to);
+        }
+        strbuf_addf(&name, "%s/ke_hoach_2024_%d.csv", in, y);
+        assert_int_equal(tu_write_file(name.buf, f.buf), 0);
+        strbuf_release(&f);
+        strbuf_release(&name);
+    }
+    free(plan);
+    int rc = tu_runf(&log, SAN_BIN " --config " CONFIG " --input '%s' --output '%s' 2>&1", in, out);
+    if (rc != EXIT_DATA) fail_msg("plan only: status %d, want 3\n%s", rc, log.buf);
+    if (!strstr(log.buf, "báo cáo cần dữ liệu giải ngân (giai_ngan) nhưng không có tệp nào"))
+        fail_msg("plan only: the missing disbursement is not said\n%s", log.buf);
+    tu_rmtree(in);
+    tu_rmtree(out);
+    free(in);
+    free(out);
+    strbuf_release(&log);
+}
+
 /* With no disbursement yet, nothing is disbursed against a real plan:
  * the rate is 0 (shown 0,0%), the honest figure; "-" is kept for a zero
  * plan, where a rate means nothing. */
@@ -1622,6 +1663,7 @@ int main(void)
         cmocka_unit_test(test_libreoffice_recalculates),
         cmocka_unit_test(test_partial_inputs),
         cmocka_unit_test(test_partial_inputs_rates_zero),
+        cmocka_unit_test(test_partial_inputs_many_cells),
         cmocka_unit_test(test_rejects_report),
         cmocka_unit_test(test_rejects_same_when_split),
         cmocka_unit_test(test_rejects_fail_policy),
