@@ -232,7 +232,7 @@ static void clear_empty_derived(table *t, const row_tree *rt, const form *f)
     for (int i = 0; i < rt->n; i++)
         if (rt->nodes[i].parent < 0)
             for (int c = 0; c < t->ncols; c++)
-                if (t->cols[c].kind != COL_TEXT) t->rows[i].cells[c].present = 0;
+                if (t->cols[c].kind != COL_TEXT) table_cell_clear(t, i, c);
 }
 
 static int build_rows(const form *f, const dataset *ds, year_span year, row_tree *rt, strbuf *err)

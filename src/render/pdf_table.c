@@ -46,7 +46,7 @@ typedef struct tbl_geom {
 void pdf_table_cell_text(strbuf *sb, const table *t, int row, int col)
 {
     const table_cell *c = &t->rows[row].cells[col];
-    if (!c->present) return;
+    if (!table_cell_present(t, row, col)) return;
     switch (t->cols[col].kind) {
     case COL_TEXT:
         if (c->text) strbuf_adds(sb, c->text);

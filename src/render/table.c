@@ -14,6 +14,7 @@
 
 table *table_new(int ncols)
 {
+    if (ncols > TABLE_MAX_COLS) abort(); /* forms are refused beyond it when loaded */
     table *t = xcalloc(1, sizeof(table));
     t->ncols = ncols;
     t->cols = xcalloc((size_t)ncols, sizeof(table_column));
@@ -90,7 +91,14 @@ void table_cell_text(table *t, int row, int col, const char *s)
     if (t->cols[col].kind != COL_TEXT) abort(); /* the union holds a figure there */
     free(c->text);
     c->text = xstrdup(s);
-    c->present = 1;
+    t->rows[row].present |= (uint64_t)1 << col;
+}
+
+void table_cell_clear(table *t, int row, int col)
+{
+    if (t->cols[col].kind == COL_TEXT) abort(); /* its string would leak */
+    t->rows[row].present &= ~((uint64_t)1 << col);
+    memset(&t->rows[row].cells[col], 0, sizeof(table_cell));
 }
 
 void table_cell_value(table *t, int row, int col, int64_t v)
@@ -98,7 +106,7 @@ void table_cell_value(table *t, int row, int col, int64_t v)
     if (t->cols[col].kind == COL_TEXT) abort(); /* a text column owns a string there */
     table_cell *c = &t->rows[row].cells[col];
     c->value = v;
-    c->present = 1;
+    t->rows[row].present |= (uint64_t)1 << col;
 }
 
 void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den)
@@ -107,7 +115,7 @@ void table_cell_ratio(table *t, int row, int col, int64_t num, int64_t den)
     table_cell *c = &t->rows[row].cells[col];
     c->num = num;
     c->den = den;
-    c->present = 1;
+    t->rows[row].present |= (uint64_t)1 << col;
 }
 
 /* Columns may derive from derived columns; resolve in dependency order.
@@ -126,11 +134,12 @@ static int derive_cell(table *t, table_row *r, int c, int depth)
             for (int a = 0; a < col->nargs; a++) bad |= checked_add(&s, r->cells[col->args[a]].value);
         else
             bad = __builtin_sub_overflow(r->cells[col->args[0]].value, r->cells[col->args[1]].value, &s);
-        cell->present = !bad;
+        if (bad) r->present &= ~((uint64_t)1 << c);
+        else r->present |= (uint64_t)1 << c;
         cell->value = bad ? 0 : s;
         return bad;
     }
-    cell->present = 1;
+    r->present |= (uint64_t)1 << c;
     cell->num = r->cells[col->args[0]].value;
     cell->den = r->cells[col->args[1]].value;
     return 0;
@@ -312,6 +321,7 @@ table *table_columns(const table *t, int from, int to)
             table_cell *d = &u->rows[nr].cells[c];
             *d = s->cells[old[c]];
             if (u->cols[c].kind == COL_TEXT && d->text) d->text = xstrdup(d->text);
+            if ((s->present >> old[c]) & 1) u->rows[nr].present |= (uint64_t)1 << c;
         }
     }
     free(old);

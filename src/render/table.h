@@ -48,16 +48,16 @@ typedef struct table_header_cell {
 
 typedef enum { ROW_NORMAL = 0, ROW_BOLD = 1, ROW_ITALIC = 2 } table_row_style;
 
-/* A cell holds what its column's kind says, in one union: a national
+/* A cell holds what its column's kind says, in one union, and whether it
+ * holds anything is a bit of its row (table_cell_present): a national
  * table has 10^5 cells, and they are most of the writing stage's memory. */
-typedef struct table_cell {
-    union {
-        int64_t value;                      /* COL_MONEY: đồng; COL_QTY: thousandths */
-        struct { int64_t num, den; };       /* COL_RATE: the exact ratio; den 0 prints "-" */
-        char *text;                         /* COL_TEXT (owned) */
-    };
-    int present;      /* 0: empty cell */
+typedef union table_cell {
+    int64_t value;                      /* COL_MONEY: đồng; COL_QTY: thousandths */
+    struct { int64_t num, den; };       /* COL_RATE: the exact ratio; den 0 prints "-" */
+    char *text;                         /* COL_TEXT (owned) */
 } table_cell;
+
+#define TABLE_MAX_COLS 64 /* a row's cells present are the bits of a uint64_t */
 
 typedef struct table_row {
     int level;           /* 0 total, 1 section, 2 item, 3 sub-item */
@@ -65,6 +65,7 @@ typedef struct table_row {
     int is_subtotal;     /* value cells are sums of the child rows */
     int nchildren;
     int *children;       /* row indices whose sum this row is */
+    uint64_t present;    /* bit c: cell c holds a value; else it is empty */
     table_cell *cells;   /* ncols cells */
 } table_row;
 
@@ -86,7 +87,10 @@ typedef struct table {
     table_row *rows;
 } table;
 
-/** table_new - an empty table with ncols columns (all COL_TEXT, width 10). */
+/**
+ * table_new - an empty table with ncols columns (all COL_TEXT, width 10);
+ * at most TABLE_MAX_COLS (a form has at most as many).
+ */
 table *table_new(int ncols);
 /** table_free - release the table and every string it holds. */
 void table_free(table *t);
@@ -101,6 +105,13 @@ int table_add_row(table *t, int level, int style);
 void table_row_add_child(table *t, int parent, int child);
 /** table_cell_text - set a cell of a COL_TEXT column (copied). */
 void table_cell_text(table *t, int row, int col, const char *s);
+/** table_cell_present - whether cell (row, col) holds a value. */
+static inline int table_cell_present(const table *t, int row, int col)
+{
+    return (int)((t->rows[row].present >> col) & 1);
+}
+/** table_cell_clear - empty a cell of a figure column. */
+void table_cell_clear(table *t, int row, int col);
 /** table_cell_value - set a cell of a money or quantity column. */
 void table_cell_value(table *t, int row, int col, int64_t v);
 /** table_cell_ratio - set a cell of a rate column. */

@@ -138,7 +138,7 @@ static lxw_error write_cell(lxw_worksheet *ws, const sheet_formats *sf, const ta
     const table_cell *cell = &row->cells[c];
     lxw_format *fmt = sf->body[fmt_kind(t, c, cell)][style_of(row)];
     lxw_row_t xr = (lxw_row_t)(row0 + r);
-    if (!cell->present) return worksheet_write_blank(ws, xr, (lxw_col_t)c, fmt);
+    if (!table_cell_present(t, r, c)) return worksheet_write_blank(ws, xr, (lxw_col_t)c, fmt);
     const table_column *col = &t->cols[c];
     if (col->kind == COL_TEXT) return worksheet_write_string(ws, xr, (lxw_col_t)c, cell->text, fmt);
     if (col->kind == COL_RATE) {

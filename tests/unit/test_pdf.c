@@ -304,7 +304,7 @@ static void test_cell_text_formats(void **state)
     cell_text_is(t, 1, C_RATE, "89,1%");
     cell_text_is(t, 1, C_NAME, "Dự án 1: hỗ trợ đất ở, nhà ở và nước sinh hoạt phân tán cho hộ nghèo");
     /* An absent cell shows nothing at all. */
-    t->rows[1].cells[C_SN].present = 0;
+    table_cell_clear(t, 1, C_SN);
     strbuf sb = STRBUF_INIT;
     pdf_table_cell_text(&sb, t, 1, C_SN);
     assert_int_equal(sb.len, 0);
