@@ -24,6 +24,11 @@
 #define ASCENT 0.891f
 #define DESCENT 0.216f
 #define PAGE_NUMBER_SIZE 13.0f
+/* Page contents deflate at zlib's fastest level: on the national report
+ * (636 pages) the PDF writes in 0.37 s instead of 0.44 s at the default
+ * level, for a file of 3.2 MB instead of 2.7 MB; fonts keep libharu's
+ * default level. */
+#define PAGE_DEFLATE_LEVEL Z_BEST_SPEED
 #define EPS 0.01f
 
 static const char *const font_files[PDF_FONT_COUNT] = {
@@ -279,7 +284,7 @@ static void seal_page(pdf_layout *L)
     uLongf n = compressBound(size);
     strbuf_reset(&L->packed);
     strbuf_grow(&L->packed, n);
-    if (compress2((Bytef *)L->packed.buf, &n, (const Bytef *)L->raw.buf, size, Z_DEFAULT_COMPRESSION) != Z_OK) {
+    if (compress2((Bytef *)L->packed.buf, &n, (const Bytef *)L->raw.buf, size, PAGE_DEFLATE_LEVEL) != Z_OK) {
         L->error = HPDF_ZLIB_ERROR;
         return;
     }
