@@ -434,10 +434,13 @@ static void *drain(void *arg)
     for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
         work *k = &q->k[i];
         k->rc = k->w->write(k->j, k->s, k->w->check, k->path, &k->err);
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
         /* What this output freed stays in this thread's arena, where the
          * other writer's growth cannot use it: give it back (1 MB of the
-         * national run's peak). */
+         * national run's peak). Not under AddressSanitizer: its allocator
+         * is not glibc's, and glibc's malloc_trim, which it does not
+         * intercept, would set up glibc's unused one from two threads at
+         * once. */
         malloc_trim(0);
 #endif
     }
