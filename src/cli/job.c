@@ -382,18 +382,26 @@ typedef struct writer {
     const char *mime;
     int mail;
     write_fn write;
+    int turn;      /* taken by the writing threads in this order (write_outputs) */
 } writer;
 
 #define MIME_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define MIME_DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+/*
+ * The outputs of a set, in the order of the set and its mail. `turn`: the
+ * signed PDF, the longest, is taken first; the check files next, by the
+ * other thread, so that their own PDF document (fonts and all) is done
+ * before the signed PDF holds its most; the signed workbook and Word file
+ * last.
+ */
 static const writer writers[] = {
-    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook},
-    {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf},
-    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx},
-    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf},
-    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook},
-    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx},
+    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook, 4},
+    {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf, 0},
+    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx, 5},
+    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf, 1},
+    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook, 2},
+    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx, 3},
 };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 
@@ -421,10 +429,11 @@ typedef struct work {
     strbuf err;
 } work;
 
-/* The writers of a set, taken in turn by whichever thread is free. */
+/* The writers of a set, taken in their turn by whichever thread is free. */
 typedef struct work_queue {
     work *k;
     int n;
+    int order[NWRITERS]; /* indices into k by the writers' turn */
     atomic_int next;
 } work_queue;
 
@@ -432,7 +441,7 @@ static void *drain(void *arg)
 {
     work_queue *q = arg;
     for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
-        work *k = &q->k[i];
+        work *k = &q->k[q->order[i]];
         k->rc = k->w->write(k->j, k->s, k->w->check, k->path, &k->err);
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
         /* What this output freed stays in this thread's arena, where the
@@ -466,7 +475,12 @@ static int write_outputs(job *j, const sources *s)
         free(name);
         n++;
     }
-    work_queue q = {k, n, 0};
+    work_queue q = {k, n, {0}, 0};
+    for (int i = 0; i < n; i++) { /* by turn: n is 6 at most */
+        int at = i;
+        while (at > 0 && k[q.order[at - 1]].w->turn > k[i].w->turn) q.order[at] = q.order[at - 1], at--;
+        q.order[at] = i;
+    }
     pthread_t tid;
     int threaded = n > 1 && pthread_create(&tid, NULL, drain, &q) == 0;
     drain(&q);
