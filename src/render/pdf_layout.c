@@ -180,8 +180,8 @@ static int can_draw(const pdf_layout *L)
 /*
  * Text goes into one text object (BT ... ET) until something else is
  * drawn: a national table sets 10^5 cells, and a BT, an ET and an absolute
- * position for each were a third of the page streams libharu keeps in
- * memory and deflates. Within the object HPDF_Page_TextOut moves from the
+ * position for each were a third of the page streams to hold and deflate.
+ * Within the object HPDF_Page_TextOut moves from the
  * previous line's start. Every other drawing call, a new page and saving
  * close the object first (PDF allows no path inside one).
  */
@@ -280,7 +280,7 @@ static void seal_page(pdf_layout *L)
     strbuf_grow(&L->raw, size);
     if (HPDF_Stream_Seek(raw, 0, HPDF_SEEK_SET) != HPDF_OK ||
         HPDF_Stream_Read(raw, (HPDF_BYTE *)L->raw.buf, &size) != HPDF_OK || size != raw->size)
-        return; /* on_hpdf_error recorded it */
+        return; /* libharu recorded the failure: the next page or the save reports it */
     uLongf n = compressBound(size);
     strbuf_reset(&L->packed);
     strbuf_grow(&L->packed, n);
