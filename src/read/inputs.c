@@ -297,6 +297,14 @@ int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf
     return f->have_layout = ok;
 }
 
+void inputs_forget_header(input_file *f)
+{
+    layout_free(&f->lay);
+    f->have_layout = 0;
+    f->title_scale = -1;
+    f->header_best = 0;
+}
+
 void inputs_free(input_list *l)
 {
     for (int i = 0; i < l->n; i++) {

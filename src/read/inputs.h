@@ -52,6 +52,9 @@ typedef struct input_file {
     layout lay;
     int have_layout;              /* set once the header row is known */
     int header_best;              /* most columns a rejected header candidate named */
+    /* FMT_XLSX: read in two passes (merged header cells filled), as a
+     * one-pass reading found header merges or could not tell (read_task). */
+    int xlsx_two_pass;
 } input_file;
 
 typedef struct input_list {
@@ -96,6 +99,12 @@ int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf
  * ("Đơn vị tính: đồng"), else the file's amount_unit, else the run's.
  */
 int inputs_amount_scale(const input_file *in, int f);
+/**
+ * inputs_forget_header - undo what reading a streamed file (any format
+ * but FMT_CSV) found of its header: layout, title row's unit, best
+ * candidate. Before the file is read again from its first row.
+ */
+void inputs_forget_header(input_file *f);
 /** inputs_free */
 void inputs_free(input_list *l);
 

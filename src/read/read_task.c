@@ -1155,7 +1155,22 @@ void read_task_run(read_task *t)
         break;
     case FMT_XLSX:
         xlsx_limits_default(&lim);
-        rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+        if (in->xlsx_two_pass) {
+            rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+            break;
+        }
+        /* One pass, a third less work; but merged header cells are left
+         * unfilled, so the reading counts only when the sheet has none
+         * and was read to its end with a header found. Otherwise (merges,
+         * a stop, no header, an error: rare) the file is read again in
+         * two passes, in a new round: exactly xlsx_stream_read's result. */
+        int merged;
+        rc = xlsx_stream_read_once(in->path, sheet, &lim, stream_row, t, &merged, &t->err);
+        if (rc != 0 || merged || !in->have_layout) {
+            t->in->xlsx_two_pass = 1;
+            t->reread = 1;
+            return;
+        }
         break;
     case FMT_ODS:
         xlsx_limits_default(&lim);

@@ -8,7 +8,8 @@
  *   styles    which cell styles show dates
  *   sst       the shared-string table
  *   merges    first pass over the sheet: merged header ranges
- *   sheet     second pass: cells into rows, rows to the callback
+ *   sheet     second pass: cells into rows, rows to the callback (or the
+ *             only pass, which then notes the merges it meets at the end)
  *   rows      the second pass on a thread of its own, rows handed to the
  *             caller's thread in batches
  *   entry     xlsx_stream_read ties them together
@@ -1192,6 +1193,7 @@ typedef struct sheet_rd {
     const sst *strings;
     const styles *st;
     merges *mg;
+    int late;             /* one pass: note the <mergeCell>s met after the rows */
     int date1904;
     locale_t c_locale;    /* numbers in files use '.', whatever LC_NUMERIC says */
     record_fn fn;
@@ -1383,6 +1385,11 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
     if (s->base.rc) return;
     if (!s->in_data) {
         s->in_data = same(el, "sheetData");
+        /* Too late to fill: only noted, for the caller to read again. The
+         * same keep rules as the first pass (merge_keep). */
+        const char *ref;
+        if (s->late && same(el, "mergeCell") && (ref = attr(atts, "ref")))
+            merge_keep(s->mg, ref, strlen(ref));
     } else if (same(el, "c")) {
         cell_start(s, atts);
     } else if (same(el, "row")) {
@@ -1629,7 +1636,8 @@ typedef struct reading {
     strbuf where;
 } reading;
 
-static int read_parts(pkg *k, reading *g, const char *sheet)
+/* The parts in order; late: one pass over the sheet (no scan_merges). */
+static int read_parts(pkg *k, reading *g, const char *sheet, int late)
 {
     const char *name = NULL;
     if (read_book(k, &g->b)) return -1;
@@ -1637,17 +1645,19 @@ static int read_parts(pkg *k, reading *g, const char *sheet)
     if (!r) return -1;
     if (read_styles(k, rel_part(&g->b, REL_STYLES, "xl/styles.xml"), &g->st)) return -1;
     if (read_sst(k, rel_part(&g->b, REL_SST, "xl/sharedStrings.xml"), &g->ss)) return -1;
-    if (scan_merges(k, r->part, &g->mg)) return -1;
+    if (!late && scan_merges(k, r->part, &g->mg)) return -1;
     strbuf_addf(&g->where, "trang tính \"%s\" (%s)", name, r->part);
     g->sh.strings = &g->ss;
     g->sh.st = &g->st;
     g->sh.mg = &g->mg;
+    g->sh.late = late;
     g->sh.date1904 = g->b.date1904;
     return read_sheet_threaded(k, r->part, g->where.buf, &g->sh);
 }
 
-int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
-                     record_fn fn, void *ctx, strbuf *err)
+/* Both entries; merged NULL: two passes, else one, *merged set. */
+static int read_entry(const char *path, const char *sheet, const xlsx_limits *lim,
+                      record_fn fn, void *ctx, int *merged, strbuf *err)
 {
     pkg k;
     if (pkg_open(&k, path, lim, err)) return -1;
@@ -1658,7 +1668,8 @@ int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim
     g->sh.val = (strbuf)STRBUF_INIT;
     g->sh.fn = fn;
     g->sh.ctx = ctx;
-    int rc = read_parts(&k, g, sheet);
+    int rc = read_parts(&k, g, sheet, merged != NULL);
+    if (merged) *merged = g->mg.n > 0;
     book_free(&g->b);
     styles_free(&g->st);
     sst_free(&g->ss);
@@ -1667,6 +1678,19 @@ int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim
     free(g);
     pkg_close(&k);
     return rc;
+}
+
+int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
+                     record_fn fn, void *ctx, strbuf *err)
+{
+    return read_entry(path, sheet, lim, fn, ctx, NULL, err);
+}
+
+int xlsx_stream_read_once(const char *path, const char *sheet, const xlsx_limits *lim,
+                          record_fn fn, void *ctx, int *merged, strbuf *err)
+{
+    *merged = 0;
+    return read_entry(path, sheet, lim, fn, ctx, merged, err);
 }
 
 /* ---- OpenDocument spreadsheets (.ods) ------------------------------------ */
