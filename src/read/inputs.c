@@ -311,6 +311,7 @@ void inputs_free(input_list *l)
         free(l->files[i].path);
         csv_head_free(&l->files[i].head);
         layout_free(&l->files[i].lay);
+        xlsx_merges_free(l->files[i].xlsx_merges);
     }
     free(l->files);
     for (int i = 0; i < l->nleft; i++) free(l->left_out[i]);

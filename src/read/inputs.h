@@ -18,6 +18,7 @@
 #include "csv_stream.h"
 #include "ingest.h"
 #include "layout.h"
+#include "xlsx_stream.h"
 
 typedef enum {
     FMT_CSV = 0,      /* UTF-8 CSV: header read first, body splittable */
@@ -52,9 +53,11 @@ typedef struct input_file {
     layout lay;
     int have_layout;              /* set once the header row is known */
     int header_best;              /* most columns a rejected header candidate named */
-    /* FMT_XLSX: read in two passes (merged header cells filled), as a
-     * one-pass reading found header merges or could not tell (read_task). */
+    /* FMT_XLSX: read again with the merged header cells filled, as a
+     * one-pass reading found header merges (kept here: that reading's
+     * list, so one pass again) or could not tell (NULL: two passes). */
     int xlsx_two_pass;
+    xlsx_merges *xlsx_merges;
 } input_file;
 
 typedef struct input_list {

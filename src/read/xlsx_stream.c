@@ -959,14 +959,14 @@ typedef struct merge {
     unsigned char type;
 } merge;
 
-typedef struct merges {
+typedef struct xlsx_merges {
     merge *m;
     size_t n, cap;
     long cells;           /* cells covered by the kept ranges */
     long max_r2;          /* last row any kept range covers */
     char *win;            /* carried tail + one block, for matches across blocks */
     size_t keep;
-} merges;
+} merges;             /* xlsx_merges in the header */
 
 static int overlaps(const merge *a, const merge *b)
 {
@@ -1053,6 +1053,28 @@ static void merges_free(merges *w)
 {
     for (size_t i = 0; i < w->n; i++) free(w->m[i].val);
     free(w->m);
+}
+
+/* A copy of w's ranges, no values: to fill them in another reading. */
+static void merges_copy(merges *to, const merges *w)
+{
+    *to = *w;
+    to->m = xcalloc(w->n + 1, sizeof *to->m);
+    to->cap = w->n + 1;
+    for (size_t i = 0; i < w->n; i++) {
+        to->m[i] = w->m[i];
+        to->m[i].val = NULL;
+        to->m[i].len = 0;
+    }
+    to->win = NULL;
+    to->keep = 0;
+}
+
+void xlsx_merges_free(xlsx_merges *m)
+{
+    if (!m) return;
+    merges_free(m);
+    free(m);
 }
 
 /* ---- dates ---------------------------------------------------------------- */
@@ -1636,8 +1658,9 @@ typedef struct reading {
     strbuf where;
 } reading;
 
-/* The parts in order; late: one pass over the sheet (no scan_merges). */
-static int read_parts(pkg *k, reading *g, const char *sheet, int late)
+/* The parts in order; late: one pass over the sheet (no scan_merges),
+ * noting the merges; known: one pass, filling these merges. */
+static int read_parts(pkg *k, reading *g, const char *sheet, int late, const merges *known)
 {
     const char *name = NULL;
     if (read_book(k, &g->b)) return -1;
@@ -1645,7 +1668,8 @@ static int read_parts(pkg *k, reading *g, const char *sheet, int late)
     if (!r) return -1;
     if (read_styles(k, rel_part(&g->b, REL_STYLES, "xl/styles.xml"), &g->st)) return -1;
     if (read_sst(k, rel_part(&g->b, REL_SST, "xl/sharedStrings.xml"), &g->ss)) return -1;
-    if (!late && scan_merges(k, r->part, &g->mg)) return -1;
+    if (known) merges_copy(&g->mg, known);
+    else if (!late && scan_merges(k, r->part, &g->mg)) return -1;
     strbuf_addf(&g->where, "trang tính \"%s\" (%s)", name, r->part);
     g->sh.strings = &g->ss;
     g->sh.st = &g->st;
@@ -1655,9 +1679,11 @@ static int read_parts(pkg *k, reading *g, const char *sheet, int late)
     return read_sheet_threaded(k, r->part, g->where.buf, &g->sh);
 }
 
-/* Both entries; merged NULL: two passes, else one, *merged set. */
+/* Every entry; merged NULL: two passes (one when known), else one with
+ * *merged set to the header merges met, or NULL when none. */
 static int read_entry(const char *path, const char *sheet, const xlsx_limits *lim,
-                      record_fn fn, void *ctx, int *merged, strbuf *err)
+                      record_fn fn, void *ctx, xlsx_merges **merged, const merges *known,
+                      strbuf *err)
 {
     pkg k;
     if (pkg_open(&k, path, lim, err)) return -1;
@@ -1668,8 +1694,11 @@ static int read_entry(const char *path, const char *sheet, const xlsx_limits *li
     g->sh.val = (strbuf)STRBUF_INIT;
     g->sh.fn = fn;
     g->sh.ctx = ctx;
-    int rc = read_parts(&k, g, sheet, merged != NULL);
-    if (merged) *merged = g->mg.n > 0;
+    int rc = read_parts(&k, g, sheet, merged != NULL, known);
+    if (merged && g->mg.n > 0) {
+        *merged = xmalloc(sizeof **merged);
+        merges_copy(*merged, &g->mg);
+    }
     book_free(&g->b);
     styles_free(&g->st);
     sst_free(&g->ss);
@@ -1683,14 +1712,20 @@ static int read_entry(const char *path, const char *sheet, const xlsx_limits *li
 int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
                      record_fn fn, void *ctx, strbuf *err)
 {
-    return read_entry(path, sheet, lim, fn, ctx, NULL, err);
+    return read_entry(path, sheet, lim, fn, ctx, NULL, NULL, err);
 }
 
 int xlsx_stream_read_once(const char *path, const char *sheet, const xlsx_limits *lim,
-                          record_fn fn, void *ctx, int *merged, strbuf *err)
+                          record_fn fn, void *ctx, xlsx_merges **merged, strbuf *err)
 {
-    *merged = 0;
-    return read_entry(path, sheet, lim, fn, ctx, merged, err);
+    *merged = NULL;
+    return read_entry(path, sheet, lim, fn, ctx, merged, NULL, err);
+}
+
+int xlsx_stream_read_merged(const char *path, const char *sheet, const xlsx_limits *lim,
+                            const xlsx_merges *known, record_fn fn, void *ctx, strbuf *err)
+{
+    return read_entry(path, sheet, lim, fn, ctx, NULL, known, err);
 }
 
 /* ---- OpenDocument spreadsheets (.ods) ------------------------------------ */

@@ -74,22 +74,39 @@ void xlsx_limits_default(xlsx_limits *l);
 int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
                      record_fn fn, void *ctx, strbuf *err);
 
+/* The merged ranges of a sheet that xlsx_stream_read fills. */
+typedef struct xlsx_merges xlsx_merges;
+
 /**
  * xlsx_stream_read_once - xlsx_stream_read in one pass over the sheet
  * instead of two (a third less work on a large sheet): the merged ranges
  * are listed after the rows, so header merges are NOT filled. Instead
- * *merged is set to 1 when the sheet has a merge xlsx_stream_read would
- * have filled (one starting in the first 10 rows), else 0.
+ * *merged is set to the merges xlsx_stream_read would have filled (those
+ * starting in the first 10 rows; the caller frees them with
+ * xlsx_merges_free), or NULL when there are none.
  *
- * Only a return of 0 with *merged == 0 means the rows passed were exactly
- * xlsx_stream_read's. When fn stopped the reading (1), *merged says only
- * what was met before (the merges come last: nothing), and on -1 the
- * message may differ from xlsx_stream_read's (it checks the whole part
- * before the first row); the caller who needs xlsx_stream_read's result
- * then reads again with it.
+ * Only a return of 0 with *merged == NULL means the rows passed were
+ * exactly xlsx_stream_read's; 0 with merges means xlsx_stream_read_merged
+ * with them passes xlsx_stream_read's rows. When fn stopped the reading
+ * (1), *merged holds only what was met before (the merges come last:
+ * nothing), and on -1 the message may differ from xlsx_stream_read's (it
+ * checks the whole part before the first row): a caller who needs
+ * xlsx_stream_read's result then reads again with it.
  */
 int xlsx_stream_read_once(const char *path, const char *sheet, const xlsx_limits *lim,
-                          record_fn fn, void *ctx, int *merged, strbuf *err);
+                          record_fn fn, void *ctx, xlsx_merges **merged, strbuf *err);
+
+/**
+ * xlsx_stream_read_merged - xlsx_stream_read in one pass, with the
+ * header merges known (from xlsx_stream_read_once on the same file, read
+ * to its end) instead of found by a first pass: the same rows, merged
+ * cells filled.
+ */
+int xlsx_stream_read_merged(const char *path, const char *sheet, const xlsx_limits *lim,
+                            const xlsx_merges *known, record_fn fn, void *ctx, strbuf *err);
+
+/** xlsx_merges_free - release merges (NULL is fine). */
+void xlsx_merges_free(xlsx_merges *m);
 
 /**
  * ods_stream_read - xlsx_stream_read for an OpenDocument spreadsheet

@@ -573,13 +573,27 @@ static void test_merge_across_blocks(void **state)
     }
 }
 
-/* xlsx_stream_read_once of path into c->out: its result, *merged set. */
+/* xlsx_stream_read_once of path into c->out: its result, *merged set to
+ * whether it found header merges; then, when it did, they are filled by
+ * xlsx_stream_read_merged as by xlsx_stream_read. */
 static int read_once(const char *path, collect *c, int *merged, strbuf *err)
 {
     strbuf_reset(&c->out);
     c->n = 0;
-    *merged = -1;
-    return xlsx_stream_read_once(path, NULL, NULL, collect_row, c, merged, err);
+    xlsx_merges *m = (xlsx_merges *)&c->n; /* not NULL: must be set */
+    int rc = xlsx_stream_read_once(path, NULL, NULL, collect_row, c, &m, err);
+    *merged = m != NULL;
+    if (m && rc == 0) {
+        collect two = {STRBUF_INIT, 0, 0}, known = {STRBUF_INIT, 0, 0};
+        assert_int_equal(read_lim(path, NULL, NULL, &two, err), 0);
+        assert_int_equal(xlsx_stream_read_merged(path, NULL, NULL, m, collect_row, &known, err), 0);
+        assert_string_equal(known.out.buf, two.out.buf);
+        assert_string_not_equal(known.out.buf, c->out.buf);
+        strbuf_release(&two.out);
+        strbuf_release(&known.out);
+    }
+    xlsx_merges_free(m);
+    return rc;
 }
 
 /*
