@@ -132,9 +132,9 @@ static int split_went_wrong(const plan *p)
 
 /*
  * An .xlsx read in one pass that had header merges (or could not tell):
- * its file is now marked for two passes (read_task_run), and the round is
- * run again. At most one such round per file: a file read in two passes
- * never asks again.
+ * its file is now marked to be read with them filled (read_task_run), and
+ * the round is run again. At most one such round per file: a file so
+ * marked never asks again.
  */
 static int xlsx_reread(const plan *p)
 {

@@ -88,8 +88,8 @@ typedef struct xlsx_merges xlsx_merges;
  * Only a return of 0 with *merged == NULL means the rows passed were
  * exactly xlsx_stream_read's; 0 with merges means xlsx_stream_read_merged
  * with them passes xlsx_stream_read's rows. When fn stopped the reading
- * (1), *merged holds only what was met before (the merges come last:
- * nothing), and on -1 the message may differ from xlsx_stream_read's (it
+ * (1), *merged holds what the parser met before it stopped (it runs
+ * ahead of fn: from none to all), and on -1 the message may differ from xlsx_stream_read's (it
  * checks the whole part before the first row): a caller who needs
  * xlsx_stream_read's result then reads again with it.
  */
