@@ -130,6 +130,19 @@ static int split_went_wrong(const plan *p)
     return 0;
 }
 
+/*
+ * An .xlsx read in one pass that had header merges (or could not tell):
+ * its file is now marked to be read with them filled (read_task_run), and
+ * the round is run again. At most one such round per file: a file so
+ * marked never asks again.
+ */
+static int xlsx_reread(const plan *p)
+{
+    for (int i = 0; i < p->ntasks; i++)
+        if (p->tasks[i].reread) return 1;
+    return 0;
+}
+
 static void drop_tasks(plan *p)
 {
     for (int i = 0; i < p->ntasks; i++) read_task_free(&p->tasks[i]);
@@ -676,12 +689,18 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             int again = 0;
             if (split_went_wrong(&p)) {
                 split = LONG_MAX, threads = 1, again = 1;
+            } else if (xlsx_reread(&p)) {
+                again = 1; /* before pinning: that reading's columns may be wrong */
             } else if (round < 3 && pin_conventions(&p)) {
                 again = 1;
             }
             if (!again) break;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
             drop_tasks(&p);
+            /* A streamed file is read again from its first row: its header
+             * is found again (it may differ, merges filled). */
+            for (int i = 0; i < p.in.n; i++)
+                if (p.in.files[i].format != FMT_CSV) inputs_forget_header(&p.in.files[i]);
         }
         if ((st = first_failure(&p, err)) != INGEST_OK || implausible_file(&p, err) || same_content(&p, err)) {
             if (st == INGEST_OK) st = INGEST_BAD_FILE;

@@ -297,12 +297,21 @@ int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf
     return f->have_layout = ok;
 }
 
+void inputs_forget_header(input_file *f)
+{
+    layout_free(&f->lay);
+    f->have_layout = 0;
+    f->title_scale = -1;
+    f->header_best = 0;
+}
+
 void inputs_free(input_list *l)
 {
     for (int i = 0; i < l->n; i++) {
         free(l->files[i].path);
         csv_head_free(&l->files[i].head);
         layout_free(&l->files[i].lay);
+        xlsx_merges_free(l->files[i].xlsx_merges);
     }
     free(l->files);
     for (int i = 0; i < l->nleft; i++) free(l->left_out[i]);

@@ -18,6 +18,7 @@
 #include "csv_stream.h"
 #include "ingest.h"
 #include "layout.h"
+#include "xlsx_stream.h"
 
 typedef enum {
     FMT_CSV = 0,      /* UTF-8 CSV: header read first, body splittable */
@@ -52,6 +53,11 @@ typedef struct input_file {
     layout lay;
     int have_layout;              /* set once the header row is known */
     int header_best;              /* most columns a rejected header candidate named */
+    /* FMT_XLSX: read again with the merged header cells filled, as a
+     * one-pass reading found header merges (kept here: that reading's
+     * list, so one pass again) or could not tell (NULL: two passes). */
+    int xlsx_two_pass;
+    xlsx_merges *xlsx_merges;
 } input_file;
 
 typedef struct input_list {
@@ -96,6 +102,12 @@ int inputs_take_header(input_file *f, const record *r, const config *cfg, strbuf
  * ("Đơn vị tính: đồng"), else the file's amount_unit, else the run's.
  */
 int inputs_amount_scale(const input_file *in, int f);
+/**
+ * inputs_forget_header - undo what reading a streamed file (any format
+ * but FMT_CSV) found of its header: layout, title row's unit, best
+ * candidate. Before the file is read again from its first row.
+ */
+void inputs_forget_header(input_file *f);
 /** inputs_free */
 void inputs_free(input_list *l);
 

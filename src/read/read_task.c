@@ -1155,7 +1155,27 @@ void read_task_run(read_task *t)
         break;
     case FMT_XLSX:
         xlsx_limits_default(&lim);
-        rc = xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+        if (in->xlsx_two_pass) {
+            rc = in->xlsx_merges
+                     ? xlsx_stream_read_merged(in->path, sheet, &lim, in->xlsx_merges, stream_row, t, &t->err)
+                     : xlsx_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
+            break;
+        }
+        /* One pass, a third less work; but merged header cells are left
+         * unfilled, so the reading counts only when the sheet has none
+         * and was read to its end with a header found. Otherwise the file
+         * is read again in a new round, exactly as xlsx_stream_read reads
+         * it: in one pass filling the merges this one met at the end, or
+         * (a stop, no header, an error) in two passes. */
+        xlsx_merges *merged;
+        rc = xlsx_stream_read_once(in->path, sheet, &lim, stream_row, t, &merged, &t->err);
+        if (rc != 0 || merged || !in->have_layout) {
+            t->in->xlsx_two_pass = 1;
+            if (rc == 0) t->in->xlsx_merges = merged;
+            else xlsx_merges_free(merged);
+            t->reread = 1;
+            return;
+        }
         break;
     case FMT_ODS:
         xlsx_limits_default(&lim);

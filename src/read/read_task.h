@@ -137,6 +137,10 @@ typedef struct read_task {
     long sig_rows;
     reject_spool rejects;
     int clean_end;           /* the range ended between records */
+    int reread;              /* FMT_XLSX read in one pass and its header merges
+                                matter or are unknown: the file is now marked
+                                xlsx_two_pass, this task's results are void and
+                                the round must be run again (ingest) */
     int failed;              /* I/O or CSV syntax error: message in err */
     strbuf err;
     /* Scratch, reused for every row. */
@@ -157,7 +161,12 @@ void read_task_init(read_task *t);
 void read_task_free(read_task *t);
 /** read_task_row - the record callback: parse, aggregate or reject. */
 int read_task_row(void *task, const record *r);
-/** read_task_run - read the task's range (dispatches on the format). */
+/**
+ * read_task_run - read the task's range (dispatches on the format). An
+ * .xlsx is read in one pass unless its input_file says xlsx_two_pass;
+ * when that pass cannot stand (read_task.reread set), the task's results
+ * are void and the caller reads the file again in a new task.
+ */
 void read_task_run(read_task *t);
 
 #endif

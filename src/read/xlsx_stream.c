@@ -8,7 +8,8 @@
  *   styles    which cell styles show dates
  *   sst       the shared-string table
  *   merges    first pass over the sheet: merged header ranges
- *   sheet     second pass: cells into rows, rows to the callback
+ *   sheet     second pass: cells into rows, rows to the callback (or the
+ *             only pass, which then notes the merges it meets at the end)
  *   rows      the second pass on a thread of its own, rows handed to the
  *             caller's thread in batches
  *   entry     xlsx_stream_read ties them together
@@ -958,14 +959,14 @@ typedef struct merge {
     unsigned char type;
 } merge;
 
-typedef struct merges {
+typedef struct xlsx_merges {
     merge *m;
     size_t n, cap;
     long cells;           /* cells covered by the kept ranges */
     long max_r2;          /* last row any kept range covers */
     char *win;            /* carried tail + one block, for matches across blocks */
     size_t keep;
-} merges;
+} merges;             /* xlsx_merges in the header */
 
 static int overlaps(const merge *a, const merge *b)
 {
@@ -1052,6 +1053,28 @@ static void merges_free(merges *w)
 {
     for (size_t i = 0; i < w->n; i++) free(w->m[i].val);
     free(w->m);
+}
+
+/* A copy of w's ranges, no values: to fill them in another reading. */
+static void merges_copy(merges *to, const merges *w)
+{
+    *to = *w;
+    to->m = xcalloc(w->n + 1, sizeof *to->m);
+    to->cap = w->n + 1;
+    for (size_t i = 0; i < w->n; i++) {
+        to->m[i] = w->m[i];
+        to->m[i].val = NULL;
+        to->m[i].len = 0;
+    }
+    to->win = NULL;
+    to->keep = 0;
+}
+
+void xlsx_merges_free(xlsx_merges *m)
+{
+    if (!m) return;
+    merges_free(m);
+    free(m);
 }
 
 /* ---- dates ---------------------------------------------------------------- */
@@ -1192,6 +1215,7 @@ typedef struct sheet_rd {
     const sst *strings;
     const styles *st;
     merges *mg;
+    int late;             /* one pass: note the <mergeCell>s met after the rows */
     int date1904;
     locale_t c_locale;    /* numbers in files use '.', whatever LC_NUMERIC says */
     record_fn fn;
@@ -1383,6 +1407,11 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
     if (s->base.rc) return;
     if (!s->in_data) {
         s->in_data = same(el, "sheetData");
+        /* Too late to fill: only noted, for the caller to read again. The
+         * same keep rules as the first pass (merge_keep). */
+        const char *ref;
+        if (s->late && same(el, "mergeCell") && (ref = attr(atts, "ref")))
+            merge_keep(s->mg, ref, strlen(ref));
     } else if (same(el, "c")) {
         cell_start(s, atts);
     } else if (same(el, "row")) {
@@ -1629,7 +1658,9 @@ typedef struct reading {
     strbuf where;
 } reading;
 
-static int read_parts(pkg *k, reading *g, const char *sheet)
+/* The parts in order; late: one pass over the sheet (no scan_merges),
+ * noting the merges; known: one pass, filling these merges. */
+static int read_parts(pkg *k, reading *g, const char *sheet, int late, const merges *known)
 {
     const char *name = NULL;
     if (read_book(k, &g->b)) return -1;
@@ -1637,17 +1668,22 @@ static int read_parts(pkg *k, reading *g, const char *sheet)
     if (!r) return -1;
     if (read_styles(k, rel_part(&g->b, REL_STYLES, "xl/styles.xml"), &g->st)) return -1;
     if (read_sst(k, rel_part(&g->b, REL_SST, "xl/sharedStrings.xml"), &g->ss)) return -1;
-    if (scan_merges(k, r->part, &g->mg)) return -1;
+    if (known) merges_copy(&g->mg, known);
+    else if (!late && scan_merges(k, r->part, &g->mg)) return -1;
     strbuf_addf(&g->where, "trang tính \"%s\" (%s)", name, r->part);
     g->sh.strings = &g->ss;
     g->sh.st = &g->st;
     g->sh.mg = &g->mg;
+    g->sh.late = late;
     g->sh.date1904 = g->b.date1904;
     return read_sheet_threaded(k, r->part, g->where.buf, &g->sh);
 }
 
-int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
-                     record_fn fn, void *ctx, strbuf *err)
+/* Every entry; merged NULL: two passes (one when known), else one with
+ * *merged set to the header merges met, or NULL when none. */
+static int read_entry(const char *path, const char *sheet, const xlsx_limits *lim,
+                      record_fn fn, void *ctx, xlsx_merges **merged, const merges *known,
+                      strbuf *err)
 {
     pkg k;
     if (pkg_open(&k, path, lim, err)) return -1;
@@ -1658,7 +1694,11 @@ int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim
     g->sh.val = (strbuf)STRBUF_INIT;
     g->sh.fn = fn;
     g->sh.ctx = ctx;
-    int rc = read_parts(&k, g, sheet);
+    int rc = read_parts(&k, g, sheet, merged != NULL, known);
+    if (merged && g->mg.n > 0) {
+        *merged = xmalloc(sizeof **merged);
+        merges_copy(*merged, &g->mg);
+    }
     book_free(&g->b);
     styles_free(&g->st);
     sst_free(&g->ss);
@@ -1667,6 +1707,25 @@ int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim
     free(g);
     pkg_close(&k);
     return rc;
+}
+
+int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
+                     record_fn fn, void *ctx, strbuf *err)
+{
+    return read_entry(path, sheet, lim, fn, ctx, NULL, NULL, err);
+}
+
+int xlsx_stream_read_once(const char *path, const char *sheet, const xlsx_limits *lim,
+                          record_fn fn, void *ctx, xlsx_merges **merged, strbuf *err)
+{
+    *merged = NULL;
+    return read_entry(path, sheet, lim, fn, ctx, merged, NULL, err);
+}
+
+int xlsx_stream_read_merged(const char *path, const char *sheet, const xlsx_limits *lim,
+                            const xlsx_merges *known, record_fn fn, void *ctx, strbuf *err)
+{
+    return read_entry(path, sheet, lim, fn, ctx, NULL, known, err);
 }
 
 /* ---- OpenDocument spreadsheets (.ods) ------------------------------------ */

@@ -19,7 +19,9 @@
  * Rows come IN ROW ORDER with record.index = sheet row - 1; rows absent
  * from the XML come as empty records (n = 0), so a reject's row number is
  * the row the user sees in Excel. Header cells merged across columns (in
- * the first 10 rows) carry the anchor's value in every covered cell.
+ * the first 10 rows) carry the anchor's value in every covered cell (which
+ * takes a first pass over the sheet; xlsx_stream_read_once skips it and
+ * says whether it mattered).
  */
 #ifndef MTQG_XLSX_STREAM_H
 #define MTQG_XLSX_STREAM_H
@@ -71,6 +73,40 @@ void xlsx_limits_default(xlsx_limits *l);
  */
 int xlsx_stream_read(const char *path, const char *sheet, const xlsx_limits *lim,
                      record_fn fn, void *ctx, strbuf *err);
+
+/* The merged ranges of a sheet that xlsx_stream_read fills. */
+typedef struct xlsx_merges xlsx_merges;
+
+/**
+ * xlsx_stream_read_once - xlsx_stream_read in one pass over the sheet
+ * instead of two (a third less work on a large sheet): the merged ranges
+ * are listed after the rows, so header merges are NOT filled. Instead
+ * *merged is set to the merges xlsx_stream_read would have filled (those
+ * starting in the first 10 rows; the caller frees them with
+ * xlsx_merges_free), or NULL when there are none.
+ *
+ * Only a return of 0 with *merged == NULL means the rows passed were
+ * exactly xlsx_stream_read's; 0 with merges means xlsx_stream_read_merged
+ * with them passes xlsx_stream_read's rows. When fn stopped the reading
+ * (1), *merged holds what the parser met before it stopped (it runs
+ * ahead of fn: from none to all), and on -1 the message may differ from xlsx_stream_read's (it
+ * checks the whole part before the first row): a caller who needs
+ * xlsx_stream_read's result then reads again with it.
+ */
+int xlsx_stream_read_once(const char *path, const char *sheet, const xlsx_limits *lim,
+                          record_fn fn, void *ctx, xlsx_merges **merged, strbuf *err);
+
+/**
+ * xlsx_stream_read_merged - xlsx_stream_read in one pass, with the
+ * header merges known (from xlsx_stream_read_once on the same file, read
+ * to its end) instead of found by a first pass: the same rows, merged
+ * cells filled.
+ */
+int xlsx_stream_read_merged(const char *path, const char *sheet, const xlsx_limits *lim,
+                            const xlsx_merges *known, record_fn fn, void *ctx, strbuf *err);
+
+/** xlsx_merges_free - release merges (NULL is fine). */
+void xlsx_merges_free(xlsx_merges *m);
 
 /**
  * ods_stream_read - xlsx_stream_read for an OpenDocument spreadsheet

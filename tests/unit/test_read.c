@@ -679,6 +679,35 @@ static void test_ingest_end_to_end(void **state)
     free(in);
 }
 
+/*
+ * A file read again in a new round (here: "1,234" read as 1,234 before
+ * "2,345.5" showed the column writes decimal points) finds its header
+ * again: a CSV with a title row is streamed like a spreadsheet, and its
+ * title and header rows are no data rows in the second reading either.
+ */
+static void test_ingest_round_again_streamed(void **state)
+{
+    fixture *f = *state;
+    char *in = tu_path(f->dir, "again");
+    assert_int_equal(mkdir_p(in), 0);
+    free(put(in, "ke_hoach_2024.csv",
+             "KẾ HOẠCH VỐN NĂM 2024\n"                         /* 1 title */
+             "nam,ma_xa,ma_du_an,nguon_von,ke_hoach\n"         /* 2 header */
+             "2024,19435,DA1,NSTW_DTPT,\"1,234\"\n"            /* 3 1,234 or 1234 */
+             "2024,19435,DA1,NSTW_DTPT,\"2,345.5\"\n"));       /* 4 points: 1234 */
+    run r;
+    run_ingest(&r, f, in, 1, 0, 0);
+    if (r.st != INGEST_OK) fail_msg("ingest: %s", r.err.buf);
+    const file_stats *ps = stats_of(&r.ds, "ke_hoach_2024.csv");
+    assert_int_equal(ps->read, 2);
+    assert_int_equal(ps->accepted, 2);
+    assert_int_equal(ps->rejected, 0);
+    assert_int_equal(r.ds.rejected_total, 0);
+    assert_int_equal(total_plan(&r.ds, 2024), 1234000000LL + 2345500000LL);
+    run_free(&r);
+    free(in);
+}
+
 /* A blank line is a row of the file (a spreadsheet shows it): the rows
  * after it keep their row numbers in the rejects file, with LF and CRLF. */
 static int blank_line_case(fixture *f, const char *tag, const char *eol)
@@ -1110,6 +1139,7 @@ int main(void)
         T(test_ingest_split_fallback),
         T(test_ingest_snapshots_split),
         T(test_ingest_repeated_rows),
+        T(test_ingest_round_again_streamed),
         T(test_ingest_empty_folder),
         T(test_ingest_bad_inputs),
     };

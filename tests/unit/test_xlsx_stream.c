@@ -573,6 +573,96 @@ static void test_merge_across_blocks(void **state)
     }
 }
 
+/* xlsx_stream_read_once of path into c->out: its result, *merged set to
+ * whether it found header merges; then, when it did, they are filled by
+ * xlsx_stream_read_merged as by xlsx_stream_read. */
+static int read_once(const char *path, collect *c, int *merged, strbuf *err)
+{
+    strbuf_reset(&c->out);
+    c->n = 0;
+    xlsx_merges *m = (xlsx_merges *)&c->n; /* not NULL: must be set */
+    int rc = xlsx_stream_read_once(path, NULL, NULL, collect_row, c, &m, err);
+    *merged = m != NULL;
+    if (m && rc == 0) {
+        collect two = {STRBUF_INIT, 0, 0}, known = {STRBUF_INIT, 0, 0};
+        assert_int_equal(read_lim(path, NULL, NULL, &two, err), 0);
+        assert_int_equal(xlsx_stream_read_merged(path, NULL, NULL, m, collect_row, &known, err), 0);
+        assert_string_equal(known.out.buf, two.out.buf);
+        assert_string_not_equal(known.out.buf, c->out.buf);
+        strbuf_release(&two.out);
+        strbuf_release(&known.out);
+    }
+    xlsx_merges_free(m);
+    return rc;
+}
+
+/*
+ * One pass: header merges are left unfilled but reported (the caller then
+ * reads in two passes, which fills them: test_merged_header); a merge
+ * below the header rows, a prefixed one, none at all, and a stop.
+ */
+static void test_one_pass_merges(void **state)
+{
+    fixture *f = *state;
+    collect c = {STRBUF_INIT, 0, 0};
+    strbuf err = STRBUF_INIT;
+    int merged;
+    char *p = tu_path(f->dir, "merged.xlsx");
+    lxw_workbook *wb = new_book(p, 0);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    worksheet_merge_range(ws, 0, 0, 0, 1, "Kế hoạch", NULL);
+    worksheet_write_string(ws, 0, 2, "Giải ngân", NULL);
+    worksheet_merge_range(ws, 1, 0, 2, 0, "Huyện", NULL);
+    worksheet_write_string(ws, 1, 1, "x", NULL);
+    worksheet_write_string(ws, 2, 1, "y", NULL);
+    close_book(wb);
+    assert_int_equal(read_once(p, &c, &merged, &err), 0);
+    assert_int_equal(merged, 1);
+    assert_string_equal(c.out.buf, "0:T=Kế hoạch|T=|T=Giải ngân\n1:T=Huyện|T=x\n2:T=|T=y\n");
+    expect_rows(p, NULL, "0:T=Kế hoạch|T=Kế hoạch|T=Giải ngân\n1:T=Huyện|T=x\n2:T=Huyện|T=y\n");
+
+    /* Only a merge in row 11, below the header rows: nothing to fill. */
+    wb = new_book(p, 0);
+    ws = workbook_add_worksheet(wb, NULL);
+    worksheet_write_string(ws, 0, 0, "a", NULL);
+    worksheet_merge_range(ws, 10, 0, 10, 1, "Tổng", NULL);
+    close_book(wb);
+    assert_int_equal(read_once(p, &c, &merged, &err), 0);
+    assert_int_equal(merged, 0);
+    expect_rows(p, NULL, c.out.buf); /* the same rows as two passes */
+
+    /* No merge at all; then stopped by the callback after one row. */
+    wb = new_book(p, 0);
+    ws = workbook_add_worksheet(wb, NULL);
+    write_table(ws);
+    close_book(wb);
+    assert_int_equal(read_once(p, &c, &merged, &err), 0);
+    assert_int_equal(merged, 0);
+    assert_true(c.n > 1);
+    expect_rows(p, NULL, c.out.buf);
+    c.stop_after = 1;
+    assert_int_equal(read_once(p, &c, &merged, &err), 1);
+    assert_int_equal(c.n, 1);
+    c.stop_after = 0;
+
+    /* A prefixed element name, by hand. */
+    const char *xml = "<x:worksheet xmlns:x=\"" NS_MAIN "\"><x:sheetData><x:row r=\"2\">"
+                      "<x:c r=\"B2\" t=\"inlineStr\"><x:is><x:t>h</x:t></x:is></x:c></x:row>"
+                      "</x:sheetData><x:mergeCells count=\"1\"><x:mergeCell ref=\"B2:C2\"/>"
+                      "</x:mergeCells></x:worksheet>";
+    part parts[] = {{"xl/workbook.xml", WORKBOOK}, {"xl/_rels/workbook.xml.rels", RELS},
+                    {"xl/worksheets/sheet1.xml", xml}, {NULL, NULL}};
+    make_zip(p, parts, 0);
+    assert_int_equal(read_once(p, &c, &merged, &err), 0);
+    assert_int_equal(merged, 1);
+    assert_string_equal(c.out.buf, "0:\n1:T=|T=h\n");
+    expect_rows(p, NULL, "0:\n1:T=|T=h|T=h\n");
+    assert_string_equal(err.buf, "");
+    strbuf_release(&c.out);
+    strbuf_release(&err);
+    free(p);
+}
+
 static void test_stop(void **state)
 {
     fixture *f = *state;
@@ -958,6 +1048,7 @@ int main(void)
         T(test_gaps),
         T(test_merged_header),
         T(test_merge_across_blocks),
+        T(test_one_pass_merges),
         T(test_stop),
         T(test_stop_ahead_of_parser),
         T(test_zip_bomb),
