@@ -221,22 +221,23 @@ static void set_line_width(pdf_layout *L, float lw)
     L->cur_lw = lw;
 }
 
-void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw)
+static void stroke_line(pdf_layout *L, float x1, float y1, float x2, float y2, float lw)
 {
     if (!can_draw(L)) return;
     set_line_width(L, lw);
-    HPDF_Page_MoveTo(L->page, x1, y);
-    HPDF_Page_LineTo(L->page, x2, y);
+    HPDF_Page_MoveTo(L->page, x1, y1);
+    HPDF_Page_LineTo(L->page, x2, y2);
     HPDF_Page_Stroke(L->page);
+}
+
+void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw)
+{
+    stroke_line(L, x1, y, x2, y, lw);
 }
 
 void pdf_layout_vrule(pdf_layout *L, float x, float y1, float y2, float lw)
 {
-    if (!can_draw(L)) return;
-    set_line_width(L, lw);
-    HPDF_Page_MoveTo(L->page, x, y1);
-    HPDF_Page_LineTo(L->page, x, y2);
-    HPDF_Page_Stroke(L->page);
+    stroke_line(L, x, y1, x, y2, lw);
 }
 
 void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw)

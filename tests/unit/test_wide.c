@@ -533,6 +533,40 @@ static void same_sheet(const char *a, const char *b, const char *name)
     strbuf_release(&err);
 }
 
+/*
+ * The round trip over the rows in dir/orig: read whole (into dir/whole),
+ * split per commune (dir/split), and the communes' workbooks read back
+ * (dir/back), each with the configuration keys `keys` added. The log of
+ * the three runs is appended to *log; *whole_xlsx and *back_xlsx name the
+ * first and last runs' workbooks.
+ */
+static void round_trip(const char *dir, const char *keys, strbuf *log, char **whole_xlsx,
+                       char **back_xlsx)
+{
+    strbuf split_keys = STRBUF_INIT;
+    strbuf_addf(&split_keys, "%s[job.xa]\nperiod = 2024\nsplit = commune\n", keys);
+    char *ini[3] = {write_ini(dir, "whole.ini", "orig", "whole", keys),
+                    write_ini(dir, "split.ini", "orig", "split", split_keys.buf),
+                    write_ini(dir, "back.ini", "split", "back", keys)};
+    for (int i = 0; i < 3; i++) {
+        run_bin(ini[i], log);
+        free(ini[i]);
+    }
+    strbuf_release(&split_keys);
+    *whole_xlsx = tu_path(dir, "whole/bao-cao-1719-2024.xlsx");
+    *back_xlsx = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
+}
+
+/* Biểu 01-04 of two workbooks, the same to the cell. */
+static void same_tables(const char *a, const char *b)
+{
+    same_sheet(a, b, "01 KH von theo du an");
+    same_sheet(a, b, "02 KH von theo xa");
+    /* Disbursement by capital (current, extended) and by type (ĐTPT, SN). */
+    same_sheet(a, b, "03 Giai ngan theo du an");
+    same_sheet(a, b, "04 Giai ngan theo xa");
+}
+
 /* The sample's commune rows (plan and payments) give a province report;
  * split per commune, the communes' workbooks alone give the same plan
  * tables (Biểu 01, 02) and disbursement tables (Biểu 03, 04: by capital,
@@ -550,24 +584,14 @@ static void test_round_trip_from_communes(void **state)
                                    "awk -F';' 'NR==1 || $5 != \"\"' input/giai_ngan_2024.csv > "
                                    "'%s/orig/giai_ngan_2024.csv'",
                              dir, dir, dir, dir, dir, dir, dir, dir), 0);
-    char *whole = write_ini(dir, "whole.ini", "orig", "whole", "");
-    char *split = write_ini(dir, "split.ini", "orig", "split",
-                            "[job.xa]\nperiod = 2024\nsplit = commune\n");
-    char *back = write_ini(dir, "back.ini", "split", "back", "");
-    run_bin(whole, &log);
-    run_bin(split, &log);
-    run_bin(back, &log);
+    char *a, *b;
+    round_trip(dir, "", &log, &a, &b);
     assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101.xlsx"));
     /* The communes' check workbooks beside them are said and not read. */
     assert_non_null(strstr(log.buf, "bao-cao-1719-2024-99101-kiem-tra.xlsx: không đọc: báo cáo kiểm tra"));
     assert_null(strstr(log.buf, "vượt kế hoạch")); /* no payment placed beyond its plan */
     assert_null(strstr(log.buf, "giải ngân (giai_ngan) nhưng không có tệp nào"));
-    char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
-    same_sheet(a, b, "01 KH von theo du an");
-    same_sheet(a, b, "02 KH von theo xa");
-    /* Disbursement by capital (current, extended) and by type (ĐTPT, SN). */
-    same_sheet(a, b, "03 Giai ngan theo du an");
-    same_sheet(a, b, "04 Giai ngan theo xa");
+    same_tables(a, b);
     /* One commune's figure changed under its stored totals. */
     assert_int_equal(tu_runf(&log, "cp '%s'/split/*.xlsx '%s/bad/' && /usr/bin/python3 "
                                    "tests/fixtures/wide/bump_cell.py "
@@ -593,9 +617,6 @@ static void test_round_trip_from_communes(void **state)
     assert_int_equal(tu_count(log.buf, "các dòng bên dưới cộng lại"), 1);
     free(a);
     free(b);
-    free(whole);
-    free(split);
-    free(back);
     free(bad);
     strbuf_release(&log);
     tu_rmtree(dir);
@@ -619,19 +640,13 @@ static void test_round_trip_scope_and_years(void **state)
                                    "awk -F';' -v OFS=';' 'NR>1 && $2 == 2023 && $7 ~ /^DA[34]/ {$2 = 2022} "
                                    "NR==1 || $5 != \"\"' input/giai_ngan_2024.csv > '%s/orig/giai_ngan_2024.csv'",
                              dir, dir, dir, dir, dir, dir), 0);
-    char *whole = write_ini(dir, "whole.ini", "orig", "whole", "[report]\nrate_scope = NSTW\n");
-    char *split = write_ini(dir, "split.ini", "orig", "split",
-                            "[report]\nrate_scope = NSTW\n[job.xa]\nperiod = 2024\nsplit = commune\n");
-    char *back = write_ini(dir, "back.ini", "split", "back", "[report]\nrate_scope = NSTW\n");
-    run_bin(whole, &log);
-    run_bin(split, &log);
-    run_bin(back, &log);
+    char *a, *b;
+    round_trip(dir, "[report]\nrate_scope = NSTW\n", &log, &a, &b);
     assert_null(strstr(log.buf, "vượt kế hoạch"));
     assert_null(strstr(log.buf, "không có trang giải ngân theo dự án"));
     assert_null(strstr(log.buf, "không khớp với kế hoạch của tệp"));
     /* The other sources' payments: no capital year or source in the sheet, said. */
     assert_non_null(strstr(log.buf, "giải ngân các nguồn vốn khác (không tính tỷ lệ"));
-    char *a = tu_path(dir, "whole/bao-cao-1719-2024.xlsx"), *b = tu_path(dir, "back/bao-cao-1719-2024.xlsx");
     xlsx_book x;
     strbuf err = STRBUF_INIT;
     assert_int_equal(xlsx_load(&x, a, &err), 0);
@@ -648,15 +663,9 @@ static void test_round_trip_scope_and_years(void **state)
     assert_int_equal(y2022, 1);
     xlsx_free(&x);
     strbuf_release(&err);
-    same_sheet(a, b, "01 KH von theo du an");
-    same_sheet(a, b, "02 KH von theo xa");
-    same_sheet(a, b, "03 Giai ngan theo du an");
-    same_sheet(a, b, "04 Giai ngan theo xa");
+    same_tables(a, b);
     free(a);
     free(b);
-    free(whole);
-    free(split);
-    free(back);
     strbuf_release(&log);
     tu_rmtree(dir);
     free(dir);
