@@ -34,8 +34,6 @@ void read_sink_init(read_sink *s)
     strmap_init(&s->unit_cache);
     s->last_unit_key = (strbuf)STRBUF_INIT;
     s->last_unit = -1;
-    s->unit_sig = NULL;
-    s->unit_sig_cap = 0;
 }
 
 void read_sink_free(read_sink *s)
@@ -49,7 +47,6 @@ void read_sink_free(read_sink *s)
     strmap_free(&s->source_cache);
     strmap_free(&s->unit_cache);
     strbuf_release(&s->last_unit_key);
-    free(s->unit_sig);
 }
 
 void read_task_init(read_task *t)
@@ -433,6 +430,14 @@ static int parse_source(const row_view *v, int *id)
     return 0;
 }
 
+/* FNV-1a, 64 bits. */
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
 static int parse_unit(const row_view *v, uint32_t *id)
 {
     read_task *t = v->t;
@@ -466,6 +471,10 @@ static int parse_unit(const row_view *v, uint32_t *id)
     strbuf_reset(&k->last_unit_key);
     strbuf_add(&k->last_unit_key, t->key.buf, t->key.len);
     k->last_unit = u;
+    /* From this key, not from the unit: the same commune written another
+     * way by another file of this thread would give a copy of a file read
+     * on the other thread another signature (same_content). */
+    k->last_unit_sig = fnv(0xcbf29ce484222325ULL, t->key.buf, t->key.len) | 1;
     *id = (uint32_t)u;
     return 0;
 }
@@ -616,35 +625,16 @@ static int hold_parent(const row_view *v, const cube_key *k, int disbursed, int6
     return 1;
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t fnv(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /*
- * Add a row to the task's content signature: its unit as first written
- * in this sink (hashed once per unit: codes get their zeros back from a
- * spreadsheet, so a CSV and its .xlsx agree) and its parsed values, never
- * the text of its numbers. unit < 0: a row with no unit.
+ * Add a row to the task's content signature: its unit as the row writes
+ * it (hashed once per run of rows of one unit: codes get their zeros back
+ * from a spreadsheet, so a CSV and its .xlsx agree) and its parsed values,
+ * never the text of its numbers. unit < 0: a row with no unit.
  */
 static void sign_row(read_task *t, long unit, const int64_t *vals, size_t nvals)
 {
-    read_sink *sk = t->sink;
     uint64_t h = 0x9e3779b97f4a7c15ULL * (uint64_t)(t->in->lay.kind + 1);
-    if (unit >= 0) {
-        if ((size_t)unit >= sk->unit_sig_cap) {
-            size_t cap = sk->unit_sig_cap ? sk->unit_sig_cap : 256;
-            while (cap <= (size_t)unit) cap *= 2;
-            sk->unit_sig = xrealloc(sk->unit_sig, cap * sizeof *sk->unit_sig);
-            memset(sk->unit_sig + sk->unit_sig_cap, 0, (cap - sk->unit_sig_cap) * sizeof *sk->unit_sig);
-            sk->unit_sig_cap = cap;
-        }
-        if (!sk->unit_sig[unit]) sk->unit_sig[unit] = fnv(0xcbf29ce484222325ULL, t->key.buf, t->key.len) | 1;
-        h ^= sk->unit_sig[unit];
-    }
+    if (unit >= 0) h ^= t->sink->last_unit_sig; /* parse_unit read this row's unit */
     for (size_t i = 0; i < nvals; i++) { /* a multiply-xorshift mix per value */
         h = (h ^ (uint64_t)vals[i]) * 0xbf58476d1ce4e5b9ULL;
         h ^= h >> 31;

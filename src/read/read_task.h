@@ -32,10 +32,10 @@ typedef struct read_sink {
     contents items;
     controls checks;
     strmap project_cache, source_cache, unit_cache;
-    strbuf last_unit_key;    /* the unit key of the last row, and its id: */
+    strbuf last_unit_key;    /* the unit key of the last row, its id and */
     int last_unit;           /* exports list a commune's rows together */
-    uint64_t *unit_sig;      /* per unit id: its part of a row's content signature (0: not yet) */
-    size_t unit_sig_cap;
+    uint64_t last_unit_sig;  /* its part of a row's content signature: of the
+                              * row's own text, never of the sink's history */
 } read_sink;
 
 /** read_sink_init / read_sink_free */
