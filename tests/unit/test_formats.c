@@ -347,6 +347,42 @@ static void test_one_odd_word_is_not_a_legacy_column(void **state)
     outputs_free(&o);
 }
 
+static unsigned le16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long le32(const unsigned char *p)
+{
+    return le16(p) | (unsigned long)le16(p + 2) << 16;
+}
+
+/* The workbook's parts are deflated at the fast level (zip_level.h): the
+ * zip's central directory records it in each entry's flags (bits 1-2:
+ * 10 for zlib level 2; 00 would be libxlsxwriter's default level). */
+static void test_workbook_deflated_fast(void **state)
+{
+    const outputs *o = &((fixture *)*state)->csv;
+    const unsigned char *z = (const unsigned char *)o->xlsx, *end = NULL;
+    assert_true(o->xlsx_len > 22);
+    for (size_t i = o->xlsx_len - 22; i > 0 && !end; i--)
+        if (!memcmp(z + i, "PK\5\6", 4)) end = z + i;
+    assert_non_null(end);
+    unsigned entries = le16(end + 10);
+    size_t at = le32(end + 16);
+    assert_true(entries >= 5);
+    for (unsigned e = 0; e < entries; e++) {
+        assert_true(at + 46 <= o->xlsx_len);
+        assert_memory_equal(z + at, "PK\1\2", 4);
+        unsigned flags = le16(z + at + 8), method = le16(z + at + 10);
+        unsigned name_len = le16(z + at + 28);
+        if (method != 8 || (flags & 6) != 4)
+            fail_msg("%.*s: method %u, flags 0x%x, not deflated at level 2", (int)name_len,
+                     (const char *)z + at + 46, method, flags);
+        at += 46 + name_len + le16(z + at + 30) + le16(z + at + 32);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_encodings_give_the_same_report),
         cmocka_unit_test(test_legacy_text_is_pointed_out),
         cmocka_unit_test(test_one_odd_word_is_not_a_legacy_column),
+        cmocka_unit_test(test_workbook_deflated_fast),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
