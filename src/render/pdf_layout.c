@@ -6,6 +6,7 @@
 #include "pdf_layout.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <unistr.h>
 #include <zlib.h>
 
 #include "../util/text.h"
@@ -30,6 +32,19 @@
  * default level. */
 #define PAGE_DEFLATE_LEVEL Z_BEST_SPEED
 #define EPS 0.01f
+
+/* Code points below this have their widths kept once met: Latin, the
+ * Vietnamese letters (U+1EA0..U+1EF9), punctuation. */
+#define WIDTH_CACHED 0x2000
+
+/* Width of each code point in thousandths of the em, plus one (0: not
+ * asked yet), per face. */
+struct pdf_widths {
+    int w[PDF_FONT_COUNT][WIDTH_CACHED];
+    /* The one-byte faces: characters libharu was told are used. It writes
+     * such a face's /Widths from those alone, others 0 wide. */
+    unsigned char ascii_used[PDF_FONT_COUNT][128];
+};
 
 static const char *const font_files[PDF_FONT_COUNT] = {
     "LiberationSerif-Regular.ttf",
@@ -105,6 +120,7 @@ static int load_font(pdf_layout *L, const char *dir, int i, strbuf *err)
 pdf_layout *pdf_layout_new(const char *font_dir, strbuf *err)
 {
     pdf_layout *L = xcalloc(1, sizeof *L);
+    L->widths = xcalloc(1, sizeof *L->widths);
     L->doc = HPDF_New(on_hpdf_error, L);
     if (!L->doc) {
         strbuf_adds(err, "không khởi tạo được thư viện PDF (libharu)");
@@ -142,8 +158,9 @@ void pdf_layout_free(pdf_layout *L)
 {
     if (!L) return;
     if (L->doc) HPDF_Free(L->doc);
-    strbuf_release(&L->raw);
+    strbuf_release(&L->content);
     strbuf_release(&L->packed);
+    free(L->widths);
     free(L);
 }
 
@@ -170,6 +187,32 @@ int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
     return -1;
 }
 
+/* ---- glyph widths ----------------------------------------------------- */
+
+/*
+ * libharu's width of one code point in a face: asked once, then kept.
+ * Asking is also what tells libharu the glyph is used (it embeds only
+ * those), so everything drawn goes through here.
+ */
+static int glyph_width(const pdf_layout *L, pdf_font_style f, ucs4_t cp)
+{
+    if (cp >= WIDTH_CACHED) return HPDF_Font_GetUnicodeWidth(L->fonts[f], (HPDF_UNICODE)cp);
+    int *slot = &L->widths->w[f][cp];
+    if (!*slot) *slot = HPDF_Font_GetUnicodeWidth(L->fonts[f], (HPDF_UNICODE)cp) + 1;
+    return *slot - 1;
+}
+
+/* The next code point of s[*i..n), or -1 for bytes that are not UTF-8 or a
+ * code point beyond the 16 bits libharu's fonts are indexed by. */
+static long next_cp(const char *s, size_t n, size_t *i)
+{
+    ucs4_t cp;
+    int k = u8_mbtoucr(&cp, (const uint8_t *)s + *i, n - *i);
+    if (k <= 0 || cp > 0xFFFF) return -1;
+    *i += (size_t)k;
+    return (long)cp;
+}
+
 /* ---- drawing primitives ------------------------------------------------ */
 
 static int can_draw(const pdf_layout *L)
@@ -177,39 +220,131 @@ static int can_draw(const pdf_layout *L)
     return L->page && !L->error;
 }
 
+/* A coordinate or size as written: hundredths of a point. */
+static long hundredths(float v)
+{
+    return lround((double)v * 100.0);
+}
+
+/* v hundredths as a PDF number: "-12.5", "3", "0.07". */
+static void add_number(strbuf *sb, long v)
+{
+    char tmp[32], *p = tmp + sizeof tmp;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    unsigned frac = (unsigned)(u % 100);
+    u /= 100;
+    if (frac) {
+        if (frac % 10) *--p = (char)('0' + frac % 10);
+        *--p = (char)('0' + frac / 10);
+        *--p = '.';
+    }
+    do *--p = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) *--p = '-';
+    strbuf_add(sb, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static void add_point(strbuf *sb, float x, float y)
+{
+    add_number(sb, hundredths(x));
+    strbuf_addch(sb, ' ');
+    add_number(sb, hundredths(y));
+    strbuf_addch(sb, ' ');
+}
+
 /*
  * Text goes into one text object (BT ... ET) until something else is
  * drawn: a national table sets 10^5 cells, and a BT, an ET and an absolute
  * position for each were a third of the page streams to hold and deflate.
- * Within the object HPDF_Page_TextOut moves from the
- * previous line's start. Every other drawing call, a new page and saving
- * close the object first (PDF allows no path inside one).
+ * Within the object each text moves from the previous one's start (Td);
+ * the moves are between positions rounded as written, so they never add
+ * up an error. Every other drawing call, a new page and saving close the
+ * object first (PDF allows no path inside one).
  */
 static void end_text(pdf_layout *L)
 {
-    if (L->in_text && L->page) HPDF_Page_EndText(L->page);
+    if (L->in_text) strbuf_adds(&L->content, "ET\n");
     L->in_text = 0;
 }
 
-/* HPDF_Page_TextOut wants a NUL-terminated string; lines are spans. */
+/* The page's resource name of a face (F1, F2 ...), registering it there
+ * on first use; NULL after a libharu error. */
+static const char *font_resource(pdf_layout *L, int font)
+{
+    if (!L->font_name[font]) {
+        HPDF_Font obj = font < PDF_FONT_COUNT ? L->fonts[font] : L->ascii[font - PDF_FONT_COUNT];
+        L->font_name[font] = HPDF_Page_GetLocalFontName(L->page, obj);
+        if (!L->font_name[font] && !L->error) L->error = HPDF_PAGE_INVALID_FONT;
+    }
+    return L->font_name[font];
+}
+
+/* Text of the one-byte face (printable ASCII): a PDF string, "(", ")" and
+ * "\" escaped. */
+static void add_ascii_string(pdf_layout *L, pdf_font_style f, const char *s, size_t len)
+{
+    strbuf *sb = &L->content;
+    strbuf_addch(sb, '(');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char *used = &L->widths->ascii_used[f][(unsigned char)s[i] & 127];
+        if (!*used) /* measuring a character in the face marks it used */
+            HPDF_Font_TextWidth(L->ascii[f], (const HPDF_BYTE *)s + i, 1), *used = 1;
+        if (s[i] == '(' || s[i] == ')' || s[i] == '\\') strbuf_addch(sb, '\\');
+        strbuf_addch(sb, s[i]);
+    }
+    strbuf_adds(sb, ") Tj\n");
+}
+
+/* Text of a UTF-8 face: four hex digits a code point, which libharu's
+ * CID fonts map to glyphs ("<00481ED7> Tj"); U+FFFD for bytes that are
+ * not UTF-8. */
+static void add_cid_string(pdf_layout *L, pdf_font_style f, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    strbuf *sb = &L->content;
+    strbuf_addch(sb, '<');
+    for (size_t i = 0; i < len;) {
+        long cp = next_cp(s, len, &i);
+        if (cp < 0) cp = 0xFFFD, i += text_char_len(s + i, len - i);
+        glyph_width(L, f, (ucs4_t)cp); /* the glyph is embedded */
+        char h[4] = {hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15], hex[cp & 15]};
+        strbuf_add(sb, h, 4);
+    }
+    strbuf_adds(sb, "> Tj\n");
+}
+
 static void put_text(pdf_layout *L, pdf_font_style f, float size, float x,
                      float y, const char *s, size_t len)
 {
     if (!can_draw(L) || len == 0) return;
-    char small[256]; /* a cell's line: no allocation */
-    char *tmp = len < sizeof small ? memcpy(small, s, len) : xstrndup(s, len);
-    tmp[len] = '\0';
     int ascii = 1;
     for (size_t i = 0; i < len && ascii; i++) ascii = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F;
     int font = ascii ? (int)f + PDF_FONT_COUNT : (int)f;
-    if (!L->in_text) HPDF_Page_BeginText(L->page);
-    L->in_text = 1;
+    strbuf *sb = &L->content;
+    if (!L->in_text) {
+        strbuf_adds(sb, "BT\n");
+        L->in_text = 1;
+        L->line_x = L->line_y = 0;
+    }
     if (font != L->cur_font || size != L->cur_size) { /* text state outlives BT/ET */
-        HPDF_Page_SetFontAndSize(L->page, ascii ? L->ascii[f] : L->fonts[f], size);
+        const char *name = font_resource(L, font);
+        if (!name) return;
+        strbuf_addch(sb, '/');
+        strbuf_adds(sb, name);
+        strbuf_addch(sb, ' ');
+        add_number(sb, hundredths(size));
+        strbuf_adds(sb, " Tf\n");
         L->cur_font = font, L->cur_size = size;
     }
-    HPDF_Page_TextOut(L->page, x, y, tmp);
-    if (tmp != small) free(tmp);
+    long hx = hundredths(x), hy = hundredths(y);
+    add_number(sb, hx - L->line_x);
+    strbuf_addch(sb, ' ');
+    add_number(sb, hy - L->line_y);
+    strbuf_adds(sb, " Td\n");
+    L->line_x = hx, L->line_y = hy;
+    if (ascii)
+        add_ascii_string(L, f, s, len);
+    else
+        add_cid_string(L, f, s, len);
 }
 
 /* Every path starts here: the text object is closed first. */
@@ -217,7 +352,8 @@ static void set_line_width(pdf_layout *L, float lw)
 {
     end_text(L);
     if (lw == L->cur_lw) return;
-    HPDF_Page_SetLineWidth(L->page, lw);
+    add_number(&L->content, hundredths(lw));
+    strbuf_adds(&L->content, " w\n");
     L->cur_lw = lw;
 }
 
@@ -225,9 +361,10 @@ static void stroke_line(pdf_layout *L, float x1, float y1, float x2, float y2, f
 {
     if (!can_draw(L)) return;
     set_line_width(L, lw);
-    HPDF_Page_MoveTo(L->page, x1, y1);
-    HPDF_Page_LineTo(L->page, x2, y2);
-    HPDF_Page_Stroke(L->page);
+    add_point(&L->content, x1, y1);
+    strbuf_adds(&L->content, "m ");
+    add_point(&L->content, x2, y2);
+    strbuf_adds(&L->content, "l S\n");
 }
 
 void pdf_layout_rule(pdf_layout *L, float x1, float x2, float y, float lw)
@@ -244,8 +381,9 @@ void pdf_layout_rect(pdf_layout *L, float x, float y, float w, float h, float lw
 {
     if (!can_draw(L)) return;
     set_line_width(L, lw);
-    HPDF_Page_Rectangle(L->page, x, y, w, h);
-    HPDF_Page_Stroke(L->page);
+    add_point(&L->content, x, y);
+    add_point(&L->content, w, h);
+    strbuf_adds(&L->content, "re S\n");
 }
 
 /* ---- pages ------------------------------------------------------------- */
@@ -259,43 +397,38 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out)
 }
 
 /*
- * A page is finished: its content stream is deflated now and kept packed.
- * libharu would hold every page's content raw until HPDF_SaveToFile and
- * deflate it there; a national report is 600 pages, and their raw
- * contents were most of the run's peak memory. This reaches into
- * libharu 2.3's page and stream records (hpdf_pages.h, hpdf_streams.h,
- * installed with libhpdf-dev): the page's content stream is replaced by a
- * memory stream holding the deflated bytes, written as they are
- * (filter NONE) under a "/Filter /FlateDecode" its dictionary writes
- * itself. docs/library-notes.md says so; every test reads the pages back.
+ * A page is finished: its content, written here, is deflated and handed
+ * to libharu. This reaches into libharu 2.3's page and stream records
+ * (hpdf_pages.h, hpdf_streams.h, installed with libhpdf-dev): the page's
+ * (empty) content stream is replaced by a memory stream holding the
+ * deflated bytes, written as they are (filter NONE) under a
+ * "/Filter /FlateDecode" its dictionary writes itself. The fonts a page
+ * uses were registered in its resources as it used them (font_resource).
+ * docs/library-notes.md says so; every test reads the pages back.
  */
 static void seal_page(pdf_layout *L)
 {
     end_text(L);
     if (!L->page || L->error) return;
     HPDF_PageAttr attr = (HPDF_PageAttr)L->page->attr;
-    HPDF_Stream raw = attr->stream;
-    if (!raw || attr->contents->write_fn == write_flate_key) return;
-    HPDF_UINT size = raw->size;
-    strbuf_reset(&L->raw);
-    strbuf_grow(&L->raw, size);
-    if (HPDF_Stream_Seek(raw, 0, HPDF_SEEK_SET) != HPDF_OK ||
-        HPDF_Stream_Read(raw, (HPDF_BYTE *)L->raw.buf, &size) != HPDF_OK || size != raw->size)
-        return; /* libharu recorded the failure: the next page or the save reports it */
-    uLongf n = compressBound(size);
+    HPDF_Stream empty = attr->stream;
+    if (!empty || attr->contents->write_fn == write_flate_key) return;
+    uLongf n = compressBound((uLong)L->content.len);
     strbuf_reset(&L->packed);
     strbuf_grow(&L->packed, n);
-    if (compress2((Bytef *)L->packed.buf, &n, (const Bytef *)L->raw.buf, size, PAGE_DEFLATE_LEVEL) != Z_OK) {
+    if (compress2((Bytef *)L->packed.buf, &n, (const Bytef *)L->content.buf, (uLong)L->content.len,
+                  PAGE_DEFLATE_LEVEL) != Z_OK) {
         L->error = HPDF_ZLIB_ERROR;
         return;
     }
-    HPDF_Stream packed = HPDF_MemStream_New(raw->mmgr, (HPDF_UINT)(n > 0 ? n : 1));
+    strbuf_reset(&L->content);
+    HPDF_Stream packed = HPDF_MemStream_New(empty->mmgr, (HPDF_UINT)(n > 0 ? n : 1));
     if (!packed) return;
     if (HPDF_Stream_Write(packed, (const HPDF_BYTE *)L->packed.buf, (HPDF_UINT)n) != HPDF_OK) {
         HPDF_Stream_Free(packed);
         return;
     }
-    HPDF_Stream_Free(raw);
+    HPDF_Stream_Free(empty);
     attr->stream = attr->contents->stream = packed;
     attr->contents->filter = HPDF_STREAM_FILTER_NONE;
     attr->contents->write_fn = write_flate_key;
@@ -342,6 +475,7 @@ void pdf_layout_new_page(pdf_layout *L, pdf_orientation o)
      * page-break loops still advance and end. */
     L->page = p;
     L->cur_font = -1, L->cur_size = -1, L->cur_lw = -1;
+    memset(L->font_name, 0, sizeof L->font_name);
     L->orient = o;
     L->npages++;
     L->page_w = p ? HPDF_Page_GetWidth(p) : (o == PDF_LANDSCAPE ? 842 : 595);
@@ -377,10 +511,17 @@ int pdf_layout_ensure(pdf_layout *L, float h)
 float pdf_layout_text_width(const pdf_layout *L, pdf_font_style f, float size,
                             const char *s, size_t len)
 {
-    if (len == 0) return 0;
-    HPDF_TextWidth tw = HPDF_Font_TextWidth(L->fonts[f], (const HPDF_BYTE *)s,
-                                            (HPDF_UINT)len);
-    return (float)tw.width * size / 1000.0f;
+    HPDF_UINT units = 0;
+    for (size_t i = 0; i < len;) {
+        long cp = next_cp(s, len, &i);
+        if (cp < 0) { /* not UTF-8: as libharu measures it */
+            HPDF_TextWidth tw = HPDF_Font_TextWidth(L->fonts[f], (const HPDF_BYTE *)s, (HPDF_UINT)len);
+            units = tw.width;
+            break;
+        }
+        units += (HPDF_UINT)glyph_width(L, f, (ucs4_t)cp);
+    }
+    return (float)units * size / 1000.0f;
 }
 
 float pdf_layout_line_height(const pdf_text_style *st)

@@ -8,7 +8,10 @@
  * HPDF_Font_TextWidth: the four Liberation Serif faces, A4 pages with the
  * Nghị định 30 margins and page numbers, a cursor that flows down the page,
  * UTF-8-safe greedy line breaking, justified paragraphs (words placed one by
- * one), rules and boxes, and automatic page breaks.
+ * one), rules and boxes, and automatic page breaks. libharu holds the
+ * document, the fonts and the pages; the pages' content streams are
+ * written here (docs/library-notes.md: its operators were a third of the
+ * time of writing a national report).
  *
  * Units are PDF points (1/72 inch); y grows upwards as in PDF. The cursor
  * `y` is the top of the next thing to draw.
@@ -87,13 +90,20 @@ typedef struct pdf_layout {
     float y;                /* cursor: top of the next line */
     HPDF_STATUS error;      /* first libharu error, 0 if none */
     HPDF_STATUS error_detail;
+    /* The page's content stream, written here, not through libharu's page
+     * operators (each cleared a 512-byte buffer byte by byte and measured
+     * the text again: a third of writing the national report); libharu
+     * gets it deflated when the page ends (seal_page). */
+    strbuf content, packed;
     /* The page's text and line state as last set, so an operator that
      * would repeat it is not written (a national table has 10^5 cells);
      * -1 on a new page: nothing set yet. */
     int cur_font;
     float cur_size, cur_lw;
-    int in_text;       /* a text object (BT) is open on the page */
-    strbuf raw, packed; /* a finished page's content, deflated (pdf_layout.c) */
+    int in_text;            /* a text object (BT) is open on the page */
+    long line_x, line_y;    /* its line start as written, 1/100 pt */
+    const char *font_name[2 * PDF_FONT_COUNT]; /* the page's resource names */
+    struct pdf_widths *widths; /* glyph widths met so far, per face */
 } pdf_layout;
 
 /**

@@ -606,6 +606,52 @@ static void test_double_marks_rendered_bold(void **state)
     check_mark_pairs(state, 1);
 }
 
+/*
+ * The layout writes page content itself (pdf_layout.c) and measures with
+ * widths it keeps: every word must come out as wide as it was measured,
+ * and as libharu measures it, in both kinds of face the layout uses (the
+ * UTF-8 face, and the one-byte face for all-ASCII text, whose widths
+ * libharu writes only for characters it was told of).
+ */
+static void test_words_set_at_their_width(void **state)
+{
+    static const char *const words[] = {"kinh", "tế", "giai", "đoạn", "2021", "(8)=(4)/(3)",
+                                        "Quyết", "định", "1719/QĐ-TTg", "năm", "183.631,018", "Ư"};
+    enum { N = sizeof words / sizeof words[0] };
+    fixture *f = *state;
+    strbuf err = STRBUF_INIT;
+    pdf_layout *L = pdf_layout_new(FONT_DIR, &err);
+    assert_non_null(L);
+    pdf_layout_new_page(L, PDF_PORTRAIT);
+    float width[PDF_FONT_COUNT][N];
+    for (int face = 0; face < PDF_FONT_COUNT; face++) {
+        pdf_text_style st = {.font = (pdf_font_style)face, .size = 11.5f};
+        for (int i = 0; i < N; i++) {
+            size_t len = strlen(words[i]);
+            width[face][i] = pdf_layout_text_width(L, st.font, st.size, words[i], len);
+            HPDF_TextWidth tw = HPDF_Font_TextWidth(L->fonts[face], (const HPDF_BYTE *)words[i], (HPDF_UINT)len);
+            assert_float_equal(width[face][i], (float)tw.width * st.size / 1000.0f, 1e-4);
+            /* one word a line, so pdftotext gives each its own box */
+            pdf_layout_block(L, &st, 100, 400, 800 - (float)(face * N + i) * 15, words[i], 1);
+        }
+    }
+    assert_int_equal(pdf_layout_save(L, f->pdf, &err), 0);
+    pdf_layout_free(L);
+    strbuf_release(&err);
+    tu_words got = {0};
+    assert_int_equal(tu_pdf_words(f->pdf, 1, &got), 0);
+    assert_int_equal(got.n, PDF_FONT_COUNT * N);
+    for (int k = 0; k < got.n; k++) {
+        int face = k / N, i = k % N;
+        assert_string_equal(got.v[k].text, words[i]);
+        double w = got.v[k].x1 - got.v[k].x0;
+        if (w < width[face][i] - 0.05 || w > width[face][i] + 0.05)
+            fail_msg("face %d, \"%s\": %.2f pt wide on the page, measured %.2f", face, words[i], w,
+                     width[face][i]);
+    }
+    tu_words_free(&got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_page_one_not_blank, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_marks_rendered_regular, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_marks_rendered_bold, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_words_set_at_their_width, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
