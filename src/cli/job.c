@@ -69,13 +69,18 @@ typedef struct job {
     char *templates[MAX_FORMS + 8]; /* catalogues, forms, wordings, header words: for the digest */
 } job;
 
+static double seconds_since(const struct timespec *t0, struct timespec *now)
+{
+    clock_gettime(CLOCK_MONOTONIC, now);
+    return (double)(now->tv_sec - t0->tv_sec) + (double)(now->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* With --timing, one log line per stage: where a run spends its time. */
 static void stage_done(job *j, const char *stage)
 {
     if (!j->opt->timing) return;
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    double s = (double)(t.tv_sec - j->t0.tv_sec) + (double)(t.tv_nsec - j->t0.tv_nsec) / 1e9;
+    double s = seconds_since(&j->t0, &t);
     mlog_say(j->log, MLOG_INFO, "thời gian: %-10s %.3f s", stage, s);
     j->t0 = t;
 }
@@ -390,18 +395,18 @@ typedef struct writer {
 
 /*
  * The outputs of a set, in the order of the set and its mail. `turn`: the
- * signed PDF, the longest, is taken first; the check files next, by the
- * other thread, so that their own PDF document (fonts and all) is done
- * before the signed PDF holds its most; the signed workbook and Word file
- * last.
+ * two threads take the signed PDF and workbook first, the longest (0.21 s
+ * and 0.24 s on the national report), then the check files and the Word
+ * files, whichever thread is free first: the longest first is what ends
+ * both threads nearest together.
  */
 static const writer writers[] = {
-    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook, 4},
+    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook, 1},
     {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf, 0},
-    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx, 5},
-    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf, 1},
-    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook, 2},
-    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx, 3},
+    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx, 4},
+    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf, 2},
+    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook, 3},
+    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx, 5},
 };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 
@@ -426,6 +431,7 @@ typedef struct work {
     const writer *w;
     const char *path;
     int rc;
+    double secs;  /* how long the writing took, for --timing */
     strbuf err;
 } work;
 
@@ -442,7 +448,10 @@ static void *drain(void *arg)
     work_queue *q = arg;
     for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
         work *k = &q->k[q->order[i]];
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         k->rc = k->w->write(k->j, k->s, k->w->check, k->path, &k->err);
+        k->secs = seconds_since(&t0, &t1);
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
         /* What this output freed stays in this thread's arena, where the
          * other writer's growth cannot use it: give it back (1 MB of the
@@ -471,7 +480,7 @@ static int write_outputs(job *j, const sources *s)
     for (size_t i = 0; i < NWRITERS; i++) {
         if (!(cfg->outputs & writers[i].output)) continue;
         char *name = output_name(cfg, j->unit, writers[i].suffix);
-        k[n] = (work){j, s, &writers[i], outset_add(&j->out, cfg->output_dir, name), 0, STRBUF_INIT};
+        k[n] = (work){j, s, &writers[i], outset_add(&j->out, cfg->output_dir, name), 0, 0, STRBUF_INIT};
         free(name);
         n++;
     }
@@ -486,6 +495,8 @@ static int write_outputs(job *j, const sources *s)
     drain(&q);
     if (threaded) pthread_join(tid, NULL);
     for (int i = 0; i < n; i++) {
+        if (j->opt->timing)
+            mlog_say(j->log, MLOG_INFO, "thời gian:   tệp %-16s %.3f s", k[i].w->suffix, k[i].secs);
         if (k[i].rc < 0) {
             if (j->err.len) strbuf_adds(&j->err, "; ");
             strbuf_add(&j->err, k[i].err.buf, k[i].err.len);
