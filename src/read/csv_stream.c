@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,6 +43,9 @@ typedef struct row_acc {
     void *ctx;
     int stop;
     int last_term;        /* terminator of the previous row callback */
+    unsigned char special[256]; /* plain_line: the delimiter, CR, LF, quote */
+    char delim;
+    size_t cut[MAX_CELLS];      /* plain_line: where a line's delimiters are */
 } row_acc;
 
 static void on_field(void *s, size_t len, void *data)
@@ -63,18 +67,151 @@ static void on_field(void *s, size_t len, void *data)
     a->n++;
 }
 
+/* A row to the callback: its cells in a->cell and a->len, n of them (-1:
+ * more than MAX_CELLS), c its terminator. The LF of a CR LF is no row. */
+static void emit_row(row_acc *a, int n, int c)
+{
+    int crlf_tail = n == 0 && c == '\n' && a->last_term == '\r';
+    a->last_term = c;
+    if (a->stop || crlf_tail) return;
+    record r = {n, a->cell, a->len, NULL, a->index++};
+    if (a->fn(a->ctx, &r)) a->stop = 1;
+}
+
+/* libcsv's row callback: the cells on_field kept. */
 static void on_row(int c, void *data)
 {
     row_acc *a = data;
-    int crlf_tail = a->n == 0 && c == '\n' && a->last_term == '\r';
-    a->last_term = c;
-    if (a->stop || crlf_tail) return;
     for (int i = 0; i < a->n; i++) a->cell[i] = a->data.buf + a->off[i];
-    record r = {a->overflow ? -1 : a->n, a->cell, a->len, NULL, a->index++};
-    if (a->fn(a->ctx, &r)) a->stop = 1;
+    emit_row(a, a->overflow ? -1 : a->n, c);
     a->n = 0;
     a->overflow = 0;
     strbuf_reset(&a->data);
+}
+
+/* The bytes plain_line stops at, for delimiter delim. */
+static void set_special(row_acc *a, unsigned char delim)
+{
+    memset(a->special, 0, sizeof a->special);
+    a->delim = (char)delim;
+    a->special[delim] = a->special['\r'] = a->special['\n'] = a->special['"'] = 1;
+}
+
+/* Spaces and tabs around an unquoted field, as libcsv trims them: not the
+ * delimiter itself (a tab in a tab-separated file). */
+static int trimmed(char c, char delim)
+{
+    return (c == ' ' || c == '\t') && c != delim;
+}
+
+#define BYTES_ONE 0x0101010101010101ull
+#define BYTES_LOW7 0x7F7F7F7F7F7F7F7Full
+
+/* 0x80 in each byte of w that is zero, 0 in the others (exact). */
+static inline uint64_t zero_bytes(uint64_t w)
+{
+    return ~(((w & BYTES_LOW7) + BYTES_LOW7) | w | BYTES_LOW7);
+}
+
+/*
+ * The first byte at or after i of s[0..n) that is the delimiter, CR, LF or
+ * a quote, or n: eight bytes a step (cells are a few bytes, and a loop
+ * over bytes stopping at each was most of the time here).
+ */
+static size_t next_special(const char *s, size_t n, size_t i, const row_acc *a)
+{
+    const uint64_t d = BYTES_ONE * (unsigned char)a->delim, cr = BYTES_ONE * '\r',
+                   lf = BYTES_ONE * '\n', q = BYTES_ONE * '"';
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t hit = zero_bytes(w ^ d) | zero_bytes(w ^ cr) | zero_bytes(w ^ lf) | zero_bytes(w ^ q);
+        if (hit) { /* the lowest address is the lowest byte on little-endian machines */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (size_t)(__builtin_ctzll(hit) >> 3);
+#else
+            break;
+#endif
+        }
+    }
+    while (i < n && !a->special[(unsigned char)s[i]]) i++;
+    return i;
+}
+
+/*
+ * One line that starts a record and holds no quote character, split here
+ * as libcsv splits it (options as csv_stream_range sets them): cells at
+ * each delimiter, trimmed of spaces and tabs; a line of nothing but those
+ * is a row of no cells; CR and LF each end a row. The cells are passed
+ * where they lie in the block, each ended by a NUL written over the byte
+ * after it, not copied. Returns the bytes taken (the terminator included), or 0
+ * when libcsv must take the line: it has a quote (a quoted cell may hold
+ * delimiters, quotes and line breaks, and strict mode checks them), no
+ * terminator before the block ends (libcsv carries it to the next block),
+ * or more cells than a row may have.
+ */
+static size_t plain_line(char *s, size_t n, char delim, row_acc *a)
+{
+    size_t i = 0, k = 0;
+    for (;;) {
+        i = next_special(s, n, i, a);
+        if (i == n || s[i] == '"') return 0;
+        if (s[i] != delim) break;
+        if (k + 1 == MAX_CELLS) return 0;
+        a->cut[k++] = i++;
+    }
+    char term = s[i];
+    int cells = 0;
+    for (size_t c = 0, from = 0; c <= k; c++) {
+        size_t b = from, e = c < k ? a->cut[c] : i;
+        from = e + 1;
+        while (b < e && trimmed(s[b], delim)) b++;
+        while (e > b && trimmed(s[e - 1], delim)) e--;
+        if (k == 0 && b == e) break; /* a blank line: no cells */
+        s[e] = '\0'; /* the delimiter, the terminator or a trimmed blank */
+        a->cell[cells] = s + b;
+        a->len[cells++] = e - b;
+    }
+    emit_row(a, cells, (unsigned char)term);
+    return i + 1;
+}
+
+/* The first CR or LF of s[0..n), or NULL. */
+static const char *next_term(const char *s, size_t n)
+{
+    const char *nl = memchr(s, '\n', n);
+    const char *cr = memchr(s, '\r', nl ? (size_t)(nl - s) : n);
+    return cr ? cr : nl;
+}
+
+/*
+ * csv_parse over a block (which it may write to), with the plain lines
+ * split by plain_line: libcsv copies every byte through its state machine
+ * and its own buffer, then on_field copies the cells again, a tenth of a
+ * national run; a plain line costs a scan eight bytes a step. libcsv takes
+ * the other lines, each up to its terminator, and keeps them until its
+ * record ends. Returns the bytes taken, less than n on a libcsv error (as
+ * csv_parse).
+ */
+static size_t feed(struct csv_parser *p, char *buf, size_t n, row_acc *a)
+{
+    char delim = (char)csv_get_delim(p);
+    size_t pos = 0;
+    while (pos < n && !a->stop) {
+        if (p->pstate == LIBCSV_ROW_NOT_BEGUN) {
+            size_t took = plain_line(buf + pos, n - pos, delim, a);
+            if (took) {
+                pos += took;
+                continue;
+            }
+        }
+        const char *t = next_term(buf + pos, n - pos);
+        size_t want = t ? (size_t)(t - buf) + 1 - pos : n - pos;
+        size_t done = csv_parse(p, buf + pos, want, on_field, on_row, a);
+        if (done != want) return pos + done;
+        pos += want;
+    }
+    return n;
 }
 
 static int open_file(const char *path, off_t *size, strbuf *err)
@@ -210,7 +347,7 @@ static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
             rc = -1;
             break;
         }
-        if (csv_parse(p, buf, (size_t)n, on_field, on_row, a) != (size_t)n) {
+        if (feed(p, buf, (size_t)n, a) != (size_t)n) {
             strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s); phần sau của tệp không đọc được",
                         path, a->index + 2, csv_error_text(csv_error(p)));
             rc = -1;
@@ -236,6 +373,7 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
     a->data = (strbuf)STRBUF_INIT;
     a->fn = fn;
     a->ctx = ctx;
+    set_special(a, (unsigned char)delim);
     int rc = parse_blocks(fd, &p, begin, end, a, path, err);
     *clean_end = rc == 0 && p.pstate == LIBCSV_ROW_NOT_BEGUN;
     if (rc == 0 && end >= size && !a->stop &&
@@ -260,8 +398,9 @@ static int parse_decoded(struct csv_parser *p, strbuf *text, char *delim, row_ac
     if (!*delim && text->len) {
         *delim = sniff_delim(text->buf, text->len);
         csv_set_delim(p, (unsigned char)*delim);
+        set_special(a, (unsigned char)*delim);
     }
-    if (csv_parse(p, text->buf, text->len, on_field, on_row, a) != text->len) {
+    if (feed(p, text->buf, text->len, a) != text->len) {
         strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s)", path, a->index + 1,
                     csv_error_text(csv_error(p)));
         return -1;
@@ -283,6 +422,7 @@ int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record
     a->data = (strbuf)STRBUF_INIT;
     a->fn = fn;
     a->ctx = ctx;
+    set_special(a, (unsigned char)delim);
     strbuf text = STRBUF_INIT;
     char *buf = xmalloc(BLOCK);
     ssize_t n;

@@ -32,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csv.h>
+
 #include "config/config.h"
 #include "model/catalogue.h"
 #include "model/dataset.h"
@@ -1117,6 +1119,133 @@ static void test_ingest_bad_inputs(void **state)
     free(in);
 }
 
+/*
+ * csv_stream splits lines without a quote itself and gives libcsv the
+ * rest: on random bytes (delimiters, spaces, tabs, CR, LF, quotes, NUL,
+ * UTF-8), in files of a few bytes to past two read blocks, it must give
+ * exactly the records libcsv alone gives (the oracle below drives libcsv
+ * directly, with csv_stream's options and its one rule of its own: the LF
+ * of a CR LF is not a row), and fail where libcsv fails, at the same row.
+ */
+typedef struct oracle {
+    strbuf out, cells;
+    int ncells, last;
+    long index;
+} oracle;
+
+static void oracle_field(void *s, size_t len, void *data)
+{
+    oracle *o = data;
+    if (o->ncells++) strbuf_addch(&o->cells, '|');
+    if (len) strbuf_add(&o->cells, s, len);
+}
+
+static void oracle_row(int c, void *data)
+{
+    oracle *o = data;
+    int crlf_tail = o->ncells == 0 && c == '\n' && o->last == '\r';
+    o->last = c;
+    if (!crlf_tail) {
+        strbuf_addf(&o->out, "%ld:", o->index++);
+        strbuf_add(&o->out, o->cells.buf, o->cells.len);
+        strbuf_addch(&o->out, '\n');
+    }
+    strbuf_reset(&o->cells);
+    o->ncells = 0;
+}
+
+/* libcsv alone over text: 0, or -1 at the error (records before it kept). */
+static int oracle_parse(const char *text, size_t n, char delim, oracle *o)
+{
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+    csv_set_delim(&p, (unsigned char)delim);
+    int rc = csv_parse(&p, text, n, oracle_field, oracle_row, o) == n &&
+             csv_fini(&p, oracle_field, oracle_row, o) == 0 ? 0 : -1;
+    csv_free(&p);
+    return rc;
+}
+
+static uint32_t rnd_next(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (uint32_t)(*s >> 33);
+}
+
+/* Random CSV-ish bytes, cell by cell: plain cells (letters, figures,
+ * spaces, tabs, NUL, UTF-8, the other delimiters), quoted ones (holding
+ * delimiters, doubled quotes and line breaks, spaces around), empty ones,
+ * lines ended by LF, CR LF or CR, blank lines; with stray, now and then a
+ * quote inside a plain cell, which strict CSV refuses. */
+static void random_text(uint64_t *seed, size_t n, char delim, int stray, strbuf *out)
+{
+    static const char *const plain[] = {"a", "bc", "12", "1.240,5", " ", "\t", "x y", "\xc3\xa9",
+                                        ",", ";", "  ", "\t "};
+    static const char *const quoted[] = {"\"q\"", "\"a,b;c\tD\"", "\"x\"\"y\"", "\"two\nlines\r\n\"",
+                                         " \"sp\" ", "\"\""};
+    static const char *const ends[] = {"\n", "\r\n", "\r", "\n\n", " \n"};
+    strbuf_reset(out);
+    while (out->len < n) {
+        uint32_t r = rnd_next(seed) % 100;
+        if (r < 15) {
+            strbuf_adds(out, quoted[r % (sizeof quoted / sizeof quoted[0])]);
+        } else if (r < 85) {
+            for (uint32_t k = 1 + rnd_next(seed) % 3; k > 0; k--) {
+                uint32_t q = rnd_next(seed) % 50;
+                if (q == 0) strbuf_addch(out, '\0');
+                else if (q == 1 && stray) strbuf_addch(out, '"');
+                else strbuf_adds(out, plain[q % (sizeof plain / sizeof plain[0])]);
+            }
+        }
+        r = rnd_next(seed) % 100;
+        if (r < 75) strbuf_addch(out, delim);
+        else strbuf_adds(out, ends[r % (sizeof ends / sizeof ends[0])]);
+    }
+}
+
+static void test_range_same_as_libcsv(void **state)
+{
+    fixture *f = *state;
+    static const char delims[] = {',', ';', '\t'};
+    uint64_t seed = 20261201;
+    long failed = 0, rows = 0;
+    strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+    char *path = tu_path(f->dir, "random.csv");
+    for (int round = 0; round < 400; round++) {
+        char delim = delims[round % 3];
+        /* most small; every 50th past two of csv_stream's 256 KiB blocks */
+        size_t n = round % 50 == 49 ? 600000 + rnd_next(&seed) % 1000 : 1 + rnd_next(&seed) % 300;
+        random_text(&seed, n, delim, round % 4 == 3, &text);
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        assert_int_equal(fwrite(text.buf, 1, text.len, fp), text.len);
+        fclose(fp);
+        oracle o = {STRBUF_INIT, STRBUF_INIT, 0, 0, 0};
+        int want = oracle_parse(text.buf, text.len, delim, &o);
+        collect c = {STRBUF_INIT, 0, 0};
+        int clean;
+        long bad = -1;
+        strbuf_reset(&err);
+        int got = csv_stream_range(path, delim, 0, (off_t)text.len, collect_row, &c, &clean, &bad, &err);
+        failed += want < 0;
+        rows += o.index;
+        if (got != want || strcmp(c.out.buf, o.out.buf) || (want < 0 && bad != o.index))
+            fail_msg("round %d (%zu bytes, delimiter 0x%02x): csv_stream %d, libcsv %d, row %ld vs "
+                     "%ld; records differ: %d", round, text.len, delim, got, want, bad, o.index,
+                     strcmp(c.out.buf, o.out.buf) != 0);
+        strbuf_release(&c.out);
+        strbuf_release(&o.out);
+        strbuf_release(&o.cells);
+    }
+    /* Both outcomes were tried, and many rows (a change to the generator
+     * must not leave one of them untested). */
+    assert_true(failed >= 20 && failed <= 100); /* 41 */
+    assert_true(rows >= 100000);                /* 147,148 */
+    free(path);
+    strbuf_release(&text);
+    strbuf_release(&err);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1129,6 +1258,7 @@ int main(void)
         T(test_range_quoted_newline_at_cut),
         T(test_range_last_row_and_stop),
         T(test_range_malformed_quote),
+        T(test_range_same_as_libcsv),
         T(test_layout_names),
         T(test_layout_missing_and_duplicate),
         T(test_layout_mapping),
