@@ -32,8 +32,11 @@ typedef struct read_sink {
     contents items;
     controls checks;
     strmap project_cache, source_cache, unit_cache;
-    strbuf last_unit_key;    /* the unit key of the last row, its id and */
-    int last_unit;           /* exports list a commune's rows together */
+    strbuf last_unit_key;    /* the unit key of the last row (six cells, each
+                              * NUL-ended; validated UTF-8, as bad_bytes let
+                              * it through), its cells' lengths, its id and */
+    size_t last_unit_len[6]; /* exports list a commune's rows together */
+    int last_unit;
     uint64_t last_unit_sig;  /* its part of a row's content signature: of the
                               * row's own text, never of the sink's history */
 } read_sink;
@@ -99,6 +102,13 @@ typedef struct cell_mix {
     long text_rows[4];       /* file rows of the first texts */
 } cell_mix;
 
+/* The last cells a cache answered for, and its answer: a file repeats
+ * the same project and source row after row, so most rows need no hash. */
+typedef struct text_memo {
+    strbuf text;             /* the cells, each NUL-ended; empty: none yet */
+    int id;
+} text_memo;
+
 typedef struct read_task {
     /* What to read. */
     int index;               /* position in the run: orders "first seen" */
@@ -145,6 +155,9 @@ typedef struct read_task {
     strbuf err;
     /* Scratch, reused for every row. */
     strbuf key, msg, fields;
+    text_memo project_memo, source_memo; /* ids found through the sink's caches */
+    unsigned char *cell_flags; /* CELL_HAS_* of the record's cells (read_task_row) */
+    size_t cell_flags_alloc;
     strbuf no_header;        /* why the first rows of a stream were no header */
     struct decode_vni *vni;  /* the VNI table, when the file needs it */
     struct decode_cells *cells; /* converter of legacy-font columns, or NULL */
