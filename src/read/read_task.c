@@ -1294,6 +1294,8 @@ void read_task_run(read_task *t)
         break;
     }
     progress_add(t->read & 4095, 0); /* the rows not yet counted in a batch */
+    if (t->spill.part && dup_spill_flush(&t->spill) < 0) /* its last pairs */
+        task_fail_errno(t, "không ghi được tệp tạm để tìm dòng trùng");
     /* Text rows below the last data row (signatures, "Người lập biểu")
      * are skipped; at the end of a first range they were inside the data. */
     if (in->format != FMT_CSV || t->end >= in->head.size) {
