@@ -173,9 +173,13 @@ void dup_reserve(dup_set *s, size_t n)
 {
     size_t cap = 1024;
     while (cap / 4 * 3 < n + 1) cap *= 2;
-    free(s->slots);
-    s->slots = xcalloc(cap, sizeof *s->slots);
-    s->cap = cap;
+    if (cap == s->cap) { /* the last part's table, emptied: no new pages to fault in */
+        memset(s->slots, 0, cap * sizeof *s->slots);
+    } else {
+        free(s->slots);
+        s->slots = xcalloc(cap, sizeof *s->slots);
+        s->cap = cap;
+    }
     s->count = 0;
 }
 

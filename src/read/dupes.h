@@ -60,7 +60,8 @@ uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n);
 int dup_check(dup_set *s, uint64_t fp, long row, long *first);
 /** dup_find - 1 when fp is in s (its row in *first); records nothing. */
 int dup_find(const dup_set *s, uint64_t fp, long *first);
-/** dup_reserve - room for n fingerprints without growing (call on an empty set). */
+/** dup_reserve - empty s, with room for n fingerprints without growing
+ * (its table is reused when of the size n needs). */
 void dup_reserve(dup_set *s, size_t n);
 
 /* The (fingerprint, row) pairs of one reading task, in nparts temporary

@@ -481,10 +481,10 @@ static void check_totals(dataset *ds, const plan *p)
     }
 }
 
-/* The repeats of one file, as dup_resolve finds them: counted per task,
- * and the file's first rows that repeat kept for the log. */
+/* The repeats of one file, as dup_resolve finds them: counted per task
+ * of the file, and the file's first rows that repeat kept for the log. */
 typedef struct dup_found {
-    read_task *tasks;  /* the file's tasks */
+    long *counts;            /* repeats per task of the file */
     long rows[8], firsts[8]; /* the earliest repeats, by row */
     int n;
 } dup_found;
@@ -492,7 +492,7 @@ typedef struct dup_found {
 static void on_repeat(void *ctx, int which, long row, long first)
 {
     dup_found *d = ctx;
-    d->tasks[which].duplicates++;
+    d->counts[which]++;
     if (d->n == 8 && row >= d->rows[7]) return;
     int i = d->n < 8 ? d->n++ : 7;
     for (; i > 0 && d->rows[i - 1] > row; i--) d->rows[i] = d->rows[i - 1], d->firsts[i] = d->firsts[i - 1];
@@ -500,33 +500,93 @@ static void on_repeat(void *ctx, int which, long row, long first)
 }
 
 /*
- * Repeated rows (duplicates = count): each file's tasks' spills resolved
- * together, in row order, and said in the log with example rows (file
- * rows, like the rejects'). -1 (err) when a temporary file fails.
+ * Repeated rows (duplicates = count) of every file, found on a thread of
+ * their own while the sinks merge (the two touch nothing in common: the
+ * spills and this job against the sinks and the dataset), and said once
+ * both are done (dups_report). Each file's tasks' spills are resolved
+ * together, in row order.
  */
-static int find_duplicates(dataset *ds, plan *p, strbuf *err)
+typedef struct dup_job {
+    plan *p;
+    dup_found *found;        /* per task: of its file, at the file's first task */
+    int failed_task;         /* the first task of a file whose spill failed, or -1 */
+    int error;               /* its errno */
+    pthread_t tid;
+    int running;             /* a thread was started and not yet joined */
+} dup_job;
+
+static void *dups_resolve(void *arg)
 {
+    dup_job *j = arg;
+    plan *p = j->p;
     for (int k = 0; k < p->ntasks;) {
         int n = 1;
         while (k + n < p->ntasks && p->tasks[k + n].file == p->tasks[k].file) n++;
         dup_spill **spills = xcalloc((size_t)n, sizeof *spills);
         long *base = xcalloc((size_t)n, sizeof *base);
         for (int i = 0; i < n; i++) spills[i] = &p->tasks[k + i].spill, base[i] = rows_before(p, k + i);
-        dup_found d = {.tasks = &p->tasks[k]};
-        const read_task *t = &p->tasks[k];
-        int rc = dup_resolve(spills, base, n, on_repeat, &d);
+        j->found[k].counts = xcalloc((size_t)n, sizeof(long));
+        int rc = dup_resolve(spills, base, n, on_repeat, &j->found[k]);
         free(spills);
         free(base);
         if (rc < 0) {
+            j->failed_task = k, j->error = errno;
+            break;
+        }
+        k += n;
+    }
+    return NULL;
+}
+
+/* Start finding the repeats: on a thread when the run has more than
+ * one, else (or none to be had) now. */
+static void dups_start(dup_job *j, plan *p, int threads)
+{
+    *j = (dup_job){p, xcalloc((size_t)p->ntasks + 1, sizeof(dup_found)), -1, 0, 0, 0};
+    j->running = threads > 1 && pthread_create(&j->tid, NULL, dups_resolve, j) == 0;
+    if (!j->running) dups_resolve(j);
+}
+
+/* Wait for the repeats (safe to call twice). */
+static void dups_join(dup_job *j)
+{
+    if (j->running) pthread_join(j->tid, NULL);
+    j->running = 0;
+}
+
+static void dups_free(dup_job *j)
+{
+    dups_join(j);
+    for (int k = 0; j->found && k < j->p->ntasks; k++) free(j->found[k].counts);
+    free(j->found);
+    j->found = NULL;
+}
+
+/*
+ * The repeats counted per task and said in the log with example rows
+ * (file rows, like the rejects'), file by file. -1 (err) when a
+ * temporary file failed.
+ */
+static int dups_report(dataset *ds, dup_job *j, strbuf *err)
+{
+    dups_join(j);
+    plan *p = j->p;
+    for (int k = 0; k < p->ntasks;) {
+        int n = 1;
+        while (k + n < p->ntasks && p->tasks[k + n].file == p->tasks[k].file) n++;
+        const read_task *t = &p->tasks[k];
+        if (k == j->failed_task) {
             strbuf_addf(err, "%s: không đọc lại được tệp tạm khi tìm dòng trùng (%s)", t->in->path,
-                        sys_error(errno));
+                        sys_error(j->error));
             return -1;
         }
+        const dup_found *d = &j->found[k];
+        for (int i = 0; i < n; i++) p->tasks[k + i].duplicates += d->counts[i];
         long first_row = inputs_first_row(t->in);
-        for (int i = 0; i < d.n; i++)
+        for (int i = 0; i < d->n; i++)
             dataset_note(ds, "%s: dòng %ld trùng hoàn toàn dòng %ld (vẫn được tính; đặt "
                          "duplicates = reject để loại)", t->in->path,
-                         d.rows[i] + first_row, d.firsts[i] + first_row);
+                         d->rows[i] + first_row, d->firsts[i] + first_row);
         for (int i = 0; i < n; i++) dup_spill_close(&p->tasks[k + i].spill);
         k += n;
     }
@@ -673,6 +733,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
                          const ingest_options *opt, strbuf *err)
 {
     plan p = {0};
+    dup_job dups = {0};
     ingest_status st = inputs_find(&p.in, cfg, err);
     if (st == INGEST_OK) st = inputs_read_heads(&p.in, cfg, err);
     if (st == INGEST_OK) {
@@ -706,6 +767,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             if (st == INGEST_OK) st = INGEST_BAD_FILE;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
         } else {
+            dups_start(&dups, &p, threads); /* alongside the merge */
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
             resolve_parents(ds, &p, cfg);
             units_settle(&ds->units); /* the provinces, now that every claim is in */
@@ -722,7 +784,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].kind = p.in.files[i].kind;
         }
         for (int i = 0; i < p.in.nleft; i++) dataset_note(ds, "%s", p.in.left_out[i]);
-        if (find_duplicates(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
+        if (dups_report(ds, &dups, err) < 0) st = INGEST_TEMP_FAILED;
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);
         note_conventions(ds, &p);
         note_units(ds, &p);
@@ -730,6 +792,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         check_totals(ds, &p);
         if (st == INGEST_OK && merge_rejects(ds, &p, err) < 0) st = INGEST_TEMP_FAILED;
     }
+    dups_free(&dups); /* joined before the tasks' spills go */
     free_plan(&p);
     return st;
 }
