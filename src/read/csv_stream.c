@@ -164,6 +164,8 @@ int csv_stream_head(const char *path, char delim, csv_head *h, strbuf *err)
         return -1;
     }
     h->body_start = (off_t)i;
+    h->raw = xmalloc(i + 1); /* hashed with the body by its first reader */
+    memcpy(h->raw, buf, i);
     return 0;
 }
 
@@ -172,17 +174,23 @@ void csv_head_free(csv_head *h)
     for (int i = 0; i < h->ncells; i++) free(h->cells[i]);
     free(h->cells);
     free(h->lens);
+    free(h->raw);
     memset(h, 0, sizeof *h);
 }
 
 off_t csv_stream_split(const char *path, off_t begin, off_t end)
+{
+    return csv_stream_split_from(path, begin + (end - begin) / 2, end);
+}
+
+off_t csv_stream_split_from(const char *path, off_t at, off_t end)
 {
     strbuf err = STRBUF_INIT;
     off_t size;
     int fd = open_file(path, &size, &err);
     strbuf_release(&err);
     if (fd < 0) return end;
-    off_t pos = begin + (end - begin) / 2;
+    off_t pos = at;
     char buf[4096];
     off_t result = end;
     while (pos < end && result == end) {
@@ -197,7 +205,7 @@ off_t csv_stream_split(const char *path, off_t begin, off_t end)
 }
 
 static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
-                        row_acc *a, const char *path, strbuf *err)
+                        row_acc *a, const csv_tap *tap, const char *path, strbuf *err)
 {
     char *buf = xmalloc(BLOCK);
     int rc = 0;
@@ -210,6 +218,7 @@ static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
             rc = -1;
             break;
         }
+        if (tap) tap->fn(tap->ctx, buf, (size_t)n);
         if (csv_parse(p, buf, (size_t)n, on_field, on_row, a) != (size_t)n) {
             strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s); phần sau của tệp không đọc được",
                         path, a->index + 2, csv_error_text(csv_error(p)));
@@ -224,7 +233,7 @@ static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
 
 int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
                      record_fn fn, void *ctx, int *clean_end, long *bad_index,
-                     strbuf *err)
+                     const csv_tap *tap, strbuf *err)
 {
     off_t size;
     int fd = open_file(path, &size, err);
@@ -236,7 +245,7 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
     a->data = (strbuf)STRBUF_INIT;
     a->fn = fn;
     a->ctx = ctx;
-    int rc = parse_blocks(fd, &p, begin, end, a, path, err);
+    int rc = parse_blocks(fd, &p, begin, end, a, tap, path, err);
     *clean_end = rc == 0 && p.pstate == LIBCSV_ROW_NOT_BEGUN;
     if (rc == 0 && end >= size && !a->stop &&
         csv_fini(&p, on_field, on_row, a) != 0) {
@@ -271,7 +280,7 @@ static int parse_decoded(struct csv_parser *p, strbuf *text, char *delim, row_ac
 }
 
 int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record_fn fn,
-                       void *ctx, strbuf *err)
+                       void *ctx, const csv_tap *tap, strbuf *err)
 {
     off_t size;
     int fd = open_file(path, &size, err);
@@ -285,16 +294,21 @@ int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record
     a->ctx = ctx;
     strbuf text = STRBUF_INIT;
     char *buf = xmalloc(BLOCK);
-    ssize_t n;
+    ssize_t n = 0;
     int rc = 0;
     while (rc == 0 && !a->stop && (n = read(fd, buf, BLOCK)) > 0) {
         progress_add(0, n);
+        if (tap) tap->fn(tap->ctx, buf, (size_t)n);
         if (decode_feed(dec, buf, (size_t)n, &text) < 0) {
             strbuf_addf(err, "%s: %s", path, decode_error(dec));
             rc = -1;
         } else {
             rc = parse_decoded(&p, &text, &delim, a, path, err);
         }
+    }
+    if (rc == 0 && n < 0) { /* an error, not the end of the file */
+        strbuf_addf(err, "%s: lỗi đọc tệp (%s)", path, sys_error(errno));
+        rc = -1;
     }
     if (rc == 0 && !a->stop) {
         strbuf why = STRBUF_INIT;

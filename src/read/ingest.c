@@ -38,19 +38,49 @@ static read_task *new_task(plan *p, int file, off_t begin, off_t end,
     return t;
 }
 
-static void make_tasks(plan *p, const config *cfg, const catalogue *cat, const crosswalk *cw, long split)
+/* What hashing a byte costs against parsing it, measured on the bench
+ * (SHA-256 with the CPU's instructions, ~0.8 ns a byte, against the row
+ * parser, ~6 ns): a split file's first range, which also hashes the
+ * second's bytes, is cut shorter by half that share of the file, so both
+ * ranges end together (0.29-0.30 s each on the bench). */
+#define HASH_SHARE 0.13
+
+static void make_tasks(plan *p, const config *cfg, const catalogue *cat, const crosswalk *cw, long split,
+                       int hash)
 {
     for (int i = 0; i < p->in.n; i++) {
         input_file *f = &p->in.files[i];
         if (f->format != FMT_CSV) { /* read whole, in one pass */
-            new_task(p, i, 0, 0, cfg, cat, cw);
+            new_task(p, i, 0, 0, cfg, cat, cw)->hash = hash ? HASH_FILE : HASH_NONE;
             continue;
         }
-        off_t b = f->head.body_start, e = f->head.size;
-        off_t mid = e - b > split ? csv_stream_split(f->path, b, e) : e;
-        new_task(p, i, b, mid, cfg, cat, cw);
-        if (mid < e) new_task(p, i, mid, e, cfg, cat, cw);
+        off_t b = f->head.body_start, e = f->head.size, mid = e;
+        if (e - b > split) {
+            off_t at = b + (e - b) / 2 - (hash ? (off_t)(HASH_SHARE / 2 * (double)e) : 0);
+            mid = csv_stream_split_from(f->path, at > b ? at : b, e);
+        }
+        new_task(p, i, b, mid, cfg, cat, cw)->hash = hash ? HASH_FILE : HASH_NONE;
+        if (mid < e) new_task(p, i, mid, e, cfg, cat, cw)->hash = hash ? HASH_RANGE : HASH_NONE;
     }
+}
+
+/*
+ * A split file's second range was parsed from bytes the first range's
+ * task read again to hash: the same bytes, or the file changed while it
+ * was read and its digest would not be of what was parsed. 1 (err) then.
+ */
+static int changed_while_read(const plan *p, strbuf *err)
+{
+    for (int k = 0; k + 1 < p->ntasks; k++) {
+        const read_task *a = &p->tasks[k], *b = &p->tasks[k + 1];
+        if (a->file != b->file || a->hash != HASH_FILE || b->hash != HASH_RANGE) continue;
+        if (a->rest.bytes != b->parsed.bytes || streamsum_value(&a->rest) != streamsum_value(&b->parsed)) {
+            strbuf_addf(err, "%s: tệp đã thay đổi trong khi đọc; hãy chạy lại khi không còn ai ghi vào tệp",
+                        a->in->path);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 typedef struct pool {
@@ -745,7 +775,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         read_sink sinks[MAX_THREADS];
         int nsinks;
         for (int round = 0;; round++) {
-            make_tasks(&p, cfg, ds->cat, opt->cw, split);
+            make_tasks(&p, cfg, ds->cat, opt->cw, split, opt->hash);
             nsinks = run_tasks(&p, sinks, threads);
             int again = 0;
             if (split_went_wrong(&p)) {
@@ -763,7 +793,8 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             for (int i = 0; i < p.in.n; i++)
                 if (p.in.files[i].format != FMT_CSV) inputs_forget_header(&p.in.files[i]);
         }
-        if ((st = first_failure(&p, err)) != INGEST_OK || implausible_file(&p, err) || same_content(&p, err)) {
+        if ((st = first_failure(&p, err)) != INGEST_OK || changed_while_read(&p, err) ||
+            implausible_file(&p, err) || same_content(&p, err)) {
             if (st == INGEST_OK) st = INGEST_BAD_FILE;
             for (int w = 0; w < nsinks; w++) read_sink_free(&sinks[w]);
         } else {
@@ -783,6 +814,11 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
             ds->files[i].path = xstrdup(p.in.files[i].path);
             ds->files[i].kind = p.in.files[i].kind;
         }
+        for (int k = 0; k < p.ntasks; k++) /* a file's digest, from its first task */
+            if (p.tasks[k].hash == HASH_FILE && *p.tasks[k].sha_hex) {
+                memcpy(ds->files[p.tasks[k].file].sha256, p.tasks[k].sha_hex, SHA256_HEX);
+                ds->files[p.tasks[k].file].bytes = p.tasks[k].sha_bytes;
+            }
         for (int i = 0; i < p.in.nleft; i++) dataset_note(ds, "%s", p.in.left_out[i]);
         if (dups_report(ds, &dups, err) < 0) st = INGEST_TEMP_FAILED;
         for (int i = 0; i < p.ntasks; i++) count_task(ds, &p.tasks[i]);

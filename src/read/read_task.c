@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/date.h"
 #include "../util/decimal.h"
@@ -20,6 +21,7 @@
 #include "wide_rows.h"
 #include "xlsx_stream.h"
 #include "../util/progress.h"
+#include "../util/regfile.h"
 #include "../util/syserr.h"
 
 void read_sink_init(read_sink *s)
@@ -80,6 +82,7 @@ void read_task_free(read_task *t)
     decode_vni_free(t->vni);
     dup_free(&t->seen);
     dup_spill_close(&t->spill);
+    sha256_stream_free(t->sha);
     for (int i = 0; i < t->nheld; i++) {
         free(t->held[i].unit_key);
         free(t->held[i].rows);
@@ -1226,12 +1229,104 @@ static int load_converters(read_task *t)
     return 0;
 }
 
-static int read_decoded(read_task *t)
+static int read_decoded(read_task *t, const csv_tap *tap)
 {
     decoder *d = decode_new_vni((text_encoding)t->in->encoding, t->vni, &t->err);
     if (!d) return -1;
-    int rc = csv_stream_decoded(t->in->path, t->in->delim, d, stream_row, t, &t->err);
+    int rc = csv_stream_decoded(t->in->path, t->in->delim, d, stream_row, t, tap, &t->err);
     decode_free(d);
+    return rc;
+}
+
+/* ---- The file's SHA-256 over the bytes read (read_task.h) ---- */
+
+static void tap_sha(void *ctx, const char *buf, size_t n)
+{
+    sha256_stream_add(((read_task *)ctx)->sha, buf, n);
+}
+
+static void tap_sum(void *ctx, const char *buf, size_t n)
+{
+    streamsum_add(&((read_task *)ctx)->parsed, buf, n);
+}
+
+/* Whether a sheet file is still the one stat said it was. */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int changed_while_read(read_task *t)
+{
+    strbuf_addf(&t->err, "%s: tệp đã thay đổi trong khi đọc; hãy chạy lại khi không còn ai ghi vào tệp",
+                t->in->path);
+    return -1;
+}
+
+/*
+ * Before reading: the tap the reader feeds (a CSV or decoded text), or
+ * NULL; a CSV's first task starts its hash with the head's bytes as read.
+ * A sheet (read by its library) is hashed here, whole, and its stat kept
+ * in *st for hash_end. -1 (err) when it cannot be.
+ */
+static int hash_begin(read_task *t, csv_tap *tap, const csv_tap **use, struct stat *st)
+{
+    *use = NULL;
+    if (t->hash == HASH_RANGE) {
+        *tap = (csv_tap){tap_sum, t};
+        *use = tap;
+    } else if (t->hash == HASH_FILE && INPUTS_IS_SHEET(t->in->format)) {
+        if (stat(t->in->path, st) != 0) return 0; /* the reader says why */
+        return sha256_file(t->in->path, t->sha_hex, &t->sha_bytes, &t->err);
+    } else if (t->hash == HASH_FILE) {
+        t->sha = sha256_stream_new();
+        if (t->in->format == FMT_CSV) sha256_stream_add(t->sha, t->in->head.raw, (size_t)t->in->head.body_start);
+        *tap = (csv_tap){tap_sha, t};
+        *use = tap;
+    }
+    return 0;
+}
+
+/*
+ * After a whole reading: a CSV's first task hashes the rest of the file
+ * (a second range's bytes, read again into t->rest too) and the digest is
+ * taken; a sheet must still be the file hashed. -1 (err) otherwise.
+ */
+static int hash_end(read_task *t, const struct stat *st)
+{
+    if (t->hash != HASH_FILE) return 0;
+    if (INPUTS_IS_SHEET(t->in->format)) {
+        struct stat now;
+        return !*t->sha_hex || (stat(t->in->path, &now) == 0 && same_file(st, &now)) ? 0 : changed_while_read(t);
+    }
+    int rc = 0;
+    if (t->in->format == FMT_CSV && t->end < t->in->head.size) {
+        int fd = regfile_open(t->in->path, NULL, &t->err);
+        if (fd < 0) return -1;
+        enum { CHUNK = 256 * 1024 };
+        char *buf = xmalloc(CHUNK);
+        for (off_t pos = t->end; pos < t->in->head.size;) {
+            size_t want = t->in->head.size - pos < CHUNK ? (size_t)(t->in->head.size - pos) : CHUNK;
+            ssize_t n = pread(fd, buf, want, pos);
+            if (n <= 0) {
+                if (n == 0) rc = changed_while_read(t); /* shorter than it was */
+                else strbuf_addf(&t->err, "%s: lỗi đọc tệp (%s)", t->in->path, sys_error(errno)), rc = -1;
+                break;
+            }
+            sha256_stream_add(t->sha, buf, (size_t)n);
+            streamsum_add(&t->rest, buf, (size_t)n);
+            pos += n;
+        }
+        free(buf);
+        close(fd);
+    }
+    t->sha_bytes = sha256_stream_bytes(t->sha);
+    sha256_stream_hex(t->sha, t->sha_hex);
+    sha256_stream_free(t->sha);
+    t->sha = NULL;
+    if (rc < 0) *t->sha_hex = '\0';
     return rc;
 }
 
@@ -1253,6 +1348,13 @@ void read_task_run(read_task *t)
     const char *sheet = in->settings ? in->settings->sheet : NULL;
     int rc;
     xlsx_limits lim;
+    csv_tap tap;
+    const csv_tap *taps;
+    struct stat st;
+    if (hash_begin(t, &tap, &taps, &st) < 0) {
+        t->failed = 1;
+        return;
+    }
     switch (in->format) {
     case FMT_XLS:
         rc = xls_stream_read(in->path, sheet, stream_row, t, &t->err);
@@ -1286,13 +1388,14 @@ void read_task_run(read_task *t)
         rc = ods_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
         break;
     case FMT_CSV_DECODED:
-        rc = read_decoded(t);
+        rc = read_decoded(t, taps);
         break;
     default:
         rc = csv_stream_range(in->path, in->head.delim, t->begin, t->end, read_task_row, t,
-                              &t->clean_end, NULL, &t->err);
+                              &t->clean_end, NULL, taps, &t->err);
         break;
     }
+    if (rc == 0 && !t->failed && hash_end(t, &st) < 0) rc = -1;
     progress_add(t->read & 4095, 0); /* the rows not yet counted in a batch */
     if (t->spill.part && dup_spill_flush(&t->spill) < 0) /* its last pairs */
         task_fail_errno(t, "không ghi được tệp tạm để tìm dòng trùng");

@@ -19,6 +19,7 @@
 #include "../config/config.h"
 #include "../model/crosswalk.h"
 #include "../model/dataset.h"
+#include "../util/sha256.h"
 #include "dupes.h"
 #include "inputs.h"
 #include "layout.h"
@@ -146,6 +147,18 @@ typedef struct read_task {
     uint64_t sig_sum, sig_xor;
     long sig_rows;
     reject_spool rejects;
+    /* The file's SHA-256 over the very bytes read (set by ingest when the
+     * manifest needs it). A CSV's first task hashes the head's bytes as
+     * read, its range's as it parses them, then the rest of the file,
+     * reading it again: the rest's streamsum must equal the one the second
+     * range's task took of the bytes it parsed (ingest checks). A sheet is
+     * hashed in its task and must be the same file (stat) after reading. */
+    enum { HASH_NONE, HASH_FILE, HASH_RANGE } hash; /* whole file | later range */
+    char sha_hex[SHA256_HEX]; /* HASH_FILE: the digest, "" until done */
+    uint64_t sha_bytes;
+    streamsum parsed;        /* HASH_RANGE: the bytes this range parsed */
+    streamsum rest;          /* HASH_FILE: the bytes after the range, as hashed */
+    sha256_stream *sha;      /* HASH_FILE while reading */
     int clean_end;           /* the range ended between records */
     int reread;              /* FMT_XLSX read in one pass and its header merges
                                 matter or are unknown: the file is now marked

@@ -107,7 +107,7 @@ static int read_range(const char *path, char delim, off_t b, off_t e, collect *c
                       strbuf *err)
 {
     long bad = -1;
-    return csv_stream_range(path, delim, b, e, collect_row, c, clean, &bad, err);
+    return csv_stream_range(path, delim, b, e, collect_row, c, clean, &bad, NULL, err);
 }
 
 static void test_head_bom_semicolon(void **state)
@@ -334,7 +334,7 @@ static void test_range_malformed_quote(void **state)
     int clean = -1;
     long bad = -1;
     assert_int_equal(csv_stream_range(p, h.delim, h.body_start, h.size, collect_row, &c, &clean,
-                                      &bad, &err),
+                                      &bad, NULL, &err),
                      -1);
     assert_non_null(strstr(err.buf, p));
     assert_non_null(strstr(err.buf, "dòng 4"));
@@ -349,7 +349,7 @@ static void test_range_malformed_quote(void **state)
     assert_int_equal(csv_stream_head(p, 0, &h, &err), 0);
     collect d = {STRBUF_INIT, 0, 0};
     assert_int_equal(csv_stream_range(p, h.delim, h.body_start, h.size, collect_row, &d, &clean,
-                                      &bad, &err),
+                                      &bad, NULL, &err),
                      -1);
     assert_non_null(strstr(err.buf, "dòng 3"));
     strbuf_release(&d.out);
@@ -512,7 +512,7 @@ static void run_ingest_set(run *r, fixture *f, const char *dir, int threads, lon
     r->cfg.disbursement = snapshot ? DISB_SNAPSHOT : DISB_PAYMENTS;
     r->err = (strbuf)STRBUF_INIT;
     dataset_init(&r->ds, &f->cat);
-    ingest_options opt = {threads, split, NULL};
+    ingest_options opt = {threads, split, NULL, 1}; /* hashed as the manifest needs */
     r->st = ingest_run(&r->ds, &r->cfg, &opt, &r->err);
 }
 
@@ -856,6 +856,18 @@ static void reject_rows(const char *rej, strbuf *rows)
     }
 }
 
+/* sha256sum's digest of path (an independent tool) and its size. */
+static void sha256sum_of(const char *path, char hex[65], long *size)
+{
+    strbuf out = STRBUF_INIT;
+    if (tu_runf(&out, "sha256sum '%s' && stat -c %%s '%s'", path, path) != 0 || out.len < 64)
+        fail_msg("sha256sum %s failed", path);
+    memcpy(hex, out.buf, 64);
+    hex[64] = '\0';
+    *size = strtol(strchr(out.buf, '\n') + 1, NULL, 10);
+    strbuf_release(&out);
+}
+
 static void check_split_same_as_single(fixture *f, const char *tag, int quoted_row)
 {
     char *in = tu_path(f->dir, tag);
@@ -881,6 +893,13 @@ static void check_split_same_as_single(fixture *f, const char *tag, int quoted_r
         assert_int_equal(s->accepted, n - nbad);
         assert_int_equal(total_plan(&r->ds, 2024), want);
         assert_int_equal(r->ds.units.nunits, 40);
+        /* The digest of the bytes read, whole or in two ranges (the first
+         * hashing the second's bytes again), is the file's. */
+        char hex[65];
+        long size;
+        sha256sum_of(plan, hex, &size);
+        assert_string_equal(s->sha256, hex);
+        assert_int_equal((long)s->bytes, size);
         strbuf rej = STRBUF_INIT, rows = STRBUF_INIT;
         rejects_text(&r->ds, &rej);
         reject_rows(rej.buf, &rows);
