@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1136,6 +1137,120 @@ static void test_ingest_bad_inputs(void **state)
     free(in);
 }
 
+/* ---- csv_stream splits plain lines itself: as libcsv would ------------ */
+
+/* The oracle: libcsv alone over the whole text, with csv_stream's options
+ * and its two rules (the LF of a CRLF pair is no row; a row of more than
+ * 4,096 cells has n = -1), printed as collect_row prints records. */
+typedef struct oracle {
+    strbuf out, row;
+    int n, overflow, last_term;
+    long index;
+} oracle;
+
+static void oracle_field(void *s, size_t len, void *data)
+{
+    oracle *o = data;
+    if (o->n >= 4096) {
+        o->overflow = 1;
+        return;
+    }
+    if (o->n++) strbuf_addch(&o->row, '|');
+    if (len) strbuf_add(&o->row, s, len);
+}
+
+static void oracle_row(int c, void *data)
+{
+    oracle *o = data;
+    int crlf_tail = o->n == 0 && c == '\n' && o->last_term == '\r';
+    o->last_term = c;
+    if (!crlf_tail) strbuf_addf(&o->out, "%ld:%s\n", o->index++, o->overflow ? "" : o->row.buf);
+    strbuf_reset(&o->row);
+    o->n = o->overflow = 0;
+}
+
+/* Text of every kind of line: plain cells with blanks at their ends and
+ * inside, empty and blank-only lines, CRLF, a lone CR, quoted cells (with
+ * the delimiter, a doubled quote, line breaks), UTF-8, a line longer than
+ * a read block and one of more than 4,096 cells, about 900 KB. */
+static void mixed_csv(strbuf *sb, char delim)
+{
+    static const char *const bits[] = {"a", "Xã", " ", "\t", "12", "ệ", ",", ";", "0,5", "x y"};
+    uint64_t x = 0x243F6A8885A308D3ull;
+#define RND(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (int)(x % (n)))
+    for (int line = 0; sb->len < 900000; line++) {
+        if (line == 3000) { /* longer than a block (256 KB) */
+            for (int i = 0; i < 40000; i++) strbuf_addf(sb, "cell%d%c", i, delim);
+            strbuf_addch(sb, '\n');
+            continue;
+        }
+        if (line == 5000) { /* more cells than a record holds */
+            for (int i = 0; i < 5000; i++) strbuf_addf(sb, "%d%c", i, delim);
+            strbuf_addch(sb, '\n');
+            continue;
+        }
+        int kind = RND(20), cells = 1 + RND(12);
+        if (kind == 0) { /* empty or blank-only */
+            strbuf_adds(sb, RND(2) ? "" : " \t ");
+        } else {
+            for (int c = 0; c < cells; c++) {
+                if (c) strbuf_addch(sb, delim);
+                if (kind == 1 && c == 1) { /* quoted */
+                    strbuf_adds(sb, RND(2) ? " \"q" : "\"q");
+                    strbuf_addch(sb, delim);
+                    strbuf_adds(sb, RND(2) ? "\"\"x\nnext line" : " y ");
+                    strbuf_adds(sb, "\"");
+                    continue;
+                }
+                if (kind == 2 && c == 1) { /* a lone CR ends a row for libcsv */
+                    strbuf_adds(sb, "a\rb");
+                    continue;
+                }
+                for (int k = RND(4); k > 0; k--) strbuf_adds(sb, bits[RND(10)]);
+            }
+        }
+        strbuf_adds(sb, RND(5) == 0 ? "\r\n" : "\n");
+    }
+    strbuf_adds(sb, "last,row without a newline ");
+#undef RND
+}
+
+static void test_range_plain_lines_as_libcsv(void **state)
+{
+    fixture *f = *state;
+    static const char delims[] = {',', ';'};
+    for (size_t d = 0; d < sizeof delims; d++) {
+        strbuf text = STRBUF_INIT;
+        mixed_csv(&text, delims[d]);
+        char *p = put(f->dir, "mixed.csv", text.buf);
+        collect c = {STRBUF_INIT, 0, 0};
+        int clean = -1;
+        strbuf err = STRBUF_INIT;
+        assert_int_equal(read_range(p, delims[d], 0, (off_t)text.len, &c, &clean, &err), 0);
+        oracle o = {STRBUF_INIT, STRBUF_INIT, 0, 0, 0, 0};
+        struct csv_parser cp;
+        csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+        csv_set_delim(&cp, (unsigned char)delims[d]);
+        assert_int_equal(csv_parse(&cp, text.buf, text.len, oracle_field, oracle_row, &o), text.len);
+        assert_int_equal(csv_fini(&cp, oracle_field, oracle_row, &o), 0);
+        csv_free(&cp);
+        assert_true(o.index > 10000);
+        if (strcmp(c.out.buf, o.out.buf)) {
+            size_t i = 0;
+            while (c.out.buf[i] == o.out.buf[i]) i++;
+            size_t from = i > 200 ? i - 200 : 0;
+            fail_msg("delimiter %c: first difference at byte %zu of the records:\n"
+                     "csv_stream: %.300s\nlibcsv:     %.300s", delims[d], i, c.out.buf + from, o.out.buf + from);
+        }
+        strbuf_release(&c.out);
+        strbuf_release(&o.out);
+        strbuf_release(&o.row);
+        strbuf_release(&err);
+        strbuf_release(&text);
+        free(p);
+    }
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1148,6 +1263,7 @@ int main(void)
         T(test_range_quoted_newline_at_cut),
         T(test_range_last_row_and_stop),
         T(test_range_malformed_quote),
+        T(test_range_plain_lines_as_libcsv),
         T(test_layout_names),
         T(test_layout_missing_and_duplicate),
         T(test_layout_mapping),
