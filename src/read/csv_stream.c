@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,40 +90,75 @@ static int blank(char c)
     return c == ' ' || c == '\t';
 }
 
-/*
- * A line libcsv need not see (no quote; no CR but one just before the
- * LF; a delimiter that is not a blank) split as libcsv splits it with our
- * options: ' ' and '\t' at a cell's ends are not part of it, a line of
- * blanks only is a row of no cells, and a CR before the LF ends the row,
- * the LF then being an empty row (dropped by deliver). s[0..n) is the
- * line without its terminator(s); term the first of them. The cells are
- * left in place, each NUL-ended over the byte after it (a blank, the
- * delimiter or the terminator), so nothing is copied.
- */
-static void fast_line(row_acc *a, char *s, size_t n, char delim, int term)
+/* The offset of the first byte equal to c in s[i..n), or n: eight bytes
+ * a step, as cells are short and a call to memchr per cell cost more than
+ * the search. (x - 0x01..) misses no zero byte, but can flag the byte
+ * above one; the exact form ~(((x & 0x7f..) + 0x7f..) | x | 0x7f..)
+ * flags exactly the zero bytes of x = word ^ c.. . */
+static size_t find_byte(const char *s, size_t i, size_t n, char c)
 {
-    int k = 0, overflow = 0;
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, cs = 0x0101010101010101ull * (unsigned char)c;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t x = w ^ cs, z = ~(((x & lo7) + lo7) | x | lo7);
+        if (z) return i + (size_t)__builtin_ctzll(z) / 8; /* little-endian: the lowest byte first */
+    }
+    while (i < n && s[i] != c) i++;
+    return i;
+}
+
+/*
+ * A line that starts between records (no CR but one just before its LF,
+ * a delimiter that is not a blank or a quote) split as libcsv splits it
+ * with our options: ' ' and '\t' at a cell's ends are not part of it, a
+ * line of blanks only is a row of no cells, a quoted cell is what is
+ * between its quotes, and a CR before the LF ends the row, the LF then
+ * being an empty row (dropped by deliver). s[0..n) is the line without
+ * its terminator(s); term the first of them. A quoted cell with a quote
+ * inside, or that does not close on this line, or anything after its
+ * closing quote but blanks, is left to libcsv: -1, s untouched. Else the
+ * row is delivered, its cells left in place, each NUL-ended over the
+ * byte after it (a blank, a quote, the delimiter or the terminator), so
+ * nothing is copied; 0.
+ */
+static int fast_line(row_acc *a, char *s, size_t n, char delim, int term)
+{
+    int k = 0, overflow = 0, quotes = memchr(s, '"', n) != NULL;
     size_t i = 0;
     while (i < n && blank(s[i])) i++;
     if (i < n) /* else blanks only: no cells */
         for (;;) {
             while (i < n && blank(s[i])) i++;
-            size_t start = i;
-            const char *d = memchr(s + i, delim, n - i);
-            size_t end = d ? (size_t)(d - s) : n, e = end;
-            while (e > start && blank(s[e - 1])) e--;
+            size_t start, e, end;
+            if (i < n && s[i] == '"') {
+                start = i + 1;
+                e = find_byte(s, start, n, '"');
+                if (e == n || (e + 1 < n && s[e + 1] == '"')) return -1; /* open, or "" inside */
+                end = e + 1;
+                while (end < n && blank(s[end])) end++;
+                if (end < n && s[end] != delim) return -1; /* libcsv's to judge */
+            } else {
+                start = i;
+                end = find_byte(s, i, n, delim);
+                if (quotes && find_byte(s, start, end, '"') < end) return -1; /* an error for libcsv */
+                e = end;
+                while (e > start && blank(s[e - 1])) e--;
+            }
             if (k < MAX_CELLS) {
-                s[e] = '\0';
+                a->off[k] = e; /* its NUL, once the line is known to be ours */
                 a->cell[k] = s + start;
                 a->len[k++] = e - start;
             } else {
                 overflow = 1;
             }
-            if (!d) break;
+            if (end >= n) break;
             i = end + 1;
         }
+    for (int c = 0; c < k; c++) s[a->off[c]] = '\0';
     deliver(a, term, k, overflow);
     if (term == '\r') deliver(a, '\n', 0, 0);
+    return 0;
 }
 
 /*
@@ -137,14 +173,14 @@ static size_t parse_some(struct csv_parser *p, char *buf, size_t n, row_acc *a, 
 {
     if (blank(delim) || delim == '"' || delim == '\r' || delim == '\n')
         return csv_parse(p, buf, n, on_field, on_row, a);
-    int simple = !memchr(buf, '"', n) && !memchr(buf, '\r', n); /* every line, at once */
+    int no_cr = !memchr(buf, '\r', n); /* every line, at once */
     for (size_t pos = 0; pos < n && !a->stop;) {
         char *nl = memchr(buf + pos, '\n', n - pos);
         size_t next = nl ? (size_t)(nl - buf) + 1 : n, len = next - 1 - pos;
         int cr = nl && len && buf[pos + len - 1] == '\r';
-        if (nl && p->pstate == LIBCSV_ROW_NOT_BEGUN &&
-            (simple || (!memchr(buf + pos, '"', len) && !memchr(buf + pos, '\r', len - cr)))) {
-            fast_line(a, buf + pos, len - cr, delim, cr ? '\r' : '\n');
+        if (nl && p->pstate == LIBCSV_ROW_NOT_BEGUN && (no_cr || !memchr(buf + pos, '\r', len - cr)) &&
+            fast_line(a, buf + pos, len - cr, delim, cr ? '\r' : '\n') == 0) {
+            /* split here */
         } else {
             size_t got = csv_parse(p, buf + pos, next - pos, on_field, on_row, a);
             if (got != next - pos) return pos + got;

@@ -14,12 +14,14 @@
  * reports, is dropped.
  *
  * libcsv reads a byte at a time through a state machine; a line that
- * starts between records and has no quote (and no CR but before its LF)
- * needs none of it, so the range reader splits such lines itself, exactly
- * as libcsv would (blanks at a cell's ends dropped, a blank line a row of
- * no cells; test_read compares the two on every kind of line), and gives
- * libcsv the rest: quoted cells, the lines of a record it is inside, a
- * line cut by the end of a block.
+ * starts between records, whose quoted cells (if any) close on it with no
+ * quote inside, and with no CR but before its LF, needs none of it, so
+ * the range reader splits such lines itself, exactly as libcsv would
+ * (blanks at a cell's ends dropped, a blank line a row of no cells;
+ * test_read compares the two on every kind of line, and on wrong quoting)
+ * and gives libcsv the rest: a doubled quote, a quoted line break, the
+ * lines of a record it is inside, a line cut by the end of a block,
+ * whatever libcsv would call an error.
  */
 #ifndef MTQG_CSV_STREAM_H
 #define MTQG_CSV_STREAM_H

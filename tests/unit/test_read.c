@@ -1251,6 +1251,39 @@ static void test_range_plain_lines_as_libcsv(void **state)
     }
 }
 
+/* Lines with quotes, right and wrong: the same records, and an error
+ * where libcsv finds one. */
+static void test_range_quotes_as_libcsv(void **state)
+{
+    fixture *f = *state;
+    static const char *const texts[] = {
+        "1,a\"b,2\n3,4\n",        "1,\"ab\"c,2\n3,4\n",       "1, \"a b\" ,2\n\"\",\"\"\n",
+        "\"a\"\"b\",2\n3,4\n",     "1,\"open\n2,3\n",           "x\"\n1,2\n",
+        "1,\"a,b\"\r\n2,3\r\n",     "1,\"a;b\" \t,\t\"\"\n", "\"q\"\n \"q\" \n\"q\"x\n",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        const char *text = texts[k];
+        char *p = put(f->dir, "q.csv", text);
+        collect c = {STRBUF_INIT, 0, 0};
+        int clean = -1;
+        strbuf err = STRBUF_INIT;
+        int rc = read_range(p, ',', 0, (off_t)strlen(text), &c, &clean, &err);
+        oracle o = {STRBUF_INIT, STRBUF_INIT, 0, 0, 0, 0};
+        struct csv_parser cp;
+        csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+        int bad = csv_parse(&cp, text, strlen(text), oracle_field, oracle_row, &o) != strlen(text) ||
+                  csv_fini(&cp, oracle_field, oracle_row, &o) != 0;
+        csv_free(&cp);
+        if ((rc < 0) != bad || strcmp(c.out.buf, o.out.buf))
+            fail_msg("text %zu: csv_stream %d:\n%s\nlibcsv %s:\n%s", k, rc, c.out.buf, bad ? "error" : "ok", o.out.buf);
+        strbuf_release(&c.out);
+        strbuf_release(&o.out);
+        strbuf_release(&o.row);
+        strbuf_release(&err);
+        free(p);
+    }
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1264,6 +1297,7 @@ int main(void)
         T(test_range_last_row_and_stop),
         T(test_range_malformed_quote),
         T(test_range_plain_lines_as_libcsv),
+        T(test_range_quotes_as_libcsv),
         T(test_layout_names),
         T(test_layout_missing_and_duplicate),
         T(test_layout_mapping),
