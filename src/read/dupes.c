@@ -263,50 +263,54 @@ void dup_spill_close(dup_spill *s)
     memset(s, 0, sizeof *s);
 }
 
-int dup_resolve(dup_spill *const *spills, const long *base, int n, dup_found_fn *found, void *ctx)
+int dup_prepare(dup_spill *const *spills, int n)
 {
     /* A task that met no row never opened its spill: it has no pairs. */
     int nparts = 0;
     for (int i = 0; i < n && !nparts; i++)
         if (spills[i]->part) nparts = spills[i]->nparts;
-    if (!nparts) return 0;
     for (int i = 0; i < n; i++)
         if (dup_spill_flush(spills[i]) < 0) return -1;
+    return nparts;
+}
+
+int dup_resolve_part(dup_spill *const *spills, const long *base, int n, int p, dup_set *seen,
+                     dup_found_fn *found, void *ctx)
+{
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        if (spills[i]->part) total += (size_t)spills[i]->count[p];
+    if (!total) return 0;
     enum { CHUNK = 4096 };
-    pair *buf = xmalloc(CHUNK * sizeof *buf);
-    dup_set seen;
-    dup_init(&seen);
-    int rc = 0;
-    for (int p = 0; p < nparts && !rc; p++) {
-        size_t total = 0;
-        for (int i = 0; i < n; i++)
-            if (spills[i]->part) total += (size_t)spills[i]->count[p];
-        if (!total) continue;
-        dup_reserve(&seen, total);
-        for (int i = 0; i < n && !rc; i++) {
-            if (!spills[i]->part) continue;
-            FILE *f = spills[i]->part[p];
-            if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
-                rc = -1;
-                break;
+    pair buf[CHUNK];
+    dup_reserve(seen, total);
+    for (int i = 0; i < n; i++) {
+        if (!spills[i]->part) continue;
+        FILE *f = spills[i]->part[p];
+        if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) return -1;
+        for (long left = spills[i]->count[p]; left > 0;) {
+            size_t want = left < CHUNK ? (size_t)left : CHUNK;
+            size_t got = fread(buf, sizeof *buf, want, f);
+            if (got != want) {
+                if (!ferror(f)) errno = EIO; /* shorter than written */
+                return -1;
             }
-            for (long left = spills[i]->count[p]; left > 0 && !rc;) {
-                size_t want = left < CHUNK ? (size_t)left : CHUNK;
-                size_t got = fread(buf, sizeof *buf, want, f);
-                if (got != want) {
-                    if (!ferror(f)) errno = EIO; /* shorter than written */
-                    rc = -1;
-                    break;
-                }
-                for (size_t k = 0; k < got; k++) {
-                    long first, row = buf[k].row + base[i];
-                    if (dup_check(&seen, buf[k].fp, row, &first)) found(ctx, i, row, first);
-                }
-                left -= (long)got;
+            for (size_t k = 0; k < got; k++) {
+                long first, row = buf[k].row + base[i];
+                if (dup_check(seen, buf[k].fp, row, &first)) found(ctx, i, row, first);
             }
+            left -= (long)got;
         }
     }
+    return 0;
+}
+
+int dup_resolve(dup_spill *const *spills, const long *base, int n, dup_found_fn *found, void *ctx)
+{
+    int nparts = dup_prepare(spills, n), rc = nparts < 0 ? -1 : 0;
+    dup_set seen;
+    dup_init(&seen);
+    for (int p = 0; p < nparts && !rc; p++) rc = dup_resolve_part(spills, base, n, p, &seen, found, ctx);
     dup_free(&seen);
-    free(buf);
     return rc;
 }

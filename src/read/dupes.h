@@ -104,5 +104,15 @@ typedef void dup_found_fn(void *ctx, int which, long row, long first);
  * parts one after the other. 0, or -1 with errno set on a read error.
  */
 int dup_resolve(dup_spill *const *spills, const long *base, int n, dup_found_fn *found, void *ctx);
+/* dup_resolve in pieces, so that two threads can take the parts of the
+ * spills between them (each with its own table; a part's repeats are
+ * found within the part, and in row order there). */
+/** dup_prepare - write the spills' pending pairs; the number of parts
+ * (0: no pairs), or -1 with errno set. */
+int dup_prepare(dup_spill *const *spills, int n);
+/** dup_resolve_part - dup_resolve's work on part p only, in the table
+ * seen (emptied and reused). 0, or -1 with errno set. */
+int dup_resolve_part(dup_spill *const *spills, const long *base, int n, int p, dup_set *seen,
+                     dup_found_fn *found, void *ctx);
 
 #endif

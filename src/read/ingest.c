@@ -519,99 +519,156 @@ typedef struct dup_found {
     int n;
 } dup_found;
 
-static void on_repeat(void *ctx, int which, long row, long first)
+/* Keep (row, first) if row is among the 8 earliest repeats seen. */
+static void keep_earliest(dup_found *d, long row, long first)
 {
-    dup_found *d = ctx;
-    d->counts[which]++;
     if (d->n == 8 && row >= d->rows[7]) return;
     int i = d->n < 8 ? d->n++ : 7;
     for (; i > 0 && d->rows[i - 1] > row; i--) d->rows[i] = d->rows[i - 1], d->firsts[i] = d->firsts[i - 1];
     d->rows[i] = row, d->firsts[i] = first;
 }
 
+static void on_repeat(void *ctx, int which, long row, long first)
+{
+    dup_found *d = ctx;
+    d->counts[which]++;
+    keep_earliest(d, row, first);
+}
+
 /*
- * Repeated rows (duplicates = count) of every file, found on a thread of
- * their own while the sinks merge (the two touch nothing in common: the
- * spills and this job against the sinks and the dataset), and said once
- * both are done (dups_report). Each file's tasks' spills are resolved
- * together, in row order.
+ * Repeated rows (duplicates = count) of every file, found while the sinks
+ * merge: a thread of their own takes the files' spill parts one at a
+ * time, and the main thread takes the rest once it has merged
+ * (dups_help); the two touch nothing in common with the merge (the
+ * spills and this job against the sinks and the dataset). Each worker
+ * keeps its own table and findings; a part's repeats are all within the
+ * part, so counts add up and the earliest rows are merged (dups_report),
+ * the same as one thread finds them.
  */
+enum { DUP_WORKERS = 2 };
+
+typedef struct dup_item {
+    int k, n;                /* the file's first task and its number of tasks */
+    int part;
+} dup_item;
+
 typedef struct dup_job {
     plan *p;
-    dup_found *found;        /* per task: of its file, at the file's first task */
-    int failed_task;         /* the first task of a file whose spill failed, or -1 */
-    int error;               /* its errno */
+    dup_item *items;
+    int nitems;
+    atomic_int next;         /* the next item to take */
+    dup_spill ***spills;     /* per task k that starts a file: its tasks' spills */
+    long **base;             /* and their first rows */
+    dup_found *found[DUP_WORKERS]; /* per worker, per task k that starts a file */
+    int failed_task[DUP_WORKERS];  /* the first file (its task k) whose spill failed, or -1 */
+    int error[DUP_WORKERS];  /* its errno */
     pthread_t tid;
     int running;             /* a thread was started and not yet joined */
 } dup_job;
 
-static void *dups_resolve(void *arg)
+static void dups_work(dup_job *j, int w)
 {
-    dup_job *j = arg;
-    plan *p = j->p;
-    for (int k = 0; k < p->ntasks;) {
-        int n = 1;
-        while (k + n < p->ntasks && p->tasks[k + n].file == p->tasks[k].file) n++;
-        dup_spill **spills = xcalloc((size_t)n, sizeof *spills);
-        long *base = xcalloc((size_t)n, sizeof *base);
-        for (int i = 0; i < n; i++) spills[i] = &p->tasks[k + i].spill, base[i] = rows_before(p, k + i);
-        j->found[k].counts = xcalloc((size_t)n, sizeof(long));
-        int rc = dup_resolve(spills, base, n, on_repeat, &j->found[k]);
-        free(spills);
-        free(base);
-        if (rc < 0) {
-            j->failed_task = k, j->error = errno;
-            break;
-        }
-        k += n;
+    dup_set seen;
+    dup_init(&seen);
+    int i;
+    while ((i = atomic_fetch_add(&j->next, 1)) < j->nitems) {
+        const dup_item *it = &j->items[i];
+        if (j->failed_task[w] >= 0 && j->failed_task[w] <= it->k) continue; /* said already */
+        if (dup_resolve_part(j->spills[it->k], j->base[it->k], it->n, it->part, &seen, on_repeat,
+                             &j->found[w][it->k]) < 0)
+            j->failed_task[w] = it->k, j->error[w] = errno;
     }
+    dup_free(&seen);
+}
+
+static void *dups_thread(void *arg)
+{
+    dups_work(arg, 1);
     return NULL;
 }
 
-/* Start finding the repeats: on a thread when the run has more than
- * one, else (or none to be had) now. */
+/* List every file's parts (their pairs written out first) and start a
+ * thread on them when the run has more than one. */
 static void dups_start(dup_job *j, plan *p, int threads)
 {
-    *j = (dup_job){p, xcalloc((size_t)p->ntasks + 1, sizeof(dup_found)), -1, 0, 0, 0};
-    j->running = threads > 1 && pthread_create(&j->tid, NULL, dups_resolve, j) == 0;
-    if (!j->running) dups_resolve(j);
+    memset(j, 0, sizeof *j);
+    atomic_init(&j->next, 0);
+    j->p = p;
+    j->spills = xcalloc((size_t)p->ntasks + 1, sizeof *j->spills);
+    j->base = xcalloc((size_t)p->ntasks + 1, sizeof *j->base);
+    int alloc = 0;
+    for (int w = 0; w < DUP_WORKERS; w++) {
+        j->found[w] = xcalloc((size_t)p->ntasks + 1, sizeof(dup_found));
+        j->failed_task[w] = -1;
+    }
+    for (int k = 0; k < p->ntasks;) {
+        int n = 1;
+        while (k + n < p->ntasks && p->tasks[k + n].file == p->tasks[k].file) n++;
+        j->spills[k] = xcalloc((size_t)n, sizeof **j->spills);
+        j->base[k] = xcalloc((size_t)n, sizeof **j->base);
+        for (int i = 0; i < n; i++) j->spills[k][i] = &p->tasks[k + i].spill, j->base[k][i] = rows_before(p, k + i);
+        for (int w = 0; w < DUP_WORKERS; w++) j->found[w][k].counts = xcalloc((size_t)n, sizeof(long));
+        int nparts = dup_prepare(j->spills[k], n);
+        if (nparts < 0 && j->failed_task[0] < 0) j->failed_task[0] = k, j->error[0] = errno;
+        for (int part = 0; part < nparts; part++) {
+            ALLOC_GROW(j->items, j->nitems + 1, alloc);
+            j->items[j->nitems++] = (dup_item){k, n, part};
+        }
+        k += n;
+    }
+    j->running = threads > 1 && j->nitems > 1 && pthread_create(&j->tid, NULL, dups_thread, j) == 0;
 }
 
-/* Wait for the repeats (safe to call twice). */
-static void dups_join(dup_job *j)
+/* The main thread takes the parts not yet taken, then waits for the
+ * thread (safe to call twice). */
+static void dups_help(dup_job *j)
 {
+    if (!j->p) return;
+    dups_work(j, 0);
     if (j->running) pthread_join(j->tid, NULL);
     j->running = 0;
 }
 
 static void dups_free(dup_job *j)
 {
-    dups_join(j);
-    for (int k = 0; j->found && k < j->p->ntasks; k++) free(j->found[k].counts);
-    free(j->found);
-    j->found = NULL;
+    dups_help(j);
+    for (int k = 0; j->p && k < j->p->ntasks; k++) {
+        free(j->spills[k]);
+        free(j->base[k]);
+        for (int w = 0; w < DUP_WORKERS; w++) free(j->found[w][k].counts);
+    }
+    free(j->spills);
+    free(j->base);
+    for (int w = 0; w < DUP_WORKERS; w++) free(j->found[w]);
+    free(j->items);
+    memset(j, 0, sizeof *j);
 }
 
 /*
  * The repeats counted per task and said in the log with example rows
  * (file rows, like the rejects'), file by file. -1 (err) when a
- * temporary file failed.
+ * temporary file failed (the first such file).
  */
 static int dups_report(dataset *ds, dup_job *j, strbuf *err)
 {
-    dups_join(j);
+    dups_help(j);
     plan *p = j->p;
+    int failed = j->failed_task[0], error = j->error[0];
+    if (j->failed_task[1] >= 0 && (failed < 0 || j->failed_task[1] < failed))
+        failed = j->failed_task[1], error = j->error[1];
     for (int k = 0; k < p->ntasks;) {
         int n = 1;
         while (k + n < p->ntasks && p->tasks[k + n].file == p->tasks[k].file) n++;
         const read_task *t = &p->tasks[k];
-        if (k == j->failed_task) {
+        if (k == failed) {
             strbuf_addf(err, "%s: không đọc lại được tệp tạm khi tìm dòng trùng (%s)", t->in->path,
-                        sys_error(j->error));
+                        sys_error(error));
             return -1;
         }
-        const dup_found *d = &j->found[k];
-        for (int i = 0; i < n; i++) p->tasks[k + i].duplicates += d->counts[i];
+        dup_found *d = &j->found[0][k];
+        const dup_found *o = &j->found[1][k];
+        for (int i = 0; i < o->n; i++) keep_earliest(d, o->rows[i], o->firsts[i]);
+        for (int i = 0; i < n; i++) p->tasks[k + i].duplicates += d->counts[i] + o->counts[i];
         long first_row = inputs_first_row(t->in);
         for (int i = 0; i < d->n; i++)
             dataset_note(ds, "%s: dòng %ld trùng hoàn toàn dòng %ld (vẫn được tính; đặt "
@@ -800,6 +857,7 @@ ingest_status ingest_run(dataset *ds, const config *cfg,
         } else {
             dups_start(&dups, &p, threads); /* alongside the merge */
             merge_sinks(ds, sinks, nsinks, cfg->disbursement == DISB_SNAPSHOT);
+            dups_help(&dups);
             resolve_parents(ds, &p, cfg);
             units_settle(&ds->units); /* the provinces, now that every claim is in */
             controls_compare(&ds->checks, &ds->cube, ds->cat);

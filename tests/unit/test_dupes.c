@@ -148,6 +148,45 @@ static void test_parts_for_size(void **state)
     assert_true(dup_spill_parts(1LL << 40) <= 256);
 }
 
+/* The parts taken by two workers, each with its own table, in any order
+ * (ingest's dups_work): together they find every repeat once, with its
+ * earliest original, as dup_resolve does. */
+static void test_parts_by_two_workers(void **state)
+{
+    (void)state;
+    static uint64_t fp[N];
+    make_fps(fp);
+    enum { PARTS = 9 };
+    dup_spill spills[2];
+    dup_spill *sp[2] = {&spills[0], &spills[1]};
+    long base[2] = {0, 2200};
+    for (int t = 0; t < 2; t++) {
+        assert_int_equal(dup_spill_open(&spills[t], PARTS), 0);
+        for (int k = (int)base[t]; k < (t ? N : 2200); k++)
+            assert_int_equal(dup_spill_add(&spills[t], fp[k], k - base[t]), 0);
+    }
+    assert_int_equal(dup_prepare(sp, 2), PARTS);
+    static got g;
+    for (int k = 0; k < N; k++) g.first[k] = -2;
+    g.calls = 0;
+    dup_set seen[2];
+    dup_init(&seen[0]);
+    dup_init(&seen[1]);
+    for (int p = PARTS - 1; p >= 0; p--) /* backwards, alternating workers */
+        assert_int_equal(dup_resolve_part(sp, base, 2, p, &seen[p % 2], on_found, &g), 0);
+    int want = 0;
+    for (int k = 0; k < N; k++) {
+        long e = earliest(fp, k);
+        want += e >= 0;
+        if (g.first[k] != (e >= 0 ? e : -2)) fail_msg("row %d: first %ld, want %ld", k, g.first[k], e);
+    }
+    assert_int_equal(g.calls, want);
+    dup_free(&seen[0]);
+    dup_free(&seen[1]);
+    dup_spill_close(&spills[0]);
+    dup_spill_close(&spills[1]);
+}
+
 /* ---- dup_fingerprint ------------------------------------------------ */
 
 enum { NF = 6 };
@@ -245,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_parts_and_tasks),
         cmocka_unit_test(test_unopened_spills),
         cmocka_unit_test(test_parts_for_size),
+        cmocka_unit_test(test_parts_by_two_workers),
         cmocka_unit_test(test_fingerprint_equal_texts),
         cmocka_unit_test(test_fingerprint_every_byte),
         cmocka_unit_test(test_fingerprint_spread),
