@@ -62,6 +62,7 @@ typedef struct job {
     strbuf err;
     run_lock lock;
     manifest man;
+    int man_inputs;        /* manifest_mark before the inputs' digests */
     const char *unit;             /* the unit code of a split output, or NULL */
     int nmails;
     mail_text *mails;             /* the subject and body of each output to mail */
@@ -545,8 +546,12 @@ static int take_output_dir(job *j)
     return rc_open < 0 ? fail(j, EXIT_OUTPUT) : EXIT_OK;
 }
 
-/* The digest of everything the outputs depend on: config, templates and
- * inputs, for the manifest. */
+/*
+ * The digest of everything the outputs depend on, for the manifest: the
+ * config and templates now; the inputs as they are read (ingest hashes
+ * the very bytes it parses: add_read_digests), except with skip_unchanged,
+ * which needs them before reading: hashed here too, then.
+ */
 static int digest_inputs(job *j)
 {
     const config *cfg = j->cfg;
@@ -558,12 +563,29 @@ static int digest_inputs(job *j)
     int rc = manifest_digest_file(&j->man, cfg->path, &j->err);
     for (int i = 0; rc == 0 && i < j->ntemplates; i++)
         rc = manifest_digest_file(&j->man, j->templates[i], &j->err);
+    j->man_inputs = manifest_mark(&j->man);
+    if (!cfg->skip_unchanged) return rc;
     input_list in;
     if (rc == 0 && inputs_find(&in, cfg, &j->err) == INGEST_OK)
         for (int i = 0; rc == 0 && i < in.n; i++) rc = manifest_digest_file(&j->man, in.files[i].path, &j->err);
     inputs_free(&in);
     strbuf_reset(&j->err); /* a missing input is reported by the reading */
     return rc;
+}
+
+/* The inputs' digests as read (in the order inputs_find lists them, as
+ * digest_inputs hashed them), in place of any taken before reading: a
+ * file changed since is described as it was read. */
+static void add_read_digests(job *j)
+{
+    manifest_rewind(&j->man, j->man_inputs);
+    for (int i = 0; i < j->ds.nfiles; i++) {
+        const file_stats *f = &j->ds.files[i];
+        if (*f->sha256)
+            manifest_digest_known(&j->man, f->path, f->sha256, f->bytes);
+        else if (manifest_digest_file(&j->man, f->path, &j->err) < 0) /* listing it will say why */
+            strbuf_reset(&j->err);
+    }
 }
 
 /* The digest equal to the last manifest's, with its outputs untouched. */
@@ -818,7 +840,7 @@ static int run(job *j, const job_options *opt)
         mlog_say(j->log, MLOG_INFO, "dữ liệu và cấu hình không đổi từ lần chạy trước; bỏ qua");
         return EXIT_OK;
     }
-    stage_done(j, "chuẩn bị"); /* config, templates, the inputs' SHA-256 */
+    stage_done(j, "chuẩn bị"); /* config, templates (and, to skip an unchanged run, the inputs) hashed */
     dataset_init(&j->ds, &j->cat);
     /* The crosswalk is read first: whichever units the report shows, a
      * row's unit code must exist at the row's date (docs/crosswalk.md). */
@@ -827,9 +849,10 @@ static int run(job *j, const job_options *opt)
         crosswalk_free(&cw);
         return fail(j, EXIT_CONFIG);
     }
-    ingest_options io = {opt->threads, opt->split_bytes, cfg->crosswalk ? &cw : NULL};
+    ingest_options io = {opt->threads, opt->split_bytes, cfg->crosswalk ? &cw : NULL, !opt->check};
     progress_stage("đọc");
     ingest_status st = ingest_run(&j->ds, cfg, &io, &j->err);
+    if (st == INGEST_OK && !opt->check) add_read_digests(j);
     if (st == INGEST_OK) stage_done(j, "đọc");
     if (st == INGEST_OK && cfg->crosswalk && cfg->units_as == UNITS_NEW) {
         int moved = crosswalk_apply(&cw, &j->ds);

@@ -3,62 +3,12 @@
 #include "../util/syserr.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../util/regfile.h"
-
-static void to_hex(const unsigned char *d, unsigned n, char hex[SHA256_HEX])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n && i < 32; i++) {
-        hex[2 * i] = digits[d[i] >> 4];
-        hex[2 * i + 1] = digits[d[i] & 15];
-    }
-    hex[64] = '\0';
-}
-
-int sha256_file(const char *path, char hex[SHA256_HEX], uint64_t *size, strbuf *err)
-{
-    int fd = regfile_open(path, NULL, err); /* a FIFO would block the hashing */
-    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-    if (!f) {
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[65536], d[EVP_MAX_MD_SIZE];
-    size_t n;
-    uint64_t total = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        EVP_DigestUpdate(ctx, buf, n);
-        total += n;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    unsigned len = 0;
-    EVP_DigestFinal_ex(ctx, d, &len);
-    EVP_MD_CTX_free(ctx);
-    if (bad) {
-        strbuf_addf(err, "%s: lỗi đọc", path);
-        return -1;
-    }
-    to_hex(d, len, hex);
-    if (size) *size = total;
-    return 0;
-}
-
-void sha256_text(const void *data, size_t len, char hex[SHA256_HEX])
-{
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned n = 0;
-    EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
-    to_hex(d, n, hex);
-}
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
 static void json_str(strbuf *sb, const char *s)
@@ -78,6 +28,7 @@ void manifest_begin(manifest *m, const char *program, const char *job, const cha
 {
     m->head = m->inputs = m->outputs = m->warnings = m->digest_src = (strbuf)STRBUF_INIT;
     m->hashed = NULL;
+    m->digest_at = NULL;
     m->nhashed = m->alloc_hashed = 0;
     strbuf_adds(&m->head, "  \"program\": ");
     json_str(&m->head, program);
@@ -90,15 +41,38 @@ void manifest_begin(manifest *m, const char *program, const char *job, const cha
     strbuf_addf(&m->digest_src, "%s\n%s\n%s\n%s\n", program, job, period, as_of);
 }
 
+void manifest_digest_known(manifest *m, const char *path, const char hex[SHA256_HEX], uint64_t size)
+{
+    int had = m->alloc_hashed;
+    ALLOC_GROW(m->hashed, m->nhashed + 1, m->alloc_hashed);
+    if (m->alloc_hashed != had) m->digest_at = xrealloc(m->digest_at, (size_t)m->alloc_hashed * sizeof(size_t));
+    m->digest_at[m->nhashed] = m->digest_src.len;
+    strbuf_addf(&m->digest_src, "%s %s\n", hex, path);
+    manifest_hash *h = &m->hashed[m->nhashed++];
+    h->path = xstrdup(path);
+    memcpy(h->hex, hex, SHA256_HEX);
+    h->size = size;
+}
+
 int manifest_digest_file(manifest *m, const char *path, strbuf *err)
 {
-    manifest_hash h = {NULL, "", 0};
-    if (sha256_file(path, h.hex, &h.size, err) < 0) return -1;
-    strbuf_addf(&m->digest_src, "%s %s\n", h.hex, path);
-    h.path = xstrdup(path);
-    ALLOC_GROW(m->hashed, m->nhashed + 1, m->alloc_hashed);
-    m->hashed[m->nhashed++] = h;
+    char hex[SHA256_HEX];
+    uint64_t size;
+    if (sha256_file(path, hex, &size, err) < 0) return -1;
+    manifest_digest_known(m, path, hex, size);
     return 0;
+}
+
+int manifest_mark(const manifest *m)
+{
+    return m->nhashed;
+}
+
+void manifest_rewind(manifest *m, int mark)
+{
+    if (mark >= m->nhashed) return;
+    strbuf_setlen(&m->digest_src, m->digest_at[mark]);
+    while (m->nhashed > mark) free(m->hashed[--m->nhashed].path);
 }
 
 /* The hash and size of path: from the digest if it was hashed there. */
@@ -192,7 +166,9 @@ void manifest_free(manifest *m)
     strbuf_release(&m->digest_src);
     for (int i = 0; i < m->nhashed; i++) free(m->hashed[i].path);
     free(m->hashed);
+    free(m->digest_at);
     m->hashed = NULL;
+    m->digest_at = NULL;
     m->nhashed = m->alloc_hashed = 0;
 }
 

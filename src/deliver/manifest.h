@@ -12,14 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../util/sha256.h"
 #include "../util/strbuf.h"
-
-#define SHA256_HEX 65
-
-/** sha256_file - the hex SHA-256 and size of a file; -1 with err. */
-int sha256_file(const char *path, char hex[SHA256_HEX], uint64_t *size, strbuf *err);
-/** sha256_text - the hex SHA-256 of a byte string. */
-void sha256_text(const void *data, size_t len, char hex[SHA256_HEX]);
 
 /* A file hashed for the digest, kept so listing it does not hash it again
  * (the inputs can be hundreds of megabytes). */
@@ -33,6 +27,7 @@ typedef struct manifest {
     strbuf head;               /* program, job, period, as-of */
     strbuf inputs, outputs, warnings; /* the three lists' items */
     strbuf digest_src;         /* what the inputs digest is taken over */
+    size_t *digest_at;         /* digest_src's length before each hashed file */
     manifest_hash *hashed;
     int nhashed, alloc_hashed;
 } manifest;
@@ -45,6 +40,13 @@ void manifest_begin(manifest *m, const char *program, const char *job, const cha
  * the inputs digest covers; -1 with err when it cannot be read.
  */
 int manifest_digest_file(manifest *m, const char *path, strbuf *err);
+/** manifest_digest_known - the same for a file already hashed (by the
+ * reader, over the bytes it read): its hex SHA-256 and size. */
+void manifest_digest_known(manifest *m, const char *path, const char hex[SHA256_HEX], uint64_t size);
+/** manifest_mark - how many files the digest covers so far, to go back to. */
+int manifest_mark(const manifest *m);
+/** manifest_rewind - forget the files added since manifest_mark said mark. */
+void manifest_rewind(manifest *m, int mark);
 /** manifest_inputs_digest - the hex digest over every file added so far. */
 void manifest_inputs_digest(const manifest *m, char hex[SHA256_HEX]);
 /** manifest_input - list an input with its counts (hashed unless digested). */

@@ -85,12 +85,9 @@ static void grow_index(contents *c)
     c->cap = cap;
 }
 
-int contents_add(contents *c, uint32_t unit, int project, int year, const char *text,
-                 size_t len, uint64_t pos)
+/* The item (unit, project, year, text id tid) seen at pos. */
+static void add_item(contents *c, uint32_t unit, int project, int year, int tid, uint64_t pos)
 {
-    text_trim(&text, &len);
-    int tid = text_id(c, text, len);
-    if (tid < 0) return -1;
     if ((size_t)(c->n + 1) * 2 > c->cap) grow_index(c);
     uint32_t *slot = item_slot(c, c->slots, c->cap, unit, project, year, tid);
     if (!*slot) {
@@ -100,18 +97,37 @@ int contents_add(contents *c, uint32_t unit, int project, int year, const char *
     } else if (pos < c->items[*slot - 1].pos) {
         c->items[*slot - 1].pos = pos;
     }
+}
+
+int contents_add(contents *c, uint32_t unit, int project, int year, const char *text,
+                 size_t len, uint64_t pos)
+{
+    text_trim(&text, &len);
+    int tid = text_id(c, text, len);
+    if (tid < 0) return -1;
+    add_item(c, unit, project, year, tid, pos);
     return 0;
 }
 
 void contents_merge(contents *dst, const contents *src, const int *remap)
 {
+    /* dst's id of each of src's texts, found at its first item: a text
+     * is looked up once a merge, not once an item. */
+    int *tmap = xmalloc((size_t)src->ntexts * sizeof(int) + 1);
+    memset(tmap, -1, (size_t)src->ntexts * sizeof(int));
     for (int i = 0; i < src->n; i++) {
         const content_item *it = &src->items[i];
         int unit = remap ? remap[it->unit] : (int)it->unit;
-        const char *text = src->texts[it->text];
-        if (unit >= 0)
-            contents_add(dst, (uint32_t)unit, it->project, it->year, text, strlen(text), it->pos);
+        if (unit < 0) continue;
+        if (tmap[it->text] < 0) {
+            const char *text = src->texts[it->text];
+            size_t len = strlen(text);
+            text_trim(&text, &len);
+            tmap[it->text] = text_id(dst, text, len);
+        }
+        if (tmap[it->text] >= 0) add_item(dst, (uint32_t)unit, it->project, it->year, tmap[it->text], it->pos);
     }
+    free(tmap);
 }
 
 const char *contents_text(const contents *c, const content_item *it)

@@ -14,6 +14,7 @@
 #include "cube.h"
 #include "indicators.h"
 #include "units.h"
+#include "../util/sha256.h"
 
 /* The plan years a report covers: one year, or a phase (lũy kế). Capital
  * of a row's own plan year is "current"; of an earlier year, "extended". */
@@ -37,6 +38,8 @@ typedef struct file_stats {
     long rejected;    /* in the rejects file */
     long other_year;  /* accepted, but for another plan year than the report's */
     long duplicates;  /* accepted rows repeating an earlier row of the file */
+    char sha256[SHA256_HEX]; /* of the bytes read (ingest_options.hash), or "" */
+    uint64_t bytes;   /* how many */
 } file_stats;
 
 typedef struct dataset {

@@ -107,18 +107,30 @@ void indicators_add(indicators *in, uint32_t unit, int project, int year,
     add_cell(in, unit, project, year, name, uom, target, achieved);
 }
 
+/* dst's id of src's text id, interned at its first use (map[id] < 0: not
+ * yet): each text normalised once a merge, not once a cell. */
+static int mapped(text_table dst, int *map, char *const *texts, const uint64_t *pos, int id)
+{
+    if (map[id] < 0) map[id] = intern(dst, texts[id], strlen(texts[id]), pos[id]);
+    return map[id];
+}
+
 void indicators_merge(indicators *dst, const indicators *src, const int *unit_remap)
 {
+    int *nmap = xmalloc((size_t)src->nnames * sizeof(int) + 1), *umap = xmalloc((size_t)src->nuoms * sizeof(int) + 1);
+    memset(nmap, -1, (size_t)src->nnames * sizeof(int));
+    memset(umap, -1, (size_t)src->nuoms * sizeof(int));
     for (int i = 0; i < src->ncells; i++) {
         const ind_cell *c = &src->cells[i];
         if (unit_remap[c->unit] < 0) continue;
-        const char *nm = src->names[c->name], *um = src->uoms[c->uom];
-        int name = indicators_intern_name(dst, nm, strlen(nm), src->names_pos[c->name]);
-        int uom = indicators_intern_uom(dst, um, strlen(um), src->uoms_pos[c->uom]);
+        int name = mapped(names_of(dst), nmap, src->names, src->names_pos, c->name);
+        int uom = mapped(uoms_of(dst), umap, src->uoms, src->uoms_pos, c->uom);
         int id = add_cell(dst, (uint32_t)unit_remap[c->unit], c->project, c->year,
                           name, uom, c->target, c->achieved);
         dst->cells[id].overflow |= c->overflow;
     }
+    free(nmap);
+    free(umap);
 }
 
 static int cmp_text_id(const void *a, const void *b, void *texts)

@@ -8,8 +8,8 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,9 +43,6 @@ typedef struct row_acc {
     void *ctx;
     int stop;
     int last_term;        /* terminator of the previous row callback */
-    unsigned char special[256]; /* plain_line: the delimiter, CR, LF, quote */
-    char delim;
-    size_t cut[MAX_CELLS];      /* plain_line: where a line's delimiters are */
 } row_acc;
 
 static void on_field(void *s, size_t len, void *data)
@@ -67,149 +64,168 @@ static void on_field(void *s, size_t len, void *data)
     a->n++;
 }
 
-/* A row to the callback: its cells in a->cell and a->len, n of them (-1:
- * more than MAX_CELLS), c its terminator. The LF of a CR LF is no row. */
-static void emit_row(row_acc *a, int n, int c)
+/* A row ended by terminator c, its n cells in a->cell and a->len: to the
+ * caller, but the LF of a CRLF pair (an empty row after a CR). */
+static void deliver(row_acc *a, int c, int n, int overflow)
 {
     int crlf_tail = n == 0 && c == '\n' && a->last_term == '\r';
     a->last_term = c;
     if (a->stop || crlf_tail) return;
-    record r = {n, a->cell, a->len, NULL, a->index++};
+    record r = {overflow ? -1 : n, a->cell, a->len, NULL, a->index++};
     if (a->fn(a->ctx, &r)) a->stop = 1;
 }
 
-/* libcsv's row callback: the cells on_field kept. */
 static void on_row(int c, void *data)
 {
     row_acc *a = data;
     for (int i = 0; i < a->n; i++) a->cell[i] = a->data.buf + a->off[i];
-    emit_row(a, a->overflow ? -1 : a->n, c);
+    deliver(a, c, a->n, a->overflow);
     a->n = 0;
     a->overflow = 0;
     strbuf_reset(&a->data);
 }
 
-/* The bytes plain_line stops at, for delimiter delim. */
-static void set_special(row_acc *a, unsigned char delim)
+static int blank(char c)
 {
-    memset(a->special, 0, sizeof a->special);
-    a->delim = (char)delim;
-    a->special[delim] = a->special['\r'] = a->special['\n'] = a->special['"'] = 1;
+    return c == ' ' || c == '\t';
 }
 
-/* Spaces and tabs around an unquoted field, as libcsv trims them: not the
- * delimiter itself (a tab in a tab-separated file). */
-static int trimmed(char c, char delim)
+/* The offset of the first byte equal to c in s[i..n), or n: eight bytes
+ * a step, as cells are short and a call to memchr per cell cost more than
+ * the search. (x - 0x01..) misses no zero byte, but can flag the byte
+ * above one; the exact form ~(((x & 0x7f..) + 0x7f..) | x | 0x7f..)
+ * flags exactly the zero bytes of x = word ^ c.. . */
+static size_t find_byte(const char *s, size_t i, size_t n, char c)
 {
-    return (c == ' ' || c == '\t') && c != delim;
-}
-
-#define BYTES_ONE 0x0101010101010101ull
-#define BYTES_LOW7 0x7F7F7F7F7F7F7F7Full
-
-/* 0x80 in each byte of w that is zero, 0 in the others (exact). */
-static inline uint64_t zero_bytes(uint64_t w)
-{
-    return ~(((w & BYTES_LOW7) + BYTES_LOW7) | w | BYTES_LOW7);
-}
-
-/*
- * The first byte at or after i of s[0..n) that is the delimiter, CR, LF or
- * a quote, or n: eight bytes a step (cells are a few bytes, and a loop
- * over bytes stopping at each was most of the time here).
- */
-static size_t next_special(const char *s, size_t n, size_t i, const row_acc *a)
-{
-    const uint64_t d = BYTES_ONE * (unsigned char)a->delim, cr = BYTES_ONE * '\r',
-                   lf = BYTES_ONE * '\n', q = BYTES_ONE * '"';
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, cs = 0x0101010101010101ull * (unsigned char)c;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t hit = zero_bytes(w ^ d) | zero_bytes(w ^ cr) | zero_bytes(w ^ lf) | zero_bytes(w ^ q);
-        if (hit) { /* the lowest address is the lowest byte on little-endian machines */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return i + (size_t)(__builtin_ctzll(hit) >> 3);
-#else
-            break;
-#endif
-        }
+        uint64_t x = w ^ cs, z = ~(((x & lo7) + lo7) | x | lo7);
+        if (z) return i + (size_t)__builtin_ctzll(z) / 8; /* little-endian: the lowest byte first */
     }
-    while (i < n && !a->special[(unsigned char)s[i]]) i++;
+    while (i < n && s[i] != c) i++;
     return i;
 }
 
-/*
- * One line that starts a record and holds no quote character, split here
- * as libcsv splits it (options as csv_stream_range sets them): cells at
- * each delimiter, trimmed of spaces and tabs; a line of nothing but those
- * is a row of no cells; CR and LF each end a row. The cells are passed
- * where they lie in the block, each ended by a NUL written over the byte
- * after it, not copied. Returns the bytes taken (the terminator included), or 0
- * when libcsv must take the line: it has a quote (a quoted cell may hold
- * delimiters, quotes and line breaks, and strict mode checks them), no
- * terminator before the block ends (libcsv carries it to the next block),
- * or more cells than a row may have.
- */
-static size_t plain_line(char *s, size_t n, char delim, row_acc *a)
+/* Cell k of a line is s[start..end) less the blanks at its ends: its
+ * NUL goes where its blanks or its delimiter begin, once the line is
+ * known to be ours. */
+static void add_cell(row_acc *a, char *s, size_t start, size_t end, int *k, int *overflow)
 {
-    size_t i = 0, k = 0;
-    for (;;) {
-        i = next_special(s, n, i, a);
-        if (i == n || s[i] == '"') return 0;
-        if (s[i] != delim) break;
-        if (k + 1 == MAX_CELLS) return 0;
-        a->cut[k++] = i++;
+    while (start < end && blank(s[start])) start++;
+    while (end > start && blank(s[end - 1])) end--;
+    if (*k == MAX_CELLS) {
+        *overflow = 1;
+        return;
     }
-    char term = s[i];
-    int cells = 0;
-    for (size_t c = 0, from = 0; c <= k; c++) {
-        size_t b = from, e = c < k ? a->cut[c] : i;
-        from = e + 1;
-        while (b < e && trimmed(s[b], delim)) b++;
-        while (e > b && trimmed(s[e - 1], delim)) e--;
-        if (k == 0 && b == e) break; /* a blank line: no cells */
-        s[e] = '\0'; /* the delimiter, the terminator or a trimmed blank */
-        a->cell[cells] = s + b;
-        a->len[cells++] = e - b;
-    }
-    emit_row(a, cells, (unsigned char)term);
-    return i + 1;
+    a->off[*k] = end;
+    a->cell[*k] = s + start;
+    a->len[(*k)++] = end - start;
 }
 
-/* The first CR or LF of s[0..n), or NULL. */
-static const char *next_term(const char *s, size_t n)
+/* The cells of s[0..n), a line with no quote, in one pass: its
+ * delimiters found eight bytes at a time (as in find_byte), each set bit
+ * of a word one cell's end. s has 8 readable bytes past n (the
+ * terminator, then the rest of the block or its zeroed slack). */
+static void plain_cells(row_acc *a, char *s, size_t n, char delim, int *k, int *overflow)
 {
-    const char *nl = memchr(s, '\n', n);
-    const char *cr = memchr(s, '\r', nl ? (size_t)(nl - s) : n);
-    return cr ? cr : nl;
-}
-
-/*
- * csv_parse over a block (which it may write to), with the plain lines
- * split by plain_line: libcsv copies every byte through its state machine
- * and its own buffer, then on_field copies the cells again, a tenth of a
- * national run; a plain line costs a scan eight bytes a step. libcsv takes
- * the other lines, each up to its terminator, and keeps them until its
- * record ends. Returns the bytes taken, less than n on a libcsv error (as
- * csv_parse).
- */
-static size_t feed(struct csv_parser *p, char *buf, size_t n, row_acc *a)
-{
-    char delim = (char)csv_get_delim(p);
-    size_t pos = 0;
-    while (pos < n && !a->stop) {
-        if (p->pstate == LIBCSV_ROW_NOT_BEGUN) {
-            size_t took = plain_line(buf + pos, n - pos, delim, a);
-            if (took) {
-                pos += took;
-                continue;
-            }
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, ds = 0x0101010101010101ull * (unsigned char)delim;
+    size_t start = 0;
+    for (size_t w = 0; w < n; w += 8) {
+        uint64_t word;
+        memcpy(&word, s + w, 8);
+        uint64_t x = word ^ ds, z = ~(((x & lo7) + lo7) | x | lo7);
+        if (n - w < 8) z &= (1ull << (8 * (n - w))) - 1; /* not past the line */
+        for (; z; z &= z - 1) {
+            size_t end = w + (size_t)__builtin_ctzll(z) / 8;
+            add_cell(a, s, start, end, k, overflow);
+            start = end + 1;
         }
-        const char *t = next_term(buf + pos, n - pos);
-        size_t want = t ? (size_t)(t - buf) + 1 - pos : n - pos;
-        size_t done = csv_parse(p, buf + pos, want, on_field, on_row, a);
-        if (done != want) return pos + done;
-        pos += want;
+    }
+    add_cell(a, s, start, n, k, overflow);
+}
+
+/*
+ * A line that starts between records (no CR but one just before its LF,
+ * a delimiter that is not a blank or a quote) split as libcsv splits it
+ * with our options: ' ' and '\t' at a cell's ends are not part of it, a
+ * line of blanks only is a row of no cells, a quoted cell is what is
+ * between its quotes, and a CR before the LF ends the row, the LF then
+ * being an empty row (dropped by deliver). s[0..n) is the line without
+ * its terminator(s); term the first of them. A quoted cell with a quote
+ * inside, or that does not close on this line, or anything after its
+ * closing quote but blanks, is left to libcsv: -1, s untouched. Else the
+ * row is delivered, its cells left in place, each NUL-ended over the
+ * byte after it (a blank, a quote, the delimiter or the terminator), so
+ * nothing is copied; 0. quotes 0: the block has none, so neither has s.
+ */
+static int fast_line(row_acc *a, char *s, size_t n, char delim, int term, int quotes)
+{
+    int k = 0, overflow = 0;
+    size_t i = 0;
+    while (i < n && blank(s[i])) i++;
+    if (i < n && !(quotes && memchr(s, '"', n))) {
+        plain_cells(a, s, n, delim, &k, &overflow);
+    } else if (i < n) /* else blanks only: no cells */
+        for (;;) {
+            while (i < n && blank(s[i])) i++;
+            size_t start, e, end;
+            if (i < n && s[i] == '"') {
+                start = i + 1;
+                e = find_byte(s, start, n, '"');
+                if (e == n || (e + 1 < n && s[e + 1] == '"')) return -1; /* open, or "" inside */
+                end = e + 1;
+                while (end < n && blank(s[end])) end++;
+                if (end < n && s[end] != delim) return -1; /* libcsv's to judge */
+            } else {
+                start = i;
+                end = find_byte(s, i, n, delim);
+                if (find_byte(s, start, end, '"') < end) return -1; /* an error for libcsv */
+                e = end;
+                while (e > start && blank(s[e - 1])) e--;
+            }
+            if (k < MAX_CELLS) {
+                a->off[k] = e; /* its NUL, once the line is known to be ours */
+                a->cell[k] = s + start;
+                a->len[k++] = e - start;
+            } else {
+                overflow = 1;
+            }
+            if (end >= n) break;
+            i = end + 1;
+        }
+    for (int c = 0; c < k; c++) s[a->off[c]] = '\0';
+    deliver(a, term, k, overflow);
+    if (term == '\r') deliver(a, '\n', 0, 0);
+    return 0;
+}
+
+/*
+ * Parse buf[0..n): each whole line that starts between records and needs
+ * no quoting rules goes through fast_line (libcsv's byte-at-a-time state
+ * machine was a tenth of a run); the rest (a quoted field, a lone CR, a
+ * line cut by the block's end, the lines of a record libcsv is inside)
+ * through libcsv, which thus always sees whole records or their
+ * continuation. Returns n, or where libcsv stopped on an error.
+ */
+static size_t parse_some(struct csv_parser *p, char *buf, size_t n, row_acc *a, char delim)
+{
+    if (blank(delim) || delim == '"' || delim == '\r' || delim == '\n')
+        return csv_parse(p, buf, n, on_field, on_row, a);
+    int no_cr = !memchr(buf, '\r', n), quotes = memchr(buf, '"', n) != NULL; /* every line, at once */
+    for (size_t pos = 0; pos < n && !a->stop;) {
+        char *nl = memchr(buf + pos, '\n', n - pos);
+        size_t next = nl ? (size_t)(nl - buf) + 1 : n, len = next - 1 - pos;
+        int cr = nl && len && buf[pos + len - 1] == '\r';
+        if (nl && p->pstate == LIBCSV_ROW_NOT_BEGUN && (no_cr || !memchr(buf + pos, '\r', len - cr)) &&
+            fast_line(a, buf + pos, len - cr, delim, cr ? '\r' : '\n', quotes) == 0) {
+            /* split here */
+        } else {
+            size_t got = csv_parse(p, buf + pos, next - pos, on_field, on_row, a);
+            if (got != next - pos) return pos + got;
+        }
+        pos = next;
     }
     return n;
 }
@@ -301,6 +317,8 @@ int csv_stream_head(const char *path, char delim, csv_head *h, strbuf *err)
         return -1;
     }
     h->body_start = (off_t)i;
+    h->raw = xmalloc(i + 1); /* hashed with the body by its first reader */
+    memcpy(h->raw, buf, i);
     return 0;
 }
 
@@ -309,17 +327,23 @@ void csv_head_free(csv_head *h)
     for (int i = 0; i < h->ncells; i++) free(h->cells[i]);
     free(h->cells);
     free(h->lens);
+    free(h->raw);
     memset(h, 0, sizeof *h);
 }
 
 off_t csv_stream_split(const char *path, off_t begin, off_t end)
+{
+    return csv_stream_split_from(path, begin + (end - begin) / 2, end);
+}
+
+off_t csv_stream_split_from(const char *path, off_t at, off_t end)
 {
     strbuf err = STRBUF_INIT;
     off_t size;
     int fd = open_file(path, &size, &err);
     strbuf_release(&err);
     if (fd < 0) return end;
-    off_t pos = begin + (end - begin) / 2;
+    off_t pos = at;
     char buf[4096];
     off_t result = end;
     while (pos < end && result == end) {
@@ -334,9 +358,9 @@ off_t csv_stream_split(const char *path, off_t begin, off_t end)
 }
 
 static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
-                        row_acc *a, const char *path, strbuf *err)
+                        row_acc *a, const csv_tap *tap, const char *path, strbuf *err)
 {
-    char *buf = xmalloc(BLOCK);
+    char *buf = xcalloc(BLOCK + 8, 1); /* 8: plain_cells reads a word past a line's end */
     int rc = 0;
     for (off_t pos = begin; pos < end && !a->stop;) {
         size_t want = (size_t)(end - pos) < BLOCK ? (size_t)(end - pos) : BLOCK;
@@ -347,7 +371,8 @@ static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
             rc = -1;
             break;
         }
-        if (feed(p, buf, (size_t)n, a) != (size_t)n) {
+        if (tap) tap->fn(tap->ctx, buf, (size_t)n);
+        if (parse_some(p, buf, (size_t)n, a, (char)p->delim_char) != (size_t)n) {
             strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s); phần sau của tệp không đọc được",
                         path, a->index + 2, csv_error_text(csv_error(p)));
             rc = -1;
@@ -361,7 +386,7 @@ static int parse_blocks(int fd, struct csv_parser *p, off_t begin, off_t end,
 
 int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
                      record_fn fn, void *ctx, int *clean_end, long *bad_index,
-                     strbuf *err)
+                     const csv_tap *tap, strbuf *err)
 {
     off_t size;
     int fd = open_file(path, &size, err);
@@ -373,8 +398,7 @@ int csv_stream_range(const char *path, char delim, off_t begin, off_t end,
     a->data = (strbuf)STRBUF_INIT;
     a->fn = fn;
     a->ctx = ctx;
-    set_special(a, (unsigned char)delim);
-    int rc = parse_blocks(fd, &p, begin, end, a, path, err);
+    int rc = parse_blocks(fd, &p, begin, end, a, tap, path, err);
     *clean_end = rc == 0 && p.pstate == LIBCSV_ROW_NOT_BEGUN;
     if (rc == 0 && end >= size && !a->stop &&
         csv_fini(&p, on_field, on_row, a) != 0) {
@@ -398,9 +422,8 @@ static int parse_decoded(struct csv_parser *p, strbuf *text, char *delim, row_ac
     if (!*delim && text->len) {
         *delim = sniff_delim(text->buf, text->len);
         csv_set_delim(p, (unsigned char)*delim);
-        set_special(a, (unsigned char)*delim);
     }
-    if (feed(p, text->buf, text->len, a) != text->len) {
+    if (csv_parse(p, text->buf, text->len, on_field, on_row, a) != text->len) {
         strbuf_addf(err, "%s: dòng %ld: lỗi cú pháp CSV (%s)", path, a->index + 1,
                     csv_error_text(csv_error(p)));
         return -1;
@@ -410,7 +433,7 @@ static int parse_decoded(struct csv_parser *p, strbuf *text, char *delim, row_ac
 }
 
 int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record_fn fn,
-                       void *ctx, strbuf *err)
+                       void *ctx, const csv_tap *tap, strbuf *err)
 {
     off_t size;
     int fd = open_file(path, &size, err);
@@ -422,19 +445,23 @@ int csv_stream_decoded(const char *path, char delim, struct decoder *dec, record
     a->data = (strbuf)STRBUF_INIT;
     a->fn = fn;
     a->ctx = ctx;
-    set_special(a, (unsigned char)delim);
     strbuf text = STRBUF_INIT;
     char *buf = xmalloc(BLOCK);
-    ssize_t n;
+    ssize_t n = 0;
     int rc = 0;
     while (rc == 0 && !a->stop && (n = read(fd, buf, BLOCK)) > 0) {
         progress_add(0, n);
+        if (tap) tap->fn(tap->ctx, buf, (size_t)n);
         if (decode_feed(dec, buf, (size_t)n, &text) < 0) {
             strbuf_addf(err, "%s: %s", path, decode_error(dec));
             rc = -1;
         } else {
             rc = parse_decoded(&p, &text, &delim, a, path, err);
         }
+    }
+    if (rc == 0 && n < 0) { /* an error, not the end of the file */
+        strbuf_addf(err, "%s: lỗi đọc tệp (%s)", path, sys_error(errno));
+        rc = -1;
     }
     if (rc == 0 && !a->stop) {
         strbuf why = STRBUF_INIT;

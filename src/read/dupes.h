@@ -44,7 +44,14 @@ static inline uint64_t dup_slot_fp(const dup_slot *s)
 /** dup_init / dup_free */
 void dup_init(dup_set *s);
 void dup_free(dup_set *s);
-/** dup_fingerprint - the fingerprint of n texts. */
+/**
+ * dup_fingerprint - the fingerprint of n texts (a row's fields, blanks at
+ * their ends cut). Each field is hashed on its own with its column's seed
+ * (wyhash's scheme: one 128-bit multiply per 16 bytes, and one to finish),
+ * so the fields of a row are hashed side by side, not one after another;
+ * the sum is mixed once. Well mixed in all 64 bits (test_dupes): the odds
+ * above hold.
+ */
 uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n);
 /**
  * dup_check - 1 when fp was seen before (its row in *first), else record
@@ -53,14 +60,19 @@ uint64_t dup_fingerprint(const char *const *text, const size_t *len, int n);
 int dup_check(dup_set *s, uint64_t fp, long row, long *first);
 /** dup_find - 1 when fp is in s (its row in *first); records nothing. */
 int dup_find(const dup_set *s, uint64_t fp, long *first);
-/** dup_reserve - room for n fingerprints without growing (call on an empty set). */
+/** dup_reserve - empty s, with room for n fingerprints without growing
+ * (its table is reused when of the size n needs). */
 void dup_reserve(dup_set *s, size_t n);
 
 /* The (fingerprint, row) pairs of one reading task, in nparts temporary
- * files (the fingerprint's high bits choose the part). */
+ * files (the fingerprint's high bits choose the part), each gathered in
+ * its own buffer and written a few kilobytes at a time. */
+struct dup_pair;
 typedef struct dup_spill {
     FILE **part;  /* NULL until dup_spill_open */
-    long *count;  /* pairs written to each part */
+    long *count;  /* pairs added to each part (written, or pending) */
+    struct dup_pair *pending; /* DUP_SPILL_BUF pairs a part, not yet written */
+    int *npending;
     int nparts;
 } dup_spill;
 
@@ -71,8 +83,12 @@ int dup_spill_parts(long long bytes);
 /** dup_spill_open - create the parts (tmpfile). 0, or -1 with errno set
  * (the spill is then empty and dup_spill_close is still safe). */
 int dup_spill_open(dup_spill *s, int nparts);
-/** dup_spill_add - append one pair. 0, or -1 with errno set. */
+/** dup_spill_add - append one pair (written when its part's buffer
+ * fills). 0, or -1 with errno set. */
 int dup_spill_add(dup_spill *s, uint64_t fp, long row);
+/** dup_spill_flush - write every pending pair: call once the task has
+ * added its last (dup_resolve does too). 0, or -1 with errno set. */
+int dup_spill_flush(dup_spill *s);
 /** dup_spill_close - close and free the parts (safe on a zeroed spill). */
 void dup_spill_close(dup_spill *s);
 
@@ -88,5 +104,15 @@ typedef void dup_found_fn(void *ctx, int which, long row, long first);
  * parts one after the other. 0, or -1 with errno set on a read error.
  */
 int dup_resolve(dup_spill *const *spills, const long *base, int n, dup_found_fn *found, void *ctx);
+/* dup_resolve in pieces, so that two threads can take the parts of the
+ * spills between them (each with its own table; a part's repeats are
+ * found within the part, and in row order there). */
+/** dup_prepare - write the spills' pending pairs; the number of parts
+ * (0: no pairs), or -1 with errno set. */
+int dup_prepare(dup_spill *const *spills, int n);
+/** dup_resolve_part - dup_resolve's work on part p only, in the table
+ * seen (emptied and reused). 0, or -1 with errno set. */
+int dup_resolve_part(dup_spill *const *spills, const long *base, int n, int p, dup_set *seen,
+                     dup_found_fn *found, void *ctx);
 
 #endif

@@ -32,6 +32,10 @@ typedef struct ingest_options {
     long split_bytes;     /* files with a larger body are read in two halves */
     const crosswalk *cw;  /* a row whose unit code does not exist at its
                              date is rejected (crosswalk_when); NULL: none */
+    int hash;             /* 1: each file's SHA-256 over the bytes read, in
+                             ds->files (the manifest's); the first range of a
+                             split file then also hashes the second's bytes,
+                             so it is cut shorter (HASH_SHARE) */
 } ingest_options;
 
 /**

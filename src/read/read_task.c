@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/date.h"
 #include "../util/decimal.h"
@@ -20,6 +21,7 @@
 #include "wide_rows.h"
 #include "xlsx_stream.h"
 #include "../util/progress.h"
+#include "../util/regfile.h"
 #include "../util/syserr.h"
 
 void read_sink_init(read_sink *s)
@@ -58,6 +60,8 @@ void read_task_init(read_task *t)
     t->msg = (strbuf)STRBUF_INIT;
     t->fields = (strbuf)STRBUF_INIT;
     t->no_header = (strbuf)STRBUF_INIT;
+    t->project_memo.text = (strbuf)STRBUF_INIT;
+    t->source_memo.text = (strbuf)STRBUF_INIT;
     t->notes = (strbuf)STRBUF_INIT;
     dup_init(&t->seen);
     strmap_init(&t->held_keys);
@@ -71,11 +75,14 @@ void read_task_free(read_task *t)
     strbuf_release(&t->msg);
     strbuf_release(&t->fields);
     strbuf_release(&t->no_header);
+    strbuf_release(&t->project_memo.text);
+    strbuf_release(&t->source_memo.text);
     strbuf_release(&t->notes);
     decode_cells_free(t->cells);
     decode_vni_free(t->vni);
     dup_free(&t->seen);
     dup_spill_close(&t->spill);
+    sha256_stream_free(t->sha);
     for (int i = 0; i < t->nheld; i++) {
         free(t->held[i].unit_key);
         free(t->held[i].rows);
@@ -84,6 +91,7 @@ void read_task_free(read_task *t)
     strmap_free(&t->held_keys);
     free(t->totals);
     free(t->pending);
+    free(t->cell_flags);
     wide_rows_free(t);
 }
 
@@ -108,6 +116,14 @@ static const char *cell(const row_view *v, field_id f, size_t *len)
     *len = v->len[f];
     return v->text[f];
 }
+
+/* The six cells that name a row's unit, in the order of its key. */
+static const field_id unit_fields[6] = {F_MA_TINH, F_TEN_TINH, F_MA_HUYEN,
+                                        F_TEN_HUYEN, F_MA_XA, F_TEN_XA};
+
+/* What a cell holds that the row parser must look at again: a NUL, a
+ * byte of 0x80 or more (UTF-8 to check), a line feed (swallowed rows). */
+enum { CELL_HAS_NUL = 1, CELL_HAS_HIGH = 2, CELL_HAS_NL = 4 };
 
 /* The national code list: province 2 digits, district 3, commune 5. */
 static int code_width(field_id f)
@@ -157,6 +173,20 @@ static void guess_legacy(row_view *v)
 static void view_fields(row_view *v)
 {
     read_task *t = v->t;
+    const layout *lay = &t->in->lay;
+    if (!v->r->type && !t->in->legacy_fields) { /* a CSV's text cells, as they are */
+        memset(v->type, CELL_TEXT, sizeof v->type);
+        for (int f = 0; f < F_COUNT; f++) {
+            int c = lay->col_of[f];
+            if (c >= 0 && c < v->r->n)
+                v->text[f] = v->r->cell[c], v->len[f] = v->r->len[c];
+            else if (c < 0 && lay->fixed[f])
+                v->text[f] = lay->fixed[f], v->len[f] = strlen(lay->fixed[f]);
+            else
+                v->text[f] = "", v->len[f] = 0;
+        }
+        return;
+    }
     size_t off[F_COUNT];
     strbuf_reset(&t->fields);
     for (int f = 0; f < F_COUNT; f++) {
@@ -375,6 +405,25 @@ static int cached(strmap *cache, const char *s, size_t n, const catalogue *cat,
     return id < 0 ? -1 : id;
 }
 
+/* Whether m holds the cells a and b (texts with no NUL: bad_bytes); its id in *id. */
+static int memo_get(const text_memo *m, const char *a, size_t an, const char *b, size_t bn, int *id)
+{
+    const char *t = m->text.buf;
+    if (m->text.len != an + bn + 2 || memcmp(t, a, an) || t[an] || memcmp(t + an + 1, b, bn)) return 0;
+    *id = m->id;
+    return 1;
+}
+
+static void memo_put(text_memo *m, const char *a, size_t an, const char *b, size_t bn, int id)
+{
+    strbuf_reset(&m->text);
+    strbuf_add(&m->text, a, an);
+    strbuf_addch(&m->text, '\0');
+    strbuf_add(&m->text, b, bn);
+    strbuf_addch(&m->text, '\0');
+    m->id = id;
+}
+
 static int parse_project(const row_view *v, int *id)
 {
     size_t n;
@@ -398,8 +447,10 @@ static int parse_project(const row_view *v, int *id)
         if (*id < 0) return reject(v, F_MA_DU_AN, "mã không có trong danh mục của chương trình này"), -1;
         return 0;
     }
+    if (memo_get(&t->project_memo, s, n, "", 0, id)) return 0;
     *id = cached(&v->t->sink->project_cache, s, n, v->t->cat, catalogue_find_project);
     if (*id < 0) return reject(v, F_MA_DU_AN, "mã dự án không có trong danh mục"), -1;
+    memo_put(&t->project_memo, s, n, "", 0, *id);
     return 0;
 }
 
@@ -410,23 +461,26 @@ static int parse_source(const row_view *v, int *id)
     if (is_blank(s, n)) return reject(v, F_NGUON_VON, "thiếu nguồn vốn"), -1;
     size_t tn;
     const char *ts = cell(v, F_LOAI_VON, &tn);
+    if (memo_get(&v->t->source_memo, s, n, ts, tn, id)) return 0; /* found for the same cells */
     if (!is_blank(ts, tn)) { /* "NSTW" | "Đầu tư phát triển": a group and a type */
         read_task *t = v->t;
-        strbuf k = STRBUF_INIT; /* not t->key: it holds the row's unit for its signature */
-        strbuf_add(&k, s, n + 1); /* NUL-ended: the two cells stay apart */
-        strbuf_add(&k, ts, tn);
-        *id = strmap_get(&t->sink->source_cache, k.buf, k.len);
+        strbuf *k = &t->key; /* scratch: the row's unit key is the sink's last_unit_key */
+        strbuf_reset(k);
+        strbuf_add(k, s, n + 1); /* NUL-ended: the two cells stay apart */
+        strbuf_add(k, ts, tn);
+        *id = strmap_get(&t->sink->source_cache, k->buf, k->len);
         if (*id == -1) {
             *id = catalogue_find_source_of(t->cat, s, n, ts, tn);
-            strmap_put(&t->sink->source_cache, k.buf, k.len, *id < 0 ? -2 : *id);
+            strmap_put(&t->sink->source_cache, k->buf, k->len, *id < 0 ? -2 : *id);
         }
-        strbuf_release(&k);
         if (*id < 0)
             return reject(v, F_LOAI_VON, "nguồn vốn và loại vốn không ứng với nguồn nào của danh mục"), -1;
+        memo_put(&t->source_memo, s, n, ts, tn, *id);
         return 0;
     }
     *id = cached(&v->t->sink->source_cache, s, n, v->t->cat, catalogue_find_source);
     if (*id < 0) return reject(v, F_NGUON_VON, "nguồn vốn không có trong danh mục"), -1;
+    memo_put(&v->t->source_memo, s, n, ts, tn, *id);
     return 0;
 }
 
@@ -438,25 +492,31 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n)
     return h;
 }
 
+/*
+ * The row's unit. Exports list a commune's rows together, so the row's
+ * six unit cells are first compared in place with the last row's (the
+ * sink's last_unit_key): the same, the same unit, with nothing copied.
+ * Otherwise the key is built (each cell NUL-ended) and looked up.
+ */
 static int parse_unit(const row_view *v, uint32_t *id)
 {
     read_task *t = v->t;
-    static const field_id uf[6] = {F_MA_TINH, F_TEN_TINH, F_MA_HUYEN,
-                                   F_TEN_HUYEN, F_MA_XA, F_TEN_XA};
+    read_sink *k = t->sink;
     const char *s[6];
     size_t n[6];
-    strbuf_reset(&t->key);
+    int same = k->last_unit >= 0;
+    const char *at = k->last_unit_key.buf;
     for (int i = 0; i < 6; i++) {
-        s[i] = cell(v, uf[i], &n[i]);
-        /* Cells are NUL-terminated: n + 1 bytes keep the fields apart. */
-        strbuf_add(&t->key, s[i], n[i] + 1);
+        s[i] = cell(v, unit_fields[i], &n[i]);
+        if (same) same = n[i] == k->last_unit_len[i] && !memcmp(at, s[i], n[i]), at += n[i] + 1;
     }
-    read_sink *k = t->sink;
-    if (k->last_unit >= 0 && k->last_unit_key.len == t->key.len &&
-        !memcmp(k->last_unit_key.buf, t->key.buf, t->key.len)) {
+    if (same) {
         *id = (uint32_t)k->last_unit;
         return 0;
     }
+    strbuf_reset(&t->key);
+    for (int i = 0; i < 6; i++) /* cells are NUL-terminated: n + 1 bytes keep them apart */
+        strbuf_add(&t->key, s[i], n[i] + 1);
     int u = strmap_get(&t->sink->unit_cache, t->key.buf, t->key.len);
     if (u < 0) {
         unit_ref ref = {s[0], s[1], s[2], s[3], s[4], s[5],
@@ -470,6 +530,7 @@ static int parse_unit(const row_view *v, uint32_t *id)
     }
     strbuf_reset(&k->last_unit_key);
     strbuf_add(&k->last_unit_key, t->key.buf, t->key.len);
+    memcpy(k->last_unit_len, n, sizeof n);
     k->last_unit = u;
     /* From this key, not from the unit: the same commune written another
      * way by another file of this thread would give a copy of a file read
@@ -598,8 +659,9 @@ static int hold_parent(const row_view *v, const cube_key *k, int disbursed, int6
 {
     read_task *t = v->t;
     if (t->cat->projects[k->project].nchildren == 0) return 0;
+    const strbuf *unit_key = &t->sink->last_unit_key; /* parse_unit read this row's unit */
     strbuf key = STRBUF_INIT;
-    strbuf_add(&key, t->key.buf, t->key.len);
+    strbuf_add(&key, unit_key->buf, unit_key->len);
     uint16_t parts[5] = {k->project, k->source, k->year, k->cap_year, (uint16_t)disbursed};
     strbuf_add(&key, parts, sizeof parts);
     int g = strmap_get(&t->held_keys, key.buf, key.len);
@@ -608,9 +670,9 @@ static int hold_parent(const row_view *v, const cube_key *k, int disbursed, int6
         g = t->nheld++;
         held_group *h = &t->held[g];
         memset(h, 0, sizeof *h);
-        h->unit_key = xmalloc(t->key.len + 1);
-        memcpy(h->unit_key, t->key.buf, t->key.len);
-        h->unit_len = t->key.len;
+        h->unit_key = xmalloc(unit_key->len + 1);
+        memcpy(h->unit_key, unit_key->buf, unit_key->len);
+        h->unit_len = unit_key->len;
         h->key = *k;
         h->disbursed = disbursed;
         strmap_put(&t->held_keys, key.buf, key.len, g);
@@ -760,12 +822,13 @@ static void control_row(const row_view *v)
  * rejected as the range of lines it covers, naming where the quote opened
  * and closed, instead of adding one row and losing the others.
  */
-static int swallowed_rows(const row_view *v)
+static int swallowed_rows(const row_view *v, unsigned row_flags)
 {
     read_task *t = v->t;
     const record *r = v->r;
     char delim = t->in->format == FMT_CSV ? t->in->head.delim : t->in->delim;
-    if ((t->in->format != FMT_CSV && t->in->format != FMT_CSV_DECODED) || !delim || r->n <= 0)
+    if (!(row_flags & CELL_HAS_NL) || (t->in->format != FMT_CSV && t->in->format != FMT_CSV_DECODED) ||
+        !delim || r->n <= 0)
         return 0;
     int need = t->in->lay.ncols - 1;
     long lines = 0, rowlike = 0;
@@ -798,30 +861,75 @@ static int swallowed_rows(const row_view *v)
     return 1;
 }
 
-/* A cell with a NUL byte or bytes that are not UTF-8 (a file in another
- * encoding than it says) rejects its row: read as text it would cut a code
- * short or put bytes no writer may hold into the outputs. */
-/* Whether s[0..n) has a byte of 0x80 or more: eight bytes a step, as this
- * runs on every cell of every row. */
-static int any_high_byte(const char *s, size_t n)
+/*
+ * The CELL_HAS_* of s[0..n): one pass, eight bytes a step, as this runs
+ * on every cell of every row. (w - 0x01..) & ~w has a high bit set exactly
+ * when w has a zero byte (x ^ '\n' for a line feed). A short cell is read
+ * as overlapping words: a byte seen twice changes none of the answers.
+ */
+static unsigned cell_scan(const char *s, size_t n)
 {
-    uint64_t acc = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        acc |= w;
+    const uint64_t ones = 0x0101010101010101ull, highs = ones << 7, lfs = ones * '\n';
+    uint64_t any = 0, nul = 0, nl = 0, w;
+#define SCAN_WORD(x) (any |= (x), nul |= ((x) - ones) & ~(x), nl |= (((x) ^ lfs) - ones) & ~((x) ^ lfs))
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, 8);
+            SCAN_WORD(w);
+        }
+        if (i < n) {
+            memcpy(&w, s + n - 8, 8);
+            SCAN_WORD(w);
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        w = (uint64_t)a | (uint64_t)b << 32;
+        SCAN_WORD(w);
+    } else if (n) { /* 1 to 3 bytes, the rest spaces (none of the three) */
+        const unsigned char *u = (const unsigned char *)s;
+        w = 0x2020202020000000ull | u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+        SCAN_WORD(w);
     }
-    for (; i < n; i++) acc |= (unsigned char)s[i];
-    return (acc & 0x8080808080808080ull) != 0;
+#undef SCAN_WORD
+    return ((nul & highs) ? CELL_HAS_NUL : 0) | ((any & highs) ? CELL_HAS_HIGH : 0) |
+           ((nl & highs) ? CELL_HAS_NL : 0);
 }
 
-static int bad_bytes(const row_view *v)
+/* Cell f of the row is the last row's unit cell, byte for byte: that text
+ * was checked as UTF-8 when its row was read (the key parse_unit keeps is
+ * of rows bad_bytes let through). */
+static int same_unit_cell(const row_view *v, field_id f)
+{
+    const read_sink *k = v->t->sink;
+    if (k->last_unit < 0) return 0;
+    const char *at = k->last_unit_key.buf;
+    for (int i = 0; i < 6; i++) {
+        if (unit_fields[i] == f) return v->len[f] == k->last_unit_len[i] && !memcmp(at, v->text[f], v->len[f]);
+        at += k->last_unit_len[i] + 1;
+    }
+    return 0;
+}
+
+/*
+ * A cell with a NUL byte or bytes that are not UTF-8 (a file in another
+ * encoding than it says) rejects its row: read as text it would cut a code
+ * short or put bytes no writer may hold into the outputs. cf: the scan of
+ * the record's cells (read_task_row), or NULL; a field whose text is not
+ * its cell's (a fixed value, a converted one) is scanned here.
+ */
+static int bad_bytes(const row_view *v, const unsigned char *cf)
 {
     for (int f = 0; f < F_COUNT; f++) {
         if (!v->len[f]) continue;
-        if (memchr(v->text[f], 0, v->len[f]))
+        int c = col(v, (field_id)f);
+        unsigned fl = cf && c >= 0 && c < v->r->n && v->text[f] == v->r->cell[c]
+                          ? cf[c] : cell_scan(v->text[f], v->len[f]);
+        if (fl & CELL_HAS_NUL)
             return reject(v, f, "ô có byte NUL (0x00): tệp không phải văn bản"), 1;
-        if (any_high_byte(v->text[f], v->len[f]) && !text_valid_utf8(v->text[f], v->len[f]))
+        if ((fl & CELL_HAS_HIGH) && !same_unit_cell(v, (field_id)f) && !text_valid_utf8(v->text[f], v->len[f]))
             return reject(v, f, "ô không phải UTF-8 hợp lệ (tệp lưu bằng mã khác? khai báo "
                                 "[file.<tên tệp>] encoding =)"), 1;
     }
@@ -1053,7 +1161,16 @@ int read_task_row(void *task, const record *r)
         t->skipped++;
         return 0;
     }
-    if (swallowed_rows(&v)) return 0;
+    /* A CSV's cells looked at once (cell_scan), for line feeds (swallowed
+     * rows) and for bad_bytes; a sheet's only its fields, in bad_bytes. */
+    const unsigned char *cf = NULL;
+    unsigned row_flags = 0;
+    if ((t->in->format == FMT_CSV || t->in->format == FMT_CSV_DECODED) && r->n > 0) {
+        ALLOC_GROW(t->cell_flags, (size_t)r->n, t->cell_flags_alloc);
+        for (int c = 0; c < r->n; c++) row_flags |= t->cell_flags[c] = (unsigned char)cell_scan(r->cell[c], r->len[c]);
+        cf = t->cell_flags;
+    }
+    if (swallowed_rows(&v, row_flags)) return 0;
     /* A CSV row with another number of cells is broken quoting; a sheet
      * simply leaves out the empty cells at the end of a row. */
     int sheet = INPUTS_IS_SHEET(t->in->format);
@@ -1064,7 +1181,7 @@ int read_task_row(void *task, const record *r)
         strbuf_release(&why);
         return 0;
     }
-    if (bad_bytes(&v)) return 0;
+    if (bad_bytes(&v, cf)) return 0;
     if (take_total(&v)) return t->failed;
     if (is_text_row(&v)) {
         keep_pending(&v);
@@ -1112,12 +1229,104 @@ static int load_converters(read_task *t)
     return 0;
 }
 
-static int read_decoded(read_task *t)
+static int read_decoded(read_task *t, const csv_tap *tap)
 {
     decoder *d = decode_new_vni((text_encoding)t->in->encoding, t->vni, &t->err);
     if (!d) return -1;
-    int rc = csv_stream_decoded(t->in->path, t->in->delim, d, stream_row, t, &t->err);
+    int rc = csv_stream_decoded(t->in->path, t->in->delim, d, stream_row, t, tap, &t->err);
     decode_free(d);
+    return rc;
+}
+
+/* ---- The file's SHA-256 over the bytes read (read_task.h) ---- */
+
+static void tap_sha(void *ctx, const char *buf, size_t n)
+{
+    sha256_stream_add(((read_task *)ctx)->sha, buf, n);
+}
+
+static void tap_sum(void *ctx, const char *buf, size_t n)
+{
+    streamsum_add(&((read_task *)ctx)->parsed, buf, n);
+}
+
+/* Whether a sheet file is still the one stat said it was. */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int changed_while_read(read_task *t)
+{
+    strbuf_addf(&t->err, "%s: tệp đã thay đổi trong khi đọc; hãy chạy lại khi không còn ai ghi vào tệp",
+                t->in->path);
+    return -1;
+}
+
+/*
+ * Before reading: the tap the reader feeds (a CSV or decoded text), or
+ * NULL; a CSV's first task starts its hash with the head's bytes as read.
+ * A sheet (read by its library) is hashed here, whole, and its stat kept
+ * in *st for hash_end. -1 (err) when it cannot be.
+ */
+static int hash_begin(read_task *t, csv_tap *tap, const csv_tap **use, struct stat *st)
+{
+    *use = NULL;
+    if (t->hash == HASH_RANGE) {
+        *tap = (csv_tap){tap_sum, t};
+        *use = tap;
+    } else if (t->hash == HASH_FILE && INPUTS_IS_SHEET(t->in->format)) {
+        if (stat(t->in->path, st) != 0) return 0; /* the reader says why */
+        return sha256_file(t->in->path, t->sha_hex, &t->sha_bytes, &t->err);
+    } else if (t->hash == HASH_FILE) {
+        t->sha = sha256_stream_new();
+        if (t->in->format == FMT_CSV) sha256_stream_add(t->sha, t->in->head.raw, (size_t)t->in->head.body_start);
+        *tap = (csv_tap){tap_sha, t};
+        *use = tap;
+    }
+    return 0;
+}
+
+/*
+ * After a whole reading: a CSV's first task hashes the rest of the file
+ * (a second range's bytes, read again into t->rest too) and the digest is
+ * taken; a sheet must still be the file hashed. -1 (err) otherwise.
+ */
+static int hash_end(read_task *t, const struct stat *st)
+{
+    if (t->hash != HASH_FILE) return 0;
+    if (INPUTS_IS_SHEET(t->in->format)) {
+        struct stat now;
+        return !*t->sha_hex || (stat(t->in->path, &now) == 0 && same_file(st, &now)) ? 0 : changed_while_read(t);
+    }
+    int rc = 0;
+    if (t->in->format == FMT_CSV && t->end < t->in->head.size) {
+        int fd = regfile_open(t->in->path, NULL, &t->err);
+        if (fd < 0) return -1;
+        enum { CHUNK = 256 * 1024 };
+        char *buf = xmalloc(CHUNK);
+        for (off_t pos = t->end; pos < t->in->head.size;) {
+            size_t want = t->in->head.size - pos < CHUNK ? (size_t)(t->in->head.size - pos) : CHUNK;
+            ssize_t n = pread(fd, buf, want, pos);
+            if (n <= 0) {
+                if (n == 0) rc = changed_while_read(t); /* shorter than it was */
+                else strbuf_addf(&t->err, "%s: lỗi đọc tệp (%s)", t->in->path, sys_error(errno)), rc = -1;
+                break;
+            }
+            sha256_stream_add(t->sha, buf, (size_t)n);
+            streamsum_add(&t->rest, buf, (size_t)n);
+            pos += n;
+        }
+        free(buf);
+        close(fd);
+    }
+    t->sha_bytes = sha256_stream_bytes(t->sha);
+    sha256_stream_hex(t->sha, t->sha_hex);
+    sha256_stream_free(t->sha);
+    t->sha = NULL;
+    if (rc < 0) *t->sha_hex = '\0';
     return rc;
 }
 
@@ -1139,6 +1348,13 @@ void read_task_run(read_task *t)
     const char *sheet = in->settings ? in->settings->sheet : NULL;
     int rc;
     xlsx_limits lim;
+    csv_tap tap;
+    const csv_tap *taps;
+    struct stat st;
+    if (hash_begin(t, &tap, &taps, &st) < 0) {
+        t->failed = 1;
+        return;
+    }
     switch (in->format) {
     case FMT_XLS:
         rc = xls_stream_read(in->path, sheet, stream_row, t, &t->err);
@@ -1172,14 +1388,17 @@ void read_task_run(read_task *t)
         rc = ods_stream_read(in->path, sheet, &lim, stream_row, t, &t->err);
         break;
     case FMT_CSV_DECODED:
-        rc = read_decoded(t);
+        rc = read_decoded(t, taps);
         break;
     default:
         rc = csv_stream_range(in->path, in->head.delim, t->begin, t->end, read_task_row, t,
-                              &t->clean_end, NULL, &t->err);
+                              &t->clean_end, NULL, taps, &t->err);
         break;
     }
+    if (rc == 0 && !t->failed && hash_end(t, &st) < 0) rc = -1;
     progress_add(t->read & 4095, 0); /* the rows not yet counted in a batch */
+    if (t->spill.part && dup_spill_flush(&t->spill) < 0) /* its last pairs */
+        task_fail_errno(t, "không ghi được tệp tạm để tìm dòng trùng");
     /* Text rows below the last data row (signatures, "Người lập biểu")
      * are skipped; at the end of a first range they were inside the data. */
     if (in->format != FMT_CSV || t->end >= in->head.size) {

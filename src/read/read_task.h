@@ -19,6 +19,7 @@
 #include "../config/config.h"
 #include "../model/crosswalk.h"
 #include "../model/dataset.h"
+#include "../util/sha256.h"
 #include "dupes.h"
 #include "inputs.h"
 #include "layout.h"
@@ -32,8 +33,11 @@ typedef struct read_sink {
     contents items;
     controls checks;
     strmap project_cache, source_cache, unit_cache;
-    strbuf last_unit_key;    /* the unit key of the last row, its id and */
-    int last_unit;           /* exports list a commune's rows together */
+    strbuf last_unit_key;    /* the unit key of the last row (six cells, each
+                              * NUL-ended; validated UTF-8, as bad_bytes let
+                              * it through), its cells' lengths, its id and */
+    size_t last_unit_len[6]; /* exports list a commune's rows together */
+    int last_unit;
     uint64_t last_unit_sig;  /* its part of a row's content signature: of the
                               * row's own text, never of the sink's history */
 } read_sink;
@@ -99,6 +103,13 @@ typedef struct cell_mix {
     long text_rows[4];       /* file rows of the first texts */
 } cell_mix;
 
+/* The last cells a cache answered for, and its answer: a file repeats
+ * the same project and source row after row, so most rows need no hash. */
+typedef struct text_memo {
+    strbuf text;             /* the cells, each NUL-ended; empty: none yet */
+    int id;
+} text_memo;
+
 typedef struct read_task {
     /* What to read. */
     int index;               /* position in the run: orders "first seen" */
@@ -136,6 +147,18 @@ typedef struct read_task {
     uint64_t sig_sum, sig_xor;
     long sig_rows;
     reject_spool rejects;
+    /* The file's SHA-256 over the very bytes read (set by ingest when the
+     * manifest needs it). A CSV's first task hashes the head's bytes as
+     * read, its range's as it parses them, then the rest of the file,
+     * reading it again: the rest's streamsum must equal the one the second
+     * range's task took of the bytes it parsed (ingest checks). A sheet is
+     * hashed in its task and must be the same file (stat) after reading. */
+    enum { HASH_NONE, HASH_FILE, HASH_RANGE } hash; /* whole file | later range */
+    char sha_hex[SHA256_HEX]; /* HASH_FILE: the digest, "" until done */
+    uint64_t sha_bytes;
+    streamsum parsed;        /* HASH_RANGE: the bytes this range parsed */
+    streamsum rest;          /* HASH_FILE: the bytes after the range, as hashed */
+    sha256_stream *sha;      /* HASH_FILE while reading */
     int clean_end;           /* the range ended between records */
     int reread;              /* FMT_XLSX read in one pass and its header merges
                                 matter or are unknown: the file is now marked
@@ -145,6 +168,9 @@ typedef struct read_task {
     strbuf err;
     /* Scratch, reused for every row. */
     strbuf key, msg, fields;
+    text_memo project_memo, source_memo; /* ids found through the sink's caches */
+    unsigned char *cell_flags; /* CELL_HAS_* of the record's cells (read_task_row) */
+    size_t cell_flags_alloc;
     strbuf no_header;        /* why the first rows of a stream were no header */
     struct decode_vni *vni;  /* the VNI table, when the file needs it */
     struct decode_cells *cells; /* converter of legacy-font columns, or NULL */

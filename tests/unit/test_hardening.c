@@ -645,6 +645,40 @@ static void test_invalid_utf8_value(void **state)
     free(text);
 }
 
+/* Bytes checked once per cell, whatever its length (1 to 3 bytes, 4 to
+ * 7, 8 and more with a tail), and a unit name checked as UTF-8 again
+ * unless it is byte for byte the last row's: a name of the same length
+ * differing in one byte, or a bad district beside the same commune name,
+ * are each rejected; rows of names seen before are added. */
+static void test_bad_bytes_every_cell_length(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = PLAN_HEAD
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xC3\xA3 N\xC3\xA2m,DA1,NSTW_SN,10,a\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xC3\xA3 N\xC3\x41m,DA1,NSTW_SN,11,b\n"
+        "2024,2024,99,Hòa Sơn,991,Huy\xEAn Mường Khoa,99105,X\xC3\xA3 N\xC3\xA2m,DA1,NSTW_SN,12,c\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xC3\xA3 N\xC3\xA2m,DA1,NSTW_SN,13,d\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99106,\xE3,DA1,NSTW_SN,14,e\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xC3\xA3 N\xC3\xA2m,DA1,NSTW_SN,1\0,f\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xC3\xA3 N\xC3\xA2m,DA1,NSTW_SN,16,ghijklmnopq\0\n"
+        "2024,2024,99,Hòa Sơn,991,Huyện Mường Khoa,99105,X\xC3\xA3 N\xC3\xA2m,DA1,NSTW_SN,17,h\n";
+    write_bytes(f->in, "ke_hoach_2024.csv", csv, sizeof csv - 1);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_DATA);
+    char *text = rejects_utf8(f);
+    static const char *const says[] = {"\"3\",\"ten_xa (cột H)\",\"Xã N\\xC3Am\",\"ô không phải UTF-8",
+                                       "\"4\",\"ten_huyen (cột F)\",\"Huy\\xEAn Mường Khoa\",\"ô không phải UTF-8",
+                                       "\"6\",\"ten_xa (cột H)\",\"\\xE3\",\"ô không phải UTF-8",
+                                       "\"7\",\"ke_hoach (cột K)\",\"1\\x00\",\"ô có byte NUL",
+                                       "\"8\",\"noi_dung (cột L)\",\"ghijklmnopq\\x00\",\"ô có byte NUL"};
+    for (size_t i = 0; i < sizeof says / sizeof says[0]; i++)
+        if (!strstr(text, says[i])) fail_msg("no %s in the rejects file:\n%s", says[i], text);
+    int lines = 0;
+    for (const char *p = text; *p; p++) lines += *p == '\n';
+    if (lines != 1 + 5) fail_msg("5 rejected rows expected:\n%s", text);
+    free(text);
+    expect_says(f, "đọc 8 dòng = 3 nhận + 0 bỏ qua + 5 loại");
+}
+
 /* A config value saved in Windows-1258: refused with file and line. */
 static void test_config_not_utf8(void **state)
 {
@@ -732,6 +766,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_file_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nul_byte_in_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_utf8_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_bytes_every_cell_length, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_with_bom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_template_not_utf8, setup, teardown),

@@ -43,6 +43,7 @@
 #define XLSX BASE ".xlsx"
 #define PDF BASE ".pdf"
 #define REJECTS BASE "-dong-bi-loai.csv"
+#define MANIFEST BASE ".manifest.json"
 #define CHECK_PDF BASE "-kiem-tra.pdf"
 #define TOTAL_LABEL "TỔNG SỐ"
 #define NSHEETS 5
@@ -1124,6 +1125,22 @@ static void test_pdf_page1_drawn(void **state)
 
 /* ---- 3. determinism ---------------------------------------------------- */
 
+/* A manifest's inputs digest and inputs list (its outputs name the
+ * folder, which differs between runs), read from dir. */
+static char *manifest_inputs(const char *dir)
+{
+    char *p = tu_path(dir, MANIFEST);
+    char *m = tu_read_file(p, NULL);
+    if (!m) fail_msg("no %s", p);
+    char *from = strstr(m, "\"inputs_digest\""), *to = from ? strstr(from, "\"outputs\"") : NULL;
+    if (!to) fail_msg("%s: no inputs_digest before outputs:\n%s", p, m);
+    *to = '\0';
+    char *part = strdup(from);
+    free(m);
+    free(p);
+    return part;
+}
+
 static void test_deterministic(void **state)
 {
     char *d[4];
@@ -1143,6 +1160,15 @@ static void test_deterministic(void **state)
     for (int i = 1; i < 4; i++)
         for (int k = 0; k < 3; k++) assert_same_file(d[0], d[i], names[k]);
     for (int k = 0; k < 3; k++) assert_same_file(d[0], d4, names[k]);
+    /* The inputs' SHA-256, taken as they are read (whole, or in two
+     * ranges on two threads), and the digest over them, are the same. */
+    char *want = manifest_inputs(d[0]);
+    for (int i = 1; i < 5; i++) {
+        char *got = manifest_inputs(i < 4 ? d[i] : d4);
+        assert_string_equal(got, want);
+        free(got);
+    }
+    free(want);
     tu_rmtree(d4);
     free(d4);
     for (int k = 0; k < 3; k++) assert_same_file(d[0], g_dir, names[k]);

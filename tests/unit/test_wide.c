@@ -96,7 +96,7 @@ static void run_ingest_layout(run *r, fixture *f, const char *sub, const char *l
     config_set(&r->cfg.unit.province_name, "Hòa Sơn");
     r->err = (strbuf)STRBUF_INIT;
     dataset_init(&r->ds, &f->cat);
-    ingest_options opt = {1, 0, NULL};
+    ingest_options opt = {1, 0, NULL, 0};
     r->st = ingest_run(&r->ds, &r->cfg, &opt, &r->err);
     if (r->st != INGEST_OK) fprintf(stderr, "%s\n", r->err.buf);
 }
