@@ -396,18 +396,21 @@ typedef struct writer {
 
 /*
  * The outputs of a set, in the order of the set and its mail. `turn`: the
- * two threads take the signed PDF and workbook first, the longest (0.21 s
- * and 0.24 s on the national report), then the check files and the Word
- * files, whichever thread is free first: the longest first is what ends
- * both threads nearest together.
+ * signed PDF is taken first; the check files next, by the other thread, so
+ * that their own PDF document (fonts and all) is done before the signed
+ * PDF and the workbook hold their most; the signed workbook and Word file
+ * last. Taking the workbook first instead (the longest output, 0.24 s)
+ * ends the two threads nearer together but puts the check PDF beside both
+ * at their largest: 2 MB more peak memory on the national bench for no
+ * measurable time.
  */
 static const writer writers[] = {
-    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook, 1},
+    {OUTPUT_XLSX, 0, ".xlsx", MIME_XLSX, MAIL_IF_XLSX, write_workbook, 4},
     {OUTPUT_PDF, 0, ".pdf", "application/pdf", MAIL_ALWAYS, write_pdf, 0},
-    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx, 4},
-    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf, 2},
-    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook, 3},
-    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx, 5},
+    {OUTPUT_DOCX, 0, ".docx", MIME_DOCX, MAIL_IF_DOCX, write_docx, 5},
+    {OUTPUT_PDF, 1, OUTPUT_CHECK_SUFFIX ".pdf", "application/pdf", MAIL_CHECK, write_pdf, 1},
+    {OUTPUT_XLSX, 1, OUTPUT_CHECK_SUFFIX ".xlsx", MIME_XLSX, MAIL_CHECK, write_workbook, 2},
+    {OUTPUT_DOCX, 1, OUTPUT_CHECK_SUFFIX ".docx", MIME_DOCX, MAIL_NEVER, write_docx, 3},
 };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 
