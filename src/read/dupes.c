@@ -193,9 +193,9 @@ typedef struct dup_pair {
  * 512 rows; the part's FILE is unbuffered, so this is its only buffer. */
 #define DUP_SPILL_BUF 512
 
-/* One part's table near 4 MB: 256K pairs at the table's 3/4 load, for
+/* One part's table near 2 MB: 128K pairs at the table's 3/4 load, for
  * rows of 40 bytes or more (a payment row with its codes is longer). */
-#define PART_ROWS (256L * 1024)
+#define PART_ROWS (128L * 1024)
 #define MIN_ROW_BYTES 40
 #define MAX_PARTS 256
 

@@ -77,8 +77,9 @@ typedef struct dup_spill {
 } dup_spill;
 
 /** dup_spill_parts - the number of parts for a file of `bytes` bytes:
- * enough that one part's table stays near 4 MB. Tasks of one file must
- * use the same number. */
+ * enough that one part's table stays near 2 MB (two are resolved at
+ * once, beside the merging of the sinks). Tasks of one file must use the
+ * same number. */
 int dup_spill_parts(long long bytes);
 /** dup_spill_open - create the parts (tmpfile). 0, or -1 with errno set
  * (the spill is then empty and dup_spill_close is still safe). */
