@@ -202,15 +202,20 @@ static int glyph_width(const pdf_layout *L, pdf_font_style f, ucs4_t cp)
     return *slot - 1;
 }
 
-/* The next code point of s[*i..n), or -1 for bytes that are not UTF-8 or a
- * code point beyond the 16 bits libharu's fonts are indexed by. */
-static long next_cp(const char *s, size_t n, size_t *i)
+/* The next code point of s[*i..n) as it is drawn: U+FFFD for bytes that
+ * are not UTF-8 or a code point beyond the 16 bits libharu's fonts are
+ * indexed by. Measuring and drawing both read text through here, so that
+ * text is as wide on the page as it was measured. */
+static ucs4_t next_cp(const char *s, size_t n, size_t *i)
 {
     ucs4_t cp;
     int k = u8_mbtoucr(&cp, (const uint8_t *)s + *i, n - *i);
-    if (k <= 0 || cp > 0xFFFF) return -1;
+    if (k <= 0 || cp > 0xFFFF) {
+        *i += text_char_len(s + *i, n - *i);
+        return 0xFFFD;
+    }
     *i += (size_t)k;
-    return (long)cp;
+    return cp;
 }
 
 /* ---- drawing primitives ------------------------------------------------ */
@@ -303,9 +308,8 @@ static void add_cid_string(pdf_layout *L, pdf_font_style f, const char *s, size_
     strbuf *sb = &L->content;
     strbuf_addch(sb, '<');
     for (size_t i = 0; i < len;) {
-        long cp = next_cp(s, len, &i);
-        if (cp < 0) cp = 0xFFFD, i += text_char_len(s + i, len - i);
-        glyph_width(L, f, (ucs4_t)cp); /* the glyph is embedded */
+        ucs4_t cp = next_cp(s, len, &i);
+        glyph_width(L, f, cp); /* the glyph is embedded */
         char h[4] = {hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15], hex[cp & 15]};
         strbuf_add(sb, h, 4);
     }
@@ -512,15 +516,8 @@ float pdf_layout_text_width(const pdf_layout *L, pdf_font_style f, float size,
                             const char *s, size_t len)
 {
     HPDF_UINT units = 0;
-    for (size_t i = 0; i < len;) {
-        long cp = next_cp(s, len, &i);
-        if (cp < 0) { /* not UTF-8: as libharu measures it */
-            HPDF_TextWidth tw = HPDF_Font_TextWidth(L->fonts[f], (const HPDF_BYTE *)s, (HPDF_UINT)len);
-            units = tw.width;
-            break;
-        }
-        units += (HPDF_UINT)glyph_width(L, f, (ucs4_t)cp);
-    }
+    for (size_t i = 0; i < len;)
+        units += (HPDF_UINT)glyph_width(L, f, next_cp(s, len, &i));
     return (float)units * size / 1000.0f;
 }
 

@@ -652,6 +652,41 @@ static void test_words_set_at_their_width(void **state)
     tu_words_free(&got);
 }
 
+/*
+ * Text that the page cannot show as it is (a character beyond U+FFFF, bytes
+ * that are not UTF-8) is drawn as U+FFFD: it must be measured as drawn, or
+ * right-aligned and centred text spills out of its cell.
+ */
+static void test_unshowable_measured_as_drawn(void **state)
+{
+    static const char *const words[] = {"x\xF0\x9F\x98\x80y", "x\xFFy", "\xC3\xA9\xF0\x9F\x98\x80",
+                                        "1\xF0\x9F\x98\x80\xF0\x9F\x98\x80" "2"};
+    enum { N = sizeof words / sizeof words[0] };
+    fixture *f = *state;
+    strbuf err = STRBUF_INIT;
+    pdf_layout *L = pdf_layout_new(FONT_DIR, &err);
+    assert_non_null(L);
+    pdf_layout_new_page(L, PDF_PORTRAIT);
+    pdf_text_style st = {.font = PDF_FONT_REGULAR, .size = 20};
+    float width[N];
+    for (int i = 0; i < N; i++) {
+        width[i] = pdf_layout_text_width(L, st.font, st.size, words[i], strlen(words[i]));
+        pdf_layout_block(L, &st, 100, 400, 800 - (float)i * 30, words[i], 1);
+    }
+    assert_int_equal(pdf_layout_save(L, f->pdf, &err), 0);
+    pdf_layout_free(L);
+    strbuf_release(&err);
+    tu_words got = {0};
+    assert_int_equal(tu_pdf_words(f->pdf, 1, &got), 0);
+    assert_int_equal(got.n, N);
+    for (int i = 0; i < N; i++) {
+        double w = got.v[i].x1 - got.v[i].x0;
+        if (w < width[i] - 0.05 || w > width[i] + 0.05)
+            fail_msg("word %d: %.2f pt wide on the page, measured %.2f", i, w, width[i]);
+    }
+    tu_words_free(&got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -670,6 +705,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_double_marks_rendered_regular, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_marks_rendered_bold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_words_set_at_their_width, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unshowable_measured_as_drawn, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
