@@ -124,7 +124,7 @@ pdf_layout *pdf_layout_new(const char *font_dir, strbuf *err)
     L->doc = HPDF_New(on_hpdf_error, L);
     if (!L->doc) {
         strbuf_adds(err, "không khởi tạo được thư viện PDF (libharu)");
-        free(L);
+        pdf_layout_free(L); /* the width cache too */
         return NULL;
     }
     /* Fonts and their maps deflated by libharu; page contents by us, as
