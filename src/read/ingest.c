@@ -45,6 +45,12 @@ static read_task *new_task(plan *p, int file, off_t begin, off_t end,
  * ranges end together (0.29-0.30 s each on the bench). */
 #define HASH_SHARE 0.13
 
+off_t ingest_split_at(const char *path, off_t begin, off_t end, int hash)
+{
+    off_t at = begin + (end - begin) / 2 - (hash ? (off_t)(HASH_SHARE / 2 * (double)end) : 0);
+    return csv_stream_split_from(path, at > begin ? at : begin, end);
+}
+
 static void make_tasks(plan *p, const config *cfg, const catalogue *cat, const crosswalk *cw, long split,
                        int hash)
 {
@@ -55,10 +61,7 @@ static void make_tasks(plan *p, const config *cfg, const catalogue *cat, const c
             continue;
         }
         off_t b = f->head.body_start, e = f->head.size, mid = e;
-        if (e - b > split) {
-            off_t at = b + (e - b) / 2 - (hash ? (off_t)(HASH_SHARE / 2 * (double)e) : 0);
-            mid = csv_stream_split_from(f->path, at > b ? at : b, e);
-        }
+        if (e - b > split) mid = ingest_split_at(f->path, b, e, hash);
         new_task(p, i, b, mid, cfg, cat, cw)->hash = hash ? HASH_FILE : HASH_NONE;
         if (mid < e) new_task(p, i, mid, e, cfg, cat, cw)->hash = hash ? HASH_RANGE : HASH_NONE;
     }

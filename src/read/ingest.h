@@ -19,6 +19,8 @@
 #include "../model/dataset.h"
 #include "../util/strbuf.h"
 
+#include <sys/types.h>
+
 typedef enum {
     INGEST_OK = 0,
     INGEST_INPUT_MISSING, /* folder or required file absent, unreadable */
@@ -45,5 +47,13 @@ typedef struct ingest_options {
  */
 ingest_status ingest_run(dataset *ds, const config *cfg,
                          const ingest_options *opt, strbuf *err);
+
+/**
+ * ingest_split_at - where a CSV body [begin, end) of path is cut in two
+ * when it is read on two threads: the start of the line after a point
+ * near the middle (before it by HASH_SHARE with hash, as the first range
+ * then also hashes the second's bytes); end when there is none.
+ */
+off_t ingest_split_at(const char *path, off_t begin, off_t end, int hash);
 
 #endif
