@@ -53,9 +53,8 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
-void strbuf_grow(strbuf *sb, size_t extra)
+void strbuf_grow_to(strbuf *sb, size_t need)
 {
-    size_t need = sb->len + extra + 1;
     if (need <= sb->alloc) return;
     size_t ncap = sb->alloc ? sb->alloc : 64;
     while (ncap < need) ncap *= 2;
@@ -68,24 +67,9 @@ void strbuf_grow(strbuf *sb, size_t extra)
     sb->alloc = ncap;
 }
 
-void strbuf_add(strbuf *sb, const void *data, size_t len)
-{
-    strbuf_grow(sb, len);
-    if (len) memcpy(sb->buf + sb->len, data, len);
-    sb->len += len;
-    sb->buf[sb->len] = '\0';
-}
-
 void strbuf_adds(strbuf *sb, const char *s)
 {
     strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(strbuf *sb, int c)
-{
-    strbuf_grow(sb, 1);
-    sb->buf[sb->len++] = (char)c;
-    sb->buf[sb->len] = '\0';
 }
 
 void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap)
@@ -109,18 +93,6 @@ void strbuf_addf(strbuf *sb, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(sb, fmt, ap);
     va_end(ap);
-}
-
-void strbuf_reset(strbuf *sb)
-{
-    strbuf_setlen(sb, 0);
-}
-
-void strbuf_setlen(strbuf *sb, size_t len)
-{
-    if (!sb->alloc) return;
-    sb->len = len;
-    sb->buf[len] = '\0';
 }
 
 char *strbuf_detach(strbuf *sb, size_t *len)

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct strbuf {
     char *buf;
@@ -19,22 +20,59 @@ typedef struct strbuf {
 extern char strbuf_empty[];
 #define STRBUF_INIT { strbuf_empty, 0, 0 }
 
+/** strbuf_grow_to - the buffer grown to hold need bytes, the NUL
+ * included: strbuf_grow's slow path (callers use strbuf_grow). */
+void strbuf_grow_to(strbuf *sb, size_t need);
+
+/*
+ * The calls made per byte or per cell (a national run makes tens of
+ * millions: the PDF's content, the rows of a sheet) are inline here, so
+ * that only growing is a call.
+ */
+
 /** Make sure at least extra more bytes (plus the NUL) fit without growing. */
-void strbuf_grow(strbuf *sb, size_t extra);
+static inline void strbuf_grow(strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 > sb->alloc) strbuf_grow_to(sb, sb->len + extra + 1);
+}
+
 /** Append len bytes of data. */
-void strbuf_add(strbuf *sb, const void *data, size_t len);
+static inline void strbuf_add(strbuf *sb, const void *data, size_t len)
+{
+    strbuf_grow(sb, len);
+    if (len) memcpy(sb->buf + sb->len, data, len);
+    sb->len += len;
+    sb->buf[sb->len] = '\0';
+}
+
+/** Append one byte. */
+static inline void strbuf_addch(strbuf *sb, int c)
+{
+    strbuf_grow(sb, 1);
+    sb->buf[sb->len++] = (char)c;
+    sb->buf[sb->len] = '\0';
+}
+
+/** Cut the string to len bytes (len must not exceed the current length). */
+static inline void strbuf_setlen(strbuf *sb, size_t len)
+{
+    if (!sb->alloc) return; /* the static "": nothing to cut */
+    sb->len = len;
+    sb->buf[len] = '\0';
+}
+
+/** Empty the string, keeping its memory for reuse. */
+static inline void strbuf_reset(strbuf *sb)
+{
+    strbuf_setlen(sb, 0);
+}
+
 /** Append a NUL-terminated string. */
 void strbuf_adds(strbuf *sb, const char *s);
-/** Append one byte. */
-void strbuf_addch(strbuf *sb, int c);
 /** Append printf-style formatted text. */
 void strbuf_addf(strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
-/** Empty the string, keeping its memory for reuse. */
-void strbuf_reset(strbuf *sb);
-/** Cut the string to len bytes (len must not exceed the current length). */
-void strbuf_setlen(strbuf *sb, size_t len);
 /** Give the buffer to the caller (always heap memory) and reset sb. */
 char *strbuf_detach(strbuf *sb, size_t *len);
 /** Free the memory and reset sb to empty. */
