@@ -606,6 +606,43 @@ static void test_double_marks_rendered_bold(void **state)
     check_mark_pairs(state, 1);
 }
 
+/* A layout with one portrait page begun. */
+static pdf_layout *one_page(void)
+{
+    strbuf err = STRBUF_INIT;
+    pdf_layout *L = pdf_layout_new(FONT_DIR, &err);
+    if (!L) fail_msg("%s", err.buf);
+    strbuf_release(&err);
+    pdf_layout_new_page(L, PDF_PORTRAIT);
+    return L;
+}
+
+static void save_and_free(pdf_layout *L, const char *pdf)
+{
+    strbuf err = STRBUF_INIT;
+    if (pdf_layout_save(L, pdf, &err) != 0) fail_msg("%s", err.buf);
+    pdf_layout_free(L);
+    strbuf_release(&err);
+}
+
+/* The words of page 1 of pdf: n of them, word k as wide as width[k]
+ * (within 0.05 pt) and, when text is given, spelled text[k % ntext]. */
+static void expect_word_widths(const char *pdf, const float *width, int n,
+                               const char *const *text, int ntext)
+{
+    tu_words got = {0};
+    assert_int_equal(tu_pdf_words(pdf, 1, &got), 0);
+    assert_int_equal(got.n, n);
+    for (int k = 0; k < n; k++) {
+        if (text) assert_string_equal(got.v[k].text, text[k % ntext]);
+        double w = got.v[k].x1 - got.v[k].x0;
+        if (w < width[k] - 0.05 || w > width[k] + 0.05)
+            fail_msg("word %d \"%s\": %.2f pt wide on the page, measured %.2f", k, got.v[k].text,
+                     w, width[k]);
+    }
+    tu_words_free(&got);
+}
+
 /*
  * The layout writes page content itself (pdf_layout.c) and measures with
  * widths it keeps: every word must come out as wide as it was measured,
@@ -619,37 +656,22 @@ static void test_words_set_at_their_width(void **state)
                                         "Quyết", "định", "1719/QĐ-TTg", "năm", "183.631,018", "Ư"};
     enum { N = sizeof words / sizeof words[0] };
     fixture *f = *state;
-    strbuf err = STRBUF_INIT;
-    pdf_layout *L = pdf_layout_new(FONT_DIR, &err);
-    assert_non_null(L);
-    pdf_layout_new_page(L, PDF_PORTRAIT);
-    float width[PDF_FONT_COUNT][N];
+    pdf_layout *L = one_page();
+    float width[PDF_FONT_COUNT * N];
     for (int face = 0; face < PDF_FONT_COUNT; face++) {
         pdf_text_style st = {.font = (pdf_font_style)face, .size = 11.5f};
         for (int i = 0; i < N; i++) {
             size_t len = strlen(words[i]);
-            width[face][i] = pdf_layout_text_width(L, st.font, st.size, words[i], len);
+            float *w = &width[face * N + i];
+            *w = pdf_layout_text_width(L, st.font, st.size, words[i], len);
             HPDF_TextWidth tw = HPDF_Font_TextWidth(L->fonts[face], (const HPDF_BYTE *)words[i], (HPDF_UINT)len);
-            assert_float_equal(width[face][i], (float)tw.width * st.size / 1000.0f, 1e-4);
+            assert_float_equal(*w, (float)tw.width * st.size / 1000.0f, 1e-4);
             /* one word a line, so pdftotext gives each its own box */
             pdf_layout_block(L, &st, 100, 400, 800 - (float)(face * N + i) * 15, words[i], 1);
         }
     }
-    assert_int_equal(pdf_layout_save(L, f->pdf, &err), 0);
-    pdf_layout_free(L);
-    strbuf_release(&err);
-    tu_words got = {0};
-    assert_int_equal(tu_pdf_words(f->pdf, 1, &got), 0);
-    assert_int_equal(got.n, PDF_FONT_COUNT * N);
-    for (int k = 0; k < got.n; k++) {
-        int face = k / N, i = k % N;
-        assert_string_equal(got.v[k].text, words[i]);
-        double w = got.v[k].x1 - got.v[k].x0;
-        if (w < width[face][i] - 0.05 || w > width[face][i] + 0.05)
-            fail_msg("face %d, \"%s\": %.2f pt wide on the page, measured %.2f", face, words[i], w,
-                     width[face][i]);
-    }
-    tu_words_free(&got);
+    save_and_free(L, f->pdf);
+    expect_word_widths(f->pdf, width, PDF_FONT_COUNT * N, words, N);
 }
 
 /*
@@ -663,28 +685,15 @@ static void test_unshowable_measured_as_drawn(void **state)
                                         "1\xF0\x9F\x98\x80\xF0\x9F\x98\x80" "2"};
     enum { N = sizeof words / sizeof words[0] };
     fixture *f = *state;
-    strbuf err = STRBUF_INIT;
-    pdf_layout *L = pdf_layout_new(FONT_DIR, &err);
-    assert_non_null(L);
-    pdf_layout_new_page(L, PDF_PORTRAIT);
+    pdf_layout *L = one_page();
     pdf_text_style st = {.font = PDF_FONT_REGULAR, .size = 20};
     float width[N];
     for (int i = 0; i < N; i++) {
         width[i] = pdf_layout_text_width(L, st.font, st.size, words[i], strlen(words[i]));
         pdf_layout_block(L, &st, 100, 400, 800 - (float)i * 30, words[i], 1);
     }
-    assert_int_equal(pdf_layout_save(L, f->pdf, &err), 0);
-    pdf_layout_free(L);
-    strbuf_release(&err);
-    tu_words got = {0};
-    assert_int_equal(tu_pdf_words(f->pdf, 1, &got), 0);
-    assert_int_equal(got.n, N);
-    for (int i = 0; i < N; i++) {
-        double w = got.v[i].x1 - got.v[i].x0;
-        if (w < width[i] - 0.05 || w > width[i] + 0.05)
-            fail_msg("word %d: %.2f pt wide on the page, measured %.2f", i, w, width[i]);
-    }
-    tu_words_free(&got);
+    save_and_free(L, f->pdf);
+    expect_word_widths(f->pdf, width, N, NULL, 0);
 }
 
 int main(void)
