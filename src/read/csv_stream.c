@@ -90,31 +90,36 @@ static int blank(char c)
     return c == ' ' || c == '\t';
 }
 
+#define BYTES_ONE 0x0101010101010101ull /* c * BYTES_ONE: c in every byte */
+#define BYTES_LOW7 0x7F7F7F7F7F7F7F7Full
+
+/* 0x80 in exactly the bytes of x that are zero. (x - 0x01..) & ~x misses
+ * none but can flag the byte above one; this form flags no other. */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    return ~(((x & BYTES_LOW7) + BYTES_LOW7) | x | BYTES_LOW7);
+}
+
 /* The offset of the first byte equal to c in s[i..n), or n: eight bytes
  * a step, as cells are short and a call to memchr per cell cost more than
- * the search. (x - 0x01..) misses no zero byte, but can flag the byte
- * above one; the exact form ~(((x & 0x7f..) + 0x7f..) | x | 0x7f..)
- * flags exactly the zero bytes of x = word ^ c.. . */
+ * the search. */
 static size_t find_byte(const char *s, size_t i, size_t n, char c)
 {
-    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, cs = 0x0101010101010101ull * (unsigned char)c;
+    const uint64_t cs = BYTES_ONE * (unsigned char)c;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t x = w ^ cs, z = ~(((x & lo7) + lo7) | x | lo7);
+        uint64_t z = zero_bytes(w ^ cs);
         if (z) return i + (size_t)__builtin_ctzll(z) / 8; /* little-endian: the lowest byte first */
     }
     while (i < n && s[i] != c) i++;
     return i;
 }
 
-/* Cell k of a line is s[start..end) less the blanks at its ends: its
- * NUL goes where its blanks or its delimiter begin, once the line is
- * known to be ours. */
-static void add_cell(row_acc *a, char *s, size_t start, size_t end, int *k, int *overflow)
+/* Cell k of a line is s[start..end), its NUL to go at end once the line
+ * is known to be ours; past MAX_CELLS the row overflows. */
+static void put_cell(row_acc *a, char *s, size_t start, size_t end, int *k, int *overflow)
 {
-    while (start < end && blank(s[start])) start++;
-    while (end > start && blank(s[end - 1])) end--;
     if (*k == MAX_CELLS) {
         *overflow = 1;
         return;
@@ -124,18 +129,26 @@ static void add_cell(row_acc *a, char *s, size_t start, size_t end, int *k, int 
     a->len[(*k)++] = end - start;
 }
 
+/* An unquoted cell: s[start..end) less the blanks at its ends. */
+static void add_cell(row_acc *a, char *s, size_t start, size_t end, int *k, int *overflow)
+{
+    while (start < end && blank(s[start])) start++;
+    while (end > start && blank(s[end - 1])) end--;
+    put_cell(a, s, start, end, k, overflow);
+}
+
 /* The cells of s[0..n), a line with no quote, in one pass: its
  * delimiters found eight bytes at a time (as in find_byte), each set bit
  * of a word one cell's end. s has 8 readable bytes past n (the
  * terminator, then the rest of the block or its zeroed slack). */
 static void plain_cells(row_acc *a, char *s, size_t n, char delim, int *k, int *overflow)
 {
-    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, ds = 0x0101010101010101ull * (unsigned char)delim;
+    const uint64_t ds = BYTES_ONE * (unsigned char)delim;
     size_t start = 0;
     for (size_t w = 0; w < n; w += 8) {
         uint64_t word;
         memcpy(&word, s + w, 8);
-        uint64_t x = word ^ ds, z = ~(((x & lo7) + lo7) | x | lo7);
+        uint64_t z = zero_bytes(word ^ ds);
         if (n - w < 8) z &= (1ull << (8 * (n - w))) - 1; /* not past the line */
         for (; z; z &= z - 1) {
             size_t end = w + (size_t)__builtin_ctzll(z) / 8;
@@ -170,27 +183,18 @@ static int fast_line(row_acc *a, char *s, size_t n, char delim, int term, int qu
     } else if (i < n) /* else blanks only: no cells */
         for (;;) {
             while (i < n && blank(s[i])) i++;
-            size_t start, e, end;
+            size_t end;
             if (i < n && s[i] == '"') {
-                start = i + 1;
-                e = find_byte(s, start, n, '"');
+                size_t e = find_byte(s, i + 1, n, '"');
                 if (e == n || (e + 1 < n && s[e + 1] == '"')) return -1; /* open, or "" inside */
                 end = e + 1;
                 while (end < n && blank(s[end])) end++;
                 if (end < n && s[end] != delim) return -1; /* libcsv's to judge */
+                put_cell(a, s, i + 1, e, &k, &overflow); /* what is between the quotes */
             } else {
-                start = i;
                 end = find_byte(s, i, n, delim);
-                if (find_byte(s, start, end, '"') < end) return -1; /* an error for libcsv */
-                e = end;
-                while (e > start && blank(s[e - 1])) e--;
-            }
-            if (k < MAX_CELLS) {
-                a->off[k] = e; /* its NUL, once the line is known to be ours */
-                a->cell[k] = s + start;
-                a->len[k++] = e - start;
-            } else {
-                overflow = 1;
+                if (find_byte(s, i, end, '"') < end) return -1; /* an error for libcsv */
+                add_cell(a, s, i, end, &k, &overflow);
             }
             if (end >= n) break;
             i = end + 1;

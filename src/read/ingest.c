@@ -78,8 +78,7 @@ static int changed_while_read(const plan *p, strbuf *err)
         const read_task *a = &p->tasks[k], *b = &p->tasks[k + 1];
         if (a->file != b->file || a->hash != HASH_FILE || b->hash != HASH_RANGE) continue;
         if (a->rest.bytes != b->parsed.bytes || streamsum_value(&a->rest) != streamsum_value(&b->parsed)) {
-            strbuf_addf(err, "%s: tệp đã thay đổi trong khi đọc; hãy chạy lại khi không còn ai ghi vào tệp",
-                        a->in->path);
+            read_task_say_changed(err, a->in->path);
             return 1;
         }
     }

@@ -1258,10 +1258,14 @@ static int same_file(const struct stat *a, const struct stat *b)
            a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+void read_task_say_changed(strbuf *err, const char *path)
+{
+    strbuf_addf(err, "%s: tệp đã thay đổi trong khi đọc; hãy chạy lại khi không còn ai ghi vào tệp", path);
+}
+
 static int changed_while_read(read_task *t)
 {
-    strbuf_addf(&t->err, "%s: tệp đã thay đổi trong khi đọc; hãy chạy lại khi không còn ai ghi vào tệp",
-                t->in->path);
+    read_task_say_changed(&t->err, t->in->path);
     return -1;
 }
 

@@ -195,4 +195,8 @@ int read_task_row(void *task, const record *r);
  */
 void read_task_run(read_task *t);
 
+/** read_task_say_changed - append to err that path changed while it was
+ * read (its digest would not be of the bytes parsed). */
+void read_task_say_changed(strbuf *err, const char *path);
+
 #endif
