@@ -19,7 +19,7 @@ set -eu
 #        the installed units, bsdutils' `script` for a pseudo-terminal).
 PKGS_BUILD="build-essential pkg-config libxlsxwriter-dev libhpdf-dev libcsv-dev
 libiniparser-dev libunistring-dev libminizip-dev libexpat1-dev libfreexl-dev
-zlib1g-dev libcurl4-openssl-dev libssl-dev fonts-liberation2"
+zlib1g-dev libdeflate-dev libcurl4-openssl-dev libssl-dev fonts-liberation2"
 PKGS_TEST="libcmocka-dev poppler-utils valgrind libreoffice-calc-nogui libreoffice-writer-nogui
 python3 python3-aiosmtpd python3-openpyxl python3-docx openssl strace systemd bsdutils"
 

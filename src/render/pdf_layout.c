@@ -16,7 +16,7 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <unistr.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "../util/text.h"
 #include "../util/syserr.h"
@@ -26,11 +26,12 @@
 #define ASCENT 0.891f
 #define DESCENT 0.216f
 #define PAGE_NUMBER_SIZE 13.0f
-/* Page contents deflate at zlib's fastest level: on the national report
- * (636 pages) the PDF writes in 0.37 s instead of 0.44 s at the default
- * level, for a file of 3.2 MB instead of 2.7 MB; fonts keep libharu's
- * default level. */
-#define PAGE_DEFLATE_LEVEL Z_BEST_SPEED
+/* Page contents deflate with libdeflate at its fastest level. A page is
+ * deflated whole, which is what libdeflate does best: on the national
+ * report's 640 content streams (9.4 MB) it takes 0.05-0.06 s where zlib's
+ * fastest level took 0.11-0.14 s, and gives 2.30 MB instead of 2.53.
+ * Fonts keep libharu's own deflate. */
+#define PAGE_DEFLATE_LEVEL 1
 #define EPS 0.01f
 
 /* Code points below this have their widths kept once met: Latin, the
@@ -160,6 +161,7 @@ void pdf_layout_free(pdf_layout *L)
     if (L->doc) HPDF_Free(L->doc);
     strbuf_release(&L->content);
     strbuf_release(&L->packed);
+    if (L->deflater) libdeflate_free_compressor(L->deflater);
     free(L->widths);
     free(L);
 }
@@ -417,19 +419,28 @@ static void seal_page(pdf_layout *L)
     HPDF_PageAttr attr = (HPDF_PageAttr)L->page->attr;
     HPDF_Stream empty = attr->stream;
     if (!empty || attr->contents->write_fn == write_flate_key) return;
-    uLongf n = compressBound((uLong)L->content.len);
+    if (!L->deflater && !(L->deflater = libdeflate_alloc_compressor(PAGE_DEFLATE_LEVEL))) {
+        L->error = HPDF_FAILD_TO_ALLOC_MEM;
+        return;
+    }
+    size_t bound = libdeflate_zlib_compress_bound(L->deflater, L->content.len);
     strbuf_reset(&L->packed);
-    strbuf_grow(&L->packed, n);
-    if (compress2((Bytef *)L->packed.buf, &n, (const Bytef *)L->content.buf, (uLong)L->content.len,
-                  PAGE_DEFLATE_LEVEL) != Z_OK) {
+    strbuf_grow(&L->packed, bound);
+    size_t n = libdeflate_zlib_compress(L->deflater, L->content.buf, L->content.len,
+                                        L->packed.buf, bound);
+    if (n == 0) { /* cannot happen with the bound's room; said, not assumed */
         L->error = HPDF_ZLIB_ERROR;
         return;
     }
     strbuf_reset(&L->content);
-    HPDF_Stream packed = HPDF_MemStream_New(empty->mmgr, (HPDF_UINT)(n > 0 ? n : 1));
-    if (!packed) return;
+    HPDF_Stream packed = HPDF_MemStream_New(empty->mmgr, (HPDF_UINT)n);
+    if (!packed) {
+        L->error = HPDF_FAILD_TO_ALLOC_MEM;
+        return;
+    }
     if (HPDF_Stream_Write(packed, (const HPDF_BYTE *)L->packed.buf, (HPDF_UINT)n) != HPDF_OK) {
         HPDF_Stream_Free(packed);
+        L->error = HPDF_FAILD_TO_ALLOC_MEM;
         return;
     }
     HPDF_Stream_Free(empty);

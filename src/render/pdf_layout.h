@@ -93,8 +93,9 @@ typedef struct pdf_layout {
     /* The page's content stream, written here, not through libharu's page
      * operators (each cleared a 512-byte buffer byte by byte and measured
      * the text again: a third of writing the national report); libharu
-     * gets it deflated when the page ends (seal_page). */
+     * gets it deflated when the page ends (seal_page), by libdeflate. */
     strbuf content, packed;
+    struct libdeflate_compressor *deflater; /* made at the first page's end */
     /* The page's text and line state as last set, so an operator that
      * would repeat it is not written (a national table has 10^5 cells);
      * -1 on a new page: nothing set yet. */
