@@ -256,6 +256,16 @@ static int parse_year(const row_view *v, field_id f, int dflt, int *year)
 {
     size_t n;
     const char *s = cell(v, f, &n);
+    /* Four digits, as nearly every year cell is: read here, not through
+     * the number parser (two year cells a row were 5% of reading). */
+    if (n == 4 && (unsigned)(s[0] - '0') < 10 && (unsigned)(s[1] - '0') < 10 &&
+        (unsigned)(s[2] - '0') < 10 && (unsigned)(s[3] - '0') < 10) {
+        int y4 = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        if (y4 >= 2000 && y4 <= 2100) {
+            *year = y4;
+            return 0;
+        }
+    }
     int64_t y;
     if (is_blank(s, n) && dflt) {
         *year = dflt;
