@@ -106,9 +106,9 @@ static int load_font(pdf_layout *L, const char *dir, int i, strbuf *err)
         strbuf_addf(err, "không đọc được phông chữ %s", path.buf);
     } else {
         const char *name = HPDF_LoadTTFontFromFile(L->doc, path.buf, HPDF_TRUE);
-        L->fonts[i] = name ? HPDF_GetFont(L->doc, name, "UTF-8") : NULL;
+        L->face_name[i] = name;
         L->ascii[i] = name ? HPDF_GetFont(L->doc, name, "WinAnsiEncoding") : NULL;
-        if (L->fonts[i] && L->ascii[i] && !L->error)
+        if (L->ascii[i] && !L->error)
             rc = 0;
         else
             strbuf_addf(err, "phông chữ %s không dùng được (lỗi libharu 0x%04X)",
@@ -198,9 +198,12 @@ int pdf_layout_save(pdf_layout *L, const char *path, strbuf *err)
  */
 static int glyph_width(const pdf_layout *L, pdf_font_style f, ucs4_t cp)
 {
-    if (cp >= WIDTH_CACHED) return HPDF_Font_GetUnicodeWidth(L->fonts[f], (HPDF_UNICODE)cp);
+    /* From the one-byte face: libharu asks the TrueType file of either
+     * face alike, whatever the encoding, and marks the glyph in the file
+     * both faces share (the UTF-8 face may not be made yet). */
+    if (cp >= WIDTH_CACHED) return HPDF_Font_GetUnicodeWidth(L->ascii[f], (HPDF_UNICODE)cp);
     int *slot = &L->widths->w[f][cp];
-    if (!*slot) *slot = HPDF_Font_GetUnicodeWidth(L->fonts[f], (HPDF_UNICODE)cp) + 1;
+    if (!*slot) *slot = HPDF_Font_GetUnicodeWidth(L->ascii[f], (HPDF_UNICODE)cp) + 1;
     return *slot - 1;
 }
 
@@ -278,6 +281,8 @@ static void end_text(pdf_layout *L)
 static const char *font_resource(pdf_layout *L, int font)
 {
     if (!L->font_name[font]) {
+        if (font < PDF_FONT_COUNT && !L->fonts[font] && !L->error)
+            L->fonts[font] = HPDF_GetFont(L->doc, L->face_name[font], "UTF-8");
         HPDF_Font obj = font < PDF_FONT_COUNT ? L->fonts[font] : L->ascii[font - PDF_FONT_COUNT];
         L->font_name[font] = HPDF_Page_GetLocalFontName(L->page, obj);
         if (!L->font_name[font] && !L->error) L->error = HPDF_PAGE_INVALID_FONT;

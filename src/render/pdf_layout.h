@@ -75,6 +75,10 @@ typedef struct pdf_lines {
  */
 typedef struct pdf_layout {
     HPDF_Doc doc;
+    const char *face_name[PDF_FONT_COUNT]; /* libharu's name of each loaded file */
+    /* The UTF-8 faces, each made at its first text that is not all ASCII
+     * (NULL before): libharu maps all 65,536 code points to glyphs when it
+     * makes one, 6 ms a face, and the check report draws two of the four. */
     HPDF_Font fonts[PDF_FONT_COUNT];
     /* The same faces with a one-byte encoding, for text that is all ASCII
      * (figures, codes): "(183.631,018) Tj" instead of four hex digits a
@@ -109,7 +113,8 @@ typedef struct pdf_layout {
 
 /**
  * pdf_layout_new - a PDF document with the four Liberation Serif faces
- * loaded from font_dir (LiberationSerif-{Regular,Bold,Italic,BoldItalic}.ttf).
+ * loaded from font_dir (LiberationSerif-{Regular,Bold,Italic,BoldItalic}.ttf);
+ * a face's UTF-8 font is made when it first draws text that is not ASCII.
  * Returns NULL with a Vietnamese message naming the file appended to err
  * when a font cannot be read or libharu refuses it.
  */
