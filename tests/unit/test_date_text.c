@@ -21,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicase.h>
+#include <uninorm.h>
+#include <unistr.h>
+
 #include "testutil.h"
 #include "util/date.h"
 #include "util/linefile.h"
@@ -182,6 +186,66 @@ static void test_text_ident_key(void **state)
     key_is(text_ident_key, "DA3.TDA2", "da3.tda2");
     /* decomposed input gives the same identifier */
     key_is(text_ident_key, "Ma\xCC\x83 xa\xCC\x83", "ma_xa");
+}
+
+/* What libunistring gives for s: the key (case-folded, NFC) and the NFC
+ * text of text that has no white space to fold. */
+static void expect_as_libunistring(const uint8_t *s, size_t n)
+{
+    size_t kn = 0, nn = 0;
+    uint8_t *key = u8_casefold(s, n, NULL, UNINORM_NFC, NULL, &kn);
+    uint8_t *nfc = u8_normalize(UNINORM_NFC, s, n, NULL, &nn);
+    assert_non_null(key);
+    assert_non_null(nfc);
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    assert_int_equal(text_key(&a, (const char *)s, n), 0);
+    assert_int_equal(text_nfc(&b, (const char *)s, n), 0);
+    if (a.len != kn || memcmp(a.buf, key, kn))
+        fail_msg("text_key of \"%.*s\" = \"%s\", libunistring \"%.*s\"", (int)n, s, a.buf, (int)kn, key);
+    if (b.len != nn || memcmp(b.buf, nfc, nn))
+        fail_msg("text_nfc of \"%.*s\" = \"%s\", libunistring \"%.*s\"", (int)n, s, b.buf, (int)nn, nfc);
+    strbuf_release(&a);
+    strbuf_release(&b);
+    free(key);
+    free(nfc);
+}
+
+/*
+ * text.c folds and normalises Latin text itself (is_latin) and hands the
+ * rest to libunistring: both must agree with libunistring on every code
+ * point of U+0080-U+1FFF alone, between letters, and before a combining
+ * mark; and on strings mixing those with the marks and the letters whose
+ * folding is special (fixed seed).
+ */
+static void test_text_latin_path_as_libunistring(void **state)
+{
+    (void)state;
+    for (ucs4_t c = 0x80; c < 0x2000; c++) {
+        uint8_t s[16];
+        int m = u8_uctomb(s + 1, c, 6);
+        assert_true(m > 0);
+        expect_as_libunistring(s + 1, (size_t)m);
+        s[0] = 'A', s[m + 1] = 'b';
+        expect_as_libunistring(s, (size_t)m + 2);
+        s[m + 1] = 0xCC, s[m + 2] = 0x81; /* U+0301, combining acute */
+        expect_as_libunistring(s + 1, (size_t)m + 2);
+    }
+    static const ucs4_t pool[] = {'A', 'z', 'D', 0xC3, 0xD4, 0xDF, 0xB5, 0x110, 0x111, 0x130, 0x149,
+                                  0x17F, 0x1A0, 0x1AF, 0x1C5, 0x1F0, 0x23A, 0x300, 0x301, 0x303,
+                                  0x309, 0x323, 0x1E96, 0x1E9A, 0x1E9B, 0x1E9E, 0x1EA0, 0x1EBF,
+                                  0x1EC6, 0x1ED9, 0x1EF9, 0x2126, 0x212B};
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    for (int k = 0; k < 20000; k++) {
+        uint8_t s[64];
+        size_t n = 0;
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int len = 1 + (int)(seed >> 61);
+        for (int i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            n += (size_t)u8_uctomb(s + n, pool[(seed >> 33) % (sizeof pool / sizeof pool[0])], 6);
+        }
+        expect_as_libunistring(s, n);
+    }
 }
 
 static void test_text_invalid_utf8(void **state)
@@ -515,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_date_formats),
         cmocka_unit_test(test_text_key),
         cmocka_unit_test(test_text_ident_key),
+        cmocka_unit_test(test_text_latin_path_as_libunistring),
         cmocka_unit_test(test_text_invalid_utf8),
         cmocka_unit_test(test_strbuf_basics),
         cmocka_unit_test(test_strbuf_trim_detach),
