@@ -99,16 +99,22 @@ static void item(strbuf *list)
     strbuf_adds(list, list->len ? ",\n    " : "    ");
 }
 
+/* An item's path, size and hash, left open for more fields. */
+static void known_item(strbuf *list, const char *shown, const char *hex, uint64_t size)
+{
+    item(list);
+    strbuf_adds(list, "{\"path\": ");
+    json_str(list, shown);
+    strbuf_addf(list, ", \"bytes\": %llu, \"sha256\": \"%s\"", (unsigned long long)size, hex);
+}
+
 static int file_item(const manifest *m, strbuf *list, const char *shown, const char *path,
                      strbuf *err)
 {
     char hex[SHA256_HEX];
     uint64_t size;
     if (hash_of(m, path, hex, &size, err) < 0) return -1;
-    item(list);
-    strbuf_adds(list, "{\"path\": ");
-    json_str(list, shown);
-    strbuf_addf(list, ", \"bytes\": %llu, \"sha256\": \"%s\"", (unsigned long long)size, hex);
+    known_item(list, shown, hex, size);
     return 0;
 }
 
@@ -122,9 +128,11 @@ int manifest_input(manifest *m, const char *path, long read, long accepted, long
     return 0;
 }
 
-int manifest_output(manifest *m, const char *final_path, const char *tmp, strbuf *err)
+int manifest_output(manifest *m, const char *final_path, const char *tmp, const char *hex,
+                    uint64_t bytes, strbuf *err)
 {
-    if (file_item(m, &m->outputs, final_path, tmp, err) < 0) return -1;
+    if (hex) known_item(&m->outputs, final_path, hex, bytes);
+    else if (file_item(m, &m->outputs, final_path, tmp, err) < 0) return -1;
     strbuf_addch(&m->outputs, '}');
     return 0;
 }

@@ -52,8 +52,13 @@ void manifest_inputs_digest(const manifest *m, char hex[SHA256_HEX]);
 /** manifest_input - list an input with its counts (hashed unless digested). */
 int manifest_input(manifest *m, const char *path, long read, long accepted, long skipped,
                    long rejected, long duplicates, strbuf *err);
-/** manifest_output - list an output under its final name, hashing the file at tmp. */
-int manifest_output(manifest *m, const char *final_path, const char *tmp, strbuf *err);
+/**
+ * manifest_output - list an output under its final name: hex and bytes
+ * its SHA-256 and size when known (outset_seal), else (hex NULL) the file
+ * at tmp is hashed. 0, or -1 with err.
+ */
+int manifest_output(manifest *m, const char *final_path, const char *tmp, const char *hex,
+                    uint64_t bytes, strbuf *err);
 /** manifest_warning - list a warning. */
 void manifest_warning(manifest *m, const char *text);
 /** manifest_finish - close the JSON with the status; write it to fp. */

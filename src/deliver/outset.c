@@ -100,14 +100,39 @@ int outset_open(outset *o, const char *dir, const char *set, strbuf *err)
 const char *outset_add(outset *o, const char *dir, const char *name)
 {
     if (!o->gen) return NULL;
-    int cap = o->alloc; /* the two arrays grow together */
+    int cap = o->alloc, cap2 = o->alloc; /* the three arrays grow together */
     ALLOC_GROW(o->final, o->n + 1, o->alloc);
     ALLOC_GROW(o->tmp, o->n + 1, cap);
+    ALLOC_GROW(o->digest, o->n + 1, cap2);
+    o->digest[o->n].hex[0] = '\0';
     strbuf t = STRBUF_INIT;
     strbuf_addf(&t, "%s/%s/%s/%s", o->dir, OUTSET_STATE, o->gen, name);
     o->final[o->n] = path2(dir, name);
     o->tmp[o->n] = strbuf_detach(&t, NULL);
     return o->tmp[o->n++];
+}
+
+/* fsync(2) of the i-th file; 0, or -1 with err. */
+static int sync_file(const outset *o, int i, strbuf *err)
+{
+    int fd = open(o->tmp[i], O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fsync(fd) == 0) return close(fd);
+    strbuf_addf(err, "%s: không ghi được xuống đĩa (%s)", o->final[i], sys_error(errno));
+    if (fd >= 0) close(fd);
+    return -1;
+}
+
+int outset_seal(outset *o, int i, strbuf *err)
+{
+    outset_digest d;
+    if (sync_file(o, i, err) < 0 || sha256_file(o->tmp[i], d.hex, &d.bytes, err) < 0) return -1;
+    o->digest[i] = d;
+    return 0;
+}
+
+const outset_digest *outset_digest_of(const outset *o, int i)
+{
+    return o->digest[i].hex[0] ? &o->digest[i] : NULL;
 }
 
 const char *outset_final(const outset *o, int i)
@@ -184,14 +209,8 @@ int outset_commit(outset *o, strbuf *err)
     char *state = path2(o->dir, OUTSET_STATE), *genp = path2(state, o->gen);
     char cur[PATH_MAX];
     int rc = 0;
-    for (int i = 0; i < o->n && rc == 0; i++) {
-        int fd = open(o->tmp[i], O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0) {
-            strbuf_addf(err, "%s: không ghi được xuống đĩa (%s)", o->final[i], sys_error(errno));
-            rc = -1;
-        }
-        if (fd >= 0) close(fd);
-    }
+    for (int i = 0; i < o->n && rc == 0; i++)
+        if (!outset_digest_of(o, i)) rc = sync_file(o, i, err);
     if (rc == 0) sync_path(genp, 1);
     if (rc == 0 && current_generation(state, o->set, cur, sizeof cur) < 0)
         rc = adopt(o, state, cur, sizeof cur, err);
@@ -245,6 +264,7 @@ void outset_free(outset *o)
     }
     free(o->final);
     free(o->tmp);
+    free(o->digest);
     free(o->dir);
     free(o->set);
     free(o->gen);

@@ -22,14 +22,24 @@
 #ifndef MTQG_OUTSET_H
 #define MTQG_OUTSET_H
 
+#include <stdint.h>
+
+#include "../util/sha256.h"
 #include "../util/strbuf.h"
 
 #define OUTSET_STATE ".mtqg"   /* the hidden folder of generations and switches */
+
+/* A file's SHA-256 and size, taken when it was sealed; hex "" until then. */
+typedef struct outset_digest {
+    char hex[SHA256_HEX];
+    uint64_t bytes;
+} outset_digest;
 
 typedef struct outset {
     int n, alloc;   /* the set grows with its files: a split writes thousands */
     char **final;
     char **tmp;
+    outset_digest *digest; /* grows with final and tmp */
     char *dir;      /* the output folder */
     char *set;      /* the set's name: "bao-cao-1719-2024" */
     char *gen;      /* the generation folder's name under .mtqg, NULL: none */
@@ -49,10 +59,20 @@ int outset_open(outset *o, const char *dir, const char *set, strbuf *err);
  * the outset), or NULL when the set is full or not open.
  */
 const char *outset_add(outset *o, const char *dir, const char *name);
+/**
+ * outset_seal - the i-th file is written and closed: flush it to disk and
+ * take its SHA-256 and size (outset_digest_of), so that outset_commit and
+ * the manifest need not read it again. The writing threads seal their own
+ * files as they finish them, beside the other thread's work: calls for
+ * different i may run at once, while no outset_add does. 0, or -1 with err.
+ */
+int outset_seal(outset *o, int i, strbuf *err);
+/** outset_digest_of - the i-th file's digest when sealed, else NULL. */
+const outset_digest *outset_digest_of(const outset *o, int i);
 /** outset_final - the final path of the i-th file. */
 const char *outset_final(const outset *o, int i);
 /**
- * outset_commit - fsync the files, link every name through the switch and
+ * outset_commit - fsync the files (those not sealed), link every name through the switch and
  * switch to the new generation in one rename. On failure the new
  * generation is removed and the previous set stays; -1 with err.
  */

@@ -307,6 +307,48 @@ static void test_set_killed_at_each_rename(void **state)
     free(plain);
 }
 
+/*
+ * A disk that will not flush: fsync(2) fails (EIO) at its n-th call in
+ * each thread (strace counts per thread), for every n. Until the switch,
+ * each such run fails as the system's fault (EXIT_OUTPUT), saying which
+ * file, and the folder holds the whole previous set. The six documents
+ * are flushed by the two writing threads as each is written, the rejects
+ * and the manifest by the commit on the main thread: however the writers
+ * share the documents, one thread flushes at least four files before the
+ * switch, so at least four runs fail.
+ */
+static void test_set_fsync_fails(void **state)
+{
+    fixture *f = *state;
+    if (access("/usr/bin/strace", X_OK) || access(REL_BIN, X_OK)) fail_msg("needs strace and " REL_BIN);
+    sample_inputs(f);
+    expect_status(f, prog(f, "--config '%s'", f->ini), EXIT_OK);
+    char a[65], now[65];
+    expect_whole_set(f->out, a, "the first run");
+    change_inputs(f);
+    int n, rc = -1;
+    for (n = 1; n <= 30; n++) {
+        strbuf_reset(&f->log);
+        rc = tu_runf(&f->log, "strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:error=EIO:when=%d "
+                     REL_BIN " --config '%s' 2>&1", n, f->ini);
+        if (rc == EXIT_OK) break;
+        char when[64];
+        snprintf(when, sizeof when, "fsync %d failing", n);
+        if (rc != EXIT_OUTPUT) fail_msg("%s: status %d, want %d:\n%s", when, rc, EXIT_OUTPUT, f->log.buf);
+        const char *said = strstr(f->log.buf, ": không ghi được xuống đĩa (");
+        const char *line = said;
+        while (line && line > f->log.buf && line[-1] != '\n') line--;
+        if (!said || !memmem(line, (size_t)(said - line), BASE, strlen(BASE)))
+            fail_msg("%s: the log does not say which file was not flushed:\n%s", when, f->log.buf);
+        expect_whole_set(f->out, now, when);
+        if (strcmp(now, a)) fail_msg("%s: the folder holds a set other than the previous one", when);
+    }
+    if (rc != EXIT_OK) fail_msg("the run never completed under strace:\n%s", f->log.buf);
+    if (n - 1 < 4) fail_msg("only %d runs failed: the outputs were not flushed before the switch", n - 1);
+    expect_whole_set(f->out, now, "the completed run");
+    if (!strcmp(now, a)) fail_msg("the completed run left the previous set");
+}
+
 /* Killed after the switch (removing the previous generation): the new set
  * is whole, and the next run removes what was left. */
 static void test_set_killed_after_switch(void **state)
@@ -748,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_overflow_derived_column),
         cmocka_unit_test_setup_teardown(test_set_killed_at_each_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_killed_after_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_fsync_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spill_write_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unbalanced_quote, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multiline_note_kept, setup, teardown),
