@@ -7,7 +7,7 @@ CC      ?= cc
 STD      = -std=c17 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 INCS     = -I/usr/include/iniparser -Isrc
-LIBS     = -lxlsxwriter -lhpdf -lcsv -liniparser -lunistring -lfreexl -lminizip -lexpat -ldeflate -lz -lcrypto -lcurl -lm -pthread
+LIBS     = -lxlsxwriter -lhpdf -lcsv -liniparser -lunistring -lfreexl -lminizip -lexpat -ldeflate -lz -lcrypto -lm -pthread
 TEST_LIBS = -lcmocka
 REL_CFLAGS = -O2 -g $(STD) $(WARN) $(INCS) -pthread -MMD -MP
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

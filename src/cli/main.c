@@ -351,16 +351,11 @@ int main(int argc, char **argv)
     console_open(&co);
     int status;
     job_summary sum = {0};
-    if (smtp_global_init() < 0) {
-        mlog_say(console_log(), MLOG_ERROR, "lỗi: không khởi tạo được thư viện gửi thư (libcurl)");
-        status = EXIT_INTERNAL;
-    } else {
-        if (a.command && !strcmp(a.command, "send-outbox"))
-            status = job_send_outbox(a.config, 0, console_log());
-        else
-            status = run_jobs(&a, &sum);
-        smtp_global_cleanup();
-    }
+    if (a.command && !strcmp(a.command, "send-outbox"))
+        status = job_send_outbox(a.config, 0, console_log());
+    else
+        status = run_jobs(&a, &sum);
+    smtp_global_cleanup();
     summarize(&a, &sum, status);
     console_close();
     return status;

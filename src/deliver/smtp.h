@@ -4,9 +4,9 @@
  * or smtps://, with AUTH when a user is configured. Errors name the
  * server and curl's reason, in Vietnamese, and never the password.
  *
- * libcurl needs one process-wide initialisation: main calls
- * smtp_global_init before any thread starts and smtp_global_cleanup at
- * the end; this module keeps no state of its own.
+ * libcurl is loaded and initialised at the first smtp_send (dlopen: most
+ * runs send nothing and need not pay for loading it); main calls
+ * smtp_global_cleanup at the end. That is this module's only state.
  */
 #ifndef MTQG_SMTP_H
 #define MTQG_SMTP_H
@@ -24,9 +24,7 @@ typedef struct smtp_server {
     const char *ca_file;  /* optional: a CA bundle/certificate to trust */
 } smtp_server;
 
-/** smtp_global_init - curl_global_init once per process; 0, or -1. */
-int smtp_global_init(void);
-/** smtp_global_cleanup - undo smtp_global_init at the end of main. */
+/** smtp_global_cleanup - curl_global_cleanup, if a message loaded libcurl; at the end of main. */
 void smtp_global_cleanup(void);
 
 /**
@@ -34,7 +32,8 @@ void smtp_global_cleanup(void);
  * from from_addr to the nrcpt bare addresses rcpt (To and Cc together).
  * Returns 0 once the server has accepted it, or -1 with a message in err
  * naming the server (without any user:password@ part) and curl's error,
- * plus the server's last reply code when there was one.
+ * plus the server's last reply code when there was one; or when libcurl
+ * cannot be loaded, saying so. Safe from any thread.
  */
 int smtp_send(const smtp_server *s, const char *from_addr, const char *const *rcpt, int nrcpt,
               const char *message, size_t len, strbuf *err);

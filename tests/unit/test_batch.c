@@ -682,6 +682,38 @@ static void test_server_down_then_send_outbox(void **state)
     strbuf_release(&names);
 }
 
+/*
+ * libcurl is loaded at the first message (dlopen), not at start. With the
+ * library unreadable (/dev/null bound over it in a private mount
+ * namespace), the run still publishes its files, fails as a delivery,
+ * says the library could not be loaded, and keeps the message in the
+ * outbox; send-outbox with the library back delivers it.
+ */
+static void test_mail_library_missing(void **state)
+{
+    fixture *f = *state;
+    strbuf mail = STRBUF_INIT;
+    server_start(f, 0);
+    mail_section(&mail, f->srv.port, 3);
+    write_ini(f, NULL, NULL, mail.buf, JOB_MAIL);
+    strbuf_reset(&f->log);
+    int rc = tu_runf(&f->log,
+                     "lib=$(/sbin/ldconfig -p | sed -n 's/^.*libcurl[.]so[.]4 (libc6,x86-64) => //p' | head -n 1)"
+                     " && [ -n \"$lib\" ] && unshare -rm sh -c 'mount --bind /dev/null \"$1\" && exec "
+                     TIMEOUT SAN_BIN " run --config \"$2\"' sh \"$lib\" '%s' 2>&1", f->ini);
+    expect_status(f, rc, EXIT_DELIVERY);
+    expect_says(f, "không nạp được thư viện gửi thư libcurl");
+    expect_file(f->out, BASE ".pdf");
+    expect_file(f->out, BASE ".manifest.json");
+    if (received(f) != 0) fail_msg("the server received %d messages without libcurl", received(f));
+    if (count_suffix(f->outbox, ".eml", NULL) != 1) fail_msg("the message is not kept in the outbox; log:\n%s", f->log.buf);
+    expect_status(f, prog(f, "send-outbox --config '%s'", f->ini), EXIT_OK);
+    if (received(f) != 1) fail_msg("send-outbox: the server received %d messages, want 1; log:\n%s",
+                                   received(f), f->log.buf);
+    check_received_message(f, 1);
+    strbuf_release(&mail);
+}
+
 /* ---- 3. --dry-run -------------------------------------------------------- */
 
 static void test_dry_run(void **state)
@@ -1250,6 +1282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mail_end_to_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_report_to_preparer_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_then_send_outbox, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mail_library_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_only_check, setup, teardown),

@@ -839,10 +839,6 @@ int main(void)
         T(test_password_from),
     };
 #undef T
-    if (smtp_global_init() != 0) {
-        fprintf(stderr, "test_mail: curl_global_init failed\n");
-        return 1;
-    }
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     smtp_global_cleanup();
     return rc;
