@@ -4,7 +4,8 @@
  * whole and cut at a point chosen by its first byte. Whenever expat
  * accepts a document the scanner accepts too, it must give expat's events
  * exactly (start tags with attributes, end tags, text joined), both ways
- * fed; the scanner's result must not depend on where the bytes were cut;
+ * fed; the scanner's result must not depend on where the bytes were cut,
+ * nor on whether they were copied or scanned in place;
  * and every text and attribute value it passes is valid UTF-8. The scanner
  * may refuse a few things expat accepts (a tag longer than its limit) and
  * accept a few expat refuses (names with characters XML does not allow,
@@ -13,6 +14,7 @@
  */
 #include <expat.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "read/xml_scan.h"
@@ -63,11 +65,24 @@ static void on_text(void *ud, const char *s, int len)
     strbuf_add(&e->out, s, (size_t)len);
 }
 
-static xml_scan_status scan(const uint8_t *data, size_t size, size_t cut, events *e)
+/* Feed data[0..n) copied, or in place from a buffer of its own that is
+ * overwritten and freed afterwards. */
+static xml_scan_status feed(xml_scan *x, const uint8_t *data, size_t n, int final, int in_place)
+{
+    if (!in_place) return xml_scan_feed(x, (const char *)data, n, final);
+    char *piece = malloc(n ? n : 1);
+    memcpy(piece, data, n);
+    xml_scan_status st = xml_scan_feed_in_place(x, piece, n, final);
+    memset(piece, '<', n);
+    free(piece);
+    return st;
+}
+
+static xml_scan_status scan(const uint8_t *data, size_t size, size_t cut, int in_place, events *e)
 {
     xml_scan *x = xml_scan_new(on_start, on_end, on_text, NULL, e);
-    xml_scan_status st = xml_scan_feed(x, (const char *)data, cut, 0);
-    if (st == XML_SCAN_OK) st = xml_scan_feed(x, (const char *)data + cut, size - cut, 1);
+    xml_scan_status st = feed(x, data, cut, 0, in_place);
+    if (st == XML_SCAN_OK) st = feed(x, data + cut, size - cut, 1, in_place);
     close_text(e);
     xml_scan_free(x);
     return st;
@@ -77,10 +92,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t cut = size ? data[0] % (size + 1) : 0;
     events whole = {STRBUF_INIT, 0}, parts = {STRBUF_INIT, 0}, ref = {STRBUF_INIT, 0};
-    xml_scan_status a = scan(data, size, size, &whole);
-    xml_scan_status b = scan(data, size, cut, &parts);
-    if (a != b) __builtin_trap();
-    if (a == XML_SCAN_OK && strcmp(whole.out.buf, parts.out.buf)) __builtin_trap();
+    xml_scan_status a = scan(data, size, size, 0, &whole);
+    for (int in_place = 0; in_place < 2; in_place++) {
+        xml_scan_status b = scan(data, size, cut, in_place, &parts);
+        if (a != b) __builtin_trap();
+        if (a == XML_SCAN_OK && strcmp(whole.out.buf, parts.out.buf)) __builtin_trap();
+        strbuf_reset(&parts.out);
+        parts.in_text = 0;
+    }
     XML_Parser p = XML_ParserCreate(NULL);
     XML_SetUserData(p, &ref);
     XML_SetElementHandler(p, on_start, on_end);

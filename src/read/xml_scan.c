@@ -432,9 +432,13 @@ static int start_tag(xml_scan *x, size_t q, size_t *next)
 static int end_tag(xml_scan *x, size_t q, size_t *next)
 {
     char *w = x->win;
-    const char *gt = memchr(w + q + 2, '>', x->len - q - 2);
-    if (!gt) return MORE;
-    size_t n = (size_t)(gt - w) - (q + 2);
+    /* A loop, not memchr: end tags are a few bytes ("</c>", "</row>"), and
+     * a sheet has tens of millions of them. */
+    size_t g = q + 2;
+    while (g < x->len && w[g] != '>') g++;
+    if (g == x->len) return MORE;
+    const char *gt = w + g;
+    size_t n = g - (q + 2);
     while (n && is_ws(w[q + 2 + n - 1])) n--;
     if (!x->depth) return fail(x, q, x->root_done ? XML_ERROR_JUNK_AFTER_DOC_ELEMENT
                                                   : XML_ERROR_SYNTAX, NULL), -1;
@@ -604,6 +608,45 @@ static int scan_special(xml_scan *x, size_t *pp, const char *term, size_t tn, in
 
 /* ---- feed ------------------------------------------------------------------ */
 
+/* Scan the window from *pp on, through every state, as far as it goes. */
+static void scan_window(xml_scan *x, size_t *pp, int final)
+{
+    size_t p = *pp;
+    while (p < x->len && !x->stopped) {
+        int rc;
+        if (x->state == S_TEXT) rc = scan_step(x, &p, final);
+        else if (x->state == S_COMMENT) rc = scan_special(x, &p, "-->", 3, final);
+        else if (x->state == S_PI) rc = scan_special(x, &p, "?>", 2, final);
+        else rc = scan_special(x, &p, "]]>", 3, final);
+        if (rc) break;
+    }
+    *pp = p;
+}
+
+/* The window's first p bytes are consumed: count their lines and move the
+ * window's origin past them (the rest, if any, is moved by the caller). */
+static void consume(xml_scan *x, size_t p)
+{
+    count_lines(x, p);
+    x->len -= p;
+    x->base += p;
+    x->counted = 0;
+    x->cur = 0;
+}
+
+/* The status once the unfinished token is kept: its length, and, with the
+ * last bytes, whether the document is complete. */
+static xml_scan_status settle(xml_scan *x, int final)
+{
+    if (x->len > XML_SCAN_MAX_TAG)
+        return fail(x, 0, XML_ERROR_NO_MEMORY, "thẻ XML dài quá giới hạn");
+    if (!final) return XML_SCAN_OK;
+    if (x->state == S_CDATA) return fail(x, x->len, XML_ERROR_UNCLOSED_CDATA_SECTION, NULL);
+    if (x->len || x->state != S_TEXT) return fail(x, 0, XML_ERROR_UNCLOSED_TOKEN, NULL);
+    if (x->depth || !x->root_seen) return fail(x, 0, XML_ERROR_NO_ELEMENTS, NULL);
+    return XML_SCAN_OK;
+}
+
 xml_scan_status xml_scan_feed(xml_scan *x, const char *buf, size_t n, int final)
 {
     if (x->status != XML_SCAN_OK) return x->status;
@@ -617,32 +660,63 @@ xml_scan_status xml_scan_feed(xml_scan *x, const char *buf, size_t n, int final)
     if (n) memcpy(x->win + x->len, buf, n);
     x->len += n;
     size_t p = 0;
-    int rc = 0;
     if (!x->began) {
         if (begin(x, &p, final)) return XML_SCAN_OK; /* wait for the first bytes */
         if (x->status != XML_SCAN_OK) return x->status;
     }
-    while (p < x->len && !x->stopped) {
-        if (x->state == S_TEXT) rc = scan_step(x, &p, final);
-        else if (x->state == S_COMMENT) rc = scan_special(x, &p, "-->", 3, final);
-        else if (x->state == S_PI) rc = scan_special(x, &p, "?>", 2, final);
-        else rc = scan_special(x, &p, "]]>", 3, final);
-        if (rc) break;
-    }
+    scan_window(x, &p, final);
     if (x->status != XML_SCAN_OK) return x->status;
     if (x->stopped) return x->status = XML_SCAN_STOPPED;
     /* Drop what was consumed; keep the unfinished token. */
-    count_lines(x, p);
-    if (x->len > p) memmove(x->win, x->win + p, x->len - p);
-    x->len -= p;
-    x->base += p;
-    x->counted = 0;
-    x->cur = 0;
-    if (x->len > XML_SCAN_MAX_TAG)
-        return fail(x, 0, XML_ERROR_NO_MEMORY, "thẻ XML dài quá giới hạn");
-    if (!final) return XML_SCAN_OK;
-    if (x->state == S_CDATA) return fail(x, x->len, XML_ERROR_UNCLOSED_CDATA_SECTION, NULL);
-    if (x->len || x->state != S_TEXT) return fail(x, 0, XML_ERROR_UNCLOSED_TOKEN, NULL);
-    if (x->depth || !x->root_seen) return fail(x, 0, XML_ERROR_NO_ELEMENTS, NULL);
-    return XML_SCAN_OK;
+    consume(x, p);
+    if (x->len) memmove(x->win, x->win + p, x->len);
+    return settle(x, final);
+}
+
+/* Bytes of a block first copied to the window, to finish a token the
+ * previous block cut (doubled while that token goes on): most tags are
+ * shorter, and the rest of the block is scanned in place. */
+#define BRIDGE 64
+
+xml_scan_status xml_scan_feed_in_place(xml_scan *x, char *buf, size_t n, int final)
+{
+    if (x->status != XML_SCAN_OK || x->stopped || !x->began || x->len) {
+        size_t used = 0;
+        for (size_t take = BRIDGE;; take *= 2) {
+            size_t k = n - used < take ? n - used : take;
+            xml_scan_status st = xml_scan_feed(x, buf + used, k, final && used + k == n);
+            used += k;
+            if (st != XML_SCAN_OK || used == n) return st;
+            if (x->began && x->len <= k) break; /* the unfinished token is in this piece */
+        }
+        /* It lies in buf, unchanged (only whole tokens are written into):
+         * scan on from it, in place. */
+        buf += used - x->len;
+        n -= used - x->len;
+        x->len = 0;
+    }
+    char *own = x->win;
+    x->win = buf;
+    x->len = n;
+    size_t p = 0;
+    scan_window(x, &p, final);
+    if (x->status != XML_SCAN_OK || x->stopped) {
+        /* The position stays answerable once buf is gone: lines counted up
+         * to the token, the origin moved to it. */
+        count_lines(x, x->cur);
+        x->base += x->cur;
+        x->len = x->counted = x->cur = 0;
+        x->win = own;
+        return x->status != XML_SCAN_OK ? x->status : (x->status = XML_SCAN_STOPPED);
+    }
+    consume(x, p);
+    x->win = own;
+    if (x->len > x->cap) {
+        size_t cap = x->cap ? x->cap : 4096;
+        while (cap < x->len) cap *= 2;
+        x->win = xrealloc(x->win, cap);
+        x->cap = cap;
+    }
+    if (x->len) memcpy(x->win, buf + p, x->len);
+    return settle(x, final);
 }

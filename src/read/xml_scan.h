@@ -54,6 +54,16 @@ xml_scan *xml_scan_new(xml_scan_start_fn start, xml_scan_end_fn end, xml_scan_te
  */
 xml_scan_status xml_scan_feed(xml_scan *x, const char *buf, size_t n, int final);
 
+/**
+ * xml_scan_feed_in_place - xml_scan_feed, scanning buf where it is instead
+ * of copying it into the scanner's window: names and values are
+ * NUL-terminated and decoded in buf, so buf must be writable and its bytes
+ * are not the document's after the call. Only an unfinished token is
+ * copied (and the first bytes after one). For large parts read in blocks
+ * the caller owns (the .xlsx sheet, hundreds of MB).
+ */
+xml_scan_status xml_scan_feed_in_place(xml_scan *x, char *buf, size_t n, int final);
+
 /** xml_scan_stop - called from a handler: no handler runs after it returns. */
 void xml_scan_stop(xml_scan *x);
 

@@ -998,23 +998,30 @@ static int check_big(void *ctx, const record *r)
     return 0;
 }
 
-static void test_large_sheet(void **state)
+/* The big sheet (50,000 rows, inline strings) at dir/name; its sheet XML's size into xml_len. */
+static char *big_book(const char *dir, const char *name, size_t *xml_len)
 {
-    fixture *f = *state;
-    char *p = tu_path(f->dir, "big.xlsx");
+    char *p = tu_path(dir, name);
     lxw_workbook *wb = new_book(p, 1);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
-    char name[32];
+    char text[32];
     for (int i = 0; i < 50000; i++) {
-        snprintf(name, sizeof name, "Xã %d", i);
+        snprintf(text, sizeof text, "Xã %d", i);
         worksheet_write_number(ws, (lxw_row_t)i, 0, i + 1, NULL);
-        worksheet_write_string(ws, (lxw_row_t)i, 1, name, NULL);
+        worksheet_write_string(ws, (lxw_row_t)i, 1, text, NULL);
         worksheet_write_number(ws, (lxw_row_t)i, 2, i * 0.25, NULL);
         worksheet_write_string(ws, (lxw_row_t)i, 3, "DA1", NULL);
     }
     close_book(wb);
+    free(xlsx_entry(p, "xl/worksheets/sheet1.xml", xml_len));
+    return p;
+}
+
+static void test_large_sheet(void **state)
+{
+    fixture *f = *state;
     size_t xml_len = 0;
-    free(xlsx_entry(p, "xl/worksheets/sheet1.xml", &xml_len));
+    char *p = big_book(f->dir, "big.xlsx", &xml_len);
     big_check b = {0, 0, ""};
     strbuf err = STRBUF_INIT;
     double t0 = now();
@@ -1026,6 +1033,35 @@ static void test_large_sheet(void **state)
     /* A figure, not an assertion: speed is measured by `make bench`. */
     print_message("50000 rows, sheet XML %.1f MB, read in %.3f s (%.0f MB/s)\n",
                   xml_len / 1e6, dt, xml_len / 1e6 / dt);
+    strbuf_release(&err);
+    free(p);
+}
+
+/* check_big, pausing 1 ms every 100 rows. */
+static int check_big_unevenly(void *ctx, const record *r)
+{
+    const big_check *b = ctx;
+    if (b->n % 100 == 99) nanosleep(&(struct timespec){0, 1000000}, NULL);
+    return check_big(ctx, r);
+}
+
+/*
+ * A callback that is by turns faster and slower than the parser: the rows'
+ * batches are by turns empty (the callback waits for half of them to be
+ * filled) and full (the parser waits for half to be free). Every row comes,
+ * once and in order.
+ */
+static void test_uneven_callback(void **state)
+{
+    fixture *f = *state;
+    size_t xml_len = 0;
+    char *p = big_book(f->dir, "uneven.xlsx", &xml_len);
+    big_check b = {0, 0, ""};
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(xlsx_stream_read(p, NULL, NULL, check_big_unevenly, &b, &err), 0);
+    assert_int_equal(b.n, 50000);
+    assert_int_equal(b.bad, 0);
+    assert_string_equal(err.buf, "");
     strbuf_release(&err);
     free(p);
 }
@@ -1059,6 +1095,7 @@ int main(void)
         T(test_stored_crc_mismatch),
         T(test_malformed_parts),
         T(test_large_sheet),
+        T(test_uneven_callback),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  *  - ok-*: expat accepts it; the scanner must give the same events (start
  *    tags with their attributes, end tags, text with consecutive pieces
  *    joined), fed whole, one byte at a time, and cut in two at every
- *    position (a token cut by a block boundary is the scanner's hard case);
+ *    position (a token cut by a block boundary is the scanner's hard case),
+ *    each way copied (xml_scan_feed) and in place (xml_scan_feed_in_place);
  *  - bad-*: expat refuses it; the scanner must refuse it too, however fed,
  *    with a line and column inside the document;
  *  - enc-*: not UTF-8; the scanner must say so before calling any handler.
@@ -82,9 +83,11 @@ static int by_expat(const char *doc, size_t n, events *e)
 }
 
 /* The scanner on doc fed in pieces of step bytes (the first piece cut at
- * first, when not 0); the final status, with line and column on failure. */
-static xml_scan_status by_scan(const char *doc, size_t n, size_t first, size_t step, events *e,
-                               unsigned long *line, unsigned long *col)
+ * first, when not 0); the final status, with line and column on failure.
+ * in_place: each piece in a buffer of its own, scanned in place, then
+ * overwritten and freed, so that nothing may be kept from it. */
+static xml_scan_status by_scan(const char *doc, size_t n, size_t first, size_t step, int in_place,
+                               events *e, unsigned long *line, unsigned long *col)
 {
     xml_scan *x = xml_scan_new(on_start, on_end, on_text, NULL, e);
     xml_scan_status st = XML_SCAN_OK;
@@ -92,7 +95,15 @@ static xml_scan_status by_scan(const char *doc, size_t n, size_t first, size_t s
     while (st == XML_SCAN_OK && at < n) {
         size_t k = first && at == 0 ? first : step;
         if (k > n - at) k = n - at;
-        st = xml_scan_feed(x, doc + at, k, 0);
+        if (in_place) {
+            char *piece = malloc(k);
+            memcpy(piece, doc + at, k);
+            st = xml_scan_feed_in_place(x, piece, k, 0);
+            memset(piece, '<', k);
+            free(piece);
+        } else {
+            st = xml_scan_feed(x, doc + at, k, 0);
+        }
         at += k;
     }
     if (st == XML_SCAN_OK) st = xml_scan_feed(x, NULL, 0, 1);
@@ -112,6 +123,34 @@ static unsigned long lines_in(const char *doc, size_t n)
     return lines;
 }
 
+/* One way of feeding doc: the scanner's result against expat's. */
+static void check_fed(const char *name, const char *doc, size_t n, size_t first, size_t step,
+                      int in_place, int expat_rc, const events *want)
+{
+    events got = {STRBUF_INIT, 0, 0};
+    unsigned long line, col;
+    xml_scan_status st = by_scan(doc, n, first, step, in_place, &got, &line, &col);
+    if (!strncmp(name, "enc-", 4)) {
+        if (st != XML_SCAN_NOT_UTF8 || got.handlers)
+            fail_msg("%s (first %zu, step %zu, in place %d): status %d after %d handler calls, "
+                     "want NOT_UTF8 before any", name, first, step, in_place, st, got.handlers);
+    } else if (!strncmp(name, "ok-", 3)) {
+        if (expat_rc) fail_msg("%s: expat refuses it (%s): not an ok- case", name,
+                               XML_ErrorString(expat_rc));
+        if (st != XML_SCAN_OK || strcmp(got.out.buf, want->out.buf))
+            fail_msg("%s (first %zu, step %zu, in place %d): status %d\n got: %s\nwant: %s", name,
+                     first, step, in_place, st, got.out.buf, want->out.buf);
+    } else {
+        if (!expat_rc) fail_msg("%s: expat accepts it: not a bad- case", name);
+        if (st != XML_SCAN_FAILED)
+            fail_msg("%s (first %zu, step %zu, in place %d): status %d, want FAILED (expat: %s)",
+                     name, first, step, in_place, st, XML_ErrorString(expat_rc));
+        if (line < 1 || line > lines_in(doc, n))
+            fail_msg("%s: error at line %lu of %lu", name, line, lines_in(doc, n));
+    }
+    strbuf_release(&got.out);
+}
+
 static void check_case(const char *name, const char *doc, size_t n)
 {
     events want = {STRBUF_INIT, 0, 0};
@@ -124,28 +163,8 @@ static void check_case(const char *name, const char *doc, size_t n)
         if (k == 1) step = 1;
         else if (k > 1) first = n < 4096 ? k - 1 : (k - 1) * 97, step = n;
         if (k > 1 && (first == 0 || first >= n)) continue;
-        events got = {STRBUF_INIT, 0, 0};
-        unsigned long line, col;
-        xml_scan_status st = by_scan(doc, n, first, step, &got, &line, &col);
-        if (!strncmp(name, "enc-", 4)) {
-            if (st != XML_SCAN_NOT_UTF8 || got.handlers)
-                fail_msg("%s (first %zu, step %zu): status %d after %d handler calls, want "
-                         "NOT_UTF8 before any", name, first, step, st, got.handlers);
-        } else if (!strncmp(name, "ok-", 3)) {
-            if (expat_rc) fail_msg("%s: expat refuses it (%s): not an ok- case", name,
-                                   XML_ErrorString(expat_rc));
-            if (st != XML_SCAN_OK || strcmp(got.out.buf, want.out.buf))
-                fail_msg("%s (first %zu, step %zu): status %d\n got: %s\nwant: %s", name, first,
-                         step, st, got.out.buf, want.out.buf);
-        } else {
-            if (!expat_rc) fail_msg("%s: expat accepts it: not a bad- case", name);
-            if (st != XML_SCAN_FAILED)
-                fail_msg("%s (first %zu, step %zu): status %d, want FAILED (expat: %s)", name,
-                         first, step, st, XML_ErrorString(expat_rc));
-            if (line < 1 || line > lines_in(doc, n))
-                fail_msg("%s: error at line %lu of %lu", name, line, lines_in(doc, n));
-        }
-        strbuf_release(&got.out);
+        for (int in_place = 0; in_place < 2; in_place++)
+            check_fed(name, doc, n, first, step, in_place, expat_rc, &want);
     }
     strbuf_release(&want.out);
 }
@@ -187,16 +206,23 @@ static void test_fixtures(void **state)
 /* The line and column of an error are where expat puts them. */
 static void test_error_position(void **state)
 {
-    static const char doc[] = "<worksheet>\n<sheetData>\n<row r=\"1\"><c r=\"A1\"><v>1</v></row>\n";
-    events e = {STRBUF_INIT, 0, 0};
-    unsigned long line, col;
-    assert_int_equal(by_scan(doc, sizeof doc - 1, 0, 1, &e, &line, &col), XML_SCAN_FAILED);
+    static const char doc[] = "<worksheet>\n<sheetData>\n<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\n"
+                              "<row r=\"2\"><c r=\"A2\"><v>2</v></row>\n";
     XML_Parser p = XML_ParserCreate(NULL);
     assert_int_equal(XML_Parse(p, doc, sizeof doc - 1, 1), XML_STATUS_ERROR);
-    assert_int_equal(line, XML_GetCurrentLineNumber(p));
-    assert_int_equal(col, XML_GetCurrentColumnNumber(p));
+    /* Fed byte by byte, whole, and whole in place (the error found in the
+     * caller's buffer, answered after it is gone). */
+    static const size_t steps[] = {1, sizeof doc - 1, sizeof doc - 1};
+    for (int i = 0; i < 3; i++) {
+        events e = {STRBUF_INIT, 0, 0};
+        unsigned long line, col;
+        assert_int_equal(by_scan(doc, sizeof doc - 1, 0, steps[i], i == 2, &e, &line, &col),
+                         XML_SCAN_FAILED);
+        assert_int_equal(line, XML_GetCurrentLineNumber(p));
+        assert_int_equal(col, XML_GetCurrentColumnNumber(p));
+        strbuf_release(&e.out);
+    }
     XML_ParserFree(p);
-    strbuf_release(&e.out);
 }
 
 /* A handler that stops the scan: no handler runs after it. */
