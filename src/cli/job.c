@@ -2,7 +2,6 @@
 #include "job.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "../util/linefile.h"
 #include "../util/par.h"
 #include "../util/progress.h"
+#include "../util/trim.h"
 #include "../model/crosswalk.h"
 #include "../model/dataset.h"
 #include "../read/ingest.h"
@@ -480,15 +480,10 @@ static void write_one(void *arg, int i)
      * than one file after another at the commit. */
     if (k->rc == 0 && k->path) k->rc = outset_seal(&k->j->out, k->at, &k->err);
     k->secs = seconds_since(&t0, &t1);
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
     /* What this output freed stays in this thread's arena, where the
      * other writer's growth cannot use it: give it back (1 MB of the
-     * national run's peak). Not under AddressSanitizer: its allocator
-     * is not glibc's, and glibc's malloc_trim, which it does not
-     * intercept, would set up glibc's unused one from two threads at
-     * once. */
-    malloc_trim(0);
-#endif
+     * national run's peak). */
+    mem_trim();
 }
 
 /*

@@ -1,0 +1,13 @@
+/* Giving freed memory back; see trim.h. */
+#include "trim.h"
+
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#include <malloc.h>
+#endif
+
+void mem_trim(void)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    malloc_trim(0);
+#endif
+}
