@@ -1017,24 +1017,33 @@ static char *big_book(const char *dir, const char *name, size_t *xml_len)
     return p;
 }
 
+/* The big sheet written to dir/name and read with fn (check_big or a
+ * variant): every row, once, in order, and nothing said. The reading's
+ * time; its sheet XML's size into xml_len. */
+static double read_big(const char *dir, const char *name, record_fn fn, size_t *xml_len)
+{
+    char *p = big_book(dir, name, xml_len);
+    big_check b = {0, 0, ""};
+    strbuf err = STRBUF_INIT;
+    double t0 = now();
+    assert_int_equal(xlsx_stream_read(p, NULL, NULL, fn, &b, &err), 0);
+    double dt = now() - t0;
+    assert_int_equal(b.n, 50000);
+    assert_int_equal(b.bad, 0);
+    assert_string_equal(err.buf, "");
+    strbuf_release(&err);
+    free(p);
+    return dt;
+}
+
 static void test_large_sheet(void **state)
 {
     fixture *f = *state;
     size_t xml_len = 0;
-    char *p = big_book(f->dir, "big.xlsx", &xml_len);
-    big_check b = {0, 0, ""};
-    strbuf err = STRBUF_INIT;
-    double t0 = now();
-    int rc = xlsx_stream_read(p, NULL, NULL, check_big, &b, &err);
-    double dt = now() - t0;
-    assert_int_equal(rc, 0);
-    assert_int_equal(b.n, 50000);
-    assert_int_equal(b.bad, 0);
+    double dt = read_big(f->dir, "big.xlsx", check_big, &xml_len);
     /* A figure, not an assertion: speed is measured by `make bench`. */
     print_message("50000 rows, sheet XML %.1f MB, read in %.3f s (%.0f MB/s)\n",
                   xml_len / 1e6, dt, xml_len / 1e6 / dt);
-    strbuf_release(&err);
-    free(p);
 }
 
 /* check_big, pausing 1 ms every 100 rows. */
@@ -1055,15 +1064,7 @@ static void test_uneven_callback(void **state)
 {
     fixture *f = *state;
     size_t xml_len = 0;
-    char *p = big_book(f->dir, "uneven.xlsx", &xml_len);
-    big_check b = {0, 0, ""};
-    strbuf err = STRBUF_INIT;
-    assert_int_equal(xlsx_stream_read(p, NULL, NULL, check_big_unevenly, &b, &err), 0);
-    assert_int_equal(b.n, 50000);
-    assert_int_equal(b.bad, 0);
-    assert_string_equal(err.buf, "");
-    strbuf_release(&err);
-    free(p);
+    read_big(f->dir, "uneven.xlsx", check_big_unevenly, &xml_len);
 }
 
 int main(void)
