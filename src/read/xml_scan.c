@@ -647,16 +647,21 @@ static xml_scan_status settle(xml_scan *x, int final)
     return XML_SCAN_OK;
 }
 
+/* Room for need bytes in the scanner's own window. */
+static void window_room(xml_scan *x, size_t need)
+{
+    if (need <= x->cap) return;
+    size_t cap = x->cap ? x->cap : 4096;
+    while (cap < need) cap *= 2;
+    x->win = xrealloc(x->win, cap);
+    x->cap = cap;
+}
+
 xml_scan_status xml_scan_feed(xml_scan *x, const char *buf, size_t n, int final)
 {
     if (x->status != XML_SCAN_OK) return x->status;
     if (x->stopped) return x->status = XML_SCAN_STOPPED;
-    if (x->len + n > x->cap) {
-        size_t cap = x->cap ? x->cap : 4096;
-        while (cap < x->len + n) cap *= 2;
-        x->win = xrealloc(x->win, cap);
-        x->cap = cap;
-    }
+    window_room(x, x->len + n);
     if (n) memcpy(x->win + x->len, buf, n);
     x->len += n;
     size_t p = 0;
@@ -711,12 +716,7 @@ xml_scan_status xml_scan_feed_in_place(xml_scan *x, char *buf, size_t n, int fin
     }
     consume(x, p);
     x->win = own;
-    if (x->len > x->cap) {
-        size_t cap = x->cap ? x->cap : 4096;
-        while (cap < x->len) cap *= 2;
-        x->win = xrealloc(x->win, cap);
-        x->cap = cap;
-    }
+    window_room(x, x->len);
     if (x->len) memcpy(x->win, buf + p, x->len);
     return settle(x, final);
 }
