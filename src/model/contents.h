@@ -42,7 +42,8 @@ int contents_add(contents *c, uint32_t unit, int project, int year, const char *
 /**
  * contents_merge - fold src into dst, its units renumbered by remap (as
  * units_merge gives it; NULL: the same numbers); an item whose unit maps
- * to -1 is left out.
+ * to -1 is left out. Texts match by key: src's own while it is not
+ * sorted, else normalised again.
  */
 void contents_merge(contents *dst, const contents *src, const int *remap);
 /** contents_sort - order items by first-seen position; add nothing after. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/contents.h"
 #include "model/cube.h"
 #include "model/indicators.h"
 #include "model/units.h"
@@ -581,6 +582,65 @@ static void test_indicators(void **state)
     indicators_free(&in);
 }
 
+/*
+ * Contents read by two threads, merged, then sorted: each item once, at
+ * the first position it was seen at (an item the second sink saw earlier
+ * takes that position), in position order. 5,000 items, half in each sink
+ * in row order; every third of the first sink's items seen earlier by the
+ * second, one of them in capitals. Then 3,000 items added in a scrambled
+ * order (many short runs).
+ */
+static void test_contents_order(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    contents a, b;
+    contents_init(&a);
+    contents_init(&b);
+    char t[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(t, sizeof t, "nội dung %d", i);
+        if (i % 2 == 0) assert_int_equal(contents_add(&a, 1, 1, 2024, t, strlen(t), 10u * (uint64_t)i), 0);
+        else assert_int_equal(contents_add(&b, 1, 1, 2024, t, strlen(t), 10u * (uint64_t)i), 0);
+        if (i % 6 == 0 && i > 0) /* seen by the other sink too, a little before */
+            assert_int_equal(contents_add(&b, 1, 1, 2024, t, strlen(t), 10u * (uint64_t)i - 5), 0);
+    }
+    /* The same text in other letter case: one text, the first spelling kept. */
+    assert_int_equal(contents_add(&b, 1, 1, 2024, "NỘI DUNG 8", strlen("NỘI DUNG 8"), 79), 0);
+    contents_merge(&a, &b, NULL);
+    contents_sort(&a);
+    assert_int_equal(a.n, N);
+    assert_int_equal(a.ntexts, N);
+    for (int i = 0; i < N; i++) {
+        snprintf(t, sizeof t, "nội dung %d", i);
+        assert_string_equal(contents_text(&a, &a.items[i]), t);
+        uint64_t want = i == 8 ? 79 : 10u * (uint64_t)i - (i % 6 == 0 && i > 0 ? 5 : 0);
+        assert_int_equal(a.items[i].pos, want);
+    }
+    /* A sorted one (its keys dropped) folded into another, as the crosswalk
+     * does: its texts are matched by normalising them again. */
+    contents d;
+    contents_init(&d);
+    assert_int_equal(contents_add(&d, 1, 1, 2024, "NỘI DUNG 3", strlen("NỘI DUNG 3"), 1), 0);
+    contents_merge(&d, &a, NULL);
+    assert_int_equal(d.n, N);
+    assert_int_equal(d.ntexts, N);
+    contents_free(&d);
+    contents_free(&a);
+    contents_free(&b);
+    /* Scrambled: position (i * 7919) mod 3001 for item i, all distinct. */
+    contents c;
+    contents_init(&c);
+    for (int i = 0; i < 3000; i++) {
+        snprintf(t, sizeof t, "mục %d", i);
+        assert_int_equal(contents_add(&c, 2, 1, 2024, t, strlen(t), (uint64_t)(i * 7919 % 3001)), 0);
+    }
+    contents_sort(&c);
+    assert_int_equal(c.n, 3000);
+    for (int i = 1; i < c.n; i++) assert_true(c.items[i - 1].pos < c.items[i].pos);
+    contents_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_units_merge_order),
         cmocka_unit_test(test_units_default_province_yields),
         cmocka_unit_test(test_indicators),
+        cmocka_unit_test(test_contents_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
