@@ -81,7 +81,7 @@ static uint32_t *item_slot(const contents *c, uint32_t *slots, size_t cap, uint3
 static void grow_index(contents *c)
 {
     size_t cap = c->cap ? c->cap * 2 : 64;
-    uint32_t *slots = xcalloc(cap, sizeof *slots);
+    uint32_t *slots = xcalloc_written(cap, sizeof *slots);
     for (int i = 0; i < c->n; i++) {
         const content_item *it = &c->items[i];
         *item_slot(c, slots, cap, it->unit, it->project, it->year, it->text) = (uint32_t)i + 1;

@@ -12,7 +12,7 @@ void cube_init(cube *c)
 {
     memset(c, 0, sizeof *c);
     c->cap = 1024;
-    c->slots = xcalloc(c->cap, sizeof *c->slots);
+    c->slots = xcalloc_written(c->cap, sizeof *c->slots);
 }
 
 void cube_free(cube *c)
@@ -50,7 +50,7 @@ static uint32_t *probe(const cube *c, uint32_t *slots, size_t cap, const cube_ke
 static void grow(cube *c)
 {
     size_t ncap = c->cap * 2;
-    uint32_t *n = xcalloc(ncap, sizeof *n);
+    uint32_t *n = xcalloc_written(ncap, sizeof *n);
     for (size_t i = 0; i < c->count; i++) *probe(c, n, ncap, &cube_at(c, i)->key) = (uint32_t)(i + 1);
     free(c->slots);
     c->slots = n;

@@ -145,7 +145,7 @@ static void grow(dup_set *s)
 {
     dup_set old = *s;
     s->cap = old.cap ? old.cap * 2 : 1024;
-    s->slots = xcalloc(s->cap, sizeof *s->slots);
+    s->slots = xcalloc_written(s->cap, sizeof *s->slots);
     for (size_t i = 0; i < old.cap; i++)
         if (dup_slot_fp(&old.slots[i])) s->slots[slot_of(s, dup_slot_fp(&old.slots[i]))] = old.slots[i];
     free(old.slots);
@@ -177,7 +177,7 @@ void dup_reserve(dup_set *s, size_t n)
         memset(s->slots, 0, cap * sizeof *s->slots);
     } else {
         free(s->slots);
-        s->slots = xcalloc(cap, sizeof *s->slots);
+        s->slots = xcalloc_written(cap, sizeof *s->slots);
         s->cap = cap;
     }
     s->count = 0;

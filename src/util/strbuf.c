@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,16 @@ void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) die_oom(n * size);
+    return p;
+}
+
+void *xcalloc_written(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) die_oom(SIZE_MAX);
+    size_t bytes = n * size;
+    void *p = xmalloc(bytes);
+    /* Not memset: the compiler turns malloc + memset into calloc. */
+    explicit_bzero(p, bytes);
     return p;
 }
 

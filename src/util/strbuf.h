@@ -90,6 +90,14 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/**
+ * xcalloc_written - xcalloc whose pages are written now. For hash tables,
+ * which are probed (read) before they are written: a fresh page of calloc
+ * read first maps the shared zero page, and the first write then copies it
+ * and flushes the TLB of every core the process runs on (an interrupt to
+ * the other reading thread per page); written first, a page is mapped once.
+ */
+void *xcalloc_written(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /** Grow an array so that index need-1 fits; doubles capacity. */
 #define ALLOC_GROW(arr, need, cap)                                        \

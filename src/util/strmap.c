@@ -29,7 +29,7 @@ void strmap_init(strmap *m)
 {
     m->cap = 64;
     m->count = 0;
-    m->slots = xcalloc(m->cap, sizeof(strmap_slot));
+    m->slots = xcalloc_written(m->cap, sizeof(strmap_slot));
 }
 
 void strmap_free(strmap *m)
@@ -56,7 +56,7 @@ static void grow(strmap *m)
 {
     strmap old = *m;
     m->cap *= 2;
-    m->slots = xcalloc(m->cap, sizeof(strmap_slot));
+    m->slots = xcalloc_written(m->cap, sizeof(strmap_slot));
     for (size_t i = 0; i < old.cap; i++) {
         strmap_slot *s = &old.slots[i];
         if (s->key) *find(m, s->key, s->len, s->hash) = *s;
