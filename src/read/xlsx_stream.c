@@ -1300,14 +1300,15 @@ static void row_start(sheet_rd *s, const XML_Char **atts)
 
 static vtype vtype_of(const char *t)
 {
-    if (!t || same(t, "n")) return T_NUM;
-    if (same(t, "s")) return T_SST;
-    if (same(t, "str")) return T_STR;
-    if (same(t, "inlineStr")) return T_INLINE;
-    if (same(t, "b")) return T_BOOL;
-    if (same(t, "e")) return T_ERR;
-    if (same(t, "d")) return T_DATE;
-    return T_NUM;
+    if (!t) return T_NUM;
+    switch (t[0]) { /* once per cell: a switch before the comparisons */
+    case 's': return !t[1] ? T_SST : same(t, "str") ? T_STR : T_NUM;
+    case 'i': return same(t, "inlineStr") ? T_INLINE : T_NUM;
+    case 'b': return !t[1] ? T_BOOL : T_NUM;
+    case 'e': return !t[1] ? T_ERR : T_NUM;
+    case 'd': return !t[1] ? T_DATE : T_NUM;
+    default: return T_NUM;
+    }
 }
 
 static void cell_start(sheet_rd *s, const XML_Char **atts)
@@ -1408,55 +1409,94 @@ static void cell_end(sheet_rd *s)
         row_put(&s->row, s->col, txt, len, type);
 }
 
+/* The sheet elements the handlers act on; any other is E_OTHER. */
+typedef enum { E_OTHER, E_C, E_ROW, E_V, E_IS, E_T, E_RPH, E_SHEETDATA, E_MERGECELL } sheet_el;
+
+/* An element's kind from its name: one switch per element instead of a
+ * chain of comparisons, as tens of millions of elements come through. */
+static sheet_el sheet_el_of(const char *name)
+{
+    const char *el = local(name);
+    switch (el[0]) {
+    case 'c': return el[1] ? E_OTHER : E_C;
+    case 'v': return el[1] ? E_OTHER : E_V;
+    case 't': return el[1] ? E_OTHER : E_T;
+    case 'i': return el[1] == 's' && !el[2] ? E_IS : E_OTHER;
+    case 'r': return same(el, "row") ? E_ROW : same(el, "rPh") ? E_RPH : E_OTHER;
+    case 's': return same(el, "sheetData") ? E_SHEETDATA : E_OTHER;
+    case 'm': return same(el, "mergeCell") ? E_MERGECELL : E_OTHER;
+    default: return E_OTHER;
+    }
+}
+
 static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     sheet_rd *s = ud;
-    const char *el = local(name);
     if (s->base.rc) return;
+    sheet_el el = sheet_el_of(name);
     if (!s->in_data) {
-        s->in_data = same(el, "sheetData");
+        s->in_data = el == E_SHEETDATA;
         /* Too late to fill: only noted, for the caller to read again. The
          * same keep rules as the first pass (merge_keep). */
         const char *ref;
-        if (s->late && same(el, "mergeCell") && (ref = attr(atts, "ref")))
+        if (s->late && el == E_MERGECELL && (ref = attr(atts, "ref")))
             merge_keep(s->mg, ref, strlen(ref));
-    } else if (same(el, "c")) {
+        return;
+    }
+    switch (el) {
+    case E_C:
         cell_start(s, atts);
-    } else if (same(el, "row")) {
+        break;
+    case E_ROW:
         if (s->in_row) emit_row(s, s->cur);
         row_start(s, atts);
-    } else if (!s->in_cell) {
-        return;
-    } else if (same(el, "v") && s->vt != T_INLINE) {
-        s->capture = s->has_v = 1;
-        strbuf_reset(&s->val);
-    } else if (same(el, "is") && s->vt == T_INLINE) {
-        s->in_is = s->has_v = 1;
-    } else if (same(el, "t") && s->in_is && !s->rph) {
-        s->capture = 1;
-    } else if (same(el, "rPh")) {
-        s->rph++;
+        break;
+    case E_V:
+        if (s->in_cell && s->vt != T_INLINE) {
+            s->capture = s->has_v = 1;
+            strbuf_reset(&s->val);
+        }
+        break;
+    case E_IS:
+        if (s->in_cell && s->vt == T_INLINE) s->in_is = s->has_v = 1;
+        break;
+    case E_T:
+        if (s->in_cell && s->in_is && !s->rph) s->capture = 1;
+        break;
+    case E_RPH:
+        if (s->in_cell) s->rph++;
+        break;
+    default:
+        break;
     }
 }
 
 static void sheet_end(void *ud, const XML_Char *name)
 {
     sheet_rd *s = ud;
-    const char *el = local(name);
     if (s->base.rc || !s->in_data) return;
-    if (same(el, "c")) {
+    switch (sheet_el_of(name)) {
+    case E_C:
         if (s->in_cell) cell_end(s);
-    } else if (same(el, "v") || same(el, "t")) {
+        break;
+    case E_V: case E_T:
         s->capture = 0;
-    } else if (same(el, "is")) {
+        break;
+    case E_IS:
         s->in_is = 0;
-    } else if (same(el, "rPh")) {
+        break;
+    case E_RPH:
         if (s->rph > 0) s->rph--;
-    } else if (same(el, "row")) {
+        break;
+    case E_ROW:
         if (s->in_row) emit_row(s, s->cur);
         s->in_row = 0;
-    } else if (same(el, "sheetData")) {
+        break;
+    case E_SHEETDATA:
         s->in_data = 0;
+        break;
+    default:
+        break;
     }
 }
 

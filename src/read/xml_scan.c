@@ -61,6 +61,9 @@ struct xml_scan {
 static unsigned char name_byte[256];
 /* Text bytes that need a look: markup, CR, control characters, non-ASCII. */
 static unsigned char text_stop[256];
+/* Attribute value bytes check_value must look at: markup, entities, white
+ * space to normalise, control characters, non-ASCII. */
+static unsigned char value_look[256];
 /* Filled once for every thread: two reading tasks may start a scan at once. */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -72,6 +75,16 @@ static void init_tables(void)
     }
     text_stop['\t'] = text_stop['\n'] = 0;
     text_stop['\r'] = 1;
+    for (int c = 0; c < 256; c++) value_look[c] = c < 0x20 || c >= 0x80 || c == '<' || c == '&';
+}
+
+/* Whether a[0..n) and b[0..n) are equal: names are a few bytes, a loop
+ * costs less than a call to memcmp or memcpy (see push_name). */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    while (i < n && a[i] == b[i]) i++;
+    return i == n;
 }
 
 xml_scan *xml_scan_new(xml_scan_start_fn start, xml_scan_end_fn end, xml_scan_text_fn text,
@@ -291,7 +304,7 @@ static int push_name(xml_scan *x, const char *s, size_t n)
         x->names_cap = cap;
     }
     x->name_off[x->depth++] = x->names_len;
-    memcpy(x->names + x->names_len, s, n);
+    for (size_t i = 0; i < n; i++) x->names[x->names_len + i] = s[i]; /* a few bytes: no call */
     x->names[x->names_len + n] = '\0';
     x->names_len += n + 1;
     return 0;
@@ -380,16 +393,19 @@ static int start_tag(xml_scan *x, size_t q, size_t *next)
         while (i < len && is_ws(w[i])) i++;
         if (i == len) return MORE;
         if (w[i] != '"' && w[i] != '\'') return fail(x, i, XML_ERROR_INVALID_TOKEN, NULL), -1;
-        /* A loop, not memchr: values are a few bytes ("A12", "s"). */
+        /* A loop, not memchr: values are a few bytes ("A12", "s"). It
+         * also notes whether a byte needs check_value's closer look. */
         size_t e = i + 1;
-        while (e < len && w[e] != w[i]) e++;
+        unsigned char look = 0;
+        for (const char quote = w[i]; e < len && w[e] != quote; e++) look |= value_look[(unsigned char)w[e]];
         if (e == len) return MORE;
         const char *close = w + e;
         size_t v = i + 1, v_len = e - v;
-        int decode;
-        if (check_value(w + v, v_len, &decode)) return fail(x, v, XML_ERROR_INVALID_TOKEN, NULL), -1;
+        int decode = 0;
+        if (look && check_value(w + v, v_len, &decode))
+            return fail(x, v, XML_ERROR_INVALID_TOKEN, NULL), -1;
         for (size_t k = 0; k < na; k++)
-            if (x->ap[k].name_len == an_len && !memcmp(w + x->ap[k].name, w + an, an_len))
+            if (x->ap[k].name_len == an_len && same_bytes(w + x->ap[k].name, w + an, an_len))
                 return fail(x, an, XML_ERROR_DUPLICATE_ATTRIBUTE, NULL), -1;
         ALLOC_GROW(x->ap, na + 1, x->ap_cap);
         x->ap[na++] = (attr_pos){an, an_len, v, v_len, decode};
