@@ -1236,6 +1236,8 @@ typedef struct sheet_rd {
     int in_data, in_row, in_cell, in_is, capture, rph, has_v;
     vtype vt;
     long style;
+    unsigned char open[64]; /* kinds (sheet_el) of the open elements, so that */
+    size_t depth;           /* an end tag is not classified again; deeper: by name */
 } sheet_rd;
 
 /* Copy header merges' anchor values into the cells they cover. */
@@ -1325,7 +1327,9 @@ static void cell_start(sheet_rd *s, const XML_Char **atts)
         else if (a[0] == 's' && !st) st = atts[1];
         else if (a[0] == 't' && !t) t = atts[1];
     }
-    if (ref && parse_ref(ref, strlen(ref), &col, &row) != strlen(ref)) {
+    /* NUL-terminated: parse_ref stops at the NUL, which must end the ref
+     * (r="" is no reference: the next column). */
+    if (ref && ref[parse_ref(ref, SIZE_MAX, &col, &row)]) {
         xml_fail(&s->base, "ô có tham chiếu không hợp lệ r=\"%s\"", ref);
         return;
     }
@@ -1432,8 +1436,10 @@ static sheet_el sheet_el_of(const char *name)
 static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     sheet_rd *s = ud;
-    if (s->base.rc) return;
     sheet_el el = sheet_el_of(name);
+    if (s->depth < sizeof s->open) s->open[s->depth] = (unsigned char)el;
+    s->depth++;
+    if (s->base.rc) return;
     if (!s->in_data) {
         s->in_data = el == E_SHEETDATA;
         /* Too late to fill: only noted, for the caller to read again. The
@@ -1474,8 +1480,9 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 static void sheet_end(void *ud, const XML_Char *name)
 {
     sheet_rd *s = ud;
+    s->depth--;
     if (s->base.rc || !s->in_data) return;
-    switch (sheet_el_of(name)) {
+    switch (s->depth < sizeof s->open ? (sheet_el)s->open[s->depth] : sheet_el_of(name)) {
     case E_C:
         if (s->in_cell) cell_end(s);
         break;
