@@ -1218,6 +1218,9 @@ static void row_free(rowbuf *rb)
 
 typedef enum { T_NUM, T_SST, T_STR, T_INLINE, T_BOOL, T_ERR, T_DATE } vtype;
 
+typedef struct handoff handoff; /* rows parsed on a thread of their own (below) */
+static int batch_put(handoff *h, const rowbuf *rb, int n, long index);
+
 typedef struct sheet_rd {
     xml_base base;
     const sst *strings;
@@ -1226,8 +1229,9 @@ typedef struct sheet_rd {
     int late;             /* one pass: note the <mergeCell>s met after the rows */
     int date1904;
     locale_t c_locale;    /* numbers in files use '.', whatever LC_NUMERIC says */
-    record_fn fn;
+    record_fn fn;         /* gets the rows, or else: */
     void *ctx;
+    handoff *to;          /* the parsing thread's handoff, when set */
     rowbuf row;
     strbuf val;           /* text of the current <v> or inline string */
     long next;            /* next row to pass to fn (1-based) */
@@ -1268,10 +1272,16 @@ static void emit_row(sheet_rd *s, long rowno)
     apply_merges(s, rowno);
     int n = rb->used;
     while (n > 0 && rb->len[n - 1] == 0) n--;
-    for (int i = 0; i < n; i++) rb->cell[i] = rb->pool.buf + rb->off[i];
-    record r = {n, rb->cell, rb->len, rb->type, rowno - 1};
     s->next = rowno + 1;
-    if (s->fn(s->ctx, &r)) {
+    int stop;
+    if (s->to) {
+        stop = batch_put(s->to, rb, n, rowno - 1);
+    } else {
+        for (int i = 0; i < n; i++) rb->cell[i] = rb->pool.buf + rb->off[i];
+        record r = {n, rb->cell, rb->len, rb->type, rowno - 1};
+        stop = s->fn(s->ctx, &r);
+    }
+    if (stop) {
         s->base.rc = 1;
         xml_stop(&s->base);
     }
@@ -1555,7 +1565,7 @@ typedef struct batch {
     int nrows;
 } batch;
 
-typedef struct handoff {
+struct handoff {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     batch b[BATCHES];
@@ -1566,7 +1576,7 @@ typedef struct handoff {
     pkg *k;                 /* what the parser reads */
     const char *part, *where;
     sheet_rd *s;
-} handoff;
+};
 
 static void publish(handoff *h)
 {
@@ -1577,10 +1587,11 @@ static void publish(handoff *h)
     pthread_mutex_unlock(&h->mu);
 }
 
-/* The parser's record_fn: copy the row into the current batch. */
-static int batch_put(void *ctx, const record *r)
+/* The parser's way out for a row: its first n cells (rb's pool copied
+ * whole, one copy per row) into the current batch; 1 when the callback
+ * has stopped the reading. */
+static int batch_put(handoff *h, const rowbuf *rb, int n, long index)
 {
-    handoff *h = ctx;
     if (atomic_load(&h->stop)) return 1;
     batch *b = h->cur;
     if (!b) {
@@ -1595,20 +1606,20 @@ static int batch_put(void *ctx, const record *r)
         b->nrows = 0;
     }
     size_t cap = b->cells_cap;
-    ALLOC_GROW(b->off, b->ncells + (size_t)r->n + 1, b->cells_cap); /* never NULL */
+    ALLOC_GROW(b->off, b->ncells + (size_t)n + 1, b->cells_cap); /* never NULL */
     if (b->cells_cap != cap) { /* the three per-cell arrays grow together */
         b->len = xrealloc(b->len, b->cells_cap * sizeof *b->len);
         b->type = xrealloc(b->type, b->cells_cap);
     }
     b->first[b->nrows] = b->ncells;
-    b->n[b->nrows] = r->n;
-    b->index[b->nrows] = r->index;
-    for (int i = 0; i < r->n; i++, b->ncells++) {
-        b->off[b->ncells] = b->pool.len;
-        b->len[b->ncells] = r->len[i];
-        b->type[b->ncells] = r->type ? r->type[i] : CELL_TEXT;
-        strbuf_add(&b->pool, r->cell[i], r->len[i]);
-        strbuf_addch(&b->pool, '\0');
+    b->n[b->nrows] = n;
+    b->index[b->nrows] = index;
+    size_t base = b->pool.len; /* the row's pool: its cells, each NUL-ended, "" at 0 */
+    strbuf_add(&b->pool, rb->pool.buf, rb->pool.len);
+    for (int i = 0; i < n; i++, b->ncells++) {
+        b->off[b->ncells] = base + rb->off[i];
+        b->len[b->ncells] = rb->len[i];
+        b->type[b->ncells] = rb->type[i];
     }
     if (++b->nrows == BATCH_ROWS) publish(h);
     return 0;
@@ -1676,8 +1687,7 @@ static int read_sheet_threaded(pkg *k, const char *part, const char *where, shee
     h->part = part;
     h->where = where;
     h->s = s;
-    s->fn = batch_put;
-    s->ctx = h;
+    s->to = h;
     int rc;
     if (pthread_create(&tid, NULL, parse_run, h) == 0) {
         int stopped = pass_batches(h, fn, ctx);
@@ -1686,8 +1696,7 @@ static int read_sheet_threaded(pkg *k, const char *part, const char *where, shee
         /* Stopped by the callback: what the parser met after is unsaid. */
         if (stopped) strbuf_setlen(k->err, err_len);
     } else {
-        s->fn = fn;
-        s->ctx = ctx;
+        s->to = NULL;
         rc = read_sheet(k, part, where, s);
     }
     for (int i = 0; i < BATCHES; i++) {
@@ -1800,8 +1809,9 @@ typedef struct ods_rd {
     const char *want;     /* sheet name, or NULL for the first */
     int state;            /* 0 before the sheet, 1 in it, 2 after it */
     int nested;           /* tables inside the sheet's cells */
-    record_fn fn;
+    record_fn fn;         /* gets the rows, or else: */
     void *ctx;
+    handoff *to;          /* the parsing thread's handoff, when set */
     rowbuf row;
     strbuf text, value, names;
     long rowno;           /* index of the next record */
