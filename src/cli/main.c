@@ -14,6 +14,7 @@
 #include "../config/config.h"
 #include "../deliver/smtp.h"
 #include "../util/date.h"
+#include "../util/trim.h"
 #include "console.h"
 #include "job.h"
 
@@ -344,6 +345,7 @@ static void summarize(const cli *a, const job_summary *sum, int status)
 
 int main(int argc, char **argv)
 {
+    mem_settle();
     cli a = {.config = "reports.ini"};
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc > 0 ? EXIT_OK : EXIT_CONFIG;

@@ -11,3 +11,10 @@ void mem_trim(void)
     malloc_trim(0);
 #endif
 }
+
+void mem_settle(void)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    mallopt(M_MMAP_THRESHOLD, MEM_MAPPED_FROM);
+#endif
+}

@@ -297,7 +297,9 @@ static void test_hand_cell_types(void **state)
         "<row r=\"5\"><c r=\"A5\" t=\"s\"><v>1</v></c>"
         "<c r=\"B5\" t=\"inlineStr\"><is><r><t>Giải </t></r><r><rPr><b/></rPr><t>ngân</t></r>"
         "<rPh sb=\"0\" eb=\"1\"><t>x</t></rPh></is></c>"
-        "<c r=\"C5\" t=\"s\"><v>2</v></c><c r=\"D5\"/></row>");
+        "<c r=\"C5\" t=\"s\"><v>2</v></c><c r=\"D5\"/></row>\n"
+        "<row r=\"6\"><c r=\"\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"\"><v>1</v></c>"
+        "<c t=\"sx\"><v>2</v></c><c r=\"E6\" t=\"bx\"><v>3</v></c></row>");
     const char *sst =
         "<sst xmlns=\"" NS_MAIN "\" count=\"3\" uniqueCount=\"3\">"
         "<si><t>X&#227; &#x1EA0;n</t></si>"
@@ -310,7 +312,8 @@ static void test_hand_cell_types(void **state)
                 "1:N=0.30000000000000004|N=1.2E-3|N=-0|N=1473139.5|T=2023-02-30\n"
                 "2:T=  a  |N=5|T=|T=|T=Xã Ạn|N=7\n"
                 "3:\n"
-                "4:T=Kế hoạch|T=Giải ngân|T= \n");
+                "4:T=Kế hoạch|T=Giải ngân|T= \n"
+                "5:T=a|N=1|N=2|T=|N=3\n");
     free(p);
 }
 
@@ -951,6 +954,10 @@ static void test_malformed_parts(void **state)
     p = hand_book(f->dir, "bad4.xlsx", NULL,
                   SHEET("<row r=\"1\"><c r=\"1A\"><v>1</v></c></row>"), NULL);
     expect_error(p, NULL, "r=\"1A\"", NULL);
+    free(p);
+    p = hand_book(f->dir, "bad4b.xlsx", NULL,
+                  SHEET("<row r=\"1\"><c r=\"B1x\"><v>1</v></c></row>"), NULL);
+    expect_error(p, NULL, "ô có tham chiếu không hợp lệ r=\"B1x\"", NULL);
     free(p);
     p = hand_book(f->dir, "bad5.xlsx", NULL,
                   "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet><sheetData/></worksheet>", NULL);
