@@ -30,4 +30,7 @@ const reader = await con.runAndReadAll(`
     SELECT * FROM plan FULL JOIN pay USING (ma_du_an, nguon_von, ma_xa))
   SELECT count(*)::VARCHAR, sum(ke_hoach)::VARCHAR, sum(giai_ngan)::VARCHAR FROM cells`);
 const [n, planned, paid] = reader.getRows()[0];
-console.log(`peer_duckdb: ${n} cells, plan ${planned}, paid ${paid}`);
+// The version beside the figures: DuckDB's speed changes between releases
+// (setup-peers.sh installs the newest).
+const [[version]] = (await con.runAndReadAll("SELECT version()")).getRows();
+console.log(`peer_duckdb: ${n} cells, plan ${planned}, paid ${paid}; DuckDB ${version}`);

@@ -68,7 +68,7 @@ def main():
             [LongTable(rows, repeatRows=1)])
         pdf = f"PDF of {len(rows) - 1} communes"
     print(f"peer_pandas: {len(cells)} cells, plan {cells['ke_hoach'].sum():,.3f}, "
-          f"paid {cells['giai_ngan'].sum():,.3f}; {pdf}")
+          f"paid {cells['giai_ngan'].sum():,.3f}; {pdf}; pandas {pd.__version__}")
 
 
 if __name__ == "__main__":
