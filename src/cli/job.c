@@ -497,6 +497,9 @@ static int write_outputs(job *j, const sources *s)
     work k[NWRITERS];
     int n = 0, rc = 0;
     progress_stage("ghi tệp");
+    /* What the tables' and the merge's threads freed, given back before
+     * the writers grow beside it (see mem_trim). */
+    mem_trim();
     for (size_t i = 0; i < NWRITERS; i++) {
         if (!(cfg->outputs & writers[i].output)) continue;
         char *name = output_name(cfg, j->unit, writers[i].suffix);

@@ -375,13 +375,23 @@ static void merge_sinks(dataset *ds, read_sink *sinks, int n, int snapshots)
     for (int w = first; w < n; w++) {
         read_sink *s = &sinks[w];
         int *remap = remaps[w];
+        /* Each part freed once merged: the merge's peak holds the
+         * dataset and one part of a sink, not every sink whole. */
         cube_merge(&ds->cube, &s->cube, remap, snapshots);
+        cube_free(&s->cube);
+        /* The sink's memory is in the arena of the reading thread that
+         * filled it, which no thread uses now: trimmed at once, or it
+         * stays resident beside the dataset's growth (see trim.h). */
+        mem_trim();
         indicators_merge(&ds->ind, &s->ind, remap);
+        indicators_free(&s->ind);
         contents_merge(&ds->items, &s->items, remap);
+        contents_free(&s->items);
         controls_merge(&ds->checks, &s->checks);
         free(remap);
     }
     for (int w = 0; w < n; w++) read_sink_free(&sinks[w]);
+    mem_trim();
     units_sort_warnings(&ds->units);
     indicators_sort(&ds->ind);
     contents_sort(&ds->items);

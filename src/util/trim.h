@@ -5,7 +5,9 @@
  * where another thread's growth cannot reuse it, and counts it in the
  * resident size until it is trimmed. The run trims where one stage's
  * memory is done with and the next grows on other threads: after the
- * reading threads (before the merge), after each output's writer.
+ * reading threads (before the merge), once a reading thread's aggregates
+ * are merged (they sit in that dead thread's arena), before the writers,
+ * after each output's writer.
  *
  * Layering: used by read/ingest and cli/job (mem_settle by cli/main); uses
  * nothing of the program.
@@ -25,12 +27,10 @@ void mem_trim(void);
  * mem_settle - called once at start (main): blocks of MEM_MAPPED_FROM bytes
  * or more are mapped on their own and unmapped when freed, for the whole
  * run. glibc's default raises that threshold to the size of the first such
- * block freed; from then on the run's big tables and buffers (the reading
- * blocks, the repeats' tables, the content items) come from the arenas,
- * where one freed beside a new one stays resident: the national run's peak
- * varied from 22.5 to 27 MB run to run, by which thread freed what first.
- * With the threshold fixed, ten runs of the 10x ledger peak at 22.2-22.6 MB.
- * Same scope as mem_trim (glibc, not under AddressSanitizer).
+ * block freed (up to 32 MB); from then on the run's big tables and buffers
+ * (the reading blocks, the repeats' tables, the content items) would come
+ * from the arenas, where a freed one stays resident beside new growth
+ * until a trim. Same scope as mem_trim (glibc, not under AddressSanitizer).
  */
 void mem_settle(void);
 #define MEM_MAPPED_FROM (256 * 1024)
