@@ -1809,9 +1809,8 @@ typedef struct ods_rd {
     const char *want;     /* sheet name, or NULL for the first */
     int state;            /* 0 before the sheet, 1 in it, 2 after it */
     int nested;           /* tables inside the sheet's cells */
-    record_fn fn;         /* gets the rows, or else: */
+    record_fn fn;
     void *ctx;
-    handoff *to;          /* the parsing thread's handoff, when set */
     rowbuf row;
     strbuf text, value, names;
     long rowno;           /* index of the next record */
