@@ -1229,9 +1229,9 @@ typedef struct sheet_rd {
     int late;             /* one pass: note the <mergeCell>s met after the rows */
     int date1904;
     locale_t c_locale;    /* numbers in files use '.', whatever LC_NUMERIC says */
-    record_fn fn;         /* gets the rows, or else: */
+    record_fn fn;         /* gets the rows, unless to is set: */
     void *ctx;
-    handoff *to;          /* the parsing thread's handoff, when set */
+    handoff *to;          /* then the parsing thread's handoff gets them */
     rowbuf row;
     strbuf val;           /* text of the current <v> or inline string */
     long next;            /* next row to pass to fn (1-based) */

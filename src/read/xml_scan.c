@@ -79,7 +79,7 @@ static void init_tables(void)
 }
 
 /* Whether a[0..n) and b[0..n) are equal: names are a few bytes, a loop
- * costs less than a call to memcmp or memcpy (see push_name). */
+ * costs less than a call to memcmp (push_name copies likewise). */
 static inline int same_bytes(const char *a, const char *b, size_t n)
 {
     size_t i = 0;
@@ -459,10 +459,8 @@ static int end_tag(xml_scan *x, size_t q, size_t *next)
     if (!x->depth) return fail(x, q, x->root_done ? XML_ERROR_JUNK_AFTER_DOC_ELEMENT
                                                   : XML_ERROR_SYNTAX, NULL), -1;
     const char *open = x->names + x->name_off[x->depth - 1];
-    size_t k = 0;
-    if (x->names_len - x->name_off[x->depth - 1] - 1 == n)
-        while (k < n && open[k] == w[q + 2 + k]) k++; /* names are short: no memcmp call */
-    if (k != n || !n) return fail(x, q + 2, XML_ERROR_TAG_MISMATCH, NULL), -1; /* at the name, as expat */
+    if (!n || x->names_len - x->name_off[x->depth - 1] - 1 != n || !same_bytes(open, w + q + 2, n))
+        return fail(x, q + 2, XML_ERROR_TAG_MISMATCH, NULL), -1; /* at the name, as expat */
     x->cur = q;
     if (x->end) x->end(x->ud, open);
     x->names_len = x->name_off[--x->depth];

@@ -12,6 +12,8 @@ void mem_trim(void)
 #endif
 }
 
+#define MEM_MAPPED_FROM (256 * 1024) /* see mem_settle */
+
 void mem_settle(void)
 {
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)

@@ -24,7 +24,7 @@
 void mem_trim(void);
 
 /**
- * mem_settle - called once at start (main): blocks of MEM_MAPPED_FROM bytes
+ * mem_settle - called once at start (main): blocks of 256 KB
  * or more are mapped on their own and unmapped when freed, for the whole
  * run. glibc's default raises that threshold to the size of the first such
  * block freed (up to 32 MB); from then on the run's big tables and buffers
@@ -33,6 +33,5 @@ void mem_trim(void);
  * until a trim. Same scope as mem_trim (glibc, not under AddressSanitizer).
  */
 void mem_settle(void);
-#define MEM_MAPPED_FROM (256 * 1024)
 
 #endif
